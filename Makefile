@@ -1,0 +1,62 @@
+# cthag: plain make.  `make`, `make check`, `make check SAN=1`, `make install PREFIX=... DESTDIR=...`
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+CFLAGS  ?= -O2 -g
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_XOPEN_SOURCE=700 -Isrc
+LDLIBS  += -lxxhash
+
+ifeq ($(SAN),1)
+BUILD   := build/san
+CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BIN     := $(BUILD)/cthag
+else
+BUILD   := build/release
+BIN     := cthag
+endif
+
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
+
+SOURCES := $(wildcard src/*.c src/util/*.c)
+OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
+LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
+UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
+UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit-check cli-check install uninstall clean bench fuzz
+
+all: $(BIN)
+
+$(BIN): $(OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDLIBS)
+
+check: unit-check cli-check
+
+unit-check: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+cli-check: $(BIN)
+	CTHAG=$(abspath $(BIN)) sh tests/cli/run-all.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cthag
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cthag
+
+clean:
+	rm -rf build cthag
+
+-include $(OBJECTS:.o=.d)

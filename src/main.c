@@ -1,0 +1,233 @@
+/* cthag: run Rust scripts through one shared cargo target and an executable cache.
+ * This file only parses the command line and dispatches. */
+#include "cache.h"
+#include "options.h"
+#include "pipeline.h"
+#include "util/die.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CTHAG_VERSION "0.1.0"
+
+static const char usage_text[] =
+    "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT.rs [--] [ARGS...]\n"
+    "       cthag --clean [bins|target|all]\n"
+    "\n"
+    "Runs a Rust script: a program with fn main, or a snippet of statements. The first run\n"
+    "generates a cargo project in the cache and builds it in one target directory shared by\n"
+    "all scripts; later runs of the unchanged script execute the cached binary directly.\n"
+    "Dependencies come from an embedded manifest (/*[toml] block, //! ```cargo block,\n"
+    "// cargo-deps: line or --- frontmatter) or are inferred from the code's paths.\n"
+    "\n"
+    "Processing:\n"
+    "  -f, --force             rebuild even if the cached executable is fresh\n"
+    "      --release           build with the release profile (default: dev, as cargo)\n"
+    "      --features F        enable the script's features F (comma-separated)\n"
+    "  +TOOLCHAIN              use this rustup toolchain (first argument, as with cargo)\n"
+    "  -i, --infer LEVEL       dependency inference: max (default) or none\n"
+    "      --offline           run cargo offline\n"
+    "      --registry-dir DIR  use DIR as a directory source in place of crates.io (offline);\n"
+    "                          e.g. Debian's /usr/share/cargo/registry\n"
+    "\n"
+    "No-run:\n"
+    "  -g, --gen               generate the project only; print its directory\n"
+    "  -b, --build             build (if needed) but do not run\n"
+    "\n"
+    "Output:\n"
+    "  -v, --verbose           say what cthag decides and why (fresh, stale, build key)\n"
+    "  -q, --quiet             hide cargo's output unless the build fails\n"
+    "  -h, --help              print this help\n"
+    "  -V, --version           print the version\n"
+    "\n"
+    "Cache:\n"
+    "      --clean [WHAT]      remove cached executables (bins), the shared target (target)\n"
+    "                          or everything (all, the default)\n"
+    "\n"
+    "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
+    "~/.cache/cthag), CARGO (the cargo to run).\n"
+    "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input.\n";
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "cthag: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see cthag --help)\n");
+    exit(EXIT_BAD_INPUT);
+}
+
+struct parser {
+    int argc;
+    char **argv;
+    int i;
+};
+
+/* The value of an option: after '=' in "--name=value", else the next argument. */
+static const char *option_value(struct parser *p, const char *name, const char *inline_value)
+{
+    if (inline_value)
+        return inline_value;
+    if (p->i + 1 >= p->argc)
+        usage_error("option %s needs a value", name);
+    return p->argv[++p->i];
+}
+
+static enum infer_level parse_infer_level(const char *value)
+{
+    if (!strcmp(value, "none"))
+        return INFER_NONE;
+    if (!strcmp(value, "max"))
+        return INFER_MAX;
+    usage_error("unknown inference level `%s` (expected none or max)", value);
+}
+
+static const char *absolute_directory(const char *option, const char *dir)
+{
+    char *path = realpath(dir, NULL);
+    struct stat st;
+    if (!path || stat(path, &st) || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "cthag: %s %s: %s\n", option, dir,
+                path ? "not a directory" : strerror(errno));
+        exit(EXIT_BAD_INPUT);
+    }
+    return path; /* lives as long as the process */
+}
+
+static int is_clean_part(const char *s)
+{
+    return !strcmp(s, "bins") || !strcmp(s, "target") || !strcmp(s, "all");
+}
+
+/* One long option (without its leading dashes split off yet). */
+static void parse_long(struct parser *p, struct options *o, const char *arg)
+{
+    char name[64];
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    if (len >= sizeof(name))
+        usage_error("unknown option %s", arg);
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    const char *value = eq ? eq + 1 : NULL;
+    int takes_value = !strcmp(name, "--features") || !strcmp(name, "--registry-dir") ||
+                      !strcmp(name, "--infer") || !strcmp(name, "--clean");
+    if (value && !takes_value)
+        usage_error("option %s takes no value", name);
+    if (!strcmp(name, "--force")) o->force = 1;
+    else if (!strcmp(name, "--gen")) o->gen_only = 1;
+    else if (!strcmp(name, "--build")) o->build_only = 1;
+    else if (!strcmp(name, "--release")) o->release = 1;
+    else if (!strcmp(name, "--offline")) o->offline = 1;
+    else if (!strcmp(name, "--verbose")) verbosity = 1;
+    else if (!strcmp(name, "--quiet")) verbosity = -1;
+    else if (!strcmp(name, "--help")) o->mode = MODE_HELP;
+    else if (!strcmp(name, "--version")) o->mode = MODE_VERSION;
+    else if (!strcmp(name, "--features")) o->features = option_value(p, name, value);
+    else if (!strcmp(name, "--infer")) o->infer = parse_infer_level(option_value(p, name, value));
+    else if (!strcmp(name, "--registry-dir"))
+        o->registry_dir = absolute_directory(name, option_value(p, name, value));
+    else if (!strcmp(name, "--clean")) {
+        o->mode = MODE_CLEAN;
+        /* The part is optional: take the next argument only when it names one. */
+        if (!value && p->i + 1 < p->argc && p->argv[p->i + 1][0] != '-')
+            value = p->argv[++p->i];
+        if (value && !is_clean_part(value))
+            usage_error("--clean: unknown part `%s` (expected bins, target or all)", value);
+        o->clean_what = value ? value : "all";
+    } else
+        usage_error("unknown option %s", name);
+}
+
+static void parse_short(struct parser *p, struct options *o, const char *arg)
+{
+    for (const char *c = arg + 1; *c; c++) {
+        char flag[3] = {'-', *c, '\0'};
+        switch (*c) {
+        case 'f': o->force = 1; break;
+        case 'g': o->gen_only = 1; break;
+        case 'b': o->build_only = 1; break;
+        case 'v': verbosity = 1; break;
+        case 'q': verbosity = -1; break;
+        case 'h': o->mode = MODE_HELP; break;
+        case 'V': o->mode = MODE_VERSION; break;
+        case 'i':
+            /* "-inone" or "-i none" */
+            o->infer = parse_infer_level(c[1] ? c + 1 : option_value(p, flag, NULL));
+            return;
+        default:
+            usage_error("unknown option %s", flag);
+        }
+    }
+}
+
+static void parse_command_line(int argc, char **argv, struct options *o)
+{
+    struct parser p = {argc, argv, 1};
+    memset(o, 0, sizeof(*o));
+    o->infer = INFER_MAX;
+    if (argc > 1 && argv[1][0] == '+') {
+        if (!argv[1][1])
+            usage_error("`%s`: a toolchain name must follow +", argv[1]);
+        o->toolchain = argv[1] + 1;
+        p.i = 2;
+    }
+    for (; p.i < argc; p.i++) {
+        const char *arg = argv[p.i];
+        if (!strcmp(arg, "--")) {
+            p.i++;
+            break;
+        }
+        if (arg[0] != '-' || !arg[1])
+            break;
+        if (arg[1] == '-')
+            parse_long(&p, o, arg);
+        else
+            parse_short(&p, o, arg);
+    }
+    if (p.i < argc) {
+        o->script = argv[p.i++];
+        /* Arguments after the script belong to it; a "--" right after the script is a separator. */
+        if (p.i < argc && !strcmp(argv[p.i], "--"))
+            p.i++;
+        o->script_args = argv + p.i;
+        o->nscript_args = argc - p.i;
+    }
+}
+
+static int check_mode(const struct options *o)
+{
+    if (o->mode == MODE_CLEAN && o->script)
+        usage_error("--clean takes no script (got `%s`)", o->script);
+    if (o->mode == MODE_RUN && !o->script)
+        usage_error("%s", "no script given");
+    if (o->gen_only && o->build_only)
+        usage_error("%s", "-g/--gen and -b/--build cannot be combined");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    parse_command_line(argc, argv, &o);
+    if (o.mode == MODE_HELP) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (o.mode == MODE_VERSION) {
+        printf("cthag %s (cache format %s)\n", CTHAG_VERSION, CACHE_FORMAT_VERSION);
+        return 0;
+    }
+    check_mode(&o);
+    if (o.mode == MODE_CLEAN) {
+        struct strbuf root = STRBUF_INIT;
+        int status = cache_root(&root) || cache_clean(root.buf, o.clean_what) ? EXIT_BUILD_FAILED : 0;
+        strbuf_release(&root);
+        return status;
+    }
+    return pipeline_run(&o);
+}

@@ -1,0 +1,188 @@
+#include "manifest.h"
+
+#include "toml.h"
+#include "util/die.h"
+
+#include <dirent.h>
+#include <string.h>
+
+/* Tables whose shape cargo insists on; anything else in them is the user's business. */
+static const char *const must_be_tables[] = {"package", "dependencies", "dev-dependencies",
+                                             "build-dependencies", "features", "profile",
+                                             "target", "workspace", NULL};
+
+/* Targets cthag defines itself: the script is the one binary. */
+static const char *const replaced_keys[] = {"bin", "lib", "example", "test", "bench", NULL};
+
+static int check_shapes(const struct manifest_input *in, const struct toml_value *root)
+{
+    for (const char *const *key = must_be_tables; *key; key++) {
+        const struct toml_value *v = toml_get(root, *key);
+        if (v && v->type != TOML_TABLE)
+            return error("%s:%d: [%s] must be a table", in->script_name, v->line, *key);
+    }
+    const struct toml_value *deps = toml_get(root, "dependencies");
+    for (size_t i = 0; deps && i < deps->count; i++) {
+        const struct toml_value *dep = deps->items[i];
+        if (dep->type != TOML_STRING && dep->type != TOML_TABLE)
+            return error("%s:%d: dependency `%s` must be a version string or a table",
+                         in->script_name, dep->line, deps->keys[i]);
+    }
+    return 0;
+}
+
+static void normalise_crate_name(const char *name, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < size; i++)
+        out[i] = name[i] == '-' ? '_' : name[i];
+    out[i] = '\0';
+}
+
+static int table_declares(const struct toml_value *deps, const char *crate)
+{
+    char want[256], have[256];
+    normalise_crate_name(crate, want, sizeof(want));
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++) {
+        normalise_crate_name(deps->keys[i], have, sizeof(have));
+        if (!strcmp(want, have))
+            return 1;
+    }
+    return 0;
+}
+
+/* Declared in [dependencies] or in any [target.X.dependencies]. */
+static int is_declared(const struct toml_value *root, const char *crate)
+{
+    if (table_declares(toml_get(root, "dependencies"), crate))
+        return 1;
+    const struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+        if (table_declares(toml_get(targets->items[i], "dependencies"), crate))
+            return 1;
+    return 0;
+}
+
+/* Does the directory source hold NAME-<version>? */
+static int registry_has(const char *registry_dir, const char *name)
+{
+    DIR *dir = opendir(registry_dir);
+    if (!dir)
+        return 0;
+    size_t n = strlen(name);
+    int found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(dir)))
+        found = !strncmp(de->d_name, name, n) && de->d_name[n] == '-' && de->d_name[n + 1] >= '0' &&
+                de->d_name[n + 1] <= '9';
+    closedir(dir);
+    return found;
+}
+
+void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out)
+{
+    strbuf_reset(out);
+    strbuf_addstr(out, name);
+    if (!registry_dir || registry_has(registry_dir, name))
+        return;
+    for (size_t i = 0; i < out->len; i++)
+        out->buf[i] = out->buf[i] == '_' ? '-' : out->buf[i] == '-' ? '_' : out->buf[i];
+    if (!registry_has(registry_dir, out->buf)) {
+        strbuf_reset(out);
+        strbuf_addstr(out, name);
+    }
+}
+
+static void add_inferred(const struct manifest_input *in, struct toml_value *root)
+{
+    struct strbuf name = STRBUF_INIT;
+    for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
+        const char *crate = in->used_crates->items[i];
+        if (is_declared(root, crate))
+            continue;
+        manifest_registry_name(in->registry_dir, crate, &name);
+        toml_set(toml_table(root, "dependencies"), name.buf, toml_new_string("*"));
+    }
+    strbuf_release(&name);
+}
+
+static void set_default(struct toml_value *table, const char *key, struct toml_value *value)
+{
+    if (toml_get(table, key))
+        toml_free(value);
+    else
+        toml_set(table, key, value);
+}
+
+/* [package]: the user's keys, with the name cthag needs and defaults for the rest. */
+static struct toml_value *package_table(const struct manifest_input *in, struct toml_value *user)
+{
+    struct toml_value *package = user ? toml_clone(user) : toml_new_table();
+    package->is_defined = 1;
+    toml_set(package, "name", toml_new_string(in->package_name));
+    set_default(package, "version", toml_new_string("0.1.0"));
+    set_default(package, "edition", toml_new_string(in->edition));
+    set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
+    /* The project directory holds only the script: keep cargo from looking for more targets. */
+    const char *autos[] = {"autobins", "autoexamples", "autotests", "autobenches"};
+    for (size_t i = 0; i < sizeof(autos) / sizeof(*autos); i++)
+        toml_set(package, autos[i], toml_new_literal(TOML_BOOL, "false"));
+    toml_remove(package, "workspace");
+    toml_remove(package, "default-run");
+    return package;
+}
+
+static struct toml_value *bin_targets(const struct manifest_input *in)
+{
+    struct toml_value *bin = toml_new_table();
+    bin->is_defined = 1;
+    toml_set(bin, "name", toml_new_string(in->package_name));
+    toml_set(bin, "path", toml_new_string(in->source_file));
+    struct toml_value *bins = toml_new_array();
+    bins->is_table_array = 1;
+    toml_push(bins, bin);
+    return bins;
+}
+
+static int is_replaced(const char *key)
+{
+    for (const char *const *r = replaced_keys; *r; r++)
+        if (!strcmp(key, *r))
+            return 1;
+    return !strcmp(key, "package");
+}
+
+static struct toml_value *assemble(const struct manifest_input *in, const struct toml_value *user)
+{
+    struct toml_value *root = toml_new_table();
+    toml_set(root, "package", package_table(in, user ? toml_get(user, "package") : NULL));
+    toml_set(root, "bin", bin_targets(in));
+    for (size_t i = 0; user && i < user->count; i++)
+        if (!is_replaced(user->keys[i]))
+            toml_set(root, user->keys[i], toml_clone(user->items[i]));
+    add_inferred(in, root);
+    /* An empty [workspace] makes the project its own root: cargo never climbs into a parent
+     * directory's Cargo.toml, and the [profile]s given here apply. */
+    toml_table(root, "workspace");
+    return root;
+}
+
+int manifest_generate(const struct manifest_input *in, struct strbuf *out)
+{
+    struct toml_value *user = NULL;
+    if (in->toml) {
+        struct toml_error err;
+        user = toml_parse(in->toml, in->toml_len, in->toml_line, &err);
+        if (!user)
+            return error("%s:%d: bad manifest: %s", in->script_name, err.line, err.message);
+        if (check_shapes(in, user)) {
+            toml_free(user);
+            return -1;
+        }
+    }
+    struct toml_value *root = assemble(in, user);
+    toml_write(root, out);
+    toml_free(root);
+    toml_free(user);
+    return 0;
+}

@@ -1,0 +1,107 @@
+#include "die.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int verbosity;
+
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+    /* Build the line first so that concurrent writers (parallel cthag runs) do not interleave. */
+    char line[4096];
+    int len = snprintf(line, sizeof(line), "cthag: %s", prefix);
+    if (len < 0 || (size_t)len >= sizeof(line))
+        len = 0;
+    int more = vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
+    if (more < 0)
+        more = 0;
+    len += more;
+    if ((size_t)len > sizeof(line) - 2)
+        len = (int)sizeof(line) - 2;
+    line[len++] = '\n';
+    fflush(stdout);
+    fwrite(line, 1, (size_t)len, stderr);
+}
+
+void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+    exit(EXIT_BAD_INPUT);
+}
+
+void die_with(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+    exit(status);
+}
+
+int error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void warn(const char *fmt, ...)
+{
+    if (verbosity < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+    if (verbosity < 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report("", fmt, ap);
+    va_end(ap);
+}
+
+static void *check_alloc(void *ptr)
+{
+    if (!ptr) {
+        fputs("cthag: out of memory\n", stderr);
+        exit(EXIT_BUILD_FAILED);
+    }
+    return ptr;
+}
+
+void *xmalloc(size_t size)
+{
+    return check_alloc(malloc(size ? size : 1));
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    return check_alloc(calloc(count ? count : 1, size ? size : 1));
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+    return check_alloc(realloc(ptr, size ? size : 1));
+}
+
+char *xstrdup(const char *s)
+{
+    return check_alloc(strdup(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    return check_alloc(strndup(s, n));
+}

@@ -1,0 +1,32 @@
+/* Reporting and allocation helpers shared by every module.
+ *
+ * Conventions (as in git): die() when the program cannot continue, error() prints and returns -1
+ * so the caller decides, warn() for something worth knowing.  Every message is one line prefixed
+ * with "cthag: ".  The x-wrappers handle allocation failure once, by dying. */
+#ifndef CTHAG_DIE_H
+#define CTHAG_DIE_H
+
+#include <stddef.h>
+
+/* Exit codes of cthag itself (a script that ran gives its own status). */
+enum { EXIT_BUILD_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+/* 0 = normal, -1 = quiet (-q), 1 = verbose (-v). */
+extern int verbosity;
+
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* die() with a chosen exit status. */
+_Noreturn void die_with(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "cthag: <message>" and return -1. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Printed only with -v: what cthag decided and why. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

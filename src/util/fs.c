@@ -1,0 +1,329 @@
+#include "fs.h"
+
+#include "die.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fs_read_fd(int fd, struct strbuf *sb)
+{
+    for (;;) {
+        strbuf_grow(sb, 65536);
+        ssize_t got = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            return 0;
+        strbuf_setlen(sb, sb->len + (size_t)got);
+    }
+}
+
+int fs_read_file(const char *path, struct strbuf *sb)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int result = fs_read_fd(fd, sb);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t done = write(fd, p, len);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done < 0)
+            return -1;
+        p += done;
+        len -= (size_t)done;
+    }
+    return 0;
+}
+
+static void temp_name(struct strbuf *tmp, const char *path)
+{
+    strbuf_reset(tmp);
+    strbuf_addf(tmp, "%s.tmp.%ld", path, (long)getpid());
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+    struct strbuf tmp = STRBUF_INIT;
+    temp_name(&tmp, path);
+    int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) {
+        error("cannot create %s: %s", tmp.buf, strerror(errno));
+        strbuf_release(&tmp);
+        return -1;
+    }
+    /* fsync before rename: after a crash the name shows either the old or the complete new file. */
+    if (write_all(fd, data, len) || fsync(fd)) {
+        error("cannot write %s: %s", tmp.buf, strerror(errno));
+        close(fd);
+        unlink(tmp.buf);
+        strbuf_release(&tmp);
+        return -1;
+    }
+    if (close(fd) || rename(tmp.buf, path)) {
+        error("cannot write %s: %s", path, strerror(errno));
+        unlink(tmp.buf);
+        strbuf_release(&tmp);
+        return -1;
+    }
+    strbuf_release(&tmp);
+    return 0;
+}
+
+int fs_write_if_changed(const char *path, const void *data, size_t len)
+{
+    struct strbuf old = STRBUF_INIT;
+    int same = !fs_read_file(path, &old) && old.len == len && !memcmp(old.buf, data, len);
+    strbuf_release(&old);
+    if (same)
+        return 0;
+    return fs_write_atomic(path, data, len, 0644) ? -1 : 1;
+}
+
+int fs_mkdir_private(const char *path)
+{
+    if (!mkdir(path, 0700))
+        return 0;
+    if (errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (lstat(path, &st))
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* Visit every entry under the directory open as dirfd, children before their directory.
+ * visit() gets the parent's fd, the entry's name and its lstat data. */
+typedef int (*visit_fn)(int dirfd, const char *name, const struct stat *st, void *ctx);
+
+static int walk_dir(int dirfd, const char *where, visit_fn visit, void *ctx)
+{
+    DIR *dir = fdopendir(dirfd);
+    if (!dir) {
+        close(dirfd);
+        return error("cannot read directory %s: %s", where, strerror(errno));
+    }
+    int result = 0;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+            continue; /* vanished meanwhile */
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 || walk_dir(sub, de->d_name, visit, ctx))
+                result = -1;
+        }
+        if (visit(dirfd, de->d_name, &st, ctx))
+            result = -1;
+    }
+    closedir(dir);
+    return result;
+}
+
+/* Walk path (file or tree) without following symbolic links, path itself last. */
+static int walk_path(const char *path, visit_fn visit, void *ctx)
+{
+    struct stat st;
+    if (lstat(path, &st))
+        return errno == ENOENT ? 0 : error("cannot read %s: %s", path, strerror(errno));
+    int result = 0;
+    if (S_ISDIR(st.st_mode)) {
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return error("cannot open %s: %s", path, strerror(errno));
+        result = walk_dir(fd, path, visit, ctx);
+    }
+    if (visit(AT_FDCWD, path, &st, ctx))
+        result = -1;
+    return result;
+}
+
+static int remove_one(int dirfd, const char *name, const struct stat *st, void *ctx)
+{
+    (void)ctx;
+    if (!unlinkat(dirfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0) || errno == ENOENT)
+        return 0;
+    return error("cannot remove %s: %s", name, strerror(errno));
+}
+
+int fs_remove_tree(const char *path)
+{
+    return walk_path(path, remove_one, NULL);
+}
+
+int fs_copy_file(const char *src, const char *dst, mode_t mode)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return error("cannot read %s: %s", src, strerror(errno));
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (out < 0) {
+        close(in);
+        return error("cannot create %s: %s", dst, strerror(errno));
+    }
+    char buf[65536];
+    ssize_t got;
+    int result = 0;
+    while ((got = read(in, buf, sizeof(buf))) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0 || write_all(out, buf, (size_t)got)) {
+            result = error("cannot copy %s to %s: %s", src, dst, strerror(errno));
+            break;
+        }
+    }
+    if (!result && fsync(out))
+        result = error("cannot write %s: %s", dst, strerror(errno));
+    if (close(out) && !result)
+        result = error("cannot write %s: %s", dst, strerror(errno));
+    close(in);
+    if (result)
+        unlink(dst);
+    return result;
+}
+
+int fs_install_file(const char *src, const char *dst, mode_t mode)
+{
+    struct strbuf tmp = STRBUF_INIT;
+    temp_name(&tmp, dst);
+    unlink(tmp.buf);
+    int result = 0;
+    if (link(src, tmp.buf)) {
+        if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != ENOTSUP)
+            result = error("cannot link %s to %s: %s", src, tmp.buf, strerror(errno));
+        else
+            result = fs_copy_file(src, tmp.buf, mode);
+    }
+    if (!result && rename(tmp.buf, dst)) {
+        result = error("cannot install %s: %s", dst, strerror(errno));
+        unlink(tmp.buf);
+    }
+    strbuf_release(&tmp);
+    return result;
+}
+
+struct fs_inode {
+    dev_t dev;
+    ino_t ino;
+    nlink_t links;
+    nlink_t seen;
+    int is_dir;
+    uint64_t bytes;
+};
+
+static size_t inode_slot(const struct fs_usage *u, dev_t dev, ino_t ino)
+{
+    size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull) ^ (size_t)dev;
+    size_t i = h & (u->alloc - 1);
+    while (u->inodes[i].links && (u->inodes[i].dev != dev || u->inodes[i].ino != ino))
+        i = (i + 1) & (u->alloc - 1);
+    return i;
+}
+
+static void usage_grow(struct fs_usage *u)
+{
+    struct fs_usage bigger = *u;
+    bigger.alloc = u->alloc ? u->alloc * 2 : 256;
+    bigger.inodes = xcalloc(bigger.alloc, sizeof(*bigger.inodes));
+    for (size_t i = 0; i < u->alloc; i++)
+        if (u->inodes[i].links)
+            bigger.inodes[inode_slot(&bigger, u->inodes[i].dev, u->inodes[i].ino)] = u->inodes[i];
+    free(u->inodes);
+    *u = bigger;
+}
+
+static int count_one(int dirfd, const char *name, const struct stat *st, void *ctx)
+{
+    (void)dirfd;
+    (void)name;
+    struct fs_usage *u = ctx;
+    if ((u->count + 1) * 2 > u->alloc)
+        usage_grow(u);
+    struct fs_inode *slot = &u->inodes[inode_slot(u, st->st_dev, st->st_ino)];
+    if (!slot->links) {
+        slot->dev = st->st_dev;
+        slot->ino = st->st_ino;
+        slot->links = st->st_nlink ? st->st_nlink : 1;
+        slot->is_dir = S_ISDIR(st->st_mode);
+        slot->bytes = (uint64_t)st->st_blocks * 512;
+        u->count++;
+        if (!S_ISDIR(st->st_mode))
+            u->files++;
+    }
+    slot->seen++;
+    return 0;
+}
+
+void fs_usage_add(struct fs_usage *usage, const char *path)
+{
+    walk_path(path, count_one, usage);
+}
+
+static uint64_t usage_sum(const struct fs_usage *u, int only_freed)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < u->alloc; i++) {
+        const struct fs_inode *node = &u->inodes[i];
+        /* A directory's link count includes its subdirectories' "..", so it is never shared. */
+        if (node->links && (!only_freed || node->is_dir || node->seen >= node->links))
+            total += node->bytes;
+    }
+    return total;
+}
+
+uint64_t fs_usage_bytes(const struct fs_usage *usage)
+{
+    return usage_sum(usage, 0);
+}
+
+uint64_t fs_usage_freed(const struct fs_usage *usage)
+{
+    return usage_sum(usage, 1);
+}
+
+void fs_usage_release(struct fs_usage *usage)
+{
+    free(usage->inodes);
+    usage->inodes = NULL;
+    usage->count = usage->alloc = 0;
+    usage->files = 0;
+}
+
+const char *fs_human_size(uint64_t bytes, char buf[32])
+{
+    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = (double)bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit == 0)
+        snprintf(buf, 32, "%llu B", (unsigned long long)bytes);
+    else
+        snprintf(buf, 32, "%.1f %s", value, units[unit]);
+    return buf;
+}

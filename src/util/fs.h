@@ -1,0 +1,50 @@
+/* File-system helpers.  Functions that print their own error (naming the path and the cause)
+ * say so; the others return -1 with errno set for the caller to report. */
+#ifndef CTHAG_FS_H
+#define CTHAG_FS_H
+
+#include "strbuf.h"
+
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Append everything readable from fd to sb. -1 with errno set on failure. */
+int fs_read_fd(int fd, struct strbuf *sb);
+/* Append the whole file to sb. -1 with errno set on failure. */
+int fs_read_file(const char *path, struct strbuf *sb);
+/* Replace path atomically by data: write path.tmp.<pid>, fsync, rename.  Prints its error. */
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* fs_write_atomic() unless path already holds exactly these bytes (keeps cargo's mtimes).
+ * 1 = written, 0 = unchanged, -1 = error printed. */
+int fs_write_if_changed(const char *path, const void *data, size_t len);
+/* mkdir with mode 0700 unless it exists.  -1 with errno set on failure. */
+int fs_mkdir_private(const char *path);
+/* Remove a file or a directory tree, never following symbolic links.  Missing is not an error.
+ * Prints its error. */
+int fs_remove_tree(const char *path);
+/* Make dst name a complete copy of src, atomically: a hard link when possible, a copy when src
+ * is on another file system.  Prints its error. */
+int fs_install_file(const char *src, const char *dst, mode_t mode);
+/* Byte-for-byte copy of src into a new file dst (which must not exist).  Prints its error. */
+int fs_copy_file(const char *src, const char *dst, mode_t mode);
+
+/* Disk usage over a set of trees, counting every inode once. */
+struct fs_usage {
+    struct fs_inode *inodes;
+    size_t count, alloc;
+    uint64_t files;
+};
+#define FS_USAGE_INIT {NULL, 0, 0, 0}
+/* Add a file or tree (symbolic links counted, not followed).  Missing is not an error. */
+void fs_usage_add(struct fs_usage *usage, const char *path);
+/* Bytes allocated to all the distinct files seen. */
+uint64_t fs_usage_bytes(const struct fs_usage *usage);
+/* Bytes that removing everything seen would free: files with no link outside the set. */
+uint64_t fs_usage_freed(const struct fs_usage *usage);
+void fs_usage_release(struct fs_usage *usage);
+
+/* "1.5 MiB" style size into buf. */
+const char *fs_human_size(uint64_t bytes, char buf[32]);
+
+#endif

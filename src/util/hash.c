@@ -1,0 +1,48 @@
+#include "hash.h"
+
+#include "die.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <xxhash.h>
+
+struct hasher {
+    XXH3_state_t *state;
+};
+
+struct hasher *hasher_new(void)
+{
+    struct hasher *h = xmalloc(sizeof(*h));
+    h->state = XXH3_createState();
+    if (!h->state)
+        die("out of memory");
+    XXH3_128bits_reset(h->state);
+    return h;
+}
+
+void hasher_add(struct hasher *h, const void *data, size_t len)
+{
+    XXH3_128bits_update(h->state, data, len);
+}
+
+void hasher_add_field(struct hasher *h, const char *s)
+{
+    size_t len = 0;
+    while (s[len])
+        len++;
+    hasher_add(h, s, len + 1);
+}
+
+void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1])
+{
+    XXH128_hash_t value = XXH3_128bits_digest(h->state);
+    snprintf(out, HASH_HEX_LEN + 1, "%016llx%016llx", (unsigned long long)value.high64,
+             (unsigned long long)value.low64);
+    XXH3_freeState(h->state);
+    free(h);
+}
+
+void hash64_hex(const void *data, size_t len, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)XXH3_64bits(data, len));
+}

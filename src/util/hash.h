@@ -1,0 +1,23 @@
+/* Content hashing through libxxhash: XXH3-128 for build keys, XXH3-64 for entry identities. */
+#ifndef CTHAG_HASH_H
+#define CTHAG_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH_HEX_LEN 32
+
+struct hasher;
+
+/* Start an incremental XXH3-128 hash; free it with hasher_finish(). */
+struct hasher *hasher_new(void);
+void hasher_add(struct hasher *h, const void *data, size_t len);
+/* Add a string followed by a NUL separator, so ("ab","c") and ("a","bc") differ. */
+void hasher_add_field(struct hasher *h, const char *s);
+/* Write 32 lowercase hex digits + NUL into out, and free h. */
+void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1]);
+
+/* XXH3-64 of a buffer as 16 hex digits + NUL. */
+void hash64_hex(const void *data, size_t len, char out[17]);
+
+#endif

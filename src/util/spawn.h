@@ -1,0 +1,25 @@
+/* Running other programs (cargo) with an explicit argv and environment; never through a shell. */
+#ifndef CTHAG_SPAWN_H
+#define CTHAG_SPAWN_H
+
+#include "strbuf.h"
+
+#include <sys/types.h>
+
+struct spawn_opts {
+    /* "NAME=value" strings added to (or replacing in) the environment; NULL-terminated or NULL. */
+    const char *const *env;
+    /* When set, the child's stdout and stderr both go here instead of to the terminal. */
+    struct strbuf *capture;
+    /* When set, the child's stdout goes here (stderr stays on the terminal). */
+    struct strbuf *capture_stdout;
+};
+
+/* Run argv[0] (looked up in PATH when it has no slash), wait for it.
+ * Returns the exit status, 128+N when killed by signal N, or -1 (errno set) if it did not start. */
+int spawn_wait(const char *const *argv, const struct spawn_opts *opts);
+
+/* The pid of the child spawn_wait() is waiting for, or 0: for signal handlers. */
+extern volatile pid_t spawn_current_child;
+
+#endif

@@ -1,0 +1,136 @@
+#include "strbuf.h"
+
+#include "die.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char strbuf_empty[1];
+
+void strbuf_init(struct strbuf *sb)
+{
+    sb->alloc = 0;
+    sb->len = 0;
+    sb->buf = strbuf_empty;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+    if (sb->alloc)
+        free(sb->buf);
+    strbuf_init(sb);
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+    char *result = sb->alloc ? sb->buf : xstrdup("");
+    strbuf_init(sb);
+    return result;
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->alloc)
+        return;
+    size_t want = sb->len + extra + 1;
+    size_t alloc = sb->alloc ? sb->alloc : 64;
+    while (alloc < want)
+        alloc = alloc / 2 * 3 + 16;
+    if (sb->alloc) {
+        sb->buf = xrealloc(sb->buf, alloc);
+    } else {
+        sb->buf = xmalloc(alloc);
+        sb->buf[0] = '\0';
+    }
+    sb->alloc = alloc;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+    strbuf_setlen(sb, 0);
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+    if (!sb->alloc)
+        return;
+    sb->len = len;
+    sb->buf[len] = '\0';
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+    if (!len)
+        return;
+    strbuf_grow(sb, len);
+    memcpy(sb->buf + sb->len, data, len);
+    sb->len += len;
+    sb->buf[sb->len] = '\0';
+}
+
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+    strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addch(struct strbuf *sb, int c)
+{
+    char ch = (char)c;
+    strbuf_add(sb, &ch, 1);
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int needed = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (needed <= 0)
+        return;
+    strbuf_grow(sb, (size_t)needed);
+    vsnprintf(sb->buf + sb->len, (size_t)needed + 1, fmt, ap);
+    sb->len += (size_t)needed;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(sb, fmt, ap);
+    va_end(ap);
+}
+
+void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len)
+{
+    strbuf_addch(sb, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': strbuf_addstr(sb, "\\\""); break;
+        case '\\': strbuf_addstr(sb, "\\\\"); break;
+        case '\n': strbuf_addstr(sb, "\\n"); break;
+        case '\t': strbuf_addstr(sb, "\\t"); break;
+        case '\r': strbuf_addstr(sb, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                strbuf_addf(sb, "\\u%04x", c);
+            else
+                strbuf_addch(sb, c);
+        }
+    }
+    strbuf_addch(sb, '"');
+}
+
+void strbuf_rtrim(struct strbuf *sb)
+{
+    while (sb->len && strchr(" \t\r\n", sb->buf[sb->len - 1]))
+        sb->len--;
+    strbuf_setlen(sb, sb->len);
+}
+
+int strbuf_ends_with(const struct strbuf *sb, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return sb->len >= n && !memcmp(sb->buf + sb->len - n, suffix, n);
+}

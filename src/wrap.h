@@ -1,0 +1,31 @@
+/* Turning a script body into the main.rs cargo compiles, and remembering where each generated
+ * line came from so diagnostics can point at the script's own lines.
+ *
+ * A program is used as it is.  A snippet keeps its inner attributes, `use` declarations and items
+ * at the top level; its statements go, in order, into a generated
+ *     fn main() -> Result<(), Box<dyn std::error::Error>>
+ * so that `?` works; a final expression without a semicolon has its value printed with {:?}
+ * unless it is () (or it is returned, when it is an Ok(..)/Err(..) expression). */
+#ifndef CTHAG_WRAP_H
+#define CTHAG_WRAP_H
+
+#include "util/strbuf.h"
+
+#include <stddef.h>
+
+struct wrapped {
+    struct strbuf code;
+    /* line_map[i]: the script line that generated line i+1 comes from; 0 for cthag's own lines. */
+    int *line_map;
+    size_t lines, alloc;
+};
+
+/* A full program: code = body, identity line map. */
+void wrap_program(const char *body, size_t len, struct wrapped *out);
+/* A snippet, as described above. */
+void wrap_snippet(const char *body, size_t len, struct wrapped *out);
+/* Script line for a generated line (1-based), or 0 when the line is cthag's. */
+int wrap_script_line(const struct wrapped *w, int generated_line);
+void wrap_release(struct wrapped *w);
+
+#endif
