@@ -25,8 +25,9 @@ static int check_shapes(const struct manifest_input *in, const struct toml_value
     for (size_t i = 0; deps && i < deps->count; i++) {
         const struct toml_value *dep = deps->items[i];
         if (dep->type != TOML_STRING && dep->type != TOML_TABLE)
-            return error("%s:%d: dependency `%s` must be a version string or a table",
-                         in->script_name, dep->line, deps->keys[i]);
+            return error("%s:%d: dependency `%s` must be a version string or a table "
+                         "(e.g. %s = \"1\")", in->script_name, dep->line, deps->keys[i],
+                         deps->keys[i]);
     }
     return 0;
 }

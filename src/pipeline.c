@@ -268,7 +268,8 @@ static int reuse_unchanged(struct job *job, const struct generated *g, const str
 static int slow_path(struct job *job)
 {
     const struct options *o = job->o;
-    struct script s = {o->script, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, 0, MANIFEST_NONE, 0};
+    struct script s = {.name = o->script, .text = STRBUF_INIT, .body = STRBUF_INIT,
+                       .manifest = STRBUF_INIT};
     struct generated g = {STRBUF_INIT, STRBUF_INIT, {STRBUF_INIT, NULL, 0, 0}, ""};
     struct stat st;
     int status = EXIT_BAD_INPUT;

@@ -161,13 +161,22 @@ static void strip_shebang(struct script *s)
     }
 }
 
-static int set_manifest(struct script *s, enum manifest_format format, int line, const char *what)
+/* Record where the manifest is; a script may have only one. */
+static int set_manifest(struct script *s, enum manifest_format format, int block_line,
+                        int toml_line)
 {
-    if (s->format != MANIFEST_NONE)
-        return error("%s:%d: a second embedded manifest (%s); the %s at line %d already gives one",
-                     s->name, line, what, source_format_name(s->format), s->manifest_line);
+    if (s->format != MANIFEST_NONE) {
+        int first = s->manifest_block_line < block_line;
+        return error("%s:%d: two embedded manifests: %s at line %d and %s at line %d (keep one)",
+                     s->name, first ? block_line : s->manifest_block_line,
+                     source_format_name(first ? s->format : format),
+                     first ? s->manifest_block_line : block_line,
+                     source_format_name(first ? format : s->format),
+                     first ? block_line : s->manifest_block_line);
+    }
     s->format = format;
-    s->manifest_line = line;
+    s->manifest_block_line = block_line;
+    s->manifest_line = toml_line;
     return 0;
 }
 
@@ -231,7 +240,7 @@ static int find_frontmatter(struct script *s)
             frontmatter_info_ok(l.start + frontmatter_dashes(&l), l.end))
             return error("%s:%d: a second frontmatter block (only one is allowed, the first "
                          "is at line %d)", s->name, l.number, open_line);
-        if (set_manifest(s, MANIFEST_FRONTMATTER, open_line + 1, "frontmatter"))
+        if (set_manifest(s, MANIFEST_FRONTMATTER, open_line, open_line + 1))
             return -1;
         blank_lines(s, open_line, close_line);
         return 0;
@@ -256,7 +265,7 @@ static int find_thag_block(struct script *s)
                 close = p;
         if (!close)
             return error("%s:%d: /*[toml] block is not closed with */", s->name, l.number);
-        if (set_manifest(s, MANIFEST_THAG, l.number, "/*[toml] block"))
+        if (set_manifest(s, MANIFEST_THAG, l.number, l.number))
             return -1;
         strbuf_add(&s->manifest, content, (size_t)(close - content));
         return 0;
@@ -298,7 +307,7 @@ static int find_doc_line_block(struct script *s)
         if (!open_line && fence_opens_cargo(text, l.end)) {
             open_line = l.number;
         } else if (open_line && fence_closes(text, l.end)) {
-            return set_manifest(s, MANIFEST_CARGO_DOC, open_line + 1, "//! ```cargo block");
+            return set_manifest(s, MANIFEST_CARGO_DOC, open_line, open_line + 1);
         } else if (open_line) {
             strbuf_add(&s->manifest, text, (size_t)(l.end - text));
             strbuf_addch(&s->manifest, '\n');
@@ -345,7 +354,7 @@ static int find_doc_comment_block(struct script *s)
         if (!open_line && fence_opens_cargo(text, end)) {
             open_line = l.number;
         } else if (open_line && fence_closes(text, end)) {
-            return set_manifest(s, MANIFEST_CARGO_DOC, open_line + 1, "/*! ```cargo block");
+            return set_manifest(s, MANIFEST_CARGO_DOC, open_line, open_line + 1);
         } else if (open_line) {
             strbuf_add(&s->manifest, text, (size_t)(end - text));
             strbuf_addch(&s->manifest, '\n');
@@ -413,7 +422,7 @@ static int find_cargo_deps(struct script *s)
     while (next_line(&s->body, &pos, &l)) {
         if (!line_starts_with(&l, "// cargo-deps:"))
             continue;
-        if (set_manifest(s, MANIFEST_CARGO_DEPS, l.number, "// cargo-deps: line"))
+        if (set_manifest(s, MANIFEST_CARGO_DEPS, l.number, l.number))
             return -1;
         const char *p = skip_ws(l.start, l.end) + strlen("// cargo-deps:");
         const char *end = l.end;

@@ -24,6 +24,7 @@ struct script {
     struct strbuf body;      /* the Rust source cargo compiles, same line numbers as text */
     struct strbuf manifest;  /* the embedded manifest as TOML text, empty when none */
     int manifest_line;       /* script line holding the manifest's first TOML line */
+    int manifest_block_line; /* script line where its block (fence, comment, line) starts */
     enum manifest_format format;
     int main_count;          /* top-level `fn main` items */
 };

@@ -495,38 +495,53 @@ static int looks_like_datetime(const char *s, size_t n)
            (n >= 3 && s[2] == ':' && s[0] >= '0' && s[0] <= '9');
 }
 
+/* Digits with single underscores between them, from *p; returns how many digits. */
+static int scan_digits(const char **p, const char *end)
+{
+    int digits = 0;
+    while (*p < end && ((**p >= '0' && **p <= '9') ||
+                        (**p == '_' && digits && *p + 1 < end && (*p)[1] >= '0' && (*p)[1] <= '9'))) {
+        digits += **p != '_';
+        (*p)++;
+    }
+    return digits;
+}
+
+/* TOML integer (decimal, 0x/0o/0b) or float; sets *type. */
 static int valid_number(const char *s, size_t n, enum toml_type *type)
 {
-    size_t i = 0;
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        i++;
-    const char *rest = s + i;
-    size_t m = n - i;
-    if ((m == 3 && (!memcmp(rest, "inf", 3) || !memcmp(rest, "nan", 3)))) {
+    const char *p = s, *end = s + n;
+    int signed_ = p < end && (*p == '+' || *p == '-');
+    p += signed_;
+    if ((size_t)(end - p) == 3 && (!memcmp(p, "inf", 3) || !memcmp(p, "nan", 3))) {
         *type = TOML_FLOAT;
         return 1;
     }
-    if (m > 2 && rest[0] == '0' && strchr("xob", rest[1]) && i == 0) {
-        *type = TOML_INTEGER;
-        for (size_t j = 2; j < m; j++)
-            if (!is_bare_key_char(rest[j]) || rest[j] == '-')
+    *type = TOML_INTEGER;
+    if (!signed_ && end - p > 2 && p[0] == '0' && strchr("xob", p[1])) {
+        for (p += 2; p < end; p++)
+            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+                  (*p >= 'A' && *p <= 'F') || *p == '_'))
                 return 0;
         return 1;
     }
-    int digits = 0;
-    *type = TOML_INTEGER;
-    for (size_t j = 0; j < m; j++) {
-        char c = rest[j];
-        if (c >= '0' && c <= '9')
-            digits++;
-        else if (c == '.' || c == 'e' || c == 'E')
-            *type = TOML_FLOAT;
-        else if ((c == '+' || c == '-') && j > 0 && (rest[j - 1] == 'e' || rest[j - 1] == 'E'))
-            continue;
-        else if (c != '_')
+    if (!scan_digits(&p, end))
+        return 0;
+    if (p < end && *p == '.') {
+        p++;
+        *type = TOML_FLOAT;
+        if (!scan_digits(&p, end))
             return 0;
     }
-    return digits > 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        *type = TOML_FLOAT;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (!scan_digits(&p, end))
+            return 0;
+    }
+    return p == end;
 }
 
 static struct toml_value *parse_scalar(struct parser *p)

@@ -222,6 +222,8 @@ static int next_chunk(struct chunker *c, size_t from, struct chunk *out)
         else if (!depth && is_punct(&t, '}') && ending == ENDS_AT_BLOCK) {
             if (is_punct(&c->tok, '.') || is_punct(&c->tok, '?'))
                 ending = ENDS_AT_SEMICOLON;
+            else if (is_punct(&c->tok, ';'))
+                ending = ENDS_AT_SEMICOLON; /* `unsafe { f() };`: the `;` is part of it */
             else if (!is_word(&c->tok, "else"))
                 ended = 1;
         }

@@ -1,0 +1,124 @@
+#include "manifest.h"
+#include "unit.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int generate(const char *toml, const struct strlist *crates, const char *registry,
+                    struct strbuf *out)
+{
+    struct manifest_input in = {
+        .script_name = "t.rs",
+        .toml = toml,
+        .toml_len = toml ? strlen(toml) : 0,
+        .toml_line = 1,
+        .used_crates = crates,
+        .package_name = "t_0123456789abcdef",
+        .source_file = "t.rs",
+        .registry_dir = registry,
+        .edition = "2021",
+    };
+    strbuf_reset(out);
+    return manifest_generate(&in, out);
+}
+
+static const char *base_package = "[package]\n"
+                                  "name = \"t_0123456789abcdef\"\n"
+                                  "version = \"0.1.0\"\n"
+                                  "edition = \"2021\"\n"
+                                  "publish = false\n"
+                                  "autobins = false\n"
+                                  "autoexamples = false\n"
+                                  "autotests = false\n"
+                                  "autobenches = false\n"
+                                  "\n"
+                                  "[[bin]]\n"
+                                  "name = \"t_0123456789abcdef\"\n"
+                                  "path = \"t.rs\"\n";
+
+static void test_plain(void)
+{
+    struct strbuf out = STRBUF_INIT, expected = STRBUF_INIT;
+    CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
+    strbuf_addf(&expected, "%s\n[workspace]\n", base_package);
+    CHECK_STR(out.buf, expected.buf);
+    strbuf_release(&out);
+    strbuf_release(&expected);
+}
+
+static void test_user_keys_and_inference(void)
+{
+    struct strbuf out = STRBUF_INIT;
+    struct strlist crates = STRLIST_INIT;
+    strlist_add(&crates, "num_bigint"); /* declared as num-bigint: not added again */
+    strlist_add(&crates, "rand");
+    CHECK_INT(generate("[package]\nedition = \"2018\"\nname = \"mine\"\n"
+                       "[dependencies]\nnum-bigint = \"0.4\"\n[features]\nx = []\n"
+                       "[profile.dev]\nopt-level = 1\n[[bin]]\nname = \"other\"\n",
+                       &crates, NULL, &out),
+              0);
+    CHECK_CONTAINS(out.buf, "edition = \"2018\"\n");
+    CHECK(strstr(out.buf, "mine") == NULL);
+    CHECK(strstr(out.buf, "other") == NULL);
+    CHECK_CONTAINS(out.buf, "[dependencies]\nnum-bigint = \"0.4\"\nrand = \"*\"\n");
+    CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
+    CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\n");
+    CHECK_CONTAINS(out.buf, "\n[workspace]\n");
+    strlist_release(&crates);
+    strbuf_release(&out);
+}
+
+static void test_errors(void)
+{
+    struct strbuf out = STRBUF_INIT;
+    CHECK_INT(generate("dependencies = 3\n", NULL, NULL, &out), -1);
+    /* A bare number is valid TOML but not a version requirement. */
+    CHECK_INT(generate("[dependencies]\nrand = 0.8\n", NULL, NULL, &out), -1);
+    CHECK_INT(generate("[dependencies]\nrand = true\n", NULL, NULL, &out), -1);
+    CHECK_INT(generate("[dependencies\n", NULL, NULL, &out), -1);
+    strbuf_release(&out);
+}
+
+static void make_dir(const char *path)
+{
+    CHECK_INT(mkdir(path, 0700), 0);
+}
+
+static void test_registry_names(void)
+{
+    char root[] = "/tmp/cthag-test-registry-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/foo-bar-1.0.0", root);
+    make_dir(path);
+    snprintf(path, sizeof(path), "%s/under_score-0.2.1", root);
+    make_dir(path);
+    snprintf(path, sizeof(path), "%s/foo-bar-extra-1.0.0", root);
+    make_dir(path);
+    struct strbuf name = STRBUF_INIT;
+    manifest_registry_name(root, "foo_bar", &name);
+    CHECK_STR(name.buf, "foo-bar");
+    manifest_registry_name(root, "under_score", &name);
+    CHECK_STR(name.buf, "under_score");
+    manifest_registry_name(root, "missing_crate", &name);
+    CHECK_STR(name.buf, "missing_crate");
+    manifest_registry_name(NULL, "foo_bar", &name);
+    CHECK_STR(name.buf, "foo_bar");
+    strbuf_release(&name);
+    const char *subdirs[] = {"foo-bar-1.0.0", "under_score-0.2.1", "foo-bar-extra-1.0.0"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", root, subdirs[i]);
+        rmdir(path);
+    }
+    rmdir(root);
+}
+
+int main(void)
+{
+    test_plain();
+    test_user_keys_and_inference();
+    test_errors();
+    test_registry_names();
+    return unit_finish("test_manifest");
+}

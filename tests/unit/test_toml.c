@@ -1,0 +1,142 @@
+#include "toml.h"
+#include "unit.h"
+
+static struct toml_value *parse(const char *text, struct toml_error *err)
+{
+    return toml_parse(text, strlen(text), 1, err);
+}
+
+/* Parse, write back, and compare with the expected canonical form. */
+static void check_roundtrip(const char *text, const char *expected)
+{
+    struct toml_error err = {0, ""};
+    struct toml_value *root = parse(text, &err);
+    CHECK(root != NULL);
+    if (!root) {
+        fprintf(stderr, "  parse error line %d: %s\n", err.line, err.message);
+        return;
+    }
+    struct strbuf out = STRBUF_INIT;
+    toml_write(root, &out);
+    CHECK_STR(out.buf, expected);
+    strbuf_release(&out);
+    toml_free(root);
+}
+
+/* Expect a parse error at line with a message containing fragment. */
+static void check_error(const char *text, int line, const char *fragment)
+{
+    struct toml_error err = {0, ""};
+    struct toml_value *root = parse(text, &err);
+    CHECK(root == NULL);
+    toml_free(root);
+    CHECK_INT(err.line, line);
+    CHECK_CONTAINS(err.message, fragment);
+}
+
+static void test_values(void)
+{
+    struct toml_error err;
+    struct toml_value *root =
+        parse("a = \"x\\ty\\u00e9\"\nb = 'lit\\n'\nc = 42\nd = -1_000\ne = 3.5e2\nf = true\n"
+              "g = 1979-05-27T07:32:00Z\nh = [1, [2, 3], ]\ni = { x = 1, y.z = \"q\" }\n"
+              "j = \"\"\"\nmulti\nline\"\"\"\nk = '''\nraw\\n'''\nl = 0x1F\n",
+              &err);
+    CHECK(root != NULL);
+    if (!root)
+        return;
+    CHECK_STR(toml_get(root, "a")->text, "x\ty\xc3\xa9");
+    CHECK_STR(toml_get(root, "b")->text, "lit\\n");
+    CHECK_INT(toml_get(root, "c")->type, TOML_INTEGER);
+    CHECK_STR(toml_get(root, "d")->text, "-1_000");
+    CHECK_INT(toml_get(root, "e")->type, TOML_FLOAT);
+    CHECK_INT(toml_get(root, "f")->type, TOML_BOOL);
+    CHECK_INT(toml_get(root, "g")->type, TOML_DATETIME);
+    CHECK_INT(toml_get(root, "h")->count, 2);
+    CHECK_INT(toml_get(root, "h")->items[1]->count, 2);
+    struct toml_value *i = toml_get(root, "i");
+    CHECK(i->is_inline);
+    CHECK_STR(toml_get(toml_get(i, "y"), "z")->text, "q");
+    CHECK_STR(toml_get(root, "j")->text, "multi\nline");
+    CHECK_STR(toml_get(root, "k")->text, "raw\\n");
+    CHECK_INT(toml_get(root, "l")->type, TOML_INTEGER);
+    toml_free(root);
+}
+
+static void test_tables(void)
+{
+    check_roundtrip("[dependencies]\nrand = \"0.8\"\nserde = { version = \"1\", features = "
+                    "[\"derive\"] }\n",
+                    "[dependencies]\nrand = \"0.8\"\nserde = { version = \"1\", features = "
+                    "[\"derive\"] }\n");
+    /* Dotted keys become their own table; implicit parents get no header. */
+    check_roundtrip("[dependencies]\nfoo.version = \"1\"\n[profile.dev]\nopt-level = 1\n",
+                    "[dependencies]\n\n[dependencies.foo]\nversion = \"1\"\n\n"
+                    "[profile.dev]\nopt-level = 1\n");
+    check_roundtrip("[[bin]]\nname = \"a\"\n[[bin]]\nname = \"b\"\n",
+                    "[[bin]]\nname = \"a\"\n\n[[bin]]\nname = \"b\"\n");
+    check_roundtrip("\"quoted key\" = 1\n'lit key'.x = 2 # comment\n",
+                    "\"quoted key\" = 1\n\n[\"lit key\"]\nx = 2\n");
+    check_roundtrip("# only a comment\n\n", "");
+    check_roundtrip("a = \"q\\\"\\\\\\n\"", "a = \"q\\\"\\\\\\n\"\n");
+    check_roundtrip("[a]\n[a.b]\nc = 1\n", "[a]\n\n[a.b]\nc = 1\n");
+}
+
+static void test_errors(void)
+{
+    check_error("a = 1\na = 2\n", 2, "duplicate key `a`");
+    check_error("[x]\n[x]\n", 2, "defined twice");
+    check_error("a = \"open\n", 1, "unterminated string");
+    check_error("\n\nrand = 0.8.1\n", 3, "invalid value");
+    check_error("a = \n", 1, "expected a value");
+    check_error("a = 1 b = 2\n", 1, "after value");
+    check_error("[deps\nx = 1\n", 1, "close the table header");
+    check_error("a = [1, 2\n", 2, "expected `,` or `]`");
+    check_error("a = { b = 1\n", 2, "expected `,` or `}`");
+    check_error("a = 1\n[a]\n", 2, "already defined as a value");
+    check_error("a = \"\\q\"\n", 1, "unknown escape");
+    check_error("a = \"\\uD800\"\n", 1, "Unicode scalar");
+    check_error("x = { a = 1 }\n[x.b]\n", 2, "already defined as a value");
+    check_error("= 1\n", 1, "where a key was expected");
+    check_error("rand\n", 1, "expected `=` after key `rand`");
+    /* Depth limit instead of a stack overflow. */
+    char deep[300];
+    memset(deep, '[', sizeof(deep));
+    memcpy(deep, "a = ", 4);
+    deep[sizeof(deep) - 1] = '\0';
+    check_error(deep, 1, "nested too deeply");
+}
+
+static void test_first_line_offset(void)
+{
+    struct toml_error err;
+    CHECK(toml_parse("ok = 1\nbad", 11, 10, &err) == NULL);
+    CHECK_INT(err.line, 11);
+}
+
+static void test_edit(void)
+{
+    struct toml_value *root = toml_new_table();
+    toml_set(toml_table(root, "package"), "name", toml_new_string("x"));
+    toml_set(toml_table(root, "package"), "name", toml_new_string("y"));
+    toml_set(root, "n", toml_new_literal(TOML_INTEGER, "3"));
+    toml_remove(root, "n");
+    toml_remove(root, "absent");
+    struct toml_value *copy = toml_clone(root);
+    struct strbuf out = STRBUF_INIT;
+    toml_write(copy, &out);
+    CHECK_STR(out.buf, "[package]\nname = \"y\"\n");
+    strbuf_release(&out);
+    toml_free(copy);
+    toml_free(root);
+}
+
+int main(void)
+{
+    test_values();
+    test_tables();
+    test_errors();
+    test_first_line_offset();
+    test_edit();
+    return unit_finish("test_toml");
+}
