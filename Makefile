@@ -47,7 +47,7 @@ unit-check: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 cli-check: $(BIN)
-	CTHAG=$(abspath $(BIN)) sh tests/cli/run-all.sh
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)

@@ -441,13 +441,15 @@ int cache_clean(const char *root, const char *what)
         if (fs_remove_tree(path.buf))
             result = -1;
     }
-    char freed[32], total[32];
-    fs_human_size(fs_usage_freed(&usage), freed);
-    fs_human_size(fs_usage_bytes(&usage), total);
+    char freed[32], linked[32];
+    uint64_t freed_bytes = fs_usage_freed(&usage);
+    fs_human_size(freed_bytes, freed);
+    fs_human_size(fs_usage_bytes(&usage) - freed_bytes, linked);
     printf("cthag: cleaned %s in %s: %llu files, %s freed", what, root,
            (unsigned long long)usage.files, freed);
-    if (fs_usage_freed(&usage) < fs_usage_bytes(&usage))
-        printf(" (%s of it still linked from elsewhere)", total);
+    /* Hard links: removing bins/ frees nothing while the target still holds the same files. */
+    if (freed_bytes < fs_usage_bytes(&usage))
+        printf(" (%s more is still linked from elsewhere)", linked);
     printf("\n");
     fs_usage_release(&usage);
     strbuf_release(&path);

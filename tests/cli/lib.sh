@@ -1,0 +1,118 @@
+# Test library for cthag's shell-level tests (sourced by each t*.sh), in the spirit of git's t/.
+#
+# Every test file gets a fresh $TMP with its own cache root ($CTHAG_CACHE_DIR) and a cargo
+# wrapper ($CARGO) that logs each call to $CARGO_LOG before running the real cargo, so tests can
+# assert that cargo was (or was not) started.  $REGISTRY is the suite's local directory registry.
+set -u
+
+: "${CTHAG:?CTHAG must point at the cthag binary}"
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cthag-$TEST_NAME.XXXXXX")
+export CTHAG_CACHE_DIR="$TMP/cache"
+CARGO_LOG="$TMP/cargo.log"
+: > "$CARGO_LOG"
+REAL_CARGO=${REAL_CARGO:-$(command -v cargo || echo "$HOME/.cargo/bin/cargo")}
+mkdir -p "$TMP/bin"
+cat > "$TMP/bin/cargo" <<WRAPPER
+#!/bin/sh
+echo "cargo \$*" >> "$CARGO_LOG"
+exec "$REAL_CARGO" "\$@"
+WRAPPER
+chmod +x "$TMP/bin/cargo"
+export CARGO="$TMP/bin/cargo"
+REGISTRY=${CTHAG_TEST_REGISTRY:-$TMP/registry}
+[ -d "$REGISTRY" ] || bash "$(dirname "$0")/make-registry.sh" "$REGISTRY"
+cd "$TMP" || exit 1
+
+failures=0
+checks=0
+trap 'cleanup' EXIT
+cleanup() {
+    if [ "$failures" -eq 0 ] && [ -z "${KEEP_TMP:-}" ]; then
+        chmod -R u+rwX "$TMP" 2>/dev/null
+        rm -rf "$TMP"
+    fi
+}
+
+fail() {
+    failures=$((failures + 1))
+    echo "FAIL [$TEST_NAME]: $*" >&2
+    if [ -s "$TMP/err" ]; then
+        echo "  --- stderr of the last run:" >&2
+        sed 's/^/  | /' "$TMP/err" | tail -20 >&2
+    fi
+}
+
+pass() {
+    checks=$((checks + 1))
+}
+
+# run_cthag ARGS...: run cthag; stdout in $TMP/out, stderr in $TMP/err, status in $status.
+# (In a subshell whose own stderr is dropped: bash's "Aborted" notices are not the script's.)
+run_cthag() {
+    status=$( { "$CTHAG" "$@" > "$TMP/out" 2> "$TMP/err" < "${STDIN:-/dev/null}"; echo $?; } 2>/dev/null)
+}
+
+out() { cat "$TMP/out"; }
+err() { cat "$TMP/err"; }
+
+expect_status() {
+    if [ "$status" -eq "$1" ]; then pass; else fail "${2:-} exit status $status, expected $1"; fi
+}
+
+expect_out() {
+    local actual
+    actual=$(out)
+    if [ "$actual" = "$1" ]; then pass; else fail "${2:-} stdout [$actual], expected [$1]"; fi
+}
+
+expect_err() {
+    local actual
+    actual=$(err)
+    if [ "$actual" = "$1" ]; then pass; else fail "${2:-} stderr [$actual], expected [$1]"; fi
+}
+
+# expect_err_has FRAGMENT: stderr contains FRAGMENT (fixed string).
+expect_err_has() {
+    if grep -qF -- "$1" "$TMP/err"; then pass; else fail "${2:-} stderr lacks [$1]"; fi
+}
+
+expect_err_lacks() {
+    if grep -qF -- "$1" "$TMP/err"; then fail "${2:-} stderr has [$1]"; else pass; fi
+}
+
+expect_eq() {
+    if [ "$1" = "$2" ]; then pass; else fail "${3:-} [$1] != [$2]"; fi
+}
+
+# cargo_calls: how many times cthag started cargo since the log was last reset.
+cargo_calls() { wc -l < "$CARGO_LOG" | tr -d ' '; }
+reset_cargo_log() { : > "$CARGO_LOG"; }
+
+expect_cargo_calls() {
+    local n
+    n=$(cargo_calls)
+    if [ "$n" -eq "$1" ]; then pass; else fail "${2:-} cargo started $n times, expected $1"; fi
+    reset_cargo_log
+}
+
+# count_lines FILE PATTERN: lines of FILE matching the fixed string PATTERN.
+count_lines() { grep -cF -- "$2" "$1"; }
+
+# A script file: write_script NAME <<'EOF' ... EOF
+write_script() {
+    mkdir -p "$(dirname "$1")"
+    cat > "$1"
+}
+
+# Files (not directories) in the cache's bins/.
+bins_count() { find "$CTHAG_CACHE_DIR/bins" -type f 2>/dev/null | wc -l | tr -d ' '; }
+
+finish() {
+    if [ "$failures" -ne 0 ]; then
+        echo "$TEST_NAME: $failures of $((checks + failures)) checks FAILED (kept $TMP)" >&2
+        exit 1
+    fi
+    echo "$TEST_NAME: $checks checks passed"
+    exit 0
+}
