@@ -25,7 +25,7 @@ LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit-check cli-check install uninstall clean bench fuzz
+.PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz
 
 all: $(BIN)
 
@@ -40,6 +40,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDLIBS)
+
+# Build, then run the std-only demo script (works offline).
+demo: $(BIN)
+	./$(BIN) examples/hello.rs -- to be or not to be
 
 check: unit-check cli-check
 

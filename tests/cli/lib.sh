@@ -7,6 +7,8 @@ set -u
 
 : "${CTHAG:?CTHAG must point at the cthag binary}"
 TEST_NAME=$(basename "$0" .sh)
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+SOURCE_DIR=$(cd "$TESTS_DIR/../.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cthag-$TEST_NAME.XXXXXX")
 export CTHAG_CACHE_DIR="$TMP/cache"
 CARGO_LOG="$TMP/cargo.log"
@@ -21,7 +23,7 @@ WRAPPER
 chmod +x "$TMP/bin/cargo"
 export CARGO="$TMP/bin/cargo"
 REGISTRY=${CTHAG_TEST_REGISTRY:-$TMP/registry}
-[ -d "$REGISTRY" ] || bash "$(dirname "$0")/make-registry.sh" "$REGISTRY"
+[ -d "$REGISTRY" ] || bash "$TESTS_DIR/make-registry.sh" "$REGISTRY"
 cd "$TMP" || exit 1
 
 failures=0
@@ -79,6 +81,11 @@ expect_err_has() {
 
 expect_err_lacks() {
     if grep -qF -- "$1" "$TMP/err"; then fail "${2:-} stderr has [$1]"; else pass; fi
+}
+
+# expect_file_has FILE FRAGMENT: the file contains the fixed string.
+expect_file_has() {
+    if grep -qF -- "$2" "$1" 2>/dev/null; then pass; else fail "${3:-} $1 lacks [$2]"; fi
 }
 
 expect_eq() {

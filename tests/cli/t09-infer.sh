@@ -1,0 +1,43 @@
+#!/bin/bash
+# Dependency inference: undeclared crates used by the code are added as "*", with foo_bar mapped
+# to the name the registry has; --infer none turns it off.
+. "$(dirname "$0")/lib.sh"
+R=(--registry-dir "$REGISTRY")
+
+write_script uses.rs <<'EOF_RS'
+use foo_bar::id;
+extern crate otherdep;
+mod local { pub fn f() -> u32 { 1 } }
+fn main() {
+    println!("{} {} {} {}", id(), under_score::id(), otherdep::twice(local::f()), tinydep::answer());
+}
+EOF_RS
+run_cthag -q "${R[@]}" uses.rs
+expect_status 0
+expect_out "foo-bar under_score 2 42"
+manifest=$(cat "$CTHAG_CACHE_DIR"/projects/uses-*/Cargo.toml)
+case "$manifest" in
+    *'[dependencies]
+foo-bar = "*"
+otherdep = "*"
+under_score = "*"
+tinydep = "*"'*) pass ;;
+    *) fail "inferred dependencies: $manifest" ;;
+esac
+
+# Declared dependencies are not added twice (foo-bar declared, code says foo_bar).
+write_script declared.rs <<'EOF_RS'
+// cargo-deps: foo-bar="1"
+fn main() { println!("{}", foo_bar::id()); }
+EOF_RS
+run_cthag -q "${R[@]}" declared.rs
+expect_out "foo-bar"
+expect_eq "$(grep -c foo "$CTHAG_CACHE_DIR"/projects/declared-*/Cargo.toml)" 1 "declared once:"
+
+# --infer none: nothing added, so the build fails on the unknown crate.
+run_cthag "${R[@]}" --infer none uses.rs
+expect_status 1 "--infer none:"
+expect_err_has "foo_bar"
+expect_err_has "cthag: uses.rs: build failed"
+
+finish
