@@ -124,7 +124,7 @@ static void parse_long(struct parser *p, struct options *o, const char *arg)
     else if (!strcmp(name, "--release")) o->release = 1;
     else if (!strcmp(name, "--offline")) o->offline = 1;
     else if (!strcmp(name, "--verbose")) verbosity = 1;
-    else if (!strcmp(name, "--quiet")) verbosity = -1;
+    else if (!strcmp(name, "--quiet")) o->quiet = 1;
     else if (!strcmp(name, "--help")) o->mode = MODE_HELP;
     else if (!strcmp(name, "--version")) o->mode = MODE_VERSION;
     else if (!strcmp(name, "--features")) o->features = option_value(p, name, value);
@@ -152,7 +152,7 @@ static void parse_short(struct parser *p, struct options *o, const char *arg)
         case 'g': o->gen_only = 1; break;
         case 'b': o->build_only = 1; break;
         case 'v': verbosity = 1; break;
-        case 'q': verbosity = -1; break;
+        case 'q': o->quiet = 1; break;
         case 'h': o->mode = MODE_HELP; break;
         case 'V': o->mode = MODE_VERSION; break;
         case 'i':
@@ -197,6 +197,9 @@ static void parse_command_line(int argc, char **argv, struct options *o)
         o->script_args = argv + p.i;
         o->nscript_args = argc - p.i;
     }
+    /* -q silences cthag's warnings too, unless -v asked to hear its decisions. */
+    if (o->quiet && verbosity == 0)
+        verbosity = -1;
 }
 
 static int check_mode(const struct options *o)

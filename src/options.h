@@ -16,6 +16,7 @@ struct options {
     int build_only;           /* -b: build, do not run */
     int release;
     int offline;
+    int quiet;                /* -q: cargo's output only when the build fails */
     const char *features;
     const char *toolchain;    /* from +toolchain */
     const char *registry_dir; /* absolute */

@@ -216,7 +216,7 @@ static int build_and_install(struct job *job, const struct generated *g, const s
 {
     const struct options *o = job->o;
     struct build_opts bo = {o->toolchain, o->release, o->features, o->offline, o->registry_dir,
-                            verbosity < 0};
+                            o->quiet};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     if (build_project(&job->entry, &bo, o->script))
         return -1;
