@@ -50,7 +50,7 @@ static int private_dir_problem(const char *path, struct strbuf *why)
     return why->len ? -1 : 0;
 }
 
-static int check_private_dir(const char *path)
+int cache_check_private_dir(const char *path)
 {
     struct strbuf why = STRBUF_INIT;
     int result = private_dir_problem(path, &why);
@@ -101,7 +101,7 @@ static int make_root(const char *root)
 
 int cache_prepare(const char *root)
 {
-    if (make_root(root) || check_private_dir(root))
+    if (make_root(root) || cache_check_private_dir(root))
         return -1;
     struct strbuf path = STRBUF_INIT;
     int result = 0;
@@ -111,7 +111,7 @@ int cache_prepare(const char *root)
         if (fs_mkdir_private(path.buf) && errno != ENOTDIR)
             result = error("cannot create cache directory %s: %s", path.buf, strerror(errno));
         else
-            result = check_private_dir(path.buf);
+            result = cache_check_private_dir(path.buf);
     }
     strbuf_release(&path);
     return result;
@@ -369,29 +369,66 @@ static int try_lock(int fd, int wait)
     return 0;
 }
 
-int cache_lock(const struct cache_entry *e, const char *script_name)
+/* The lock is only ours if the path still names the file we locked: --gc may have removed the
+ * entry (and its lock file) while we waited on the old one. */
+static int still_current(int fd, const char *path)
 {
-    int fd = open(e->lock_path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    struct stat held, now;
+    return !fstat(fd, &held) && !lstat(path, &now) && held.st_dev == now.st_dev &&
+           held.st_ino == now.st_ino;
+}
+
+static int open_lock_file(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        return error("cannot open lock %s: %s", e->lock_path.buf, strerror(errno));
-    /* Poll for a second before saying anything: most waits are short. */
+        error("cannot open lock %s: %s", path, strerror(errno));
+    return fd;
+}
+
+int cache_trylock_path(const char *lock_path)
+{
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -1;
+    if (try_lock(fd, 0) || !still_current(fd, lock_path)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Wait for the lock on fd: poll for a second before saying anything (most waits are short). */
+static int wait_for_lock(int fd, const char *script_name)
+{
     for (int tries = 0; tries < 50; tries++) {
         if (!try_lock(fd, 0))
-            return fd;
+            return 0;
         if (errno != EAGAIN && errno != EACCES)
-            break;
+            return -1;
         struct timespec pause = {0, 20 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
-    if (errno == EAGAIN || errno == EACCES) {
-        if (isatty(STDERR_FILENO) && verbosity >= 0)
-            fprintf(stderr, "cthag: waiting for another cthag building %s\n", script_name);
-        if (!try_lock(fd, 1))
+    if (isatty(STDERR_FILENO) && verbosity >= 0)
+        fprintf(stderr, "cthag: waiting for another cthag building %s\n", script_name);
+    return try_lock(fd, 1);
+}
+
+int cache_lock(const struct cache_entry *e, const char *script_name)
+{
+    for (;;) {
+        int fd = open_lock_file(e->lock_path.buf);
+        if (fd < 0)
+            return -1;
+        if (wait_for_lock(fd, script_name)) {
+            error("cannot lock %s: %s", e->lock_path.buf, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (still_current(fd, e->lock_path.buf))
             return fd;
+        close(fd);
     }
-    error("cannot lock %s: %s", e->lock_path.buf, strerror(errno));
-    close(fd);
-    return -1;
 }
 
 void cache_unlock(int fd)
@@ -405,53 +442,4 @@ void cache_unlock(int fd)
 int cache_install(const struct cache_entry *e, const char *built)
 {
     return fs_install_file(built, e->bin_path.buf, 0755);
-}
-
-/* ---- clean ---- */
-
-int cache_clean(const char *root, const char *what)
-{
-    static const char *const all[] = {"projects", "bins", "target", "locks", NULL};
-    static const char *const bins[] = {"bins", NULL};
-    static const char *const target[] = {"target", NULL};
-    const char *const *dirs = !strcmp(what, "bins")     ? bins
-                              : !strcmp(what, "target") ? target
-                              : !strcmp(what, "all")    ? all
-                                                        : NULL;
-    if (!dirs)
-        return error("--clean: unknown part `%s` (expected bins, target or all)", what);
-    struct stat st;
-    if (lstat(root, &st) && errno == ENOENT) {
-        printf("cthag: nothing to clean: %s does not exist\n", root);
-        return 0;
-    }
-    if (check_private_dir(root))
-        return -1;
-    struct fs_usage usage = FS_USAGE_INIT;
-    struct strbuf path = STRBUF_INIT;
-    int result = 0;
-    for (const char *const *dir = dirs; *dir; dir++) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", root, *dir);
-        fs_usage_add(&usage, path.buf);
-    }
-    for (const char *const *dir = dirs; *dir; dir++) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", root, *dir);
-        if (fs_remove_tree(path.buf))
-            result = -1;
-    }
-    char freed[32], linked[32];
-    uint64_t freed_bytes = fs_usage_freed(&usage);
-    fs_human_size(freed_bytes, freed);
-    fs_human_size(fs_usage_bytes(&usage) - freed_bytes, linked);
-    printf("cthag: cleaned %s in %s: %llu files, %s freed", what, root,
-           (unsigned long long)usage.files, freed);
-    /* Hard links: removing bins/ frees nothing while the target still holds the same files. */
-    if (freed_bytes < fs_usage_bytes(&usage))
-        printf(" (%s more is still linked from elsewhere)", linked);
-    printf("\n");
-    fs_usage_release(&usage);
-    strbuf_release(&path);
-    return result;
 }

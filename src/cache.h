@@ -46,6 +46,10 @@ int cache_prepare(const char *root);
  * reason only when report is set. */
 int cache_check_private(const char *root, int report);
 
+/* Where the cache decides what is private: 0 when path is a directory owned by the user and
+ * not writable by others; else -1 with the reason printed. */
+int cache_check_private_dir(const char *path);
+
 /* A stem usable in file and crate names: lowercase [a-z0-9_], starting with a letter. */
 void cache_sanitise_stem(const char *script_path, struct strbuf *stem);
 /* Fill in the entry's names and paths from its identity string. */
@@ -66,12 +70,11 @@ int entry_record_stat_matches(const struct entry_record *rec, const struct stat 
 /* Take the entry's lock, waiting (and saying so on a terminal) while another cthag holds it.
  * Returns the lock fd, or -1 with the error printed. */
 int cache_lock(const struct cache_entry *e, const char *script_name);
+/* Take a lock file's lock without waiting: the fd, or -1 when busy or impossible. */
+int cache_trylock_path(const char *lock_path);
 void cache_unlock(int fd);
 
 /* Install the built executable as bins/<entry>.  Prints its error. */
 int cache_install(const struct cache_entry *e, const char *built);
-
-/* --clean bins|target|all: remove and print one line saying what was freed. */
-int cache_clean(const char *root, const char *what);
 
 #endif

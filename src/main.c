@@ -1,6 +1,8 @@
 /* cthag: run Rust scripts through one shared cargo target and an executable cache.
  * This file only parses the command line and dispatches. */
 #include "cache.h"
+#include "cachegc.h"
+#include "config.h"
 #include "options.h"
 #include "pipeline.h"
 #include "util/die.h"
@@ -17,7 +19,7 @@
 
 static const char usage_text[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT.rs [--] [ARGS...]\n"
-    "       cthag --clean [bins|target|all]\n"
+    "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
     "\n"
     "Runs a Rust script: a program with fn main, or a snippet of statements. The first run\n"
     "generates a cargo project in the cache and builds it in one target directory shared by\n"
@@ -48,9 +50,17 @@ static const char usage_text[] =
     "Cache:\n"
     "      --clean [WHAT]      remove cached executables (bins), the shared target (target)\n"
     "                          or everything (all, the default)\n"
+    "      --cache-stats[=json] list the entries (script, last use, binary size) and totals\n"
+    "      --gc                remove entries unused for --max-age days, then the least\n"
+    "                          recently used until the cache is under --max-size\n"
+    "      --max-size SIZE     cap for --gc (default 2GiB, or [cache] max-size, or\n"
+    "                          $CTHAG_MAX_CACHE_SIZE)\n"
+    "      --max-age DAYS      age limit for --gc (default 30, or [cache] max-age-days)\n"
+    "      --deep              with --gc: also remove dependency builds no entry uses\n"
     "\n"
     "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
-    "~/.cache/cthag), CARGO (the cargo to run).\n"
+    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run).\n"
+    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([cache] max-size, max-age-days).\n"
     "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input.\n";
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -115,7 +125,9 @@ static void parse_long(struct parser *p, struct options *o, const char *arg)
     name[len] = '\0';
     const char *value = eq ? eq + 1 : NULL;
     int takes_value = !strcmp(name, "--features") || !strcmp(name, "--registry-dir") ||
-                      !strcmp(name, "--infer") || !strcmp(name, "--clean");
+                      !strcmp(name, "--infer") || !strcmp(name, "--clean") ||
+                      !strcmp(name, "--cache-stats") || !strcmp(name, "--max-size") ||
+                      !strcmp(name, "--max-age");
     if (value && !takes_value)
         usage_error("option %s takes no value", name);
     if (!strcmp(name, "--force")) o->force = 1;
@@ -131,7 +143,16 @@ static void parse_long(struct parser *p, struct options *o, const char *arg)
     else if (!strcmp(name, "--infer")) o->infer = parse_infer_level(option_value(p, name, value));
     else if (!strcmp(name, "--registry-dir"))
         o->registry_dir = absolute_directory(name, option_value(p, name, value));
-    else if (!strcmp(name, "--clean")) {
+    else if (!strcmp(name, "--gc")) o->mode = MODE_GC;
+    else if (!strcmp(name, "--deep")) o->deep = 1;
+    else if (!strcmp(name, "--max-size")) o->max_size = option_value(p, name, value);
+    else if (!strcmp(name, "--max-age")) o->max_age = option_value(p, name, value);
+    else if (!strcmp(name, "--cache-stats")) {
+        o->mode = MODE_STATS;
+        if (value && strcmp(value, "json"))
+            usage_error("--cache-stats: unknown format `%s` (expected json)", value);
+        o->stats_json = value != NULL;
+    } else if (!strcmp(name, "--clean")) {
         o->mode = MODE_CLEAN;
         /* The part is optional: take the next argument only when it names one. */
         if (!value && p->i + 1 < p->argc && p->argv[p->i + 1][0] != '-')
@@ -204,13 +225,51 @@ static void parse_command_line(int argc, char **argv, struct options *o)
 
 static int check_mode(const struct options *o)
 {
-    if (o->mode == MODE_CLEAN && o->script)
-        usage_error("--clean takes no script (got `%s`)", o->script);
+    if ((o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC) && o->script)
+        usage_error("cache commands take no script (got `%s`)", o->script);
+    if (o->mode != MODE_GC && (o->max_size || o->max_age || o->deep))
+        usage_error("%s", "--max-size, --max-age and --deep go with --gc");
     if (o->mode == MODE_RUN && !o->script)
         usage_error("%s", "no script given");
     if (o->gen_only && o->build_only)
         usage_error("%s", "-g/--gen and -b/--build cannot be combined");
     return 0;
+}
+
+/* --gc: the config's caps, overridden by the command line. */
+static int run_gc(const struct options *o, const char *root)
+{
+    struct config cfg;
+    if (config_load(&cfg))
+        return EXIT_BAD_INPUT;
+    struct gc_opts gc = {cfg.max_cache_size, cfg.max_age_days, o->deep, 0};
+    if (o->max_size && config_parse_size(o->max_size, &gc.max_size))
+        usage_error("--max-size: `%s` is not a size (e.g. 2GiB, 500MB, 1000000)", o->max_size);
+    if (o->max_age) {
+        char *end;
+        long days = strtol(o->max_age, &end, 10);
+        if (*end || end == o->max_age || days < 0 || days > 100000)
+            usage_error("--max-age: `%s` is not a number of days", o->max_age);
+        gc.max_age_days = (int)days;
+    }
+    return cache_gc(root, &gc) ? EXIT_BUILD_FAILED : 0;
+}
+
+/* The cache commands: --clean, --cache-stats, --gc. */
+static int run_cache_command(const struct options *o)
+{
+    struct strbuf root = STRBUF_INIT;
+    int status = EXIT_BAD_INPUT;
+    if (!cache_root(&root)) {
+        if (o->mode == MODE_CLEAN)
+            status = cache_clean(root.buf, o->clean_what) ? EXIT_BUILD_FAILED : 0;
+        else if (o->mode == MODE_STATS)
+            status = cache_stats(root.buf, o->stats_json) ? EXIT_BUILD_FAILED : 0;
+        else
+            status = run_gc(o, root.buf);
+    }
+    strbuf_release(&root);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -226,11 +285,7 @@ int main(int argc, char **argv)
         return 0;
     }
     check_mode(&o);
-    if (o.mode == MODE_CLEAN) {
-        struct strbuf root = STRBUF_INIT;
-        int status = cache_root(&root) || cache_clean(root.buf, o.clean_what) ? EXIT_BUILD_FAILED : 0;
-        strbuf_release(&root);
-        return status;
-    }
+    if (o.mode != MODE_RUN)
+        return run_cache_command(&o);
     return pipeline_run(&o);
 }

@@ -2,7 +2,7 @@
 #ifndef CTHAG_OPTIONS_H
 #define CTHAG_OPTIONS_H
 
-enum mode { MODE_RUN, MODE_CLEAN, MODE_HELP, MODE_VERSION };
+enum mode { MODE_RUN, MODE_CLEAN, MODE_STATS, MODE_GC, MODE_HELP, MODE_VERSION };
 
 enum infer_level { INFER_NONE, INFER_MAX };
 
@@ -22,6 +22,10 @@ struct options {
     const char *registry_dir; /* absolute */
     enum infer_level infer;
     const char *clean_what;
+    int stats_json;           /* --cache-stats=json */
+    const char *max_size;     /* --gc --max-size, as given */
+    const char *max_age;      /* --gc --max-age, as given */
+    int deep;                 /* --gc --deep */
 };
 
 #endif

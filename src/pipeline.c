@@ -2,6 +2,7 @@
 
 #include "build.h"
 #include "cache.h"
+#include "cachegc.h"
 #include "infer.h"
 #include "manifest.h"
 #include "run.h"
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,15 @@
 
 /* A last-used time older than this is refreshed on a cached run (like go's build cache). */
 #define USED_TIME_RESOLUTION 3600
+
+/* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
+ * SIGKILL there, as a power cut or an OOM kill would.  Only read on the building path. */
+static void crash_point(const char *point)
+{
+    const char *at = getenv("CTHAG_TEST_CRASH_AT");
+    if (at && !strcmp(at, point))
+        raise(SIGKILL);
+}
 
 struct job {
     const struct options *o;
@@ -41,6 +52,13 @@ static void describe_options(const struct options *o, struct strbuf *out)
                 o->toolchain ? o->toolchain : "", o->infer == INFER_NONE ? "none" : "max");
 }
 
+/* The entry's record, if it is there, whole, and really this script's with these options. */
+static void load_record(struct job *job)
+{
+    job->has_rec = !entry_record_load(job->entry.record_path.buf, &job->rec) &&
+                   !strcmp(job->rec.source, job->canonical) && !strcmp(job->rec.opts, job->opts.buf);
+}
+
 static int job_start(struct job *job, const struct options *o)
 {
     memset(job, 0, sizeof(*job));
@@ -55,8 +73,7 @@ static int job_start(struct job *job, const struct options *o)
     strbuf_addf(&identity, "%s\n%s", job->canonical, job->opts.buf);
     cache_entry_init(&job->entry, job->root.buf, job->canonical, identity.buf);
     strbuf_release(&identity);
-    job->has_rec = !entry_record_load(job->entry.record_path.buf, &job->rec) &&
-                   !strcmp(job->rec.source, job->canonical) && !strcmp(job->rec.opts, job->opts.buf);
+    load_record(job);
     return 0;
 }
 
@@ -222,14 +239,47 @@ static int build_and_install(struct job *job, const struct generated *g, const s
         return -1;
     struct strbuf built = STRBUF_INIT;
     build_output_path(&job->entry, &bo, &built);
-    int result = access(built.buf, F_OK)
-                     ? error("%s: cargo succeeded but left no executable at %s", o->script,
-                             built.buf)
-                     : cache_install(&job->entry, built.buf);
+    crash_point("built");
+    int result = 0;
+    if (access(built.buf, F_OK)) {
+        result = error("%s: cargo succeeded but left no executable at %s", o->script, built.buf);
+    } else {
+        /* Record out first: a crash between the install and the new record must leave no
+         * record rather than the old record beside the new executable. */
+        unlink(job->entry.record_path.buf);
+        job->has_rec = 0;
+        result = cache_install(&job->entry, built.buf);
+    }
     strbuf_release(&built);
+    crash_point("installed");
     if (!result)
         result = record_build(job, g->key, st);
+    crash_point("recorded");
     return result;
+}
+
+/* What a process killed while writing into this entry left behind. */
+static void remove_stale_temps(const struct job *job)
+{
+    struct strbuf bins = STRBUF_INIT;
+    strbuf_addf(&bins, "%s/bins", job->root.buf);
+    fs_remove_stale_temps(job->entry.project_dir.buf, "");
+    fs_remove_stale_temps(bins.buf, job->entry.name.buf);
+    strbuf_release(&bins);
+}
+
+/* Write the project and, unless -g, build and install it.  Returns an exit status. */
+static int write_and_build(struct job *job, const struct generated *g, const struct stat *st)
+{
+    remove_stale_temps(job);
+    if (write_project(job, g))
+        return EXIT_BUILD_FAILED;
+    crash_point("generated");
+    if (job->o->gen_only) {
+        printf("%s\n", job->entry.project_dir.buf);
+        return 0;
+    }
+    return build_and_install(job, g, st) ? EXIT_BUILD_FAILED : 0;
 }
 
 /* Under the entry lock: whatever another process finished meanwhile counts. */
@@ -238,18 +288,12 @@ static int build_locked(struct job *job, const struct generated *g, const struct
     int lock = cache_lock(&job->entry, job->o->script);
     if (lock < 0)
         return EXIT_BUILD_FAILED;
-    job->has_rec = !entry_record_load(job->entry.record_path.buf, &job->rec) &&
-                   !strcmp(job->rec.source, job->canonical) && !strcmp(job->rec.opts, job->opts.buf);
+    load_record(job);
     int status = 0;
-    if (!job->o->force && !job->o->gen_only && is_installed(job, g->key)) {
+    if (!job->o->force && !job->o->gen_only && is_installed(job, g->key))
         note("%s: built meanwhile by another cthag", job->o->script);
-    } else if (write_project(job, g)) {
-        status = EXIT_BUILD_FAILED;
-    } else if (job->o->gen_only) {
-        printf("%s\n", job->entry.project_dir.buf);
-    } else if (build_and_install(job, g, st)) {
-        status = EXIT_BUILD_FAILED;
-    }
+    else
+        status = write_and_build(job, g, st);
     cache_unlock(lock);
     return status;
 }
@@ -282,8 +326,12 @@ static int slow_path(struct job *job)
     if (cache_prepare(job->root.buf) || generate(job, &s, &g))
         goto done;
     status = 0;
-    if (!reuse_unchanged(job, &g, &st))
+    if (!reuse_unchanged(job, &g, &st)) {
         status = build_locked(job, &g, &st);
+        /* The cache only grows when something is built: the place for the daily trim. */
+        if (!status && !o->gen_only)
+            cache_auto_trim(job->root.buf);
+    }
     if (status || o->gen_only || o->build_only)
         goto done;
     exec_entry(job);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,38 @@ int fs_install_file(const char *src, const char *dst, mode_t mode)
     }
     strbuf_release(&tmp);
     return result;
+}
+
+/* The pid in "NAME.tmp.PID", or 0. */
+static long temp_owner(const char *name)
+{
+    const char *tmp = strstr(name, ".tmp.");
+    if (!tmp)
+        return 0;
+    char *end;
+    long pid = strtol(tmp + 5, &end, 10);
+    return *end || pid <= 0 ? 0 : pid;
+}
+
+void fs_remove_stale_temps(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t len = strlen(prefix);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        long pid = temp_owner(de->d_name);
+        if (!pid || strncmp(de->d_name, prefix, len))
+            continue;
+        if (kill((pid_t)pid, 0) && errno == ESRCH) {
+            struct strbuf path = STRBUF_INIT;
+            strbuf_addf(&path, "%s/%s", dir, de->d_name);
+            unlink(path.buf);
+            strbuf_release(&path);
+        }
+    }
+    closedir(d);
 }
 
 struct fs_inode {

@@ -122,6 +122,23 @@ void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len)
     strbuf_addch(sb, '"');
 }
 
+void strbuf_add_json_string(struct strbuf *sb, const char *s)
+{
+    strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            strbuf_addf(sb, "\\%c", c);
+        else if (c == '\n')
+            strbuf_addstr(sb, "\\n");
+        else if (c < 0x20 || c == 0x7f)
+            strbuf_addf(sb, "\\u%04x", c);
+        else
+            strbuf_addch(sb, c);
+    }
+    strbuf_addch(sb, '"');
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
     while (sb->len && strchr(" \t\r\n", sb->buf[sb->len - 1]))

@@ -31,4 +31,10 @@ pub fn msg() -> &'"'"'static str { "quiet" }' '
 [features]
 loud = []
 '
+# A dependency whose build takes two seconds (its build script sleeps): gives the crash and
+# concurrency tests a build to interrupt or to wait for.
+add_crate slowdep 0.1.0 'pub fn ready() -> &'"'"'static str { "slow and ready" }' 'build = "build.rs"
+'
+printf 'fn main() { std::thread::sleep(std::time::Duration::from_secs(2)); }\n' \
+    > "$registry/slowdep-0.1.0/build.rs"
 add_crate otherdep 0.2.0 'pub fn twice(x: u32) -> u32 { x * 2 }'

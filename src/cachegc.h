@@ -1,0 +1,27 @@
+/* Looking at and trimming the cache: --cache-stats, --gc, the daily automatic trim, --clean.
+ *
+ * Removing an entry removes its project, its executable, its lock file and its own artifacts in
+ * the shared target (files of its unique package name under <profile>/, deps/, .fingerprint/,
+ * build/, incremental/), never anything of another entry. */
+#ifndef CTHAG_CACHEGC_H
+#define CTHAG_CACHEGC_H
+
+#include <stdint.h>
+
+struct gc_opts {
+    uint64_t max_size;  /* trim least recently used entries until the cache is under this */
+    int max_age_days;   /* remove entries unused for longer than this */
+    int deep;           /* also remove dependency artifacts no remaining entry uses */
+    int automatic;      /* the daily trim: say nothing unless -v */
+};
+
+/* Print one line per entry and totals; json selects the machine-readable form. */
+int cache_stats(const char *root, int json);
+/* Remove what gc_opts says; prints a one-line summary (unless automatic). */
+int cache_gc(const char *root, const struct gc_opts *o);
+/* Run a light cache_gc at most once a day (one stat when it is not due). */
+void cache_auto_trim(const char *root);
+/* --clean bins|target|all: remove and print one line saying what was freed. */
+int cache_clean(const char *root, const char *what);
+
+#endif

@@ -1,0 +1,30 @@
+/* Settings from the config file ($XDG_CONFIG_HOME/cthag/config.toml, else
+ * ~/.config/cthag/config.toml) and the environment.  Read only when cthag has work to do
+ * (a build, --gc, --cache-stats): never on the cached-run path. */
+#ifndef CTHAG_CONFIG_H
+#define CTHAG_CONFIG_H
+
+#include "util/strbuf.h"
+
+#include <stdint.h>
+
+struct config {
+    uint64_t max_cache_size;  /* bytes; [cache] max-size, $CTHAG_MAX_CACHE_SIZE */
+    int max_age_days;         /* [cache] max-age-days */
+    /* Where each value came from, for messages: "default", the file path, or the variable. */
+    char max_size_from[256];
+    char max_age_from[256];
+};
+
+#define CONFIG_DEFAULT_MAX_SIZE (2ULL << 30)
+#define CONFIG_DEFAULT_MAX_AGE_DAYS 30
+
+/* The config file's path (it need not exist). */
+void config_path(struct strbuf *path);
+/* Defaults, then the file, then the environment.  Prints "cthag: FILE:LINE: problem" and returns
+ * -1 for a malformed file or value. */
+int config_load(struct config *cfg);
+/* Parse "2GiB", "500M", "1.5G", "123456" (bytes) into *bytes; -1 when it is not a size. */
+int config_parse_size(const char *text, uint64_t *bytes);
+
+#endif

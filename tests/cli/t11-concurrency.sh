@@ -1,0 +1,86 @@
+#!/bin/bash
+# Parallel runs: 32 first runs of one script make exactly one cargo build and 32 correct runs;
+# 16 different scripts built at once all succeed; a script rebuilt while an older build of it
+# runs does not disturb the running one.
+. "$(dirname "$0")/lib.sh"
+R=(--registry-dir "$REGISTRY")
+
+write_script same.rs <<'EOF_RS'
+fn main() {
+    let n: u32 = std::env::args().nth(1).unwrap().parse().unwrap();
+    println!("run {n}: {}", slowdep::ready());
+}
+EOF_RS
+pids=()
+for i in $(seq 1 32); do
+    "$CTHAG" -q "${R[@]}" same.rs -- "$i" > "out.$i" 2> "err.$i" &
+    pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+expect_eq "$failed" 0 "32 parallel runs all exit 0:"
+for i in $(seq 1 32); do
+    expect_eq "$(cat "out.$i")" "run $i: slow and ready" "parallel run $i:"
+done
+expect_cargo_calls 1 "32 parallel first runs:"
+
+pids=()
+for i in $(seq 1 16); do
+    printf 'fn main() { println!("script %s {}", tinydep::answer()); }\n' "$i" > "many$i.rs"
+    "$CTHAG" -q "${R[@]}" "many$i.rs" > "many.$i" 2> "many-err.$i" &
+    pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+expect_eq "$failed" 0 "16 different scripts in parallel:"
+for i in $(seq 1 16); do
+    expect_eq "$(cat "many.$i")" "script $i 42" "script $i:"
+done
+expect_cargo_calls 16 "16 different scripts:"
+
+# Rebuild while running: the running executable is never rewritten in place.
+write_script long.rs <<'EOF_RS'
+fn main() {
+    println!("v1 start");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    println!("v1 end");
+}
+EOF_RS
+run_cthag -q long.rs > /dev/null
+inode_before=$(stat -c %i "$CTHAG_CACHE_DIR"/bins/long-*)
+"$CTHAG" long.rs > long.out 2>&1 &
+long_pid=$!
+sleep 0.3
+sed -i 's/v1/v2/g' long.rs
+run_cthag -q long.rs
+expect_status 0 "rebuild while the old build runs:"
+expect_out "v2 start
+v2 end"
+wait "$long_pid"
+expect_eq "$?" 0 "the running v1 was undisturbed:"
+expect_eq "$(cat long.out)" "v1 start
+v1 end"
+expect_eq "$([ "$(stat -c %i "$CTHAG_CACHE_DIR"/bins/long-*)" != "$inode_before" ] && echo new)" new \
+    "the new build is a new file:"
+
+# On a terminal, a run that waits more than a second for another's build says so.
+if command -v script > /dev/null; then
+    write_script wait.rs <<'EOF_RS'
+fn main() { println!("{}", slowdep::ready()); }
+EOF_RS
+    # A cargo that takes its time, so that the second run has to wait.
+    printf '#!/bin/sh\nsleep 2\nexec "%s" "$@"\n' "$CARGO" > "$TMP/bin/slow-cargo"
+    chmod +x "$TMP/bin/slow-cargo"
+    CARGO="$TMP/bin/slow-cargo" "$CTHAG" -q "${R[@]}" wait.rs > first.out 2>&1 &
+    first=$!
+    sleep 0.3
+    script -qec "\"$CTHAG\" --registry-dir \"$REGISTRY\" wait.rs" /dev/null < /dev/null > tty.out 2>&1
+    wait "$first"
+    expect_file_has tty.out "cthag: waiting for another cthag building wait.rs" "waiting message:"
+    expect_file_has tty.out "slow and ready"
+    expect_eq "$(cat first.out)" "slow and ready"
+else
+    echo "SKIP t11-concurrency: waiting message (no script(1) to give cthag a terminal)"
+fi
+
+finish
