@@ -104,7 +104,10 @@ int cache_prepare(const char *root)
     if (make_root(root) || cache_check_private_dir(root))
         return -1;
     struct strbuf path = STRBUF_INIT;
-    int result = 0;
+    struct stat st;
+    /* cargo creates target/; once it exists it must be as private as the rest. */
+    strbuf_addf(&path, "%s/target", root);
+    int result = lstat(path.buf, &st) ? 0 : cache_check_private_dir(path.buf);
     for (const char *const *sub = subdirs; *sub && !result; sub++) {
         strbuf_reset(&path);
         strbuf_addf(&path, "%s/%s", root, *sub);

@@ -63,15 +63,17 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
     struct strbuf tmp = STRBUF_INIT;
     temp_name(&tmp, path);
-    int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+    /* A leftover of a dead process with our pid (or anything planted there) is replaced. */
+    unlink(tmp.buf);
+    int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
-        error("cannot create %s: %s", tmp.buf, strerror(errno));
+        error("cannot write %s: %s", path, strerror(errno));
         strbuf_release(&tmp);
         return -1;
     }
     /* fsync before rename: after a crash the name shows either the old or the complete new file. */
     if (write_all(fd, data, len) || fsync(fd)) {
-        error("cannot write %s: %s", tmp.buf, strerror(errno));
+        error("cannot write %s: %s", path, strerror(errno));
         close(fd);
         unlink(tmp.buf);
         strbuf_release(&tmp);
@@ -218,10 +220,11 @@ int fs_install_file(const char *src, const char *dst, mode_t mode)
         else
             result = fs_copy_file(src, tmp.buf, mode);
     }
-    if (!result && rename(tmp.buf, dst)) {
+    if (!result && rename(tmp.buf, dst))
         result = error("cannot install %s: %s", dst, strerror(errno));
-        unlink(tmp.buf);
-    }
+    /* rename() of two links to one file succeeds and changes nothing (POSIX): when dst already
+     * was src, the temporary name is still there. */
+    unlink(tmp.buf);
     strbuf_release(&tmp);
     return result;
 }
