@@ -371,7 +371,8 @@ int cache_gc(const char *root, const struct gc_opts *o)
     uint64_t swept = 0;
     int result = o->deep ? deep_sweep(root, &list, &swept) : 0;
     uint64_t after = root_bytes(root);
-    if (!o->automatic || removed || swept) {
+    /* The daily trim speaks only when it removed something, and not under -q. */
+    if (!o->automatic || ((removed || swept) && verbosity >= 0)) {
         char from[32], to[32], cap[32];
         fprintf(o->automatic ? stderr : stdout,
                 "cthag: gc: removed %zu of %zu entries%s; cache %s -> %s (max %s, %d days)\n",
