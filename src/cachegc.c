@@ -634,7 +634,7 @@ static int deep_sweep(const char *root, const struct gc_list *list, uint64_t *sw
 
 int cache_clean(const char *root, const char *what)
 {
-    static const char *const all[] = {"projects", "bins", "target", "locks", NULL};
+    static const char *const all[] = {"projects", "bins", "target", "locks", "gc-stamp", NULL};
     static const char *const bins[] = {"bins", NULL};
     static const char *const target[] = {"target", NULL};
     const char *const *dirs = !strcmp(what, "bins")     ? bins

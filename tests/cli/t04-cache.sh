@@ -112,7 +112,7 @@ run_cthag --clean target
 expect_status 0
 case "$(out)" in "cthag: cleaned target in $CTHAG_CACHE_DIR: "*" files, "*" MiB freed"*) pass ;;
     *) fail "--clean target report: $(out)" ;; esac
-expect_eq "$(ls "$CTHAG_CACHE_DIR")" "$(printf 'bins\nlocks\nprojects')"
+expect_eq "$(ls "$CTHAG_CACHE_DIR")" "$(printf 'bins\ngc-stamp\nlocks\nprojects')"
 run_cthag a/hello.rs
 expect_out "hello from a"
 expect_cargo_calls 0 "cached run after --clean target:"

@@ -117,12 +117,12 @@ set_used fresh $((40 * 86400))
 printf 'fn main() { println!("fresh2"); }\n' > fresh2.rs
 run_cthag fresh2.rs
 expect_err_lacks "cthag: gc:" "no trim message the same day:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c '^fresh-')" 1 "no second trim the same day:"
 touch -d '2 days ago' "$CTHAG_CACHE_DIR/gc-stamp"
 printf 'fn main() { println!("fresh3"); }\n' > fresh3.rs
 run_cthag fresh3.rs
 expect_out "fresh3"
 expect_err_has "cthag: gc: removed 1 of 3 entries; cache " "the daily trim says what it removed:"
-expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c '^fresh-')" 1 "no second trim the same day:"
 
 # Config file and environment.
 mkdir -p "$XDG_CONFIG_HOME/cthag"
