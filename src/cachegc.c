@@ -275,7 +275,8 @@ int cache_stats(const char *root, int json)
     uint64_t total;
     if (list_entries(root, &list))
         return -1;
-    qsort(list.items, list.count, sizeof(*list.items), by_recent_use);
+    if (list.count)
+        qsort(list.items, list.count, sizeof(*list.items), by_recent_use);
     measure_parts(root, parts, &total);
     if (json)
         print_json(root, &list, parts, total);
@@ -350,7 +351,8 @@ int cache_gc(const char *root, const struct gc_opts *o)
     struct gc_list list = {NULL, 0, 0};
     if (list_entries(root, &list))
         return -1;
-    qsort(list.items, list.count, sizeof(*list.items), by_gc_order);
+    if (list.count)
+        qsort(list.items, list.count, sizeof(*list.items), by_gc_order);
     uint64_t before = root_bytes(root), total = before;
     long long oldest_allowed = (long long)time(NULL) - (long long)o->max_age_days * SECONDS_PER_DAY;
     size_t removed = 0;
