@@ -98,14 +98,16 @@ static enum infer_level parse_infer_level(const char *value)
 
 static const char *absolute_directory(const char *option, const char *dir)
 {
-    char *path = realpath(dir, NULL);
+    static char path[PATH_MAX]; /* lives as long as the process; one such option exists */
     struct stat st;
-    if (!path || stat(path, &st) || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "cthag: %s %s: %s\n", option, dir,
-                path ? "not a directory" : strerror(errno));
+    const char *problem = !realpath(dir, path)                       ? strerror(errno)
+                          : stat(path, &st) || !S_ISDIR(st.st_mode) ? "not a directory"
+                                                                    : NULL;
+    if (problem) {
+        fprintf(stderr, "cthag: %s %s: %s\n", option, dir, problem);
         exit(EXIT_BAD_INPUT);
     }
-    return path; /* lives as long as the process */
+    return path;
 }
 
 static int is_clean_part(const char *s)
