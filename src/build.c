@@ -1,6 +1,7 @@
 #include "build.h"
 
 #include "util/die.h"
+#include "util/json.h"
 #include "util/spawn.h"
 
 #include <errno.h>
@@ -51,12 +52,6 @@ int build_find_cargo(struct strbuf *cargo)
                  "from https://rustup.rs or your system's cargo package");
 }
 
-void build_output_path(const struct cache_entry *e, const struct build_opts *o, struct strbuf *out)
-{
-    strbuf_addf(out, "%s/target/%s/%s", e->root.buf, o->release ? "release" : "debug",
-                e->package.buf);
-}
-
 /* --config values are TOML: a quoted string keeps any path intact. */
 static char *config_string(const char *key, const char *value)
 {
@@ -66,56 +61,134 @@ static char *config_string(const char *key, const char *value)
     return strbuf_detach(&sb);
 }
 
+/* An argv under construction; owned strings are freed with it. */
 struct cargo_argv {
-    const char *argv[24];
-    int argc;
+    const char **argv;
+    int argc, alloc;
     char *owned[4];
     int nowned;
 };
 
+static void push(struct cargo_argv *a, const char *arg)
+{
+    if (a->argc + 2 > a->alloc) {
+        a->alloc = a->alloc ? a->alloc * 2 : 32;
+        a->argv = xrealloc(a->argv, (size_t)a->alloc * sizeof(char *));
+    }
+    a->argv[a->argc++] = arg;
+    a->argv[a->argc] = NULL;
+}
+
 static void push_owned(struct cargo_argv *a, char *arg)
 {
     a->owned[a->nowned++] = arg;
-    a->argv[a->argc++] = arg;
+    push(a, arg);
+}
+
+static const char *const action_names[] = {"build", "check", "test"};
+
+/* Options every subcommand gets: which source to use and whether to go online. */
+static void push_source_options(struct cargo_argv *a, const struct build_opts *o)
+{
+    if (o->offline || o->registry_dir)
+        push(a, "--offline");
+    if (o->registry_dir) {
+        push(a, "--config");
+        push(a, "source.crates-io.replace-with=\"cthag-registry-dir\"");
+        push(a, "--config");
+        push_owned(a, config_string("source.cthag-registry-dir.directory", o->registry_dir));
+    }
 }
 
 static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char *manifest,
-                             const struct build_opts *o)
+                             const struct build_opts *o, const struct build_request *r)
 {
     memset(a, 0, sizeof(*a));
-    a->argv[a->argc++] = cargo;
+    push(a, cargo);
     if (o->toolchain) {
         struct strbuf toolchain = STRBUF_INIT;
         strbuf_addf(&toolchain, "+%s", o->toolchain);
         push_owned(a, strbuf_detach(&toolchain));
     }
-    a->argv[a->argc++] = "build";
-    a->argv[a->argc++] = "--manifest-path";
-    a->argv[a->argc++] = manifest;
+    int other = r->action == CARGO_OTHER;
+    push(a, other ? r->args[0] : action_names[r->action]);
+    push(a, "--manifest-path");
+    push(a, manifest);
+    push_source_options(a, o);
+    if (other) {
+        for (int i = 1; i < r->nargs; i++)
+            push(a, r->args[i]);
+        return;
+    }
     if (o->release)
-        a->argv[a->argc++] = "--release";
+        push(a, "--release");
     if (o->features) {
-        a->argv[a->argc++] = "--features";
-        a->argv[a->argc++] = o->features;
+        push(a, "--features");
+        push(a, o->features);
     }
-    if (o->offline || o->registry_dir)
-        a->argv[a->argc++] = "--offline";
-    if (o->registry_dir) {
-        a->argv[a->argc++] = "--config";
-        a->argv[a->argc++] = "source.crates-io.replace-with=\"cthag-registry-dir\"";
-        a->argv[a->argc++] = "--config";
-        push_owned(a, config_string("source.cthag-registry-dir.directory", o->registry_dir));
+    push(a, o->color ? "--message-format=json-diagnostic-rendered-ansi"
+                     : "--message-format=json");
+    if (r->action == CARGO_TEST && r->nargs) {
+        push(a, "--");
+        for (int i = 0; i < r->nargs; i++)
+            push(a, r->args[i]);
     }
-    a->argv[a->argc] = NULL;
 }
 
 static void cargo_argv_release(struct cargo_argv *a)
 {
     for (int i = 0; i < a->nowned; i++)
         free(a->owned[i]);
+    free(a->argv);
 }
 
-int build_project(const struct cache_entry *e, const struct build_opts *o, const char *script_name)
+/* What cargo's JSON messages on stdout turn into. */
+struct message_sink {
+    const struct build_request *r;
+    struct strbuf *diagnostics; /* where rewritten diagnostics go when captured (-q) */
+};
+
+static void show_diagnostic(struct message_sink *sink, const char *rendered)
+{
+    struct strbuf text = STRBUF_INIT;
+    if (sink->r->diag)
+        diag_rewrite(sink->r->diag, rendered, &text);
+    else
+        strbuf_addstr(&text, rendered);
+    if (sink->diagnostics) {
+        strbuf_add(sink->diagnostics, text.buf, text.len);
+    } else {
+        fflush(stdout);
+        fputs(text.buf, stderr);
+    }
+    strbuf_release(&text);
+}
+
+static void on_cargo_line(void *ctx, char *line, size_t len)
+{
+    struct message_sink *sink = ctx;
+    struct json *msg = line[0] == '{' ? json_parse(line, len) : NULL;
+    const char *reason = json_get_string(msg, "reason");
+    if (!reason) {
+        /* Not a message: the output of a test binary, say. */
+        fwrite(line, 1, len, stdout);
+        fputc('\n', stdout);
+    } else if (!strcmp(reason, "compiler-message")) {
+        const char *rendered = json_get_string(json_get(msg, "message"), "rendered");
+        if (rendered)
+            show_diagnostic(sink, rendered);
+    } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
+        const char *exe = json_get_string(msg, "executable");
+        if (exe) {
+            strbuf_reset(sink->r->executable);
+            strbuf_addstr(sink->r->executable, exe);
+        }
+    }
+    json_free(msg);
+}
+
+int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
+                    const struct build_request *r, const char *script_name)
 {
     struct strbuf cargo = STRBUF_INIT, manifest = STRBUF_INIT, target_env = STRBUF_INIT;
     if (build_find_cargo(&cargo)) {
@@ -126,26 +199,28 @@ int build_project(const struct cache_entry *e, const struct build_opts *o, const
     strbuf_addf(&target_env, "CARGO_TARGET_DIR=%s/target", e->root.buf);
     const char *env[] = {target_env.buf, NULL};
     struct strbuf output = STRBUF_INIT;
-    struct spawn_opts spawn = {env, o->quiet ? &output : NULL, NULL};
+    struct message_sink sink = {r, o->quiet ? &output : NULL};
+    struct spawn_opts spawn = {env, o->quiet ? &output : NULL,
+                               r->action == CARGO_OTHER ? NULL : on_cargo_line, &sink};
     struct cargo_argv args;
-    cargo_argv_build(&args, cargo.buf, manifest.buf, o);
-    note("running %s build --manifest-path %s with %s", cargo.buf, manifest.buf, target_env.buf);
+    cargo_argv_build(&args, cargo.buf, manifest.buf, o, r);
+    note("running %s %s --manifest-path %s with %s", cargo.buf, args.argv[o->toolchain ? 2 : 1],
+         manifest.buf, target_env.buf);
     int status = spawn_wait(args.argv, &spawn);
-    int result = 0;
     if (status < 0) {
-        result = error("cannot run %s: %s", cargo.buf, strerror(errno));
+        error("cannot run %s: %s", cargo.buf, strerror(errno));
     } else if (status) {
         fwrite(output.buf, 1, output.len, stderr);
         if (status > 128)
-            result = error("%s: build failed: cargo was killed by signal %d", script_name,
-                           status - 128);
-        else
-            result = error("%s: build failed (cargo exited with status %d)", script_name, status);
+            error("%s: %scargo was killed by signal %d", script_name,
+                  r->action == CARGO_BUILD ? "build failed: " : "", status - 128);
+        else if (r->action == CARGO_BUILD)
+            error("%s: build failed (cargo exited with status %d)", script_name, status);
     }
     cargo_argv_release(&args);
     strbuf_release(&output);
     strbuf_release(&cargo);
     strbuf_release(&manifest);
     strbuf_release(&target_env);
-    return result;
+    return status;
 }

@@ -1,9 +1,18 @@
-/* Running cargo on a generated project, always with the one shared target directory. */
+/* Running cargo on a generated project, always with the one shared target directory, and
+ * showing its compiler diagnostics against the script's own lines. */
 #ifndef CTHAG_BUILD_H
 #define CTHAG_BUILD_H
 
 #include "cache.h"
+#include "diag.h"
 #include "util/strbuf.h"
+
+enum cargo_action {
+    CARGO_BUILD, /* cargo build: the executable to install */
+    CARGO_CHECK, /* cargo check (-c) */
+    CARGO_TEST,  /* cargo test (-T); extra args go after "--" to the test binary */
+    CARGO_OTHER, /* -A: extra args are the subcommand and its arguments */
+};
 
 struct build_opts {
     const char *toolchain;    /* "+nightly" passes "nightly"; NULL for the default */
@@ -12,13 +21,22 @@ struct build_opts {
     int offline;
     const char *registry_dir; /* absolute path of a directory source, or NULL */
     int quiet;                /* capture cargo's output; show it only if the build fails */
+    int color;                /* diagnostics with ANSI colours */
+};
+
+struct build_request {
+    enum cargo_action action;
+    char *const *args;        /* see enum cargo_action */
+    int nargs;
+    const struct diag_map *diag;
+    struct strbuf *executable; /* CARGO_BUILD: where cargo says it put the executable */
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo.  Prints how to install Rust if none. */
 int build_find_cargo(struct strbuf *cargo);
-/* cargo build the entry's project.  0 on success; otherwise prints why and returns -1. */
-int build_project(const struct cache_entry *e, const struct build_opts *o, const char *script_name);
-/* Where that build leaves the executable. */
-void build_output_path(const struct cache_entry *e, const struct build_opts *o, struct strbuf *out);
+/* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
+ * the reason has been printed), or -1 when cargo could not be started (reason printed). */
+int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
+                    const struct build_request *r, const char *script_name);
 
 #endif

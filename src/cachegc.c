@@ -400,6 +400,7 @@ void cache_auto_trim(const char *root)
         note("daily cache trim (max %llu bytes, %d days)", (unsigned long long)o.max_size,
              o.max_age_days);
         cache_gc(root, &o);
+        config_release(&cfg);
     }
     strbuf_release(&stamp);
 }

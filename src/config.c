@@ -79,6 +79,31 @@ static int read_cache_table(struct config *cfg, const char *path, const struct t
     return 0;
 }
 
+/* [infer] features tables: every value must be an array of strings. */
+static int read_infer_table(struct config *cfg, const char *path, const struct toml_value *infer)
+{
+    const char *names[] = {"features", "max-features"};
+    struct toml_value **slots[] = {&cfg->infer_features, &cfg->infer_max_features};
+    for (int t = 0; t < 2; t++) {
+        const struct toml_value *table = toml_get(infer, names[t]);
+        if (!table)
+            continue;
+        if (table->type != TOML_TABLE)
+            return error("%s:%d: [infer.%s] must be a table", path, table->line, names[t]);
+        for (size_t i = 0; i < table->count; i++) {
+            const struct toml_value *list = table->items[i];
+            int ok = list->type == TOML_ARRAY;
+            for (size_t j = 0; ok && j < list->count; j++)
+                ok = list->items[j]->type == TOML_STRING;
+            if (!ok)
+                return error("%s:%d: [infer.%s] %s must be a list of feature names", path,
+                             list->line, names[t], table->keys[i]);
+        }
+        *slots[t] = toml_clone(table);
+    }
+    return 0;
+}
+
 static int read_file_settings(struct config *cfg, const char *path)
 {
     struct strbuf text = STRBUF_INIT;
@@ -92,13 +117,26 @@ static int read_file_settings(struct config *cfg, const char *path)
     if (!root)
         return error("%s:%d: %s", path, err.line, err.message);
     const struct toml_value *cache = toml_get(root, "cache");
+    const struct toml_value *infer = toml_get(root, "infer");
     int result = 0;
     if (cache && cache->type != TOML_TABLE)
         result = error("%s:%d: [cache] must be a table", path, cache->line);
-    else if (cache)
-        result = read_cache_table(cfg, path, cache);
+    else if (infer && infer->type != TOML_TABLE)
+        result = error("%s:%d: [infer] must be a table", path, infer->line);
+    else
+        result = (cache && read_cache_table(cfg, path, cache)) ||
+                         (infer && read_infer_table(cfg, path, infer))
+                     ? -1
+                     : 0;
     toml_free(root);
     return result;
+}
+
+void config_release(struct config *cfg)
+{
+    toml_free(cfg->infer_features);
+    toml_free(cfg->infer_max_features);
+    cfg->infer_features = cfg->infer_max_features = NULL;
 }
 
 int config_load(struct config *cfg)

@@ -8,9 +8,15 @@
 
 #include <stdint.h>
 
+struct toml_value;
+
 struct config {
     uint64_t max_cache_size;  /* bytes; [cache] max-size, $CTHAG_MAX_CACHE_SIZE */
     int max_age_days;         /* [cache] max-age-days */
+    /* [infer.features] crate = ["f", ...]: features an inferred crate gets at -i config and max;
+     * [infer.max-features]: more it gets at -i max.  Tables owned here, or NULL. */
+    struct toml_value *infer_features;
+    struct toml_value *infer_max_features;
     /* Where each value came from, for messages: "default", the file path, or the variable. */
     char max_size_from[256];
     char max_age_from[256];
@@ -24,6 +30,7 @@ void config_path(struct strbuf *path);
 /* Defaults, then the file, then the environment.  Prints "cthag: FILE:LINE: problem" and returns
  * -1 for a malformed file or value. */
 int config_load(struct config *cfg);
+void config_release(struct config *cfg);
 /* Parse "2GiB", "500M", "1.5G", "123456" (bytes) into *bytes; -1 when it is not a size. */
 int config_parse_size(const char *text, uint64_t *bytes);
 

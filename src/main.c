@@ -14,36 +14,60 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define CTHAG_VERSION "0.1.0"
 
 static const char usage_text[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT.rs [--] [ARGS...]\n"
+    "       cthag [OPTIONS] -e EXPR | -s < SCRIPT | -l FILTER [-B PRE] [-E POST] [-- ARGS...]\n"
     "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
     "\n"
-    "Runs a Rust script: a program with fn main, or a snippet of statements. The first run\n"
-    "generates a cargo project in the cache and builds it in one target directory shared by\n"
-    "all scripts; later runs of the unchanged script execute the cached binary directly.\n"
-    "Dependencies come from an embedded manifest (/*[toml] block, //! ```cargo block,\n"
-    "// cargo-deps: line or --- frontmatter) or are inferred from the code's paths.\n"
+    "Runs a Rust script: a program with fn main, or a snippet of statements whose last\n"
+    "expression's value is printed. The first run generates a cargo project in the cache and\n"
+    "builds it in one target directory shared by all scripts; later runs of the unchanged\n"
+    "script execute the cached binary directly. Dependencies come from an embedded manifest\n"
+    "(/*[toml] block, //! ```cargo block, // cargo-deps: line or --- frontmatter) or are\n"
+    "inferred from the code's paths.\n"
     "\n"
     "Processing:\n"
     "  -f, --force             rebuild even if the cached executable is fresh\n"
     "      --release           build with the release profile (default: dev, as cargo)\n"
     "      --features F        enable the script's features F (comma-separated)\n"
     "  +TOOLCHAIN              use this rustup toolchain (first argument, as with cargo)\n"
-    "  -i, --infer LEVEL       dependency inference: max (default) or none\n"
+    "  -i, --infer LEVEL       dependency inference: none, min (names only), config (default:\n"
+    "                          plus [infer.features] from the config file) or max (plus\n"
+    "                          [infer.max-features])\n"
+    "  -m, --multimain         allow more than one `fn main` in the script\n"
     "      --offline           run cargo offline\n"
     "      --registry-dir DIR  use DIR as a directory source in place of crates.io (offline);\n"
     "                          e.g. Debian's /usr/share/cargo/registry\n"
     "\n"
+    "Dynamic (no script file):\n"
+    "  -e, --expr EXPR         evaluate a Rust expression or block; its value is printed\n"
+    "  -s, --stdin             read the script from standard input\n"
+    "  -l, --loop FILTER       run FILTER for every line of standard input, with `line`\n"
+    "                          (String) and `i` (its 1-based number) in scope; a non-() value\n"
+    "                          is printed\n"
+    "  -B, --begin PRE         with -l: statements run before the first line\n"
+    "  -E, --end POST          with -l: statements run after the last line\n"
+    "  -M, --toml TOML         manifest lines for -e, -s and -l, e.g. '[dependencies] ...'\n"
+    "  -u, --unquote           print a final String or &str value without quotes\n"
+    "\n"
     "No-run:\n"
     "  -g, --gen               generate the project only; print its directory\n"
     "  -b, --build             build (if needed) but do not run\n"
+    "  -c, --check             cargo check the script\n"
+    "  -T, --test-only         run the script's own #[test]s (ARGS go to the test binary)\n"
+    "  -A, --cargo             run a cargo subcommand on the generated project:\n"
+    "                          cthag -A SCRIPT.rs -- tree --depth 1\n"
+    "  -x, --executable        build in release mode and install as ~/.cargo/bin/NAME\n"
+    "      --install-dir DIR   with -x: install into DIR instead\n"
     "\n"
     "Output:\n"
     "  -v, --verbose           say what cthag decides and why (fresh, stale, build key)\n"
     "  -q, --quiet             hide cargo's output unless the build fails\n"
+    "  -t, --timings           print how long generating, building and running took\n"
     "  -h, --help              print this help\n"
     "  -V, --version           print the version\n"
     "\n"
@@ -59,9 +83,10 @@ static const char usage_text[] =
     "      --deep              with --gc: also remove dependency builds no entry uses\n"
     "\n"
     "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
-    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run).\n"
-    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([cache] max-size, max-age-days).\n"
-    "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input.\n";
+    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run), NO_COLOR.\n"
+    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([cache] and [infer] tables).\n"
+    "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input;\n"
+    "with -T or -A, cargo's.\n";
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
@@ -89,11 +114,35 @@ static const char *option_value(struct parser *p, const char *name, const char *
 
 static enum infer_level parse_infer_level(const char *value)
 {
-    if (!strcmp(value, "none"))
-        return INFER_NONE;
-    if (!strcmp(value, "max"))
-        return INFER_MAX;
-    usage_error("unknown inference level `%s` (expected none or max)", value);
+    static const char *const levels[] = {"none", "min", "config", "max"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(value, levels[i]))
+            return (enum infer_level)i;
+    usage_error("unknown inference level `%s` (expected none, min, config or max)", value);
+}
+
+static void set_action(struct options *o, enum action action)
+{
+    static const char *const labels[] = {"", "-g/--gen", "-b/--build", "-c/--check",
+                                         "-T/--test-only", "-A/--cargo", "-x/--executable"};
+    if (o->action != ACTION_RUN && o->action != action) {
+        fprintf(stderr, "cthag: %s and %s cannot be combined (see cthag --help)\n",
+                labels[o->action], labels[action]);
+        exit(EXIT_BAD_INPUT);
+    }
+    o->action = action;
+}
+
+static void set_source(struct options *o, enum source_kind kind, const char *text)
+{
+    static const char *const names[] = {"", "-e/--expr", "-s/--stdin", "-l/--loop"};
+    if (o->kind != SOURCE_FILE && o->kind != kind) {
+        fprintf(stderr, "cthag: %s and %s cannot be combined (see cthag --help)\n",
+                names[o->kind], names[kind]);
+        exit(EXIT_BAD_INPUT);
+    }
+    o->kind = kind;
+    o->text = text;
 }
 
 static const char *absolute_directory(const char *option, const char *dir)
@@ -115,7 +164,105 @@ static int is_clean_part(const char *s)
     return !strcmp(s, "bins") || !strcmp(s, "target") || !strcmp(s, "all");
 }
 
-/* One long option (without its leading dashes split off yet). */
+/* Options that take a value, by long and short name. */
+static const struct {
+    const char *name;
+    char letter;
+} valued[] = {
+    {"--features", 0}, {"--registry-dir", 0}, {"--infer", 'i'}, {"--expr", 'e'},
+    {"--loop", 'l'},   {"--begin", 'B'},       {"--end", 'E'},   {"--toml", 'M'},
+    {"--install-dir", 0}, {"--max-size", 0},  {"--max-age", 0},
+};
+
+/* Flags, by long and short name. */
+static const struct {
+    const char *name;
+    char letter;
+} flags[] = {
+    {"--force", 'f'},   {"--gen", 'g'},       {"--build", 'b'},  {"--check", 'c'},
+    {"--test-only", 'T'}, {"--cargo", 'A'},   {"--executable", 'x'}, {"--release", 0},
+    {"--offline", 0},   {"--verbose", 'v'},   {"--quiet", 'q'},  {"--help", 'h'},
+    {"--version", 'V'}, {"--stdin", 's'},     {"--unquote", 'u'}, {"--timings", 't'},
+    {"--multimain", 'm'}, {"--gc", 0},        {"--deep", 0},
+};
+
+static void apply_value(struct options *o, const char *name, const char *value)
+{
+    if (!strcmp(name, "--features")) o->features = value;
+    else if (!strcmp(name, "--registry-dir")) o->registry_dir = absolute_directory(name, value);
+    else if (!strcmp(name, "--infer")) o->infer = parse_infer_level(value);
+    else if (!strcmp(name, "--expr")) set_source(o, SOURCE_EXPR, value);
+    else if (!strcmp(name, "--loop")) set_source(o, SOURCE_LOOP, value);
+    else if (!strcmp(name, "--begin")) o->loop_begin = value;
+    else if (!strcmp(name, "--end")) o->loop_end = value;
+    else if (!strcmp(name, "--toml")) o->toml = value;
+    else if (!strcmp(name, "--install-dir")) o->install_dir = absolute_directory(name, value);
+    else if (!strcmp(name, "--max-size")) o->max_size = value;
+    else if (!strcmp(name, "--max-age")) o->max_age = value;
+}
+
+static void apply_flag(struct options *o, const char *name)
+{
+    if (!strcmp(name, "--force")) o->force = 1;
+    else if (!strcmp(name, "--gen")) set_action(o, ACTION_GEN);
+    else if (!strcmp(name, "--build")) set_action(o, ACTION_BUILD);
+    else if (!strcmp(name, "--check")) set_action(o, ACTION_CHECK);
+    else if (!strcmp(name, "--test-only")) set_action(o, ACTION_TEST);
+    else if (!strcmp(name, "--cargo")) set_action(o, ACTION_CARGO);
+    else if (!strcmp(name, "--executable")) set_action(o, ACTION_EXECUTABLE);
+    else if (!strcmp(name, "--release")) o->release = 1;
+    else if (!strcmp(name, "--offline")) o->offline = 1;
+    else if (!strcmp(name, "--verbose")) verbosity = 1;
+    else if (!strcmp(name, "--quiet")) o->quiet = 1;
+    else if (!strcmp(name, "--help")) o->mode = MODE_HELP;
+    else if (!strcmp(name, "--version")) o->mode = MODE_VERSION;
+    else if (!strcmp(name, "--stdin")) set_source(o, SOURCE_STDIN, NULL);
+    else if (!strcmp(name, "--unquote")) o->unquote = 1;
+    else if (!strcmp(name, "--timings")) o->timings = 1;
+    else if (!strcmp(name, "--multimain")) o->multimain = 1;
+    else if (!strcmp(name, "--gc")) o->mode = MODE_GC;
+    else if (!strcmp(name, "--deep")) o->deep = 1;
+}
+
+static int find_valued(const char *name, char letter)
+{
+    for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++)
+        if (name ? !strcmp(valued[i].name, name) : letter && valued[i].letter == letter)
+            return (int)i;
+    return -1;
+}
+
+static int find_flag(const char *name, char letter)
+{
+    for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
+        if (name ? !strcmp(flags[i].name, name) : letter && flags[i].letter == letter)
+            return (int)i;
+    return -1;
+}
+
+/* --clean [WHAT] and --cache-stats[=json]: options whose value is optional. */
+static int parse_optional_valued(struct parser *p, struct options *o, const char *name,
+                                 const char *value)
+{
+    if (!strcmp(name, "--cache-stats")) {
+        o->mode = MODE_STATS;
+        if (value && strcmp(value, "json"))
+            usage_error("--cache-stats: unknown format `%s` (expected json)", value);
+        o->stats_json = value != NULL;
+        return 1;
+    }
+    if (strcmp(name, "--clean"))
+        return 0;
+    o->mode = MODE_CLEAN;
+    /* The part is optional: take the next argument only when it does not look like an option. */
+    if (!value && p->i + 1 < p->argc && p->argv[p->i + 1][0] != '-')
+        value = p->argv[++p->i];
+    if (value && !is_clean_part(value))
+        usage_error("--clean: unknown part `%s` (expected bins, target or all)", value);
+    o->clean_what = value ? value : "all";
+    return 1;
+}
+
 static void parse_long(struct parser *p, struct options *o, const char *arg)
 {
     char name[64];
@@ -126,65 +273,34 @@ static void parse_long(struct parser *p, struct options *o, const char *arg)
     memcpy(name, arg, len);
     name[len] = '\0';
     const char *value = eq ? eq + 1 : NULL;
-    int takes_value = !strcmp(name, "--features") || !strcmp(name, "--registry-dir") ||
-                      !strcmp(name, "--infer") || !strcmp(name, "--clean") ||
-                      !strcmp(name, "--cache-stats") || !strcmp(name, "--max-size") ||
-                      !strcmp(name, "--max-age");
-    if (value && !takes_value)
-        usage_error("option %s takes no value", name);
-    if (!strcmp(name, "--force")) o->force = 1;
-    else if (!strcmp(name, "--gen")) o->gen_only = 1;
-    else if (!strcmp(name, "--build")) o->build_only = 1;
-    else if (!strcmp(name, "--release")) o->release = 1;
-    else if (!strcmp(name, "--offline")) o->offline = 1;
-    else if (!strcmp(name, "--verbose")) verbosity = 1;
-    else if (!strcmp(name, "--quiet")) o->quiet = 1;
-    else if (!strcmp(name, "--help")) o->mode = MODE_HELP;
-    else if (!strcmp(name, "--version")) o->mode = MODE_VERSION;
-    else if (!strcmp(name, "--features")) o->features = option_value(p, name, value);
-    else if (!strcmp(name, "--infer")) o->infer = parse_infer_level(option_value(p, name, value));
-    else if (!strcmp(name, "--registry-dir"))
-        o->registry_dir = absolute_directory(name, option_value(p, name, value));
-    else if (!strcmp(name, "--gc")) o->mode = MODE_GC;
-    else if (!strcmp(name, "--deep")) o->deep = 1;
-    else if (!strcmp(name, "--max-size")) o->max_size = option_value(p, name, value);
-    else if (!strcmp(name, "--max-age")) o->max_age = option_value(p, name, value);
-    else if (!strcmp(name, "--cache-stats")) {
-        o->mode = MODE_STATS;
-        if (value && strcmp(value, "json"))
-            usage_error("--cache-stats: unknown format `%s` (expected json)", value);
-        o->stats_json = value != NULL;
-    } else if (!strcmp(name, "--clean")) {
-        o->mode = MODE_CLEAN;
-        /* The part is optional: take the next argument only when it names one. */
-        if (!value && p->i + 1 < p->argc && p->argv[p->i + 1][0] != '-')
-            value = p->argv[++p->i];
-        if (value && !is_clean_part(value))
-            usage_error("--clean: unknown part `%s` (expected bins, target or all)", value);
-        o->clean_what = value ? value : "all";
-    } else
+    if (parse_optional_valued(p, o, name, value))
+        return;
+    int v = find_valued(name, 0);
+    if (v >= 0) {
+        apply_value(o, valued[v].name, option_value(p, name, value));
+        return;
+    }
+    if (find_flag(name, 0) < 0)
         usage_error("unknown option %s", name);
+    if (value)
+        usage_error("option %s takes no value", name);
+    apply_flag(o, name);
 }
 
 static void parse_short(struct parser *p, struct options *o, const char *arg)
 {
     for (const char *c = arg + 1; *c; c++) {
         char flag[3] = {'-', *c, '\0'};
-        switch (*c) {
-        case 'f': o->force = 1; break;
-        case 'g': o->gen_only = 1; break;
-        case 'b': o->build_only = 1; break;
-        case 'v': verbosity = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'h': o->mode = MODE_HELP; break;
-        case 'V': o->mode = MODE_VERSION; break;
-        case 'i':
+        int v = find_valued(NULL, *c);
+        if (v >= 0) {
             /* "-inone" or "-i none" */
-            o->infer = parse_infer_level(c[1] ? c + 1 : option_value(p, flag, NULL));
+            apply_value(o, valued[v].name, c[1] ? c + 1 : option_value(p, flag, NULL));
             return;
-        default:
-            usage_error("unknown option %s", flag);
         }
+        int f = find_flag(NULL, *c);
+        if (f < 0)
+            usage_error("unknown option %s", flag);
+        apply_flag(o, flags[f].name);
     }
 }
 
@@ -192,17 +308,19 @@ static void parse_command_line(int argc, char **argv, struct options *o)
 {
     struct parser p = {argc, argv, 1};
     memset(o, 0, sizeof(*o));
-    o->infer = INFER_MAX;
+    o->infer = INFER_CONFIG;
     if (argc > 1 && argv[1][0] == '+') {
         if (!argv[1][1])
             usage_error("`%s`: a toolchain name must follow +", argv[1]);
         o->toolchain = argv[1] + 1;
         p.i = 2;
     }
+    int separated = 0;
     for (; p.i < argc; p.i++) {
         const char *arg = argv[p.i];
         if (!strcmp(arg, "--")) {
             p.i++;
+            separated = 1;
             break;
         }
         if (arg[0] != '-' || !arg[1])
@@ -212,29 +330,76 @@ static void parse_command_line(int argc, char **argv, struct options *o)
         else
             parse_short(&p, o, arg);
     }
-    if (p.i < argc) {
+    if (o->kind == SOURCE_FILE && p.i < argc) {
         o->script = argv[p.i++];
         /* Arguments after the script belong to it; a "--" right after the script is a separator. */
         if (p.i < argc && !strcmp(argv[p.i], "--"))
             p.i++;
-        o->script_args = argv + p.i;
-        o->nscript_args = argc - p.i;
+    } else if (o->kind != SOURCE_FILE && !separated && p.i < argc) {
+        usage_error("`%s`: -e, -s and -l take no script file; put the arguments for the code "
+                    "after --", argv[p.i]);
     }
+    o->script_args = argv + p.i;
+    o->nscript_args = argc - p.i;
     /* -q silences cthag's warnings too, unless -v asked to hear its decisions. */
     if (o->quiet && verbosity == 0)
         verbosity = -1;
 }
 
-static int check_mode(const struct options *o)
+static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
+
+/* Combinations that make no sense, each a one-line error with exit 2. */
+static void check_dynamic(struct options *o)
 {
-    if ((o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC) && o->script)
-        usage_error("cache commands take no script (got `%s`)", o->script);
+    if (o->kind == SOURCE_FILE) {
+        if (o->toml)
+            usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
+        return;
+    }
+    if (o->kind == SOURCE_EXPR && !*o->text)
+        usage_error("%s", "-e: empty expression");
+    if (o->kind == SOURCE_LOOP && !*o->text)
+        usage_error("%s", "-l: empty filter");
+    if (o->action == ACTION_GEN || o->action == ACTION_EXECUTABLE || o->action == ACTION_CARGO)
+        usage_error("%s", "-g, -x and -A need a script file, not -e, -s or -l");
+    if (o->kind == SOURCE_LOOP || o->kind == SOURCE_STDIN) {
+        struct stat st;
+        if (fstat(STDIN_FILENO, &st))
+            usage_error("%s", o->kind == SOURCE_LOOP ? "-l: no standard input to read lines from"
+                                                     : "-s: no standard input to read the script from");
+        if (isatty(STDIN_FILENO))
+            usage_error("%s", o->kind == SOURCE_LOOP
+                                  ? "-l reads lines from standard input, which is a terminal; "
+                                    "pipe some input in"
+                                  : "-s reads the script from standard input, which is a terminal");
+    }
+    o->script = source_names[o->kind];
+}
+
+static int check_mode(struct options *o)
+{
+    int cache_command = o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC;
+    if (cache_command && (o->script || o->kind != SOURCE_FILE))
+        usage_error("cache commands take no script (got `%s`)", o->script ? o->script : o->text);
     if (o->mode != MODE_GC && (o->max_size || o->max_age || o->deep))
         usage_error("%s", "--max-size, --max-age and --deep go with --gc");
-    if (o->mode == MODE_RUN && !o->script)
+    if (cache_command)
+        return 0;
+    if ((o->loop_begin || o->loop_end) && o->kind != SOURCE_LOOP)
+        usage_error("%s", "-B/--begin and -E/--end go with -l/--loop");
+    if (o->install_dir && o->action != ACTION_EXECUTABLE)
+        usage_error("%s", "--install-dir goes with -x/--executable");
+    check_dynamic(o);
+    if (o->kind == SOURCE_FILE && !o->script)
         usage_error("%s", "no script given");
-    if (o->gen_only && o->build_only)
-        usage_error("%s", "-g/--gen and -b/--build cannot be combined");
+    if (o->action == ACTION_CARGO && !o->nscript_args)
+        usage_error("-A needs a cargo subcommand after the script: cthag -A %s -- tree", o->script);
+    if (o->action == ACTION_EXECUTABLE)
+        o->release = 1;
+    if (!o->loop_begin)
+        o->loop_begin = "";
+    if (!o->loop_end)
+        o->loop_end = "";
     return 0;
 }
 
@@ -245,6 +410,7 @@ static int run_gc(const struct options *o, const char *root)
     if (config_load(&cfg))
         return EXIT_BAD_INPUT;
     struct gc_opts gc = {cfg.max_cache_size, cfg.max_age_days, o->deep, 0};
+    config_release(&cfg);
     if (o->max_size && config_parse_size(o->max_size, &gc.max_size))
         usage_error("--max-size: `%s` is not a size (e.g. 2GiB, 500MB, 1000000)", o->max_size);
     if (o->max_age) {

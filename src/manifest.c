@@ -94,6 +94,39 @@ void manifest_registry_name(const char *registry_dir, const char *name, struct s
     }
 }
 
+/* The features configured for crate in a table of crate = [...] (names compared as cargo
+ * does, '-' and '_' alike), appended to features. */
+static void add_configured_features(const struct toml_value *table, const char *crate,
+                                    struct toml_value *features)
+{
+    char want[256], have[256];
+    normalise_crate_name(crate, want, sizeof(want));
+    for (size_t i = 0; table && i < table->count; i++) {
+        normalise_crate_name(table->keys[i], have, sizeof(have));
+        const struct toml_value *list = table->items[i];
+        for (size_t j = 0; !strcmp(want, have) && list->type == TOML_ARRAY && j < list->count; j++)
+            toml_push(features, toml_clone(list->items[j]));
+    }
+}
+
+/* "*", or { version = "*", features = [...] } when the config gives features. */
+static struct toml_value *inferred_dependency(const struct manifest_input *in, const char *crate)
+{
+    struct toml_value *features = toml_new_array();
+    features->is_inline = 1;
+    add_configured_features(in->infer_features, crate, features);
+    add_configured_features(in->infer_max_features, crate, features);
+    if (!features->count) {
+        toml_free(features);
+        return toml_new_string("*");
+    }
+    struct toml_value *dep = toml_new_table();
+    dep->is_inline = 1;
+    toml_set(dep, "version", toml_new_string("*"));
+    toml_set(dep, "features", features);
+    return dep;
+}
+
 static void add_inferred(const struct manifest_input *in, struct toml_value *root)
 {
     struct strbuf name = STRBUF_INIT;
@@ -102,7 +135,7 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
         if (is_declared(root, crate))
             continue;
         manifest_registry_name(in->registry_dir, crate, &name);
-        toml_set(toml_table(root, "dependencies"), name.buf, toml_new_string("*"));
+        toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
     }
     strbuf_release(&name);
 }

@@ -7,6 +7,8 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
+struct toml_value;
+
 struct manifest_input {
     const char *script_name;   /* for messages */
     const char *toml;          /* the embedded manifest, or NULL */
@@ -17,6 +19,9 @@ struct manifest_input {
     const char *source_file;   /* the [[bin]] path, relative to the project */
     const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
     const char *edition;       /* when the script gives none */
+    /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
+    const struct toml_value *infer_features;
+    const struct toml_value *infer_max_features;
 };
 
 /* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when

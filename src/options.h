@@ -4,22 +4,45 @@
 
 enum mode { MODE_RUN, MODE_CLEAN, MODE_STATS, MODE_GC, MODE_HELP, MODE_VERSION };
 
-enum infer_level { INFER_NONE, INFER_MAX };
+/* Where the script comes from. */
+enum source_kind { SOURCE_FILE, SOURCE_EXPR, SOURCE_STDIN, SOURCE_LOOP };
+
+/* What to do with it. */
+enum action {
+    ACTION_RUN,        /* build if needed, then run (the default) */
+    ACTION_GEN,        /* -g: generate the project only */
+    ACTION_BUILD,      /* -b: build, do not run */
+    ACTION_CHECK,      /* -c: cargo check */
+    ACTION_TEST,       /* -T: cargo test, the script's own #[test]s */
+    ACTION_CARGO,      /* -A: a cargo subcommand on the project */
+    ACTION_EXECUTABLE, /* -x: release build installed as a command */
+};
+
+/* thag's inference levels. */
+enum infer_level { INFER_NONE, INFER_MIN, INFER_CONFIG, INFER_MAX };
 
 struct options {
     enum mode mode;
-    const char *script;       /* as the user wrote it */
+    enum source_kind kind;
+    enum action action;
+    const char *script;       /* the file as the user wrote it, or how messages name the source */
+    const char *text;         /* -e expression or -l filter */
+    const char *loop_begin;   /* -B */
+    const char *loop_end;     /* -E */
+    const char *toml;         /* -M: manifest lines for -e/-s/-l */
     char **script_args;
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
-    int gen_only;             /* -g: generate the project, do not build */
-    int build_only;           /* -b: build, do not run */
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */
+    int unquote;              /* -u: print a final String/&str without quotes */
+    int timings;              /* -t */
+    int multimain;            /* -m */
     const char *features;
     const char *toolchain;    /* from +toolchain */
     const char *registry_dir; /* absolute */
+    const char *install_dir;  /* -x destination */
     enum infer_level infer;
     const char *clean_what;
     int stats_json;           /* --cache-stats=json */

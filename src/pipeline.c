@@ -3,6 +3,8 @@
 #include "build.h"
 #include "cache.h"
 #include "cachegc.h"
+#include "config.h"
+#include "diag.h"
 #include "infer.h"
 #include "manifest.h"
 #include "run.h"
@@ -34,44 +36,102 @@ static void crash_point(const char *point)
         raise(SIGKILL);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* -t: where the time went. */
+struct timings {
+    double start, generated, built;
+};
+
 struct job {
     const struct options *o;
     struct strbuf root;
-    char *canonical;         /* realpath of the script */
+    /* The script's canonical path, or "content:<hash>" for -e/-s/-l: what the record names. */
+    char *identity_source;
+    struct strbuf content;   /* the text of -e/-s/-l sources */
     struct strbuf opts;      /* the options that change the build, as text */
     struct cache_entry entry;
     struct entry_record rec;
     int has_rec;
+    struct timings times;
 };
+
+static const char *const infer_names[] = {"none", "min", "config", "max"};
 
 /* The options that make a different executable: part of the entry identity. */
 static void describe_options(const struct options *o, struct strbuf *out)
 {
-    strbuf_addf(out, "profile=%s features=%s toolchain=%s infer=%s",
+    strbuf_addf(out, "profile=%s features=%s toolchain=%s infer=%s%s%s",
                 o->release ? "release" : "debug", o->features ? o->features : "",
-                o->toolchain ? o->toolchain : "", o->infer == INFER_NONE ? "none" : "max");
+                o->toolchain ? o->toolchain : "", infer_names[o->infer],
+                o->unquote ? " unquote" : "", o->multimain ? " multimain" : "");
 }
 
 /* The entry's record, if it is there, whole, and really this script's with these options. */
 static void load_record(struct job *job)
 {
     job->has_rec = !entry_record_load(job->entry.record_path.buf, &job->rec) &&
-                   !strcmp(job->rec.source, job->canonical) && !strcmp(job->rec.opts, job->opts.buf);
+                   !strcmp(job->rec.source, job->identity_source) &&
+                   !strcmp(job->rec.opts, job->opts.buf);
+}
+
+static const char *const kind_stems[] = {"script", "expr", "stdin", "loop"};
+
+/* -e/-s/-l: the text that identifies the source.  -s reads standard input here. */
+static int read_content(struct job *job)
+{
+    const struct options *o = job->o;
+    struct strbuf *c = &job->content;
+    if (o->kind == SOURCE_STDIN && fs_read_fd(STDIN_FILENO, c))
+        return error("<stdin>: cannot read standard input: %s", strerror(errno));
+    if (o->kind == SOURCE_EXPR)
+        strbuf_addstr(c, o->text);
+    return 0;
+}
+
+static void content_identity(const struct job *job, struct strbuf *identity)
+{
+    const struct options *o = job->o;
+    struct hasher *h = hasher_new();
+    char hex[HASH_HEX_LEN + 1];
+    hasher_add_field(h, kind_stems[o->kind]);
+    hasher_add(h, job->content.buf, job->content.len);
+    hasher_add_field(h, "");
+    hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_begin : "");
+    hasher_add_field(h, o->kind == SOURCE_LOOP ? o->text : "");
+    hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_end : "");
+    hasher_add_field(h, o->toml ? o->toml : "");
+    hasher_finish(h, hex);
+    strbuf_addf(identity, "content:%s", hex);
 }
 
 static int job_start(struct job *job, const struct options *o)
 {
     memset(job, 0, sizeof(*job));
     job->o = o;
-    if (cache_root(&job->root))
+    job->times.start = now_ms();
+    if (cache_root(&job->root) || read_content(job))
         return -1;
-    job->canonical = realpath(o->script, NULL);
-    if (!job->canonical)
-        return 0; /* reported by the slow path, which reads the file */
+    struct strbuf source = STRBUF_INIT;
+    if (o->kind == SOURCE_FILE) {
+        job->identity_source = realpath(o->script, NULL);
+        if (!job->identity_source)
+            return 0; /* reported by the slow path, which reads the file */
+    } else {
+        content_identity(job, &source);
+        job->identity_source = strbuf_detach(&source);
+    }
     describe_options(o, &job->opts);
     struct strbuf identity = STRBUF_INIT;
-    strbuf_addf(&identity, "%s\n%s", job->canonical, job->opts.buf);
-    cache_entry_init(&job->entry, job->root.buf, job->canonical, identity.buf);
+    strbuf_addf(&identity, "%s\n%s", job->identity_source, job->opts.buf);
+    cache_entry_init(&job->entry, job->root.buf,
+                     o->kind == SOURCE_FILE ? job->identity_source : kind_stems[o->kind],
+                     identity.buf);
     strbuf_release(&identity);
     load_record(job);
     return 0;
@@ -80,7 +140,8 @@ static int job_start(struct job *job, const struct options *o)
 static void job_finish(struct job *job)
 {
     strbuf_release(&job->root);
-    free(job->canonical);
+    free(job->identity_source);
+    strbuf_release(&job->content);
     strbuf_release(&job->opts);
     cache_entry_release(&job->entry);
 }
@@ -94,12 +155,50 @@ static void touch_used_time(struct job *job)
     entry_record_store(job->entry.record_path.buf, &job->rec);
 }
 
+/* argv[0] of the script: the path as the user wrote it, or the kind of source. */
+static const char *script_argv0(const struct options *o)
+{
+    return o->kind == SOURCE_FILE ? o->script : kind_stems[o->kind];
+}
+
+static void print_timings(const struct job *job, double run_ms)
+{
+    const struct timings *t = &job->times;
+    if (!t->built)
+        fprintf(stderr, "cthag: timings: cached lookup %.2f ms, run %.2f ms\n",
+                now_ms() - t->start - run_ms, run_ms);
+    else
+        fprintf(stderr, "cthag: timings: generate %.2f ms, build %.2f ms, run %.2f ms\n",
+                t->generated - t->start, t->built - t->generated, run_ms);
+}
+
+/* -t: run as a child to time it, then leave as it did (re-raising a fatal signal). */
+static int run_timed(struct job *job)
+{
+    const struct options *o = job->o;
+    double start = now_ms();
+    int status = run_wait(job->entry.bin_path.buf, script_argv0(o), o->script_args,
+                          o->nscript_args);
+    if (status < 0)
+        return -1;
+    print_timings(job, now_ms() - start);
+    if (status > 128) {
+        signal(status - 128, SIG_DFL);
+        raise(status - 128);
+    }
+    exit(status);
+}
+
 /* Returns only when the entry cannot be executed as it is. */
 static void exec_entry(struct job *job)
 {
+    const struct options *o = job->o;
     touch_used_time(job);
-    run_exec(job->entry.bin_path.buf, job->o->script, job->o->script_args, job->o->nscript_args);
-    note("%s: cannot execute %s: %s", job->o->script, job->entry.bin_path.buf, strerror(errno));
+    if (o->timings)
+        run_timed(job);
+    else
+        run_exec(job->entry.bin_path.buf, script_argv0(o), o->script_args, o->nscript_args);
+    note("%s: cannot execute %s: %s", o->script, job->entry.bin_path.buf, strerror(errno));
 }
 
 /* The hot path: nothing but stat calls, one record read and execv. */
@@ -107,9 +206,10 @@ static void try_fast_path(struct job *job)
 {
     const struct options *o = job->o;
     struct stat st;
-    if (!job->has_rec || o->force || o->gen_only || o->build_only)
+    if (!job->has_rec || o->force || o->action != ACTION_RUN)
         return;
-    if (stat(job->canonical, &st) || !entry_record_stat_matches(&job->rec, &st)) {
+    if (o->kind == SOURCE_FILE &&
+        (stat(job->identity_source, &st) || !entry_record_stat_matches(&job->rec, &st))) {
         note("%s: changed since the last build (stat data differ); checking its content",
              o->script);
         return;
@@ -127,8 +227,45 @@ struct generated {
     struct strbuf manifest;  /* Cargo.toml */
     struct strbuf file_name; /* <stem>.rs */
     struct wrapped code;
+    struct diag_map diag;
     char key[HASH_HEX_LEN + 1];
 };
+
+static int check_mains(const struct job *job, const struct script *s)
+{
+    if (s->main_total > 1 && !job->o->multimain)
+        return error("%s:%d: a second `fn main` (the first is at line %d); use -m/--multimain if "
+                     "that is intended", s->name, s->main_lines[1], s->main_lines[0]);
+    return 0;
+}
+
+/* The script's text, validated, with its manifest (or -M's) found. */
+static int load_script(struct job *job, struct script *s, struct stat *st)
+{
+    const struct options *o = job->o;
+    memset(st, 0, sizeof(*st));
+    if (o->kind == SOURCE_LOOP) {
+        strbuf_addf(&s->body, "%s\n%s\n%s\n", o->loop_begin, o->text, o->loop_end);
+    } else {
+        if (o->kind == SOURCE_FILE) {
+            if (source_read(o->script, &s->text, st))
+                return -1;
+        } else {
+            strbuf_add(&s->text, job->content.buf, job->content.len);
+        }
+        if (source_parse(s) || check_mains(job, s))
+            return -1;
+    }
+    if (o->toml) {
+        if (s->format != MANIFEST_NONE)
+            return error("%s:%d: -M gives a manifest and so does the script's %s; use one",
+                         s->name, s->manifest_block_line, source_format_name(s->format));
+        strbuf_addstr(&s->manifest, o->toml);
+        s->format = MANIFEST_THAG;
+        s->manifest_line = 1;
+    }
+    return 0;
+}
 
 static void compute_build_key(const struct job *job, struct generated *g)
 {
@@ -144,10 +281,28 @@ static void compute_build_key(const struct job *job, struct generated *g)
     hasher_finish(h, g->key);
 }
 
+static void wrap_code(const struct job *job, const struct script *s, struct wrapped *code)
+{
+    const struct options *o = job->o;
+    int flags = o->unquote ? WRAP_UNQUOTE : 0;
+    if (o->kind == SOURCE_LOOP)
+        wrap_loop(o->loop_begin, o->text, o->loop_end, flags, code);
+    else if (s->main_count)
+        wrap_program(s->body.buf, s->body.len, code);
+    else
+        wrap_snippet(s->body.buf, s->body.len, flags, code);
+}
+
 static int generate(const struct job *job, const struct script *s, struct generated *g)
 {
+    const struct options *o = job->o;
     struct strlist crates = STRLIST_INIT;
-    if (job->o->infer != INFER_NONE)
+    struct config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    /* The config file is read only when a build needs its inference features. */
+    if (o->infer >= INFER_CONFIG && config_load(&cfg))
+        return -1;
+    if (o->infer != INFER_NONE)
         infer_crates(s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
@@ -155,20 +310,21 @@ static int generate(const struct job *job, const struct script *s, struct genera
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
         .toml_len = s->manifest.len,
         .toml_line = s->manifest_line,
-        .used_crates = job->o->infer != INFER_NONE ? &crates : NULL,
+        .used_crates = o->infer != INFER_NONE ? &crates : NULL,
         .package_name = job->entry.package.buf,
         .source_file = g->file_name.buf,
-        .registry_dir = job->o->registry_dir,
+        .registry_dir = o->registry_dir,
         .edition = "2021",
+        .infer_features = o->infer >= INFER_CONFIG ? cfg.infer_features : NULL,
+        .infer_max_features = o->infer == INFER_MAX ? cfg.infer_max_features : NULL,
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
+    config_release(&cfg);
     if (result)
         return -1;
-    if (s->main_count)
-        wrap_program(s->body.buf, s->body.len, &g->code);
-    else
-        wrap_snippet(s->body.buf, s->body.len, &g->code);
+    wrap_code(job, s, &g->code);
+    g->diag = (struct diag_map){g->file_name.buf, o->script, &g->code};
     compute_build_key(job, g);
     return 0;
 }
@@ -221,7 +377,7 @@ static int record_build(struct job *job, const char *key, const struct stat *scr
     entry_record_set_stat(rec, script_st);
     rec->built = rec->used = now;
     rec->bin_size = stat(job->entry.bin_path.buf, &bin_st) ? 0 : (unsigned long long)bin_st.st_size;
-    snprintf(rec->source, sizeof(rec->source), "%s", job->canonical);
+    snprintf(rec->source, sizeof(rec->source), "%s", job->identity_source);
     snprintf(rec->opts, sizeof(rec->opts), "%s", job->opts.buf);
     snprintf(rec->registry, sizeof(rec->registry), "%s",
              job->o->registry_dir ? job->o->registry_dir : "");
@@ -229,21 +385,30 @@ static int record_build(struct job *job, const char *key, const struct stat *scr
     return entry_record_store(job->entry.record_path.buf, rec);
 }
 
+static void build_options(const struct options *o, struct build_opts *bo)
+{
+    bo->toolchain = o->toolchain;
+    bo->release = o->release;
+    bo->features = o->features;
+    bo->offline = o->offline;
+    bo->registry_dir = o->registry_dir;
+    bo->quiet = o->quiet;
+    bo->color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+}
+
 static int build_and_install(struct job *job, const struct generated *g, const struct stat *st)
 {
     const struct options *o = job->o;
-    struct build_opts bo = {o->toolchain, o->release, o->features, o->offline, o->registry_dir,
-                            o->quiet};
-    note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
-    if (build_project(&job->entry, &bo, o->script))
-        return -1;
+    struct build_opts bo;
     struct strbuf built = STRBUF_INIT;
-    build_output_path(&job->entry, &bo, &built);
+    build_options(o, &bo);
+    struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
+    note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
+    int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
     crash_point("built");
-    int result = 0;
-    if (access(built.buf, F_OK)) {
-        result = error("%s: cargo succeeded but left no executable at %s", o->script, built.buf);
-    } else {
+    if (!result && (!built.len || access(built.buf, F_OK))) {
+        result = error("%s: cargo succeeded but reported no executable", o->script);
+    } else if (!result) {
         /* Record out first: a crash between the install and the new record must leave no
          * record rather than the old record beside the new executable. */
         unlink(job->entry.record_path.buf);
@@ -268,18 +433,47 @@ static void remove_stale_temps(const struct job *job)
     strbuf_release(&bins);
 }
 
-/* Write the project and, unless -g, build and install it.  Returns an exit status. */
+/* -c, -T, -A: cargo on the written project; cthag exits as the action asks. */
+static int run_cargo_action(struct job *job, const struct generated *g)
+{
+    const struct options *o = job->o;
+    struct build_opts bo;
+    build_options(o, &bo);
+    enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
+                               : o->action == ACTION_TEST ? CARGO_TEST
+                                                          : CARGO_OTHER;
+    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL};
+    int status = build_run_cargo(&job->entry, &bo, &req, o->script);
+    if (status < 0)
+        return EXIT_BUILD_FAILED;
+    if (action == CARGO_CHECK && status)
+        return EXIT_BUILD_FAILED;
+    return status; /* cargo test's and the subcommand's own status */
+}
+
+/* Write the project and do what the action needs under the lock.  Returns an exit status. */
 static int write_and_build(struct job *job, const struct generated *g, const struct stat *st)
 {
     remove_stale_temps(job);
     if (write_project(job, g))
         return EXIT_BUILD_FAILED;
     crash_point("generated");
-    if (job->o->gen_only) {
+    switch (job->o->action) {
+    case ACTION_GEN:
         printf("%s\n", job->entry.project_dir.buf);
         return 0;
+    case ACTION_CHECK:
+    case ACTION_TEST:
+    case ACTION_CARGO:
+        return run_cargo_action(job, g);
+    default:
+        return build_and_install(job, g, st) ? EXIT_BUILD_FAILED : 0;
     }
-    return build_and_install(job, g, st) ? EXIT_BUILD_FAILED : 0;
+}
+
+static int needs_install(enum action action)
+{
+    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE;
 }
 
 /* Under the entry lock: whatever another process finished meanwhile counts. */
@@ -290,7 +484,7 @@ static int build_locked(struct job *job, const struct generated *g, const struct
         return EXIT_BUILD_FAILED;
     load_record(job);
     int status = 0;
-    if (!job->o->force && !job->o->gen_only && is_installed(job, g->key))
+    if (!job->o->force && needs_install(job->o->action) && is_installed(job, g->key))
         note("%s: built meanwhile by another cthag", job->o->script);
     else
         status = write_and_build(job, g, st);
@@ -301,12 +495,39 @@ static int build_locked(struct job *job, const struct generated *g, const struct
 /* Content unchanged (touch, identical rewrite, revert): refresh the stat data, build nothing. */
 static int reuse_unchanged(struct job *job, const struct generated *g, const struct stat *st)
 {
-    if (job->o->force || job->o->gen_only || !is_installed(job, g->key))
+    if (job->o->force || !needs_install(job->o->action) || !is_installed(job, g->key))
         return 0;
     note("%s: content unchanged (key %s); not rebuilding", job->o->script, g->key);
-    entry_record_set_stat(&job->rec, st);
-    entry_record_store(job->entry.record_path.buf, &job->rec);
+    if (job->o->kind == SOURCE_FILE) {
+        entry_record_set_stat(&job->rec, st);
+        entry_record_store(job->entry.record_path.buf, &job->rec);
+    }
     return 1;
+}
+
+/* -x: the release executable as a command of its own. */
+static int install_executable(const struct job *job)
+{
+    const struct options *o = job->o;
+    struct strbuf dir = STRBUF_INIT, dest = STRBUF_INIT;
+    if (o->install_dir)
+        strbuf_addstr(&dir, o->install_dir);
+    else
+        strbuf_addf(&dir, "%s/.cargo/bin", getenv("HOME") ? getenv("HOME") : "");
+    const char *base = strrchr(o->script, '/');
+    base = base ? base + 1 : o->script;
+    size_t len = strlen(base);
+    if (len > 3 && !strcmp(base + len - 3, ".rs"))
+        len -= 3;
+    strbuf_addf(&dest, "%s/%.*s", dir.buf, (int)len, base);
+    int result = 0;
+    if (mkdir(dir.buf, 0755) && errno != EEXIST)
+        result = error("cannot create %s: %s", dir.buf, strerror(errno));
+    else if (!(result = fs_install_copy(job->entry.bin_path.buf, dest.buf, 0755)))
+        fprintf(stderr, "cthag: installed %s\n", dest.buf);
+    strbuf_release(&dir);
+    strbuf_release(&dest);
+    return result ? EXIT_BUILD_FAILED : 0;
 }
 
 static int slow_path(struct job *job)
@@ -314,26 +535,32 @@ static int slow_path(struct job *job)
     const struct options *o = job->o;
     struct script s = {.name = o->script, .text = STRBUF_INIT, .body = STRBUF_INIT,
                        .manifest = STRBUF_INIT};
-    struct generated g = {STRBUF_INIT, STRBUF_INIT, {STRBUF_INIT, NULL, 0, 0}, ""};
+    struct generated g;
+    memset(&g, 0, sizeof(g));
     struct stat st;
     int status = EXIT_BAD_INPUT;
-    if (source_read(o->script, &s.text, &st) || source_parse(&s))
+    if (load_script(job, &s, &st))
         goto done;
-    if (!job->canonical) {
+    if (!job->identity_source) {
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
     if (cache_prepare(job->root.buf) || generate(job, &s, &g))
         goto done;
+    job->times.generated = now_ms();
     status = 0;
     if (!reuse_unchanged(job, &g, &st)) {
         status = build_locked(job, &g, &st);
+        job->times.built = now_ms();
         /* The cache only grows when something is built: the place for the daily trim. */
-        if (!status && !o->gen_only)
+        if (!status && needs_install(o->action))
             cache_auto_trim(job->root.buf);
     }
-    if (status || o->gen_only || o->build_only)
+    if (status || o->action != ACTION_RUN) {
+        if (!status && o->action == ACTION_EXECUTABLE)
+            status = install_executable(job);
         goto done;
+    }
     exec_entry(job);
     error("%s: cannot execute %s: %s", o->script, job->entry.bin_path.buf, strerror(errno));
     status = EXIT_BUILD_FAILED;
@@ -346,13 +573,12 @@ done:
 int pipeline_run(const struct options *o)
 {
     struct job job;
-    if (job_start(&job, o)) {
-        job_finish(&job);
-        return EXIT_BAD_INPUT;
+    int status = EXIT_BAD_INPUT;
+    if (!job_start(&job, o)) {
+        if (job.identity_source)
+            try_fast_path(&job);
+        status = slow_path(&job);
     }
-    if (job.canonical)
-        try_fast_path(&job);
-    int status = slow_path(&job);
     job_finish(&job);
     return status;
 }

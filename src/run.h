@@ -5,5 +5,8 @@
 /* execv the executable with argv[0] = script_name and the script's own arguments.
  * Returns only on failure, with errno set. */
 int run_exec(const char *executable, const char *script_name, char *const *args, int nargs);
+/* Run it as a child and wait (for -t, which reports after the run): the script's exit
+ * status, 128+N when it was killed by signal N, or -1 with errno set when it did not start. */
+int run_wait(const char *executable, const char *script_name, char *const *args, int nargs);
 
 #endif

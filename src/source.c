@@ -439,24 +439,27 @@ static int find_cargo_deps(struct script *s)
     return 0;
 }
 
-/* Count `fn main` items at the top level of the body. */
-static int count_main_functions(const struct strbuf *body)
+/* Find the `fn main`s of the body: at the top level (a program) and anywhere. */
+static void find_main_functions(struct script *s)
 {
     struct lexer lx;
     struct token tok, prev = {TOK_EOF, "", 0, 0, 0};
-    int depth = 0, count = 0;
-    lexer_init(&lx, body->buf, body->len);
+    int depth = 0;
+    lexer_init(&lx, s->body.buf, s->body.len);
     while (lexer_next(&lx, &tok) != TOK_EOF) {
-        if (tok.kind == TOK_PUNCT && strchr("([{", *tok.start) && tok.len == 1)
+        if (tok.kind == TOK_PUNCT && tok.len == 1 && strchr("([{", *tok.start)) {
             depth++;
-        else if (tok.kind == TOK_PUNCT && strchr(")]}", *tok.start) && tok.len == 1 && depth)
-            depth--;
-        else if (!depth && tok.kind == TOK_IDENT && token_is(&tok, "main") &&
-                 prev.kind == TOK_IDENT && token_is(&prev, "fn"))
-            count++;
+        } else if (tok.kind == TOK_PUNCT && tok.len == 1 && strchr(")]}", *tok.start)) {
+            depth -= depth > 0;
+        } else if (tok.kind == TOK_IDENT && token_is(&tok, "main") && prev.kind == TOK_IDENT &&
+                   token_is(&prev, "fn")) {
+            if (s->main_total < 2)
+                s->main_lines[s->main_total] = tok.line;
+            s->main_total++;
+            s->main_count += !depth;
+        }
         prev = tok;
     }
-    return count;
 }
 
 int source_parse(struct script *s)
@@ -469,7 +472,8 @@ int source_parse(struct script *s)
     if (find_frontmatter(s) || find_thag_block(s) || find_doc_line_block(s) ||
         find_doc_comment_block(s) || find_cargo_deps(s))
         return -1;
-    s->main_count = count_main_functions(&s->body);
+    s->main_count = s->main_total = 0;
+    find_main_functions(s);
     return 0;
 }
 

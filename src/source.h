@@ -27,13 +27,15 @@ struct script {
     int manifest_block_line; /* script line where its block (fence, comment, line) starts */
     enum manifest_format format;
     int main_count;          /* top-level `fn main` items */
+    int main_total;          /* `fn main` at any depth */
+    int main_lines[2];       /* lines of the first two */
 };
 
 /* Read the file at path into text, and its stat data as of before the read into st (so a change
  * made while cthag works is seen as a change next time).  Prints a one-line error naming the path
  * and returns -1 for a missing, unreadable or non-regular file. */
 int source_read(const char *path, struct strbuf *text, struct stat *st);
-/* Validate s->text (not empty, no NUL, valid UTF-8) and fill body, manifest and main_count.
+/* Validate s->text (not empty, no NUL, valid UTF-8) and fill body, manifest and the mains.
  * Prints "cthag: NAME:LINE: problem" and returns -1 on bad input. */
 int source_parse(struct script *s);
 void source_release(struct script *s);

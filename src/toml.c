@@ -238,25 +238,6 @@ static int is_bare_key_char(int c)
 
 /* ---- strings ---- */
 
-static void add_utf8(struct strbuf *sb, unsigned long cp)
-{
-    if (cp < 0x80) {
-        strbuf_addch(sb, (int)cp);
-    } else if (cp < 0x800) {
-        strbuf_addch(sb, (int)(0xC0 | (cp >> 6)));
-        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        strbuf_addch(sb, (int)(0xE0 | (cp >> 12)));
-        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
-        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-    } else {
-        strbuf_addch(sb, (int)(0xF0 | (cp >> 18)));
-        strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3F)));
-        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
-        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
-    }
-}
-
 static int parse_unicode_escape(struct parser *p, int digits, struct strbuf *out)
 {
     unsigned long cp = 0;
@@ -274,7 +255,7 @@ static int parse_unicode_escape(struct parser *p, int digits, struct strbuf *out
     }
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return fail(p, "escape is not a Unicode scalar value");
-    add_utf8(out, cp);
+    strbuf_add_utf8(out, cp);
     return 0;
 }
 

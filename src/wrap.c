@@ -305,18 +305,37 @@ static const char snippet_main_open[] =
     "#[allow(unreachable_code)]\n"
     "fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {\n";
 
-/* Picks Debug printing or nothing for (), by method resolution: the unit impl is found first. */
-static const char snippet_show_helpers[] =
+/* Printing a value by its type, chosen by method resolution (autoref specialisation): impls for
+ * exact types (nothing for (); text for strings with -u) are found before the Debug fallback. */
+static const char show_helpers[] =
     "#[doc(hidden)]\n"
     "struct __CthagShow<T>(T);\n"
     "#[doc(hidden)]\n"
-    "trait __CthagShowUnit { fn __cthag_show(&self); }\n"
-    "impl __CthagShowUnit for __CthagShow<()> { fn __cthag_show(&self) {} }\n"
+    "trait __CthagShowExact { fn __cthag_show(&self); }\n"
+    "impl __CthagShowExact for __CthagShow<()> { fn __cthag_show(&self) {} }\n"
     "#[doc(hidden)]\n"
     "trait __CthagShowDebug { fn __cthag_show(&self); }\n"
     "impl<T: ::std::fmt::Debug> __CthagShowDebug for &__CthagShow<T> {\n"
     "    fn __cthag_show(&self) { ::std::println!(\"{:?}\", self.0); }\n"
     "}\n";
+
+static const char show_unquoted_helpers[] =
+    "impl __CthagShowExact for __CthagShow<::std::string::String> {\n"
+    "    fn __cthag_show(&self) { ::std::println!(\"{}\", self.0); }\n"
+    "}\n"
+    "impl __CthagShowExact for __CthagShow<&::std::string::String> {\n"
+    "    fn __cthag_show(&self) { ::std::println!(\"{}\", self.0); }\n"
+    "}\n"
+    "impl __CthagShowExact for __CthagShow<&str> {\n"
+    "    fn __cthag_show(&self) { ::std::println!(\"{}\", self.0); }\n"
+    "}\n";
+
+static void write_show_helpers(struct writer *wr, int flags)
+{
+    write_own(wr, show_helpers);
+    if (flags & WRAP_UNQUOTE)
+        write_own(wr, show_unquoted_helpers);
+}
 
 struct chunk_list {
     struct chunk *items;
@@ -355,7 +374,7 @@ static void emit_tail(struct writer *wr, struct position *pos, const struct chun
     write_own(wr, ")).__cthag_show();\n");
 }
 
-void wrap_snippet(const char *body, size_t len, struct wrapped *out)
+void wrap_snippet(const char *body, size_t len, int flags, struct wrapped *out)
 {
     memset(out, 0, sizeof(*out));
     struct writer wr = {out, -1};
@@ -385,8 +404,31 @@ void wrap_snippet(const char *body, size_t len, struct wrapped *out)
     start_fresh_line(&wr);
     write_own(&wr, tail && tail->returns ? "}\n" : "Ok(())\n}\n");
     if (tail && !tail->returns)
-        write_own(&wr, snippet_show_helpers);
+        write_show_helpers(&wr, flags);
     free(chunks.items);
+}
+
+void wrap_loop(const char *pre, const char *filter, const char *post, int flags,
+               struct wrapped *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct writer wr = {out, -1};
+    write_own(&wr, "#[allow(unreachable_code, unused_variables, unused_mut)]\n");
+    write_own(&wr, snippet_main_open);
+    write_own(&wr, "use ::std::io::BufRead as _;\n");
+    write_own(&wr, pre);
+    start_fresh_line(&wr);
+    write_own(&wr, "for (__cthag_i, __cthag_line) in ::std::io::stdin().lock().lines().enumerate() {\n"
+                   "let line: ::std::string::String = __cthag_line?;\n"
+                   "let i: usize = __cthag_i + 1;\n"
+                   "(&__CthagShow({\n");
+    write_text(&wr, filter, strlen(filter), 1);
+    start_fresh_line(&wr);
+    write_own(&wr, "})).__cthag_show();\n}\n");
+    write_own(&wr, post);
+    start_fresh_line(&wr);
+    write_own(&wr, "Ok(())\n}\n");
+    write_show_helpers(&wr, flags);
 }
 
 void wrap_program(const char *body, size_t len, struct wrapped *out)

@@ -20,10 +20,17 @@ struct wrapped {
     size_t lines, alloc;
 };
 
+/* Print a final String or &str value as text, not as {:?} (-u). */
+#define WRAP_UNQUOTE 1
+
 /* A full program: code = body, identity line map. */
 void wrap_program(const char *body, size_t len, struct wrapped *out);
-/* A snippet, as described above. */
-void wrap_snippet(const char *body, size_t len, struct wrapped *out);
+/* A snippet, as described above; flags: WRAP_UNQUOTE. */
+void wrap_snippet(const char *body, size_t len, int flags, struct wrapped *out);
+/* A line filter (-l): pre runs first, filter once per line of stdin with `line` (String) and
+ * `i` (1-based) in scope, its non-() value printed; then post.  Filter lines map to 1..n. */
+void wrap_loop(const char *pre, const char *filter, const char *post, int flags,
+               struct wrapped *out);
 /* Script line for a generated line (1-based), or 0 when the line is cthag's. */
 int wrap_script_line(const struct wrapped *w, int generated_line);
 void wrap_release(struct wrapped *w);

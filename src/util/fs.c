@@ -261,6 +261,20 @@ void fs_remove_stale_temps(const char *dir, const char *prefix)
     closedir(d);
 }
 
+int fs_install_copy(const char *src, const char *dst, mode_t mode)
+{
+    struct strbuf tmp = STRBUF_INIT;
+    temp_name(&tmp, dst);
+    unlink(tmp.buf);
+    int result = fs_copy_file(src, tmp.buf, mode);
+    if (!result && rename(tmp.buf, dst)) {
+        result = error("cannot install %s: %s", dst, strerror(errno));
+        unlink(tmp.buf);
+    }
+    strbuf_release(&tmp);
+    return result;
+}
+
 struct fs_inode {
     dev_t dev;
     ino_t ino;

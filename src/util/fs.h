@@ -26,6 +26,9 @@ int fs_remove_tree(const char *path);
 /* Make dst name a complete copy of src, atomically: a hard link when possible, a copy when src
  * is on another file system.  Prints its error. */
 int fs_install_file(const char *src, const char *dst, mode_t mode);
+/* Make dst a separate copy of src, atomically (copy to a temporary name, rename).  Prints
+ * its error. */
+int fs_install_copy(const char *src, const char *dst, mode_t mode);
 /* Byte-for-byte copy of src into a new file dst (which must not exist).  Prints its error. */
 int fs_copy_file(const char *src, const char *dst, mode_t mode);
 

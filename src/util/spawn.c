@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,17 +44,62 @@ static char **merged_environment(const char *const *extra)
     return env;
 }
 
-static void drain_pipe(int fd, struct strbuf *out)
+/* Split what arrives into lines for on_line; a last line without newline counts too. */
+struct line_reader {
+    struct strbuf pending;
+    const struct spawn_opts *opts;
+};
+
+static void feed_lines(struct line_reader *lr, const char *data, size_t len, int at_end)
 {
-    char buf[8192];
-    for (;;) {
-        ssize_t got = read(fd, buf, sizeof(buf));
-        if (got < 0 && errno == EINTR)
+    strbuf_add(&lr->pending, data, len);
+    size_t start = 0;
+    for (size_t i = 0; i < lr->pending.len; i++) {
+        if (lr->pending.buf[i] != '\n')
             continue;
-        if (got <= 0)
-            break;
-        strbuf_add(out, buf, (size_t)got);
+        lr->pending.buf[i] = '\0';
+        lr->opts->on_line(lr->opts->ctx, lr->pending.buf + start, i - start);
+        start = i + 1;
     }
+    if (at_end && start < lr->pending.len) {
+        lr->opts->on_line(lr->opts->ctx, lr->pending.buf + start, lr->pending.len - start);
+        start = lr->pending.len;
+    }
+    memmove(lr->pending.buf, lr->pending.buf + start, lr->pending.len - start);
+    strbuf_setlen(&lr->pending, lr->pending.len - start);
+}
+
+/* Read the child's pipes until both are closed: fds[0] is stdout (lines or capture), fds[1]
+ * stderr (capture); -1 for a stream not piped. */
+static void read_pipes(int fds[2], const struct spawn_opts *opts)
+{
+    struct line_reader lr = {STRBUF_INIT, opts};
+    char buf[8192];
+    while (fds[0] >= 0 || fds[1] >= 0) {
+        struct pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+        if (poll(pfd, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i] < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t got = read(fds[i], buf, sizeof(buf));
+            if (got < 0 && errno == EINTR)
+                continue;
+            int done = got <= 0;
+            if (i == 0 && opts->on_line)
+                feed_lines(&lr, buf, done ? 0 : (size_t)got, done);
+            else if (!done)
+                strbuf_add(opts->capture, buf, (size_t)got);
+            if (done) {
+                close(fds[i]);
+                fds[i] = -1;
+            }
+        }
+    }
+    strbuf_release(&lr.pending);
 }
 
 static int wait_child(pid_t pid)
@@ -69,40 +115,49 @@ static int wait_child(pid_t pid)
     return WEXITSTATUS(status);
 }
 
+/* Pipe for one child stream, its write end dup'ed onto target in the child. */
+static int add_pipe(posix_spawn_file_actions_t *actions, int target, int *read_end, int *write_end)
+{
+    int p[2];
+    if (pipe(p))
+        return -1;
+    fcntl(p[0], F_SETFD, FD_CLOEXEC);
+    fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    posix_spawn_file_actions_adddup2(actions, p[1], target);
+    *read_end = p[0];
+    *write_end = p[1];
+    return 0;
+}
+
 int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
 {
-    struct strbuf *sink = opts && opts->capture ? opts->capture
-                          : opts                ? opts->capture_stdout
-                                                : NULL;
-    int fds[2] = {-1, -1};
+    static const struct spawn_opts none = {NULL, NULL, NULL, NULL};
+    if (!opts)
+        opts = &none;
+    int reads[2] = {-1, -1}, writes[2] = {-1, -1};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    if (sink) {
-        if (pipe(fds))
-            return -1;
-        fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-        posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-        if (opts->capture)
-            posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-        posix_spawn_file_actions_addclose(&actions, fds[1]);
-    }
-    char **env = merged_environment(opts ? opts->env : NULL);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &actions, NULL, (char *const *)argv, env);
+    int failed = 0;
+    if (opts->on_line || opts->capture)
+        failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
+    if (opts->capture)
+        failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);
+    char **env = merged_environment(opts->env);
+    pid_t pid = 0;
+    int rc = failed ? errno : posix_spawnp(&pid, argv[0], &actions, NULL, (char *const *)argv, env);
     posix_spawn_file_actions_destroy(&actions);
     free(env);
-    if (sink)
-        close(fds[1]);
+    for (int i = 0; i < 2; i++)
+        if (writes[i] >= 0)
+            close(writes[i]);
     if (rc) {
-        if (sink)
-            close(fds[0]);
+        for (int i = 0; i < 2; i++)
+            if (reads[i] >= 0)
+                close(reads[i]);
         errno = rc;
         return -1;
     }
     spawn_current_child = pid;
-    if (sink) {
-        drain_pipe(fds[0], sink);
-        close(fds[0]);
-    }
+    read_pipes(reads, opts);
     return wait_child(pid);
 }

@@ -9,10 +9,12 @@
 struct spawn_opts {
     /* "NAME=value" strings added to (or replacing in) the environment; NULL-terminated or NULL. */
     const char *const *env;
-    /* When set, the child's stdout and stderr both go here instead of to the terminal. */
+    /* When set, the child's stderr goes here instead of to the terminal (and its stdout too,
+     * unless on_line takes it). */
     struct strbuf *capture;
-    /* When set, the child's stdout goes here (stderr stays on the terminal). */
-    struct strbuf *capture_stdout;
+    /* When set, the child's stdout is read line by line (newline removed) as it comes. */
+    void (*on_line)(void *ctx, char *line, size_t len);
+    void *ctx;
 };
 
 /* Run argv[0] (looked up in PATH when it has no slash), wait for it.

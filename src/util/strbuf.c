@@ -122,6 +122,25 @@ void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len)
     strbuf_addch(sb, '"');
 }
 
+void strbuf_add_utf8(struct strbuf *sb, unsigned long cp)
+{
+    if (cp < 0x80) {
+        strbuf_addch(sb, (int)cp);
+    } else if (cp < 0x800) {
+        strbuf_addch(sb, (int)(0xC0 | (cp >> 6)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        strbuf_addch(sb, (int)(0xE0 | (cp >> 12)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    } else {
+        strbuf_addch(sb, (int)(0xF0 | (cp >> 18)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
+        strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
+    }
+}
+
 void strbuf_add_json_string(struct strbuf *sb, const char *s)
 {
     strbuf_addch(sb, '"');

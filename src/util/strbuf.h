@@ -31,6 +31,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append a TOML basic string literal, quotes included, escaping as TOML requires. */
 void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len);
+/* Append a Unicode scalar value as UTF-8. */
+void strbuf_add_utf8(struct strbuf *sb, unsigned long codepoint);
 /* Append a JSON string literal, quotes included. */
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
 /* Remove trailing whitespace. */

@@ -59,7 +59,7 @@ expect_status 2
 expect_err "cthag: option --features needs a value (see cthag --help)"
 run_cthag --infer sometimes x.rs
 expect_status 2
-expect_err "cthag: unknown inference level \`sometimes\` (expected none or max) (see cthag --help)"
+expect_err "cthag: unknown inference level \`sometimes\` (expected none, min, config or max) (see cthag --help)"
 run_cthag --registry-dir /nonexistent x.rs
 expect_status 2
 expect_err "cthag: --registry-dir /nonexistent: No such file or directory"

@@ -9,7 +9,7 @@ static const char *main_open =
 static void check_main_body(const char *snippet, const char *expected_body)
 {
     struct wrapped w;
-    wrap_snippet(snippet, strlen(snippet), &w);
+    wrap_snippet(snippet, strlen(snippet), 0, &w);
     const char *open = strstr(w.code.buf, main_open);
     CHECK(open != NULL);
     if (open) {
@@ -59,7 +59,7 @@ static void test_items_move_up(void)
                           "async fn later() {}\n"
                           "println!(\"{}\", a);\n";
     struct wrapped w;
-    wrap_snippet(snippet, strlen(snippet), &w);
+    wrap_snippet(snippet, strlen(snippet), 0, &w);
     CHECK_STR(w.code.buf, "#![allow(unused)]\n"
                           "use std::fmt;\n"
                           "#[derive(Debug)]\nstruct P { x: i32 }\n"
@@ -86,12 +86,12 @@ static void test_unit_and_helpers(void)
 {
     struct wrapped w;
     const char *snippet = "let x = 1;";
-    wrap_snippet(snippet, strlen(snippet), &w);
+    wrap_snippet(snippet, strlen(snippet), 0, &w);
     CHECK(strstr(w.code.buf, "__CthagShow") == NULL); /* nothing to print: no helpers */
     wrap_release(&w);
     snippet = "1 + 1";
-    wrap_snippet(snippet, strlen(snippet), &w);
-    CHECK_CONTAINS(w.code.buf, "impl __CthagShowUnit for __CthagShow<()>");
+    wrap_snippet(snippet, strlen(snippet), 0, &w);
+    CHECK_CONTAINS(w.code.buf, "impl __CthagShowExact for __CthagShow<()>");
     wrap_release(&w);
 }
 

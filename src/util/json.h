@@ -1,0 +1,30 @@
+/* A small JSON reader for cargo's and rustc's machine-readable messages: a tree of values,
+ * strings decoded to UTF-8.  Never crashes on any input; depth is bounded. */
+#ifndef CTHAG_JSON_H
+#define CTHAG_JSON_H
+
+#include <stddef.h>
+
+enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
+
+struct json {
+    enum json_type type;
+    char *text;           /* string contents, or the number's literal */
+    size_t len;
+    int boolean;
+    struct json **items;  /* array elements or object values */
+    char **keys;          /* object keys */
+    size_t count;
+};
+
+/* Parse one JSON value (surrounding whitespace allowed); NULL when it is not valid JSON. */
+struct json *json_parse(const char *text, size_t len);
+void json_free(struct json *value);
+/* Member of an object, or NULL. */
+const struct json *json_get(const struct json *object, const char *key);
+/* A string member's text, or NULL when absent or not a string. */
+const char *json_get_string(const struct json *object, const char *key);
+/* A number member as a long, or fallback. */
+long json_get_long(const struct json *object, const char *key, long fallback);
+
+#endif
