@@ -79,24 +79,19 @@ int cache_check_private(const char *root, int report)
 /* mkdir -p for the root's parents (ordinary permissions) and the root itself (0700). */
 static int make_root(const char *root)
 {
-    struct strbuf path = STRBUF_INIT;
-    strbuf_addstr(&path, root);
-    for (size_t i = 1; i < path.len; i++) {
-        if (path.buf[i] != '/')
-            continue;
-        path.buf[i] = '\0';
-        if (mkdir(path.buf, 0755) && errno != EEXIST) {
-            int saved = errno;
-            error("cannot create cache directory %s: %s", path.buf, strerror(saved));
-            strbuf_release(&path);
-            return -1;
-        }
-        path.buf[i] = '/';
+    struct strbuf parent = STRBUF_INIT;
+    strbuf_addstr(&parent, root);
+    char *slash = strrchr(parent.buf, '/');
+    int result = 0;
+    if (slash && slash != parent.buf) {
+        strbuf_setlen(&parent, (size_t)(slash - parent.buf));
+        if (fs_mkdir_parents(parent.buf, 0755))
+            result = error("cannot create cache directory %s: %s", parent.buf, strerror(errno));
     }
-    strbuf_release(&path);
-    if (fs_mkdir_private(root) && errno != ENOTDIR)
-        return error("cannot create cache directory %s: %s", root, strerror(errno));
-    return 0;
+    strbuf_release(&parent);
+    if (!result && fs_mkdir_private(root) && errno != ENOTDIR)
+        result = error("cannot create cache directory %s: %s", root, strerror(errno));
+    return result;
 }
 
 int cache_prepare(const char *root)

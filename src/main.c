@@ -196,7 +196,7 @@ static void apply_value(struct options *o, const char *name, const char *value)
     else if (!strcmp(name, "--begin")) o->loop_begin = value;
     else if (!strcmp(name, "--end")) o->loop_end = value;
     else if (!strcmp(name, "--toml")) o->toml = value;
-    else if (!strcmp(name, "--install-dir")) o->install_dir = absolute_directory(name, value);
+    else if (!strcmp(name, "--install-dir")) o->install_dir = value; /* created when needed */
     else if (!strcmp(name, "--max-size")) o->max_size = value;
     else if (!strcmp(name, "--max-age")) o->max_age = value;
 }

@@ -521,7 +521,7 @@ static int install_executable(const struct job *job)
         len -= 3;
     strbuf_addf(&dest, "%s/%.*s", dir.buf, (int)len, base);
     int result = 0;
-    if (mkdir(dir.buf, 0755) && errno != EEXIST)
+    if (fs_mkdir_parents(dir.buf, 0755))
         result = error("cannot create %s: %s", dir.buf, strerror(errno));
     else if (!(result = fs_install_copy(job->entry.bin_path.buf, dest.buf, 0755)))
         fprintf(stderr, "cthag: installed %s\n", dest.buf);

@@ -115,6 +115,27 @@ int fs_mkdir_private(const char *path)
     return 0;
 }
 
+int fs_mkdir_parents(const char *path, mode_t mode)
+{
+    struct strbuf partial = STRBUF_INIT;
+    int result = 0;
+    for (const char *p = path; *p && !result; p++) {
+        strbuf_addch(&partial, *p);
+        if ((p[1] == '/' || !p[1]) && partial.len > 0 && mkdir(partial.buf, mode) &&
+            errno != EEXIST)
+            result = -1;
+    }
+    struct stat st;
+    if (!result && (stat(path, &st) || !S_ISDIR(st.st_mode))) {
+        errno = ENOTDIR;
+        result = -1;
+    }
+    int saved = errno;
+    strbuf_release(&partial);
+    errno = saved;
+    return result;
+}
+
 /* Visit every entry under the directory open as dirfd, children before their directory.
  * visit() gets the parent's fd, the entry's name and its lstat data. */
 typedef int (*visit_fn)(int dirfd, const char *name, const struct stat *st, void *ctx);

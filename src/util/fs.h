@@ -20,6 +20,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 int fs_write_if_changed(const char *path, const void *data, size_t len);
 /* mkdir with mode 0700 unless it exists.  -1 with errno set on failure. */
 int fs_mkdir_private(const char *path);
+/* mkdir -p: path and its missing parents, with mode.  -1 with errno set on failure. */
+int fs_mkdir_parents(const char *path, mode_t mode);
 /* Remove a file or a directory tree, never following symbolic links.  Missing is not an error.
  * Prints its error. */
 int fs_remove_tree(const char *path);
