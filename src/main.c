@@ -33,7 +33,7 @@ static const char usage_text[] =
     "Processing:\n"
     "  -f, --force             rebuild even if the cached executable is fresh\n"
     "      --release           build with the release profile (default: dev, as cargo)\n"
-    "      --features F        enable the script's features F (comma-separated)\n"
+    "  -F, --features F        enable the script's features F (comma-separated)\n"
     "  +TOOLCHAIN              use this rustup toolchain (first argument, as with cargo)\n"
     "  -i, --infer LEVEL       dependency inference: none, min (names only), config (default:\n"
     "                          plus [infer.features] from the config file) or max (plus\n"
@@ -56,7 +56,7 @@ static const char usage_text[] =
     "\n"
     "No-run:\n"
     "  -g, --gen               generate the project only; print its directory\n"
-    "  -b, --build             build (if needed) but do not run\n"
+    "  -b, --build             build (if needed) but do not run (-n, --norun: the same)\n"
     "  -c, --check             cargo check the script\n"
     "  -T, --test-only         run the script's own #[test]s (ARGS go to the test binary)\n"
     "  -A, --cargo             run a cargo subcommand on the generated project:\n"
@@ -169,7 +169,7 @@ static const struct {
     const char *name;
     char letter;
 } valued[] = {
-    {"--features", 0}, {"--registry-dir", 0}, {"--infer", 'i'}, {"--expr", 'e'},
+    {"--features", 'F'}, {"--registry-dir", 0}, {"--infer", 'i'}, {"--expr", 'e'},
     {"--loop", 'l'},   {"--begin", 'B'},       {"--end", 'E'},   {"--toml", 'M'},
     {"--install-dir", 0}, {"--max-size", 0},  {"--max-age", 0},
 };
@@ -179,7 +179,8 @@ static const struct {
     const char *name;
     char letter;
 } flags[] = {
-    {"--force", 'f'},   {"--gen", 'g'},       {"--build", 'b'},  {"--check", 'c'},
+    {"--force", 'f'},   {"--gen", 'g'},       {"--build", 'b'},  {"--norun", 'n'},
+    {"--check", 'c'},
     {"--test-only", 'T'}, {"--cargo", 'A'},   {"--executable", 'x'}, {"--release", 0},
     {"--offline", 0},   {"--verbose", 'v'},   {"--quiet", 'q'},  {"--help", 'h'},
     {"--version", 'V'}, {"--stdin", 's'},     {"--unquote", 'u'}, {"--timings", 't'},
@@ -205,7 +206,7 @@ static void apply_flag(struct options *o, const char *name)
 {
     if (!strcmp(name, "--force")) o->force = 1;
     else if (!strcmp(name, "--gen")) set_action(o, ACTION_GEN);
-    else if (!strcmp(name, "--build")) set_action(o, ACTION_BUILD);
+    else if (!strcmp(name, "--build") || !strcmp(name, "--norun")) set_action(o, ACTION_BUILD);
     else if (!strcmp(name, "--check")) set_action(o, ACTION_CHECK);
     else if (!strcmp(name, "--test-only")) set_action(o, ACTION_TEST);
     else if (!strcmp(name, "--cargo")) set_action(o, ACTION_CARGO);
