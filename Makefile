@@ -15,6 +15,10 @@ BIN     := $(BUILD)/cthag
 else
 BUILD   := build/release
 BIN     := cthag
+# Static: no dynamic loader on the cached-run path (0.2 ms of a 1.3 ms run, measured by
+# make bench).  STATIC= builds a dynamically linked cthag.
+STATIC  ?= -static
+LDFLAGS += $(STATIC)
 endif
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)

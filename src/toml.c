@@ -144,7 +144,6 @@ struct toml_value *toml_table(struct toml_value *table, const char *key)
     if (sub)
         return sub->type == TOML_TABLE ? sub : NULL;
     sub = toml_new_table();
-    sub->is_defined = 1;
     append_item(table, xstrdup(key), sub);
     return sub;
 }

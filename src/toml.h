@@ -44,8 +44,8 @@ struct toml_value *toml_get(const struct toml_value *table, const char *key);
 void toml_set(struct toml_value *table, const char *key, struct toml_value *value);
 /* Remove key from a table (freeing its value); no-op when absent. */
 void toml_remove(struct toml_value *table, const char *key);
-/* The sub-table under key, created (as a [header] table) when absent; NULL if key holds a
- * non-table. */
+/* The sub-table under key, created when absent (written with a [header] of its own only if it
+ * has plain values or nothing at all); NULL if key holds a non-table. */
 struct toml_value *toml_table(struct toml_value *table, const char *key);
 /* Append to an array (which takes ownership). */
 void toml_push(struct toml_value *array, struct toml_value *value);

@@ -41,7 +41,8 @@ static void test_plain(void)
 {
     struct strbuf out = STRBUF_INIT, expected = STRBUF_INIT;
     CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
-    strbuf_addf(&expected, "%s\n[workspace]\n", base_package);
+    strbuf_addf(&expected, "%s\n[profile.dev]\ndebug = 0\nincremental = false\n\n[workspace]\n",
+                base_package);
     CHECK_STR(out.buf, expected.buf);
     strbuf_release(&out);
     strbuf_release(&expected);
@@ -63,7 +64,7 @@ static void test_user_keys_and_inference(void)
     CHECK(strstr(out.buf, "other") == NULL);
     CHECK_CONTAINS(out.buf, "[dependencies]\nnum-bigint = \"0.4\"\nrand = \"*\"\n");
     CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
-    CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\n");
+    CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = 0\nincremental = false\n");
     CHECK_CONTAINS(out.buf, "\n[workspace]\n");
     strlist_release(&crates);
     strbuf_release(&out);
