@@ -57,6 +57,10 @@ unit-check: $(UNIT_TESTS)
 cli-check: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
 
+# Figures against the design's targets; writes bench/results.json.
+bench: $(BIN)
+	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cthag
