@@ -34,7 +34,7 @@ static int find_in_path(const char *name, struct strbuf *out)
     return -1;
 }
 
-int build_find_cargo(struct strbuf *cargo)
+int build_locate_cargo(struct strbuf *cargo)
 {
     const char *env = getenv("CARGO");
     if (env && *env) {
@@ -46,7 +46,12 @@ int build_find_cargo(struct strbuf *cargo)
     const char *home = getenv("HOME");
     strbuf_reset(cargo);
     strbuf_addf(cargo, "%s/.cargo/bin/cargo", home ? home : "");
-    if (home && is_executable_file(cargo->buf))
+    return home && is_executable_file(cargo->buf) ? 0 : -1;
+}
+
+int build_find_cargo(struct strbuf *cargo)
+{
+    if (!build_locate_cargo(cargo))
         return 0;
     return error("cargo not found (not in $CARGO, on PATH or in ~/.cargo/bin): install Rust "
                  "from https://rustup.rs or your system's cargo package");
@@ -65,7 +70,7 @@ static char *config_string(const char *key, const char *value)
 struct cargo_argv {
     const char **argv;
     int argc, alloc;
-    char *owned[4];
+    char *owned[6];
     int nowned;
 };
 
@@ -101,7 +106,8 @@ static void push_source_options(struct cargo_argv *a, const struct build_opts *o
 }
 
 static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char *manifest,
-                             const struct build_opts *o, const struct build_request *r)
+                             const char *target_dir, const struct build_opts *o,
+                             const struct build_request *r)
 {
     memset(a, 0, sizeof(*a));
     push(a, cargo);
@@ -110,10 +116,18 @@ static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char
         strbuf_addf(&toolchain, "+%s", o->toolchain);
         push_owned(a, strbuf_detach(&toolchain));
     }
+    if (o->color_arg) {
+        push(a, "--color");
+        push(a, o->color_arg);
+    }
     int other = r->action == CARGO_OTHER;
     push(a, other ? r->args[0] : action_names[r->action]);
     push(a, "--manifest-path");
     push(a, manifest);
+    /* The shared target as a --config, not CARGO_TARGET_DIR: cargo passes CARGO_* variables on
+     * to rustc, and sccache hashes them, so every cache root would miss its dependencies. */
+    push(a, "--config");
+    push_owned(a, config_string("build.target-dir", target_dir));
     push_source_options(a, o);
     if (other) {
         for (int i = 1; i < r->nargs; i++)
@@ -190,22 +204,26 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
-    struct strbuf cargo = STRBUF_INIT, manifest = STRBUF_INIT, target_env = STRBUF_INIT;
+    struct strbuf cargo = STRBUF_INIT, manifest = STRBUF_INIT, target = STRBUF_INIT;
+    struct strbuf wrapper = STRBUF_INIT;
     if (build_find_cargo(&cargo)) {
         strbuf_release(&cargo);
         return -1;
     }
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
-    strbuf_addf(&target_env, "CARGO_TARGET_DIR=%s/target", e->root.buf);
-    const char *env[] = {target_env.buf, NULL};
+    strbuf_addf(&target, "%s/target", e->root.buf);
+    if (o->wrapper)
+        strbuf_addf(&wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
+    const char *env[] = {o->wrapper ? wrapper.buf : NULL, NULL};
     struct strbuf output = STRBUF_INIT;
     struct message_sink sink = {r, o->quiet ? &output : NULL};
     struct spawn_opts spawn = {env, o->quiet ? &output : NULL,
                                r->action == CARGO_OTHER ? NULL : on_cargo_line, &sink};
     struct cargo_argv args;
-    cargo_argv_build(&args, cargo.buf, manifest.buf, o, r);
-    note("running %s %s --manifest-path %s with %s", cargo.buf, args.argv[o->toolchain ? 2 : 1],
-         manifest.buf, target_env.buf);
+    cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
+    note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
+         r->action == CARGO_OTHER ? r->args[0] : action_names[r->action], manifest.buf, target.buf,
+         o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
     int status = spawn_wait(args.argv, &spawn);
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
@@ -221,6 +239,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_release(&output);
     strbuf_release(&cargo);
     strbuf_release(&manifest);
-    strbuf_release(&target_env);
+    strbuf_release(&target);
+    strbuf_release(&wrapper);
     return status;
 }

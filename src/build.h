@@ -22,6 +22,8 @@ struct build_opts {
     const char *registry_dir; /* absolute path of a directory source, or NULL */
     int quiet;                /* capture cargo's output; show it only if the build fails */
     int color;                /* diagnostics with ANSI colours */
+    const char *color_arg;    /* "always" or "never" for cargo's --color, or NULL (auto) */
+    const char *wrapper;      /* RUSTC_WRAPPER for cargo, or NULL to leave the environment's */
 };
 
 struct build_request {
@@ -32,7 +34,9 @@ struct build_request {
     struct strbuf *executable; /* CARGO_BUILD: where cargo says it put the executable */
 };
 
-/* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo.  Prints how to install Rust if none. */
+/* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */
+int build_locate_cargo(struct strbuf *cargo);
+/* The same, printing how to install Rust when there is none. */
 int build_find_cargo(struct strbuf *cargo);
 /* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
  * the reason has been printed), or -1 when cargo could not be started (reason printed). */

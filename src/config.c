@@ -104,6 +104,62 @@ static int read_infer_table(struct config *cfg, const char *path, const struct t
     return 0;
 }
 
+/* A string setting: *slot takes a copy.  absolute: it must be an absolute path. */
+static int read_string(const char *path, const struct toml_value *table, const char *table_name,
+                       const char *key, int absolute, char **slot)
+{
+    const struct toml_value *v = toml_get(table, key);
+    if (!v)
+        return 0;
+    if (v->type != TOML_STRING || !*v->text || (absolute && v->text[0] != '/'))
+        return error("%s:%d: [%s] %s must be %s", path, v->line, table_name, key,
+                     absolute ? "an absolute path" : "a non-empty string");
+    free(*slot);
+    *slot = xstrdup(v->text);
+    return 0;
+}
+
+static int read_build_table(struct config *cfg, const char *path, const struct toml_value *build)
+{
+    if (read_string(path, build, "build", "profile", 0, &cfg->profile) ||
+        read_string(path, build, "build", "registry-dir", 1, &cfg->registry_dir) ||
+        read_string(path, build, "build", "edition", 0, &cfg->edition) ||
+        read_string(path, build, "build", "wrapper", 0, &cfg->wrapper))
+        return -1;
+    if (cfg->profile && strcmp(cfg->profile, "dev") && strcmp(cfg->profile, "release"))
+        return error("%s:%d: [build] profile must be \"dev\" or \"release\"", path,
+                     toml_get(build, "profile")->line);
+    return 0;
+}
+
+static int read_infer_level(struct config *cfg, const char *path, const struct toml_value *infer)
+{
+    char *level = NULL;
+    if (read_string(path, infer, "infer", "level", 0, &level))
+        return -1;
+    if (!level)
+        return 0;
+    static const char *const levels[] = {"none", "min", "config", "max"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(level, levels[i]))
+            cfg->infer_level = i;
+    free(level);
+    if (cfg->infer_level < 0)
+        return error("%s:%d: [infer] level must be none, min, config or max", path,
+                     toml_get(infer, "level")->line);
+    return 0;
+}
+
+/* A table of the config file, or an error when the key holds something else. */
+static int get_table(const char *path, const struct toml_value *root, const char *name,
+                     const struct toml_value **table)
+{
+    *table = toml_get(root, name);
+    if (*table && (*table)->type != TOML_TABLE)
+        return error("%s:%d: [%s] must be a table", path, (*table)->line, name);
+    return 0;
+}
+
 static int read_file_settings(struct config *cfg, const char *path)
 {
     struct strbuf text = STRBUF_INIT;
@@ -116,18 +172,17 @@ static int read_file_settings(struct config *cfg, const char *path)
     strbuf_release(&text);
     if (!root)
         return error("%s:%d: %s", path, err.line, err.message);
-    const struct toml_value *cache = toml_get(root, "cache");
-    const struct toml_value *infer = toml_get(root, "infer");
-    int result = 0;
-    if (cache && cache->type != TOML_TABLE)
-        result = error("%s:%d: [cache] must be a table", path, cache->line);
-    else if (infer && infer->type != TOML_TABLE)
-        result = error("%s:%d: [infer] must be a table", path, infer->line);
-    else
-        result = (cache && read_cache_table(cfg, path, cache)) ||
-                         (infer && read_infer_table(cfg, path, infer))
+    const struct toml_value *cache, *infer, *build;
+    int result = get_table(path, root, "cache", &cache) || get_table(path, root, "infer", &infer) ||
+                         get_table(path, root, "build", &build) ||
+                         (cache && read_cache_table(cfg, path, cache)) ||
+                         (infer && (read_infer_table(cfg, path, infer) ||
+                                    read_infer_level(cfg, path, infer))) ||
+                         (build && read_build_table(cfg, path, build))
                      ? -1
                      : 0;
+    if (!result)
+        cfg->file_found = 1;
     toml_free(root);
     return result;
 }
@@ -136,12 +191,18 @@ void config_release(struct config *cfg)
 {
     toml_free(cfg->infer_features);
     toml_free(cfg->infer_max_features);
-    cfg->infer_features = cfg->infer_max_features = NULL;
+    free(cfg->profile);
+    free(cfg->registry_dir);
+    free(cfg->edition);
+    free(cfg->wrapper);
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->infer_level = -1;
 }
 
 int config_load(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    cfg->infer_level = -1;
     cfg->max_cache_size = CONFIG_DEFAULT_MAX_SIZE;
     cfg->max_age_days = CONFIG_DEFAULT_MAX_AGE_DAYS;
     strcpy(cfg->max_size_from, "default");
@@ -157,4 +218,65 @@ int config_load(struct config *cfg)
         strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
     }
     return result;
+}
+
+/* One line of --print-config: the setting, its value, where it came from. */
+static void print_setting(const char *name, const char *value, const char *from)
+{
+    printf("%-20s %-44s (%s)\n", name, value, from);
+}
+
+static const char *file_or_default(const struct config *cfg, const void *set)
+{
+    return set && cfg->file_found ? "config file" : CONFIG_FROM_DEFAULT;
+}
+
+void config_print(const struct config *cfg, const char *cache_root, const char *cargo)
+{
+    struct strbuf path = STRBUF_INIT, features = STRBUF_INIT;
+    char size[32], days[32];
+    config_path(&path);
+    printf("%-20s %s (%s)\n", "config file", path.buf, cfg->file_found ? "read" : "not found");
+    const char *root_from = getenv("CTHAG_CACHE_DIR") && *getenv("CTHAG_CACHE_DIR")
+                                ? "CTHAG_CACHE_DIR"
+                            : getenv("XDG_CACHE_HOME") && *getenv("XDG_CACHE_HOME") == '/'
+                                ? "XDG_CACHE_HOME"
+                                : "default: ~/.cache/cthag";
+    print_setting("cache.root", cache_root, root_from);
+    print_setting("cache.max-size", fs_human_size(cfg->max_cache_size, size),
+                  !strcmp(cfg->max_size_from, "default") ? "default" : cfg->max_size_from);
+    snprintf(days, sizeof(days), "%d days", cfg->max_age_days);
+    print_setting("cache.max-age-days", days,
+                  !strcmp(cfg->max_age_from, "default") ? "default" : cfg->max_age_from);
+    print_setting("build.profile", cfg->profile ? cfg->profile : "dev",
+                  file_or_default(cfg, cfg->profile));
+    print_setting("build.registry-dir", cfg->registry_dir ? cfg->registry_dir : "(none: crates.io)",
+                  file_or_default(cfg, cfg->registry_dir));
+    print_setting("build.edition", cfg->edition ? cfg->edition : "2021",
+                  file_or_default(cfg, cfg->edition));
+    const char *env_wrapper = getenv("RUSTC_WRAPPER");
+    print_setting("build.wrapper",
+                  cfg->wrapper ? cfg->wrapper : env_wrapper && *env_wrapper ? env_wrapper : "(none)",
+                  cfg->wrapper ? "config file" : env_wrapper && *env_wrapper ? "RUSTC_WRAPPER" : "default");
+    static const char *const levels[] = {"none", "min", "config", "max"};
+    print_setting("infer.level", cfg->infer_level >= 0 ? levels[cfg->infer_level] : "config",
+                  cfg->infer_level >= 0 ? "config file" : "default");
+    const struct toml_value *tables[] = {cfg->infer_features, cfg->infer_max_features};
+    const char *names[] = {"infer.features", "infer.max-features"};
+    for (int t = 0; t < 2; t++) {
+        strbuf_reset(&features);
+        for (size_t i = 0; tables[t] && i < tables[t]->count; i++) {
+            strbuf_addf(&features, "%s%s = [", i ? ", " : "", tables[t]->keys[i]);
+            for (size_t j = 0; j < tables[t]->items[i]->count; j++)
+                strbuf_addf(&features, "%s%s", j ? ", " : "", tables[t]->items[i]->items[j]->text);
+            strbuf_addch(&features, ']');
+        }
+        print_setting(names[t], features.len ? features.buf : "(none)",
+                      tables[t] ? "config file" : "default");
+    }
+    const char *env_cargo = getenv("CARGO");
+    print_setting("cargo", cargo ? cargo : "(not found)",
+                  env_cargo && *env_cargo ? "CARGO" : "PATH, else ~/.cargo/bin");
+    strbuf_release(&path);
+    strbuf_release(&features);
 }

@@ -17,13 +17,24 @@ struct config {
      * [infer.max-features]: more it gets at -i max.  Tables owned here, or NULL. */
     struct toml_value *infer_features;
     struct toml_value *infer_max_features;
+    /* [build] profile ("dev"/"release"), registry-dir, edition, wrapper; [infer] level; NULL or
+     * -1 when not set (the defaults apply). */
+    char *profile;
+    char *registry_dir;
+    char *edition;
+    char *wrapper;
+    int infer_level;
     /* Where each value came from, for messages: "default", the file path, or the variable. */
     char max_size_from[256];
     char max_age_from[256];
+    int file_found;           /* the config file exists (and was read) */
 };
 
 #define CONFIG_DEFAULT_MAX_SIZE (2ULL << 30)
 #define CONFIG_DEFAULT_MAX_AGE_DAYS 30
+
+/* "default", the config file or the variable a setting came from: for --print-config. */
+#define CONFIG_FROM_DEFAULT "default"
 
 /* The config file's path (it need not exist). */
 void config_path(struct strbuf *path);
@@ -31,6 +42,8 @@ void config_path(struct strbuf *path);
  * -1 for a malformed file or value. */
 int config_load(struct config *cfg);
 void config_release(struct config *cfg);
+/* --print-config: every effective setting and where it came from. */
+void config_print(const struct config *cfg, const char *cache_root, const char *cargo);
 /* Parse "2GiB", "500M", "1.5G", "123456" (bytes) into *bytes; -1 when it is not a size. */
 int config_parse_size(const char *text, uint64_t *bytes);
 

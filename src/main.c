@@ -1,5 +1,6 @@
 /* cthag: run Rust scripts through one shared cargo target and an executable cache.
  * This file only parses the command line and dispatches. */
+#include "build.h"
 #include "cache.h"
 #include "cachegc.h"
 #include "config.h"
@@ -42,6 +43,8 @@ static const char usage_text[] =
     "      --offline           run cargo offline\n"
     "      --registry-dir DIR  use DIR as a directory source in place of crates.io (offline);\n"
     "                          e.g. Debian's /usr/share/cargo/registry\n"
+    "      --wrapper PROGRAM   compile through PROGRAM (RUSTC_WRAPPER), e.g. sccache, to share\n"
+    "                          compiled dependencies across cache roots and machines\n"
     "\n"
     "Dynamic (no script file):\n"
     "  -e, --expr EXPR         evaluate a Rust expression or block; its value is printed\n"
@@ -65,6 +68,8 @@ static const char usage_text[] =
     "      --install-dir DIR   with -x: install into DIR instead\n"
     "\n"
     "Output:\n"
+    "      --color WHEN        auto (default), always or never; also NO_COLOR, CLICOLOR,\n"
+    "                          CLICOLOR_FORCE; passed on to cargo\n"
     "  -v, --verbose           say what cthag decides and why (fresh, stale, build key)\n"
     "  -q, --quiet             hide cargo's output unless the build fails\n"
     "  -t, --timings           print how long generating, building and running took\n"
@@ -82,9 +87,13 @@ static const char usage_text[] =
     "      --max-age DAYS      age limit for --gc (default 30, or [cache] max-age-days)\n"
     "      --deep              with --gc: also remove dependency builds no entry uses\n"
     "\n"
+    "Config:\n"
+    "      --config-path       print where the config file is read from\n"
+    "      --print-config      print the effective settings and where each comes from\n"
+    "\n"
     "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
     "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run), NO_COLOR.\n"
-    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([cache] and [infer] tables).\n"
+    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([build], [infer] and [cache] tables).\n"
     "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input;\n"
     "with -T or -A, cargo's.\n";
 
@@ -171,7 +180,8 @@ static const struct {
 } valued[] = {
     {"--features", 'F'}, {"--registry-dir", 0}, {"--infer", 'i'}, {"--expr", 'e'},
     {"--loop", 'l'},   {"--begin", 'B'},       {"--end", 'E'},   {"--toml", 'M'},
-    {"--install-dir", 0}, {"--max-size", 0},  {"--max-age", 0},
+    {"--install-dir", 0}, {"--max-size", 0},  {"--max-age", 0},  {"--color", 0},
+    {"--wrapper", 0},
 };
 
 /* Flags, by long and short name. */
@@ -184,14 +194,22 @@ static const struct {
     {"--test-only", 'T'}, {"--cargo", 'A'},   {"--executable", 'x'}, {"--release", 0},
     {"--offline", 0},   {"--verbose", 'v'},   {"--quiet", 'q'},  {"--help", 'h'},
     {"--version", 'V'}, {"--stdin", 's'},     {"--unquote", 'u'}, {"--timings", 't'},
-    {"--multimain", 'm'}, {"--gc", 0},        {"--deep", 0},
+    {"--multimain", 'm'}, {"--gc", 0},        {"--deep", 0},     {"--config-path", 0},
+    {"--print-config", 0},
 };
 
 static void apply_value(struct options *o, const char *name, const char *value)
 {
     if (!strcmp(name, "--features")) o->features = value;
     else if (!strcmp(name, "--registry-dir")) o->registry_dir = absolute_directory(name, value);
-    else if (!strcmp(name, "--infer")) o->infer = parse_infer_level(value);
+    else if (!strcmp(name, "--infer")) {
+        o->infer = parse_infer_level(value);
+        o->infer_given = 1;
+    } else if (!strcmp(name, "--color")) {
+        if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
+            usage_error("--color: `%s` is not auto, always or never", value);
+        o->color = value;
+    } else if (!strcmp(name, "--wrapper")) o->wrapper = value;
     else if (!strcmp(name, "--expr")) set_source(o, SOURCE_EXPR, value);
     else if (!strcmp(name, "--loop")) set_source(o, SOURCE_LOOP, value);
     else if (!strcmp(name, "--begin")) o->loop_begin = value;
@@ -223,6 +241,8 @@ static void apply_flag(struct options *o, const char *name)
     else if (!strcmp(name, "--multimain")) o->multimain = 1;
     else if (!strcmp(name, "--gc")) o->mode = MODE_GC;
     else if (!strcmp(name, "--deep")) o->deep = 1;
+    else if (!strcmp(name, "--config-path")) o->mode = MODE_CONFIG_PATH;
+    else if (!strcmp(name, "--print-config")) o->mode = MODE_PRINT_CONFIG;
 }
 
 static int find_valued(const char *name, char letter)
@@ -379,9 +399,11 @@ static void check_dynamic(struct options *o)
 
 static int check_mode(struct options *o)
 {
-    int cache_command = o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC;
+    int cache_command = o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC ||
+                        o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG;
     if (cache_command && (o->script || o->kind != SOURCE_FILE))
-        usage_error("cache commands take no script (got `%s`)", o->script ? o->script : o->text);
+        usage_error("cache and config commands take no script (got `%s`)",
+                    o->script ? o->script : o->text);
     if (o->mode != MODE_GC && (o->max_size || o->max_age || o->deep))
         usage_error("%s", "--max-size, --max-age and --deep go with --gc");
     if (cache_command)
@@ -424,13 +446,36 @@ static int run_gc(const struct options *o, const char *root)
     return cache_gc(root, &gc) ? EXIT_BUILD_FAILED : 0;
 }
 
-/* The cache commands: --clean, --cache-stats, --gc. */
+/* --config-path and --print-config. */
+static int run_config_command(const struct options *o, const char *root)
+{
+    struct strbuf path = STRBUF_INIT, cargo = STRBUF_INIT;
+    struct config cfg;
+    int status = 0;
+    if (o->mode == MODE_CONFIG_PATH) {
+        config_path(&path);
+        printf("%s\n", path.buf);
+    } else if (config_load(&cfg)) {
+        status = EXIT_BAD_INPUT;
+    } else {
+        int found = !build_locate_cargo(&cargo);
+        config_print(&cfg, root, found ? cargo.buf : NULL);
+        config_release(&cfg);
+    }
+    strbuf_release(&path);
+    strbuf_release(&cargo);
+    return status;
+}
+
+/* The cache and config commands: --clean, --cache-stats, --gc, --config-path, --print-config. */
 static int run_cache_command(const struct options *o)
 {
     struct strbuf root = STRBUF_INIT;
     int status = EXIT_BAD_INPUT;
     if (!cache_root(&root)) {
-        if (o->mode == MODE_CLEAN)
+        if (o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG)
+            status = run_config_command(o, root.buf);
+        else if (o->mode == MODE_CLEAN)
             status = cache_clean(root.buf, o->clean_what) ? EXIT_BUILD_FAILED : 0;
         else if (o->mode == MODE_STATS)
             status = cache_stats(root.buf, o->stats_json) ? EXIT_BUILD_FAILED : 0;

@@ -2,7 +2,16 @@
 #ifndef CTHAG_OPTIONS_H
 #define CTHAG_OPTIONS_H
 
-enum mode { MODE_RUN, MODE_CLEAN, MODE_STATS, MODE_GC, MODE_HELP, MODE_VERSION };
+enum mode {
+    MODE_RUN,
+    MODE_CLEAN,
+    MODE_STATS,
+    MODE_GC,
+    MODE_HELP,
+    MODE_VERSION,
+    MODE_CONFIG_PATH,
+    MODE_PRINT_CONFIG,
+};
 
 /* Where the script comes from. */
 enum source_kind { SOURCE_FILE, SOURCE_EXPR, SOURCE_STDIN, SOURCE_LOOP };
@@ -44,6 +53,9 @@ struct options {
     const char *registry_dir; /* absolute */
     const char *install_dir;  /* -x destination */
     enum infer_level infer;
+    int infer_given;          /* -i given: else the config file's level (or config) */
+    const char *color;        /* --color auto|always|never, or NULL */
+    const char *wrapper;      /* --wrapper: RUSTC_WRAPPER for cargo, e.g. sccache */
     const char *clean_what;
     int stats_json;           /* --cache-stats=json */
     const char *max_size;     /* --gc --max-size, as given */

@@ -48,6 +48,15 @@ struct timings {
     double start, generated, built;
 };
 
+/* The settings a build uses: the command line over the config file over the defaults. */
+struct settings {
+    int release;
+    const char *registry_dir;
+    const char *edition;
+    const char *wrapper;
+    enum infer_level infer;
+};
+
 struct job {
     const struct options *o;
     struct strbuf root;
@@ -59,6 +68,8 @@ struct job {
     struct entry_record rec;
     int has_rec;
     struct timings times;
+    struct config cfg;     /* read on the slow path only */
+    struct settings set;
 };
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
@@ -66,11 +77,13 @@ static const char *const infer_names[] = {"none", "min", "config", "max"};
 /* The options that make a different executable: part of the entry identity. */
 static void describe_options(const struct options *o, struct strbuf *out)
 {
+    /* Only the command line: the config file is not read on the cached path. */
     strbuf_addf(out, "profile=%s features=%s toolchain=%s infer=%s%s%s",
-                o->release ? "release" : "debug", o->features ? o->features : "",
-                o->toolchain ? o->toolchain : "", infer_names[o->infer],
+                o->release ? "release" : "default", o->features ? o->features : "",
+                o->toolchain ? o->toolchain : "", o->infer_given ? infer_names[o->infer] : "default",
                 o->unquote ? " unquote" : "", o->multimain ? " multimain" : "");
 }
+
 
 /* The entry's record, if it is there, whole, and really this script's with these options. */
 static void load_record(struct job *job)
@@ -139,6 +152,7 @@ static int job_start(struct job *job, const struct options *o)
 
 static void job_finish(struct job *job)
 {
+    config_release(&job->cfg);
     strbuf_release(&job->root);
     free(job->identity_source);
     strbuf_release(&job->content);
@@ -267,6 +281,27 @@ static int load_script(struct job *job, struct script *s, struct stat *st)
     return 0;
 }
 
+/* Read the config file and settle every setting of the build. */
+static int settle_settings(struct job *job)
+{
+    const struct options *o = job->o;
+    struct settings *set = &job->set;
+    if (config_load(&job->cfg))
+        return -1;
+    set->release = o->release || (job->cfg.profile && !strcmp(job->cfg.profile, "release"));
+    set->registry_dir = o->registry_dir ? o->registry_dir : job->cfg.registry_dir;
+    set->edition = job->cfg.edition ? job->cfg.edition : "2021";
+    set->wrapper = o->wrapper ? o->wrapper : job->cfg.wrapper;
+    set->infer = o->infer_given ? o->infer
+                 : job->cfg.infer_level >= 0 ? (enum infer_level)job->cfg.infer_level
+                                             : INFER_CONFIG;
+    struct stat st;
+    if (set->registry_dir && (stat(set->registry_dir, &st) || !S_ISDIR(st.st_mode)))
+        return error("registry directory %s (from the config file): not a directory",
+                     set->registry_dir);
+    return 0;
+}
+
 static void compute_build_key(const struct job *job, struct generated *g)
 {
     struct utsname machine;
@@ -276,7 +311,8 @@ static void compute_build_key(const struct job *job, struct generated *g)
     hasher_add(h, g->code.code.buf, g->code.code.len);
     hasher_add_field(h, "");
     hasher_add_field(h, job->opts.buf);
-    hasher_add_field(h, job->o->registry_dir ? job->o->registry_dir : "");
+    hasher_add_field(h, job->set.release ? "release" : "dev");
+    hasher_add_field(h, job->set.registry_dir ? job->set.registry_dir : "");
     hasher_add_field(h, uname(&machine) ? "" : machine.machine);
     hasher_finish(h, g->key);
 }
@@ -296,13 +332,9 @@ static void wrap_code(const struct job *job, const struct script *s, struct wrap
 static int generate(const struct job *job, const struct script *s, struct generated *g)
 {
     const struct options *o = job->o;
+    const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
-    struct config cfg;
-    memset(&cfg, 0, sizeof(cfg));
-    /* The config file is read only when a build needs its inference features. */
-    if (o->infer >= INFER_CONFIG && config_load(&cfg))
-        return -1;
-    if (o->infer != INFER_NONE)
+    if (set->infer != INFER_NONE)
         infer_crates(s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
@@ -310,17 +342,16 @@ static int generate(const struct job *job, const struct script *s, struct genera
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
         .toml_len = s->manifest.len,
         .toml_line = s->manifest_line,
-        .used_crates = o->infer != INFER_NONE ? &crates : NULL,
+        .used_crates = set->infer != INFER_NONE ? &crates : NULL,
         .package_name = job->entry.package.buf,
         .source_file = g->file_name.buf,
-        .registry_dir = o->registry_dir,
-        .edition = "2021",
-        .infer_features = o->infer >= INFER_CONFIG ? cfg.infer_features : NULL,
-        .infer_max_features = o->infer == INFER_MAX ? cfg.infer_max_features : NULL,
+        .registry_dir = set->registry_dir,
+        .edition = set->edition,
+        .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
+        .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
-    config_release(&cfg);
     if (result)
         return -1;
     wrap_code(job, s, &g->code);
@@ -352,7 +383,7 @@ static int write_project(const struct job *job, const struct generated *g)
     if (!result && fs_write_if_changed(path.buf, g->manifest.buf, g->manifest.len) < 0)
         result = -1;
     /* Cargo.lock pins versions found in one registry; another registry may not have them. */
-    const char *registry = job->o->registry_dir ? job->o->registry_dir : "";
+    const char *registry = job->set.registry_dir ? job->set.registry_dir : "";
     if (!result && (!job->has_rec || strcmp(job->rec.registry, registry))) {
         strbuf_reset(&path);
         strbuf_addf(&path, "%s/Cargo.lock", job->entry.project_dir.buf);
@@ -380,20 +411,43 @@ static int record_build(struct job *job, const char *key, const struct stat *scr
     snprintf(rec->source, sizeof(rec->source), "%s", job->identity_source);
     snprintf(rec->opts, sizeof(rec->opts), "%s", job->opts.buf);
     snprintf(rec->registry, sizeof(rec->registry), "%s",
-             job->o->registry_dir ? job->o->registry_dir : "");
+             job->set.registry_dir ? job->set.registry_dir : "");
     job->has_rec = 1;
     return entry_record_store(job->entry.record_path.buf, rec);
 }
 
-static void build_options(const struct options *o, struct build_opts *bo)
+static int env_set(const char *name)
 {
+    const char *value = getenv(name);
+    return value && *value;
+}
+
+/* --color, else the conventions: CLICOLOR_FORCE (not 0) forces colour, NO_COLOR or
+ * CLICOLOR=0 turn it off; otherwise colour when stderr is a terminal. */
+static const char *color_choice(const struct options *o)
+{
+    if (o->color)
+        return o->color;
+    if (env_set("CLICOLOR_FORCE") && strcmp(getenv("CLICOLOR_FORCE"), "0"))
+        return "always";
+    if (env_set("NO_COLOR") || (env_set("CLICOLOR") && !strcmp(getenv("CLICOLOR"), "0")))
+        return "never";
+    return "auto";
+}
+
+static void build_options(const struct job *job, struct build_opts *bo)
+{
+    const struct options *o = job->o;
+    const char *color = color_choice(o);
     bo->toolchain = o->toolchain;
-    bo->release = o->release;
+    bo->release = job->set.release;
     bo->features = o->features;
     bo->offline = o->offline;
-    bo->registry_dir = o->registry_dir;
+    bo->registry_dir = job->set.registry_dir;
     bo->quiet = o->quiet;
-    bo->color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+    bo->color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDERR_FILENO));
+    bo->color_arg = strcmp(color, "auto") ? color : NULL;
+    bo->wrapper = job->set.wrapper;
 }
 
 static int build_and_install(struct job *job, const struct generated *g, const struct stat *st)
@@ -401,7 +455,7 @@ static int build_and_install(struct job *job, const struct generated *g, const s
     const struct options *o = job->o;
     struct build_opts bo;
     struct strbuf built = STRBUF_INIT;
-    build_options(o, &bo);
+    build_options(job, &bo);
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
@@ -438,7 +492,7 @@ static int run_cargo_action(struct job *job, const struct generated *g)
 {
     const struct options *o = job->o;
     struct build_opts bo;
-    build_options(o, &bo);
+    build_options(job, &bo);
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
@@ -545,7 +599,7 @@ static int slow_path(struct job *job)
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
-    if (cache_prepare(job->root.buf) || generate(job, &s, &g))
+    if (cache_prepare(job->root.buf) || settle_settings(job) || generate(job, &s, &g))
         goto done;
     job->times.generated = now_ms();
     status = 0;

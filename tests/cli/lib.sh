@@ -11,6 +11,9 @@ TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 SOURCE_DIR=$(cd "$TESTS_DIR/../.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cthag-$TEST_NAME.XXXXXX")
 export CTHAG_CACHE_DIR="$TMP/cache"
+# The user's own config file must not change what the tests see.
+export XDG_CONFIG_HOME="$TMP/config"
+unset RUSTC_WRAPPER NO_COLOR CLICOLOR CLICOLOR_FORCE
 CARGO_LOG="$TMP/cargo.log"
 : > "$CARGO_LOG"
 REAL_CARGO=${REAL_CARGO:-$(command -v cargo || echo "$HOME/.cargo/bin/cargo")}

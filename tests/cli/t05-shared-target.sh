@@ -1,6 +1,6 @@
 #!/bin/bash
-# One shared CARGO_TARGET_DIR: a dependency compiled for one script is reused by the next, and the
-# variable is set for cargo only, never leaked into the script's environment.
+# One shared target directory: a dependency compiled for one script is reused by the next, and
+# nothing about it leaks into the script's environment.
 . "$(dirname "$0")/lib.sh"
 R=(--registry-dir "$REGISTRY")
 
@@ -27,8 +27,9 @@ expect_eq "$(count_lines "$TMP/err" "Compiling second_")" 1 "second script compi
 # One rlib for the dependency in the one target; no per-project target directories.
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/target/debug/deps/libtinydep-*.rlib | wc -l)" 1 "one tinydep rlib:"
 expect_eq "$(find "$CTHAG_CACHE_DIR/projects" -name target | wc -l)" 0 "no per-script target:"
-# cargo was told about the shared target through the environment only.
-expect_eq "$(grep -c -- '--target-dir' "$CARGO_LOG")" 0
+# cargo is told about the shared target on its command line (a --config), so that neither
+# rustc nor the script sees a CARGO_TARGET_DIR.
+expect_eq "$(grep -c -- "--config build.target-dir=\"$CTHAG_CACHE_DIR/target\"" "$CARGO_LOG")" 2
 
 # Unique package names: two scripts never overwrite each other's outputs in the shared target.
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/target/debug/ | grep -c -e '^first_[0-9a-f]*$' -e '^second_[0-9a-f]*$')" 2 \

@@ -10,7 +10,7 @@ EOF_RS
 run_cthag -q --offline tc.rs
 expect_status 0
 expect_file_has "$CARGO_LOG" "build --manifest-path $CTHAG_CACHE_DIR/projects/tc-"
-expect_file_has "$CARGO_LOG" "/Cargo.toml --offline"
+expect_file_has "$CARGO_LOG" "--config build.target-dir=\"$CTHAG_CACHE_DIR/target\" --offline"
 reset_cargo_log
 
 # -v: the decisions, with the key.
@@ -20,7 +20,7 @@ echo "// edit" >> tc.rs
 run_cthag -v -q tc.rs
 expect_err_has "cthag: tc.rs: changed since the last build (stat data differ); checking its content"
 expect_err_has "cthag: tc.rs: building $CTHAG_CACHE_DIR/projects/tc-"
-expect_err_has "with CARGO_TARGET_DIR=$CTHAG_CACHE_DIR/target"
+expect_err_has "with the shared target $CTHAG_CACHE_DIR/target"
 reset_cargo_log
 
 # +toolchain is passed to cargo first, as rustup's proxies expect; it is its own entry.
