@@ -2,6 +2,10 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CFLAGS  ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_XOPEN_SOURCE=700 -Isrc
@@ -62,11 +66,18 @@ bench: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cthag
+	install -m 644 cthag.1 $(DESTDIR)$(MANDIR)/man1/cthag.1
+	install -m 644 completions/cthag.bash $(DESTDIR)$(BASHCOMPDIR)/cthag
+	install -m 644 completions/_cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag
+	install -m 644 completions/cthag.fish $(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/cthag
+	rm -f $(DESTDIR)$(BINDIR)/cthag $(DESTDIR)$(MANDIR)/man1/cthag.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag \
+		$(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 clean:
 	rm -rf build cthag

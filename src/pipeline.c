@@ -450,6 +450,28 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->wrapper = job->set.wrapper;
 }
 
+#define DEBIAN_REGISTRY "/usr/share/cargo/registry"
+
+/* After a failed build: when cargo could not even resolve the dependencies from crates.io (it
+ * wrote no Cargo.lock), the usual cause is a machine without network; say so, and point at
+ * Debian's packaged crates when they are there. */
+static void suggest_registry(const struct job *job, const struct generated *g)
+{
+    struct strbuf lock = STRBUF_INIT;
+    struct stat st;
+    strbuf_addf(&lock, "%s/Cargo.lock", job->entry.project_dir.buf);
+    int resolved = !stat(lock.buf, &st);
+    strbuf_release(&lock);
+    if (resolved || job->set.registry_dir || !strstr(g->manifest.buf, "dependencies"))
+        return;
+    int debian = !stat(DEBIAN_REGISTRY, &st) && S_ISDIR(st.st_mode);
+    error("%s: cargo could not fetch the dependencies: is crates.io reachable (no network?)%s%s%s",
+          job->o->script, debian ? "; crates installed from Debian's librust-*-dev packages work "
+                                   "offline: cthag --registry-dir " DEBIAN_REGISTRY " "
+                                 : "",
+          debian ? job->o->script : "", debian ? "" : "; --registry-dir DIR uses a local registry");
+}
+
 static int build_and_install(struct job *job, const struct generated *g, const struct stat *st)
 {
     const struct options *o = job->o;
@@ -459,6 +481,8 @@ static int build_and_install(struct job *job, const struct generated *g, const s
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+    if (result)
+        suggest_registry(job, g);
     crash_point("built");
     if (!result && (!built.len || access(built.buf, F_OK))) {
         result = error("%s: cargo succeeded but reported no executable", o->script);
