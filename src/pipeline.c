@@ -12,6 +12,8 @@
 #include "wrap.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/spawn.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -169,10 +171,18 @@ static void touch_used_time(struct job *job)
     entry_record_store(job->entry.record_path.buf, &job->rec);
 }
 
-/* argv[0] of the script: the path as the user wrote it, or the kind of source. */
+/* argv[0] of the script: the path as the user wrote it, or the kind of source.  A path that is
+ * not UTF-8 is passed with U+FFFD for its bad bytes: Rust's env::args() panics otherwise. */
 static const char *script_argv0(const struct options *o)
 {
-    return o->kind == SOURCE_FILE ? o->script : kind_stems[o->kind];
+    static struct strbuf lossy = STRBUF_INIT;
+    if (o->kind != SOURCE_FILE)
+        return kind_stems[o->kind];
+    if (utf8_valid(o->script, strlen(o->script)))
+        return o->script;
+    strbuf_reset(&lossy);
+    utf8_lossy(o->script, strlen(o->script), &lossy);
+    return lossy.buf;
 }
 
 static void print_timings(const struct job *job, double run_ms)
@@ -481,8 +491,12 @@ static int build_and_install(struct job *job, const struct generated *g, const s
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
-    if (result)
+    if (spawn_interrupted) {
+        error("%s: interrupted; nothing was installed", o->script);
+        result = -1;
+    } else if (result) {
         suggest_registry(job, g);
+    }
     crash_point("built");
     if (!result && (!built.len || access(built.buf, F_OK))) {
         result = error("%s: cargo succeeded but reported no executable", o->script);
@@ -658,5 +672,10 @@ int pipeline_run(const struct options *o)
         status = slow_path(&job);
     }
     job_finish(&job);
+    if (spawn_interrupted) {
+        /* Leave as the interrupted command we are: killed by that signal (the lock is released). */
+        signal(spawn_interrupted, SIG_DFL);
+        raise(spawn_interrupted);
+    }
     return status;
 }

@@ -3,6 +3,7 @@
 #include "rustlex.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,30 +96,6 @@ int source_read(const char *path, struct strbuf *text, struct stat *st)
     return result;
 }
 
-/* Byte offset of the first invalid UTF-8 sequence, or -1. */
-static long invalid_utf8_at(const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t need = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                                   : (c & 0xF8) == 0xF0 ? 3 : 9;
-        if (need == 9 || c == 0xC0 || c == 0xC1 || c > 0xF4 || (need && i + need >= len))
-            return (long)i;
-        unsigned long cp = need == 0 ? c : need == 1 ? c & 0x1F : need == 2 ? c & 0x0F : c & 0x07;
-        for (size_t k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return (long)i;
-            cp = cp << 6 | (p[i + k] & 0x3F);
-        }
-        static const unsigned long min_for[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < min_for[need] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += need + 1;
-    }
-    return -1;
-}
-
 static int line_of_offset(const struct strbuf *text, size_t offset)
 {
     int line = 1;
@@ -133,7 +110,7 @@ static int validate_text(const struct script *s)
     if (nul)
         return error("%s:%d: binary file (contains NUL bytes), not a Rust script", s->name,
                      line_of_offset(&s->text, (size_t)(nul - s->text.buf)));
-    long bad = invalid_utf8_at((const unsigned char *)s->text.buf, s->text.len);
+    long bad = utf8_invalid_at(s->text.buf, s->text.len);
     if (bad >= 0)
         return error("%s:%d: invalid UTF-8 (Rust source must be UTF-8)", s->name,
                      line_of_offset(&s->text, (size_t)bad));

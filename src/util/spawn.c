@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,38 @@
 extern char **environ;
 
 volatile pid_t spawn_current_child;
+volatile sig_atomic_t spawn_interrupted;
+
+/* Ctrl-C (or SIGTERM, SIGHUP) while cargo runs: pass it on to cargo, remember it, and let the
+ * caller finish cleanly once cargo has stopped.  (From a terminal cargo gets SIGINT too.) */
+static void forward_signal(int sig)
+{
+    spawn_interrupted = sig;
+    if (spawn_current_child > 0)
+        kill(spawn_current_child, sig);
+}
+
+static void catch_signals(struct sigaction *saved)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++) {
+        sigaction(signals[i], NULL, &saved[i]);
+        /* A signal ignored by whoever started cthag (nohup, a background job) stays ignored. */
+        if (saved[i].sa_handler != SIG_IGN)
+            sigaction(signals[i], &sa, NULL);
+    }
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++)
+        sigaction(signals[i], &saved[i], NULL);
+}
 
 static size_t env_name_len(const char *entry)
 {
@@ -157,7 +190,11 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
         errno = rc;
         return -1;
     }
+    struct sigaction saved[3];
     spawn_current_child = pid;
+    catch_signals(saved);
     read_pipes(reads, opts);
-    return wait_child(pid);
+    int status = wait_child(pid);
+    restore_signals(saved);
+    return status;
 }

@@ -4,6 +4,7 @@
 
 #include "strbuf.h"
 
+#include <signal.h>
 #include <sys/types.h>
 
 struct spawn_opts {
@@ -23,5 +24,8 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts);
 
 /* The pid of the child spawn_wait() is waiting for, or 0: for signal handlers. */
 extern volatile pid_t spawn_current_child;
+/* The signal (SIGINT, SIGTERM, SIGHUP) that arrived while a child ran and was passed on to it;
+ * 0 when none did.  The caller stops at the next safe point. */
+extern volatile sig_atomic_t spawn_interrupted;
 
 #endif

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Ctrl-C during a build stops cargo and leaves the cache consistent (nothing installed, the next
+# run builds); Ctrl-C during a run is the script's business: cthag has already exec'd it.
+. "$(dirname "$0")/lib.sh"
+R=(--registry-dir "$REGISTRY")
+set -m   # background jobs in their own process groups, with default signal handling
+
+# A cargo that takes its time, so that there is a build to interrupt.
+printf '#!/bin/sh\nsleep 1\nexec "%s" "$@"\n' "$CARGO" > "$TMP/bin/slow-cargo"
+chmod +x "$TMP/bin/slow-cargo"
+
+write_script build.rs <<'EOF_RS'
+fn main() { println!("built"); }
+EOF_RS
+# The terminal's Ctrl-C: SIGINT to the whole foreground process group.
+CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" build.rs > out 2> err &
+job=$!
+sleep 0.5
+kill -INT -- "-$job"
+wait "$job" 2>/dev/null
+status=$?
+expect_status 130 "Ctrl-C during a build:"
+expect_err_has "cthag: build.rs: interrupted; nothing was installed"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/bins" | grep -c '^build-')" 0 "nothing installed:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR"/projects/build-*/entry 2>/dev/null | wc -l)" 0 "no record:"
+run_cthag -q build.rs
+expect_status 0 "the next run builds:"
+expect_out "built"
+
+# SIGINT to cthag alone: it passes it on to cargo rather than leaving cargo running.
+printf 'fn main() { println!("second"); }\n' > second.rs
+CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" second.rs > out 2> err &
+job=$!
+sleep 0.5   # "cargo" (the slow wrapper) is running by now
+kill -INT "$job"
+wait "$job" 2>/dev/null
+status=$?
+expect_status 130 "SIGINT to cthag during cargo:"
+expect_err_has "cthag: second.rs: interrupted; nothing was installed"
+sleep 0.3
+expect_eq "$(pgrep -f "projects/second-" | wc -l)" 0 "no cargo left behind:"
+run_cthag -q second.rs
+expect_out "second"
+
+# During a run, the process is the script itself.
+write_script sleeper.rs <<'EOF_RS'
+fn main() { println!("sleeping"); std::thread::sleep(std::time::Duration::from_secs(30)); }
+EOF_RS
+run_cthag -q -b sleeper.rs
+"$CTHAG" sleeper.rs > out 2> err &
+job=$!
+sleep 0.5
+expect_eq "$(readlink "/proc/$job/exe")" "$(readlink -f "$CTHAG_CACHE_DIR"/bins/sleeper-*)" \
+    "cthag has exec'd the script:"
+kill -INT -- "-$job"
+wait "$job" 2>/dev/null
+status=$?
+expect_status 130 "Ctrl-C during a run is the script's:"
+expect_out "sleeping"
+expect_err "" "nothing from cthag:"
+
+finish
