@@ -167,9 +167,15 @@ static int read_file_settings(struct config *cfg, const char *path)
         strbuf_release(&text);
         return errno == ENOENT ? 0 : error("%s: cannot read: %s", path, strerror(errno));
     }
-    struct toml_error err;
-    struct toml_value *root = toml_parse(text.buf, text.len, 1, &err);
+    int result = config_parse(cfg, path, text.buf, text.len);
     strbuf_release(&text);
+    return result;
+}
+
+int config_parse(struct config *cfg, const char *path, const char *text, size_t len)
+{
+    struct toml_error err;
+    struct toml_value *root = toml_parse(text, len, 1, &err);
     if (!root)
         return error("%s:%d: %s", path, err.line, err.message);
     const struct toml_value *cache, *infer, *build;

@@ -42,6 +42,8 @@ void config_path(struct strbuf *path);
  * -1 for a malformed file or value. */
 int config_load(struct config *cfg);
 void config_release(struct config *cfg);
+/* The settings of a config file's text (path names it in messages), over those in cfg. */
+int config_parse(struct config *cfg, const char *path, const char *text, size_t len);
 /* --print-config: every effective setting and where it came from. */
 void config_print(const struct config *cfg, const char *cache_root, const char *cargo);
 /* Parse "2GiB", "500M", "1.5G", "123456" (bytes) into *bytes; -1 when it is not a size. */

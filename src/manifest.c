@@ -215,6 +215,29 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
     return root;
 }
 
+static int table_uses_registry(const struct toml_value *deps)
+{
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++) {
+        const struct toml_value *dep = deps->items[i];
+        if (dep->type == TOML_STRING || (dep->type == TOML_TABLE && !toml_get(dep, "path") &&
+                                         !toml_get(dep, "git")))
+            return 1;
+    }
+    return 0;
+}
+
+int manifest_uses_registry(const char *manifest)
+{
+    struct toml_error err;
+    struct toml_value *root = toml_parse(manifest, strlen(manifest), 1, &err);
+    int uses = table_uses_registry(toml_get(root, "dependencies"));
+    const struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; !uses && targets && targets->type == TOML_TABLE && i < targets->count; i++)
+        uses = table_uses_registry(toml_get(targets->items[i], "dependencies"));
+    toml_free(root);
+    return uses;
+}
+
 int manifest_generate(const struct manifest_input *in, struct strbuf *out)
 {
     struct toml_value *user = NULL;

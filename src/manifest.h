@@ -28,6 +28,9 @@ struct manifest_input {
  * the embedded manifest is malformed. */
 int manifest_generate(const struct manifest_input *in, struct strbuf *out);
 
+/* Does the generated manifest take any dependency from a registry (not a path or git)? */
+int manifest_uses_registry(const char *manifest);
+
 /* The name under which a directory registry holds the crate code calls `name`: name itself,
  * or with '_' and '-' swapped, whichever the registry has; name when it has neither. */
 void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out);

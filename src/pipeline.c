@@ -472,7 +472,7 @@ static void suggest_registry(const struct job *job, const struct generated *g)
     strbuf_addf(&lock, "%s/Cargo.lock", job->entry.project_dir.buf);
     int resolved = !stat(lock.buf, &st);
     strbuf_release(&lock);
-    if (resolved || job->set.registry_dir || !strstr(g->manifest.buf, "dependencies"))
+    if (resolved || job->set.registry_dir || !manifest_uses_registry(g->manifest.buf))
         return;
     int debian = !stat(DEBIAN_REGISTRY, &st) && S_ISDIR(st.st_mode);
     error("%s: cargo could not fetch the dependencies: is crates.io reachable (no network?)%s%s%s",

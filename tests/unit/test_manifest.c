@@ -115,8 +115,20 @@ static void test_registry_names(void)
     rmdir(root);
 }
 
+static void test_uses_registry(void)
+{
+    CHECK_INT(manifest_uses_registry("[dependencies]\nrand = \"0.8\"\n"), 1);
+    CHECK_INT(manifest_uses_registry("[dependencies]\nrand = { version = \"0.8\" }\n"), 1);
+    CHECK_INT(manifest_uses_registry("[dependencies]\nmine = { path = \"../mine\" }\n"), 0);
+    CHECK_INT(manifest_uses_registry("[dependencies]\nx = { git = \"https://e/x\" }\n"), 0);
+    CHECK_INT(manifest_uses_registry("[target.'cfg(unix)'.dependencies]\nlibc = \"0.2\"\n"), 1);
+    CHECK_INT(manifest_uses_registry("[package]\nname = \"x\"\n"), 0);
+    CHECK_INT(manifest_uses_registry("not toml ["), 0);
+}
+
 int main(void)
 {
+    test_uses_registry();
     test_plain();
     test_user_keys_and_inference();
     test_errors();
