@@ -33,7 +33,7 @@ LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz
+.PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz valgrind
 
 all: $(BIN)
 
@@ -60,6 +60,46 @@ unit-check: $(UNIT_TESTS)
 
 cli-check: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
+
+# libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from the seed corpus in
+# fuzz/corpus/NAME, keeping what it finds in build/fuzz/corpus-NAME.  A crash fails the target.
+FUZZERS      := source toml infer wrap record config manifest json diag
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJECTS := $(LIB_OBJECTS:$(BUILD)/%=build/fuzz/%)
+
+.SECONDARY: $(FUZZ_OBJECTS)
+build/fuzz/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OBJECTS) $(LDLIBS)
+
+fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
+	@for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/corpus-$$f build/fuzz/crashes-$$f; \
+		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/crashes-$$f/ build/fuzz/corpus-$$f fuzz/corpus/$$f \
+			2>&1 | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|#[0-9]+.*DONE|==[0-9]+==ERROR|SUMMARY)' ; \
+		test -z "$$(ls build/fuzz/crashes-$$f)" || { echo "fuzz_$$f: crash in build/fuzz/crashes-$$f"; exit 1; }; \
+	done
+
+# memcheck on the unit tests and a sample of the CLI tests (a dynamically linked build: valgrind
+# cannot follow malloc in a static one).
+VG := valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+valgrind:
+	$(MAKE) BUILD=build/valgrind BIN=build/valgrind/cthag STATIC= CFLAGS="-O1 -g" \
+		build/valgrind/cthag $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%)
+	@for t in $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%); do $(VG) $$t || exit 1; done
+	@printf '#!/bin/sh\nexec $(VG) "%s" "$$@"\n' "$(abspath build/valgrind/cthag)" \
+		> build/valgrind/cthag-memcheck && chmod +x build/valgrind/cthag-memcheck
+	CTHAG=$(abspath build/valgrind/cthag-memcheck) bash tests/cli/run-all.sh \
+		tests/cli/t01-run.sh tests/cli/t03-manifests.sh tests/cli/t07-errors.sh \
+		tests/cli/t16-dynamic.sh tests/cli/t17-diagnostics.sh
 
 # Figures against the design's targets; writes bench/results.json.
 bench: $(BIN)

@@ -1,3 +1,4 @@
+#include "util/chars.h"
 #include "source.h"
 
 #include "rustlex.h"
@@ -117,7 +118,7 @@ static int validate_text(const struct script *s)
     size_t i = 0;
     if (s->text.len >= 3 && !memcmp(s->text.buf, "\xEF\xBB\xBF", 3))
         i = 3; /* a byte-order mark is not content */
-    while (i < s->text.len && strchr(" \t\r\n\f\v", s->text.buf[i]))
+    while (i < s->text.len && char_in((unsigned char)s->text.buf[i], " \t\r\n\f\v"))
         i++;
     if (i == s->text.len)
         return error("%s: empty script", s->name);
@@ -370,7 +371,7 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
         char quote = p < end && (*p == '"' || *p == '\'') ? *p : 0;
         version = quote ? p + 1 : p;
         version_end = version;
-        while (version_end < end && (quote ? *version_end != quote : !strchr(", \t", *version_end)))
+        while (version_end < end && (quote ? *version_end != quote : !char_in((unsigned char)*version_end, ", \t")))
             version_end++;
         if (quote && version_end == end)
             return error("%s:%d: cargo-deps: unterminated version string", s->name, line);
@@ -424,9 +425,9 @@ static void find_main_functions(struct script *s)
     int depth = 0;
     lexer_init(&lx, s->body.buf, s->body.len);
     while (lexer_next(&lx, &tok) != TOK_EOF) {
-        if (tok.kind == TOK_PUNCT && tok.len == 1 && strchr("([{", *tok.start)) {
+        if (tok.kind == TOK_PUNCT && tok.len == 1 && char_in(*tok.start, "([{")) {
             depth++;
-        } else if (tok.kind == TOK_PUNCT && tok.len == 1 && strchr(")]}", *tok.start)) {
+        } else if (tok.kind == TOK_PUNCT && tok.len == 1 && char_in(*tok.start, ")]}")) {
             depth -= depth > 0;
         } else if (tok.kind == TOK_IDENT && token_is(&tok, "main") && prev.kind == TOK_IDENT &&
                    token_is(&prev, "fn")) {

@@ -1,3 +1,4 @@
+#include "util/chars.h"
 #include "toml.h"
 
 #include "util/die.h"
@@ -38,7 +39,7 @@ struct toml_value *toml_new_array(void)
 static struct toml_value *new_text(enum toml_type type, const char *text, size_t len)
 {
     struct toml_value *v = new_value(type);
-    v->text = xstrndup(text, len);
+    v->text = xmemdupz(text, len);
     v->text_len = len;
     return v;
 }
@@ -72,7 +73,7 @@ struct toml_value *toml_clone(const struct toml_value *v)
 {
     struct toml_value *copy = new_value(v->type);
     *copy = *v;
-    copy->text = v->text ? xstrndup(v->text, v->text_len) : NULL;
+    copy->text = v->text ? xmemdupz(v->text, v->text_len) : NULL;
     copy->items = NULL;
     copy->keys = NULL;
     copy->count = copy->alloc = 0;
@@ -374,7 +375,8 @@ static int parse_key_path(struct parser *p, struct key_path *key)
     for (;;) {
         struct strbuf part = STRBUF_INIT;
         skip_blanks(p);
-        if (parse_simple_key(p, &part)) {
+        if (parse_simple_key(p, &part) ||
+            (memchr(part.buf, '\0', part.len) && fail(p, "a key cannot contain \\u0000"))) {
             strbuf_release(&part);
             return -1;
         }
@@ -498,7 +500,7 @@ static int valid_number(const char *s, size_t n, enum toml_type *type)
         return 1;
     }
     *type = TOML_INTEGER;
-    if (!signed_ && end - p > 2 && p[0] == '0' && strchr("xob", p[1])) {
+    if (!signed_ && end - p > 2 && p[0] == '0' && char_in(p[1], "xob")) {
         for (p += 2; p < end; p++)
             if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
                   (*p >= 'A' && *p <= 'F') || *p == '_'))
@@ -527,13 +529,13 @@ static int valid_number(const char *s, size_t n, enum toml_type *type)
 static struct toml_value *parse_scalar(struct parser *p)
 {
     size_t start = p->pos;
-    while (peek(p) != -1 && (is_bare_key_char(peek(p)) || strchr("+.:", peek(p))))
+    while (peek(p) != -1 && (is_bare_key_char(peek(p)) || char_in(peek(p), "+.:")))
         advance(p);
     /* A date-time may have a space between date and time. */
     if (p->pos - start == 10 && peek(p) == ' ' && peek_at(p, 1) >= '0' && peek_at(p, 1) <= '9' &&
         looks_like_datetime(p->text + start, 10)) {
         advance(p);
-        while (peek(p) != -1 && (is_bare_key_char(peek(p)) || strchr("+.:", peek(p))))
+        while (peek(p) != -1 && (is_bare_key_char(peek(p)) || char_in(peek(p), "+.:")))
             advance(p);
     }
     const char *s = p->text + start;

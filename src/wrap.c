@@ -1,3 +1,4 @@
+#include "util/chars.h"
 #include "wrap.h"
 
 #include "rustlex.h"
@@ -288,7 +289,7 @@ static void emit_span(struct writer *wr, struct position *pos, size_t from, size
 {
     /* Whitespace that ends the previous chunk's line belongs to nobody. */
     size_t skip = from;
-    while (skip < to && strchr(" \t\r", pos->body[skip]))
+    while (skip < to && char_in((unsigned char)pos->body[skip], " \t\r"))
         skip++;
     if (skip < to && pos->body[skip] == '\n')
         from = skip + 1;

@@ -105,3 +105,11 @@ char *xstrndup(const char *s, size_t n)
 {
     return check_alloc(strndup(s, n));
 }
+
+char *xmemdupz(const void *data, size_t len)
+{
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    return copy;
+}

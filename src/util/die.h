@@ -28,5 +28,7 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A NUL-terminated copy of exactly len bytes, which may themselves contain NULs. */
+char *xmemdupz(const void *data, size_t len);
 
 #endif

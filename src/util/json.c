@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include "chars.h"
+
 #include "die.h"
 #include "strbuf.h"
 
@@ -14,7 +16,7 @@ struct reader {
 
 static void skip_ws(struct reader *r)
 {
-    while (r->p < r->end && strchr(" \t\r\n", *r->p) && *r->p)
+    while (r->p < r->end && char_in(*r->p, " \t\r\n"))
         r->p++;
 }
 
@@ -160,7 +162,7 @@ static int read_literal(struct reader *r, const char *word)
 static struct json *read_number(struct reader *r)
 {
     const char *start = r->p;
-    while (r->p < r->end && strchr("+-0123456789.eE", *r->p) && *r->p)
+    while (r->p < r->end && char_in(*r->p, "+-0123456789.eE"))
         r->p++;
     if (r->p == start)
         return NULL;

@@ -1,5 +1,7 @@
 #include "strbuf.h"
 
+#include "chars.h"
+
 #include "die.h"
 
 #include <stdio.h>
@@ -160,7 +162,7 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
 
 void strbuf_rtrim(struct strbuf *sb)
 {
-    while (sb->len && strchr(" \t\r\n", sb->buf[sb->len - 1]))
+    while (sb->len && char_in((unsigned char)sb->buf[sb->len - 1], " \t\r\n"))
         sb->len--;
     strbuf_setlen(sb, sb->len);
 }

@@ -114,6 +114,24 @@ static void test_first_line_offset(void)
     CHECK_INT(err.line, 11);
 }
 
+/* Regressions found by fuzz/fuzz_toml. */
+static void test_fuzz_regressions(void)
+{
+    struct toml_error err;
+    /* A NUL after a number was read as part of it (strchr finds the terminator). */
+    CHECK(toml_parse("a = 1\0\n", 7, 1, &err) == NULL);
+    CHECK(toml_parse("a = 1979-05-27\0:\n", 18, 1, &err) == NULL);
+    /* A string holding \u0000 was copied short and written long. */
+    check_roundtrip("a = \"x\\u0000y\"\n", "a = \"x\\u0000y\"\n");
+    const char *with_nul = "a = \"x\\u0000y\"";
+    struct toml_value *root = toml_parse(with_nul, strlen(with_nul), 1, &err);
+    CHECK(root != NULL);
+    if (root)
+        CHECK_INT(toml_get(root, "a")->text_len, 3);
+    toml_free(root);
+    check_error("\"k\\u0000\" = 1\n", 1, "cannot contain");
+}
+
 static void test_edit(void)
 {
     struct toml_value *root = toml_new_table();
@@ -137,6 +155,7 @@ int main(void)
     test_tables();
     test_errors();
     test_first_line_offset();
+    test_fuzz_regressions();
     test_edit();
     return unit_finish("test_toml");
 }
