@@ -130,7 +130,7 @@ EOF_RS
 run_cthag unclosed.rs
 expect_status 2
 expect_err "cthag: unclosed.rs:1: \`\`\`cargo block in the //! documentation is not closed with \`\`\`"
-expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c -e bad -e unclosed)" 0 "no project for bad scripts:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c -e '^bad-' -e '^badshape-' -e '^unclosed-')" 0 "no project for bad scripts:"
 expect_cargo_calls 0
 
 finish
