@@ -61,8 +61,9 @@ unit-check: $(UNIT_TESTS)
 cli-check: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
 
-# libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from the seed corpus in
-# fuzz/corpus/NAME, keeping what it finds in build/fuzz/corpus-NAME.  A crash fails the target.
+# libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
+# (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
+# finds in build/fuzz/corpus-NAME.  A crash fails the target.
 FUZZERS      := source toml infer wrap record config manifest json diag
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
@@ -83,7 +84,9 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 		mkdir -p build/fuzz/corpus-$$f build/fuzz/crashes-$$f; \
 		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
-			-artifact_prefix=build/fuzz/crashes-$$f/ build/fuzz/corpus-$$f fuzz/corpus/$$f \
+			-artifact_prefix=build/fuzz/crashes-$$f/ build/fuzz/corpus-$$f \
+			$$(case $$f in source|infer|wrap) echo fuzz/corpus/scripts examples;; \
+			   *) echo fuzz/corpus/$$f;; esac) \
 			2>&1 | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|#[0-9]+.*DONE|==[0-9]+==ERROR|SUMMARY)' ; \
 		test -z "$$(ls build/fuzz/crashes-$$f)" || { echo "fuzz_$$f: crash in build/fuzz/crashes-$$f"; exit 1; }; \
 	done

@@ -635,11 +635,19 @@ static struct toml_value *descend(struct parser *p, struct toml_value *table, co
     return next;
 }
 
-static struct toml_value *open_table(struct parser *p, struct toml_value *root, struct key_path *key)
+/* The table a header's last key goes into: its other keys walked (and created) from root. */
+static struct toml_value *header_parent(struct parser *p, struct toml_value *root,
+                                        struct key_path *key)
 {
     struct toml_value *table = root;
     for (size_t i = 0; table && i + 1 < key->count; i++)
         table = descend(p, table, key->parts[i]);
+    return table;
+}
+
+static struct toml_value *open_table(struct parser *p, struct toml_value *root, struct key_path *key)
+{
+    struct toml_value *table = header_parent(p, root, key);
     if (!table)
         return NULL;
     const char *last = key->parts[key->count - 1];
@@ -662,9 +670,7 @@ static struct toml_value *open_table(struct parser *p, struct toml_value *root, 
 static struct toml_value *open_table_array(struct parser *p, struct toml_value *root,
                                            struct key_path *key)
 {
-    struct toml_value *table = root;
-    for (size_t i = 0; table && i + 1 < key->count; i++)
-        table = descend(p, table, key->parts[i]);
+    struct toml_value *table = header_parent(p, root, key);
     if (!table)
         return NULL;
     const char *last = key->parts[key->count - 1];

@@ -34,15 +34,6 @@ void die(const char *fmt, ...)
     exit(EXIT_BAD_INPUT);
 }
 
-void die_with(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    report("", fmt, ap);
-    va_end(ap);
-    exit(status);
-}
-
 int error(const char *fmt, ...)
 {
     va_list ap;

@@ -15,8 +15,6 @@ enum { EXIT_BUILD_FAILED = 1, EXIT_BAD_INPUT = 2 };
 extern int verbosity;
 
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* die() with a chosen exit status. */
-_Noreturn void die_with(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "cthag: <message>" and return -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
