@@ -103,7 +103,9 @@ static int rewrite_location(const struct diag_map *map, const struct visible_lin
     return 1;
 }
 
-/* " 12 |    code" while inside our file: the gutter's number, keeping the bar's column. */
+/* " 12 |    code" while inside our file: the gutter's number, keeping the bar's column.  Only
+ * the digits' bytes change (colour codes around them stay): a shorter number is padded after
+ * its digits, a longer one takes spaces from before the bar (keeping one). */
 static int rewrite_gutter(const struct diag_map *map, const struct visible_line *v,
                           struct strbuf *out)
 {
@@ -114,10 +116,22 @@ static int rewrite_gutter(const struct diag_map *map, const struct visible_line 
     char number[16];
     int width = snprintf(number, sizeof(number), "%d",
                          diag_script_line(map, atoi(v->visible + start)));
-    char text[64];
-    int room = (int)(bar - start) - 1; /* keep at least one space before the bar */
-    snprintf(text, sizeof(text), "%s%*s", number, room > width ? room - width : 0, "");
-    splice(v, start, bar - 1, text, out);
+    int digits = (int)(end - start), spaces = (int)(bar - end);
+    int pad = width < digits ? digits - width : 0;
+    int drop = width > digits ? width - digits : 0;
+    if (drop > spaces - 1)
+        drop = spaces > 1 ? spaces - 1 : 0;
+    strbuf_add(out, v->raw, v->at[start]);
+    strbuf_addf(out, "%s%*s", number, pad, "");
+    /* Digits are one byte each and adjacent in the raw text. */
+    size_t raw = v->at[end - 1] + 1;
+    for (; raw < v->raw_len; raw++) {
+        int visible_space = 0;
+        for (size_t i = end; i < end + (size_t)drop; i++)
+            visible_space |= v->at[i] == raw;
+        if (!visible_space)
+            strbuf_addch(out, v->raw[raw]);
+    }
     return 1;
 }
 
