@@ -17,6 +17,13 @@ int cache_root(struct strbuf *root)
 {
     const char *dir = getenv("CTHAG_CACHE_DIR");
     if (dir && *dir) {
+        /* Absolute, so that cargo (given the target as a path) and records agree on it. */
+        if (*dir != '/') {
+            char cwd[4096];
+            if (!getcwd(cwd, sizeof(cwd)))
+                return error("CTHAG_CACHE_DIR=%s: cannot resolve it: %s", dir, strerror(errno));
+            strbuf_addf(root, "%s/", cwd);
+        }
         strbuf_addstr(root, dir);
     } else if ((dir = getenv("XDG_CACHE_HOME")) && *dir == '/') {
         strbuf_addf(root, "%s/cthag", dir);

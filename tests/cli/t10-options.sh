@@ -35,6 +35,13 @@ if command -v rustup > /dev/null && rustup toolchain list | grep -q '^nightly'; 
 else
     echo "SKIP t10-options: +toolchain (rustup with a nightly toolchain is not installed)"
 fi
+# A relative CTHAG_CACHE_DIR is taken from the current directory.
+mkdir rel
+(cd rel && CTHAG_CACHE_DIR=relcache "$CTHAG" -q ../tc.rs > out 2> err)
+expect_eq "$?:$(cat rel/err)" "0:" "relative cache root:"
+expect_eq "$(ls rel/relcache | tr '\n' ' ')" "bins gc-stamp locks projects target " "its layout:"
+expect_file_has "$CARGO_LOG" "build.target-dir=\"$TMP/rel/relcache/target\""
+
 run_cthag +no-such-toolchain -q tc.rs
 expect_status 1 "unknown toolchain:"
 expect_err_has "cthag: tc.rs: build failed (cargo exited with status 1)"
