@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct json *v = json_parse((const char *)data, size);
     json_get_string(v, "reason");
-    json_get_long(v, "line", 0);
+    json_get(json_get(v, "message"), "rendered");
     json_free(v);
     return 0;
 }

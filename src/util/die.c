@@ -7,13 +7,11 @@
 
 int verbosity;
 
-static void report(const char *prefix, const char *fmt, va_list ap)
+static void report(const char *fmt, va_list ap)
 {
     /* Build the line first so that concurrent writers (parallel cthag runs) do not interleave. */
     char line[4096];
-    int len = snprintf(line, sizeof(line), "cthag: %s", prefix);
-    if (len < 0 || (size_t)len >= sizeof(line))
-        len = 0;
+    int len = snprintf(line, sizeof(line), "cthag: ");
     int more = vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
     if (more < 0)
         more = 0;
@@ -29,7 +27,7 @@ void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report("", fmt, ap);
+    report(fmt, ap);
     va_end(ap);
     exit(EXIT_BAD_INPUT);
 }
@@ -38,19 +36,9 @@ int error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report("", fmt, ap);
+    report(fmt, ap);
     va_end(ap);
     return -1;
-}
-
-void warn(const char *fmt, ...)
-{
-    if (verbosity < 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    report("warning: ", fmt, ap);
-    va_end(ap);
 }
 
 void note(const char *fmt, ...)
@@ -59,7 +47,7 @@ void note(const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    report("", fmt, ap);
+    report(fmt, ap);
     va_end(ap);
 }
 

@@ -1,7 +1,7 @@
 /* Reporting and allocation helpers shared by every module.
  *
  * Conventions (as in git): die() when the program cannot continue, error() prints and returns -1
- * so the caller decides, warn() for something worth knowing.  Every message is one line prefixed
+ * so the caller decides, note() for what -v explains.  Every message is one line prefixed
  * with "cthag: ".  The x-wrappers handle allocation failure once, by dying. */
 #ifndef CTHAG_DIE_H
 #define CTHAG_DIE_H
@@ -17,7 +17,6 @@ extern int verbosity;
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "cthag: <message>" and return -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v: what cthag decided and why. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -250,9 +250,3 @@ const char *json_get_string(const struct json *object, const char *key)
     const struct json *v = json_get(object, key);
     return v && v->type == JSON_STRING ? v->text : NULL;
 }
-
-long json_get_long(const struct json *object, const char *key, long fallback)
-{
-    const struct json *v = json_get(object, key);
-    return v && v->type == JSON_NUMBER ? strtol(v->text, NULL, 10) : fallback;
-}

@@ -24,7 +24,5 @@ void json_free(struct json *value);
 const struct json *json_get(const struct json *object, const char *key);
 /* A string member's text, or NULL when absent or not a string. */
 const char *json_get_string(const struct json *object, const char *key);
-/* A number member as a long, or fallback. */
-long json_get_long(const struct json *object, const char *key, long fallback);
 
 #endif

@@ -166,9 +166,3 @@ void strbuf_rtrim(struct strbuf *sb)
         sb->len--;
     strbuf_setlen(sb, sb->len);
 }
-
-int strbuf_ends_with(const struct strbuf *sb, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return sb->len >= n && !memcmp(sb->buf + sb->len - n, suffix, n);
-}

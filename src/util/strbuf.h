@@ -37,6 +37,5 @@ void strbuf_add_utf8(struct strbuf *sb, unsigned long codepoint);
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
-int strbuf_ends_with(const struct strbuf *sb, const char *suffix);
 
 #endif

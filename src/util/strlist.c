@@ -19,11 +19,6 @@ void strlist_add(struct strlist *list, const char *s)
     push(list, xstrdup(s));
 }
 
-void strlist_addn(struct strlist *list, const char *s, size_t len)
-{
-    push(list, xstrndup(s, len));
-}
-
 void strlist_add_unique(struct strlist *list, const char *s)
 {
     if (!strlist_contains(list, s))

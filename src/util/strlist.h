@@ -11,7 +11,6 @@ struct strlist {
 #define STRLIST_INIT {NULL, 0, 0}
 
 void strlist_add(struct strlist *list, const char *s);
-void strlist_addn(struct strlist *list, const char *s, size_t len);
 /* Add unless already present. */
 void strlist_add_unique(struct strlist *list, const char *s);
 int strlist_contains(const struct strlist *list, const char *s);
