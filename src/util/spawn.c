@@ -26,26 +26,26 @@ static void forward_signal(int sig)
         kill(spawn_current_child, sig);
 }
 
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
 static void catch_signals(struct sigaction *saved)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = forward_signal;
     sigemptyset(&sa.sa_mask);
     for (int i = 0; i < 3; i++) {
-        sigaction(signals[i], NULL, &saved[i]);
+        sigaction(forwarded_signals[i], NULL, &saved[i]);
         /* A signal ignored by whoever started cthag (nohup, a background job) stays ignored. */
         if (saved[i].sa_handler != SIG_IGN)
-            sigaction(signals[i], &sa, NULL);
+            sigaction(forwarded_signals[i], &sa, NULL);
     }
 }
 
 static void restore_signals(const struct sigaction *saved)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
     for (int i = 0; i < 3; i++)
-        sigaction(signals[i], &saved[i], NULL);
+        sigaction(forwarded_signals[i], &saved[i], NULL);
 }
 
 static size_t env_name_len(const char *entry)
