@@ -11,13 +11,20 @@ fn main() {
     println!("run {n}: {}", slowdep::ready());
 }
 EOF_RS
+# wait_jobs PID...: wait for these background jobs; $failed says how many exited non-zero.
+# (Not in a $(...) subshell: only this shell can wait for its own children.)
+wait_jobs() {
+    local pid
+    failed=0
+    for pid in "$@"; do wait "$pid" || failed=$((failed + 1)); done
+}
+
 pids=()
 for i in $(seq 1 32); do
     "$CTHAG" -q "${R[@]}" same.rs -- "$i" > "out.$i" 2> "err.$i" &
     pids+=($!)
 done
-failed=0
-for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+wait_jobs "${pids[@]}"
 expect_eq "$failed" 0 "32 parallel runs all exit 0:"
 for i in $(seq 1 32); do
     expect_eq "$(cat "out.$i")" "run $i: slow and ready" "parallel run $i:"
@@ -30,8 +37,7 @@ for i in $(seq 1 16); do
     "$CTHAG" -q "${R[@]}" "many$i.rs" > "many.$i" 2> "many-err.$i" &
     pids+=($!)
 done
-failed=0
-for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+wait_jobs "${pids[@]}"
 expect_eq "$failed" 0 "16 different scripts in parallel:"
 for i in $(seq 1 16); do
     expect_eq "$(cat "many.$i")" "script $i 42" "script $i:"
