@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How deeply values (arrays, inline tables, dotted keys inside them) may nest. */
+#define MAX_NESTING 64
+
 /* Parser state.  Invariant: pos <= len; every read of text[pos] checks pos < len first. */
 struct parser {
     const char *text;
@@ -448,7 +451,9 @@ static struct toml_value *parse_inline_table(struct parser *p, int depth)
         }
         advance(p);
         skip_blanks(p);
-        struct toml_value *value = parse_value(p, depth + 1);
+        /* A dotted key in an inline table nests a table per part (written back inline): it
+         * counts towards the same limit as nested values, so what is read can be written. */
+        struct toml_value *value = parse_value(p, depth + (int)key.count);
         int bad = !value || insert_dotted(p, table, &key, value);
         key_path_release(&key);
         if (bad)
@@ -561,7 +566,7 @@ static struct toml_value *parse_scalar(struct parser *p)
 
 static struct toml_value *parse_value(struct parser *p, int depth)
 {
-    if (depth > 64) {
+    if (depth > MAX_NESTING) {
         fail(p, "values nested too deeply");
         return NULL;
     }

@@ -130,6 +130,30 @@ static void test_fuzz_regressions(void)
         CHECK_INT(toml_get(root, "a")->text_len, 3);
     toml_free(root);
     check_error("\"k\\u0000\" = 1\n", 1, "cannot contain");
+    /* Dotted keys inside an inline table nested deeper than a value may: once read, the
+     * writer's inline form could not be read back. */
+    struct strbuf deep = STRBUF_INIT;
+    strbuf_addstr(&deep, "a = { b");
+    for (int i = 0; i < 70; i++)
+        strbuf_addstr(&deep, ".k");
+    strbuf_addstr(&deep, " = 1 }\n");
+    check_error(deep.buf, 1, "nested too deeply");
+    strbuf_reset(&deep);
+    strbuf_addstr(&deep, "a = { b");
+    for (int i = 0; i < 60; i++)
+        strbuf_addstr(&deep, ".k");
+    strbuf_addstr(&deep, " = 1 }\n");
+    struct toml_value *ok = toml_parse(deep.buf, deep.len, 1, &err);
+    CHECK(ok != NULL);
+    struct strbuf written = STRBUF_INIT;
+    if (ok)
+        toml_write(ok, &written);
+    struct toml_value *again = toml_parse(written.buf, written.len, 1, &err);
+    CHECK(again != NULL);
+    toml_free(again);
+    toml_free(ok);
+    strbuf_release(&written);
+    strbuf_release(&deep);
 }
 
 static void test_edit(void)
