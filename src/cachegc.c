@@ -126,6 +126,7 @@ static void load_entry(const char *root, const char *name, struct gc_entry *e)
     e->name = xstrdup(name);
     strbuf_addf(&path, "%s/projects/%s/entry", root, name);
     e->has_rec = !entry_record_load(path.buf, &e->rec);
+    entry_record_release(&e->rec); /* its fixed fields are all GC needs */
     struct stat st;
     if (e->has_rec) {
         e->used = e->rec.used;
@@ -346,7 +347,7 @@ int cache_gc(const char *root, const struct gc_opts *o)
             printf("cthag: gc: nothing to do: %s does not exist\n", root);
         return 0;
     }
-    if (cache_check_private_dir(root))
+    if (cache_check_root(root) < 0) /* only a tagged cthag cache is collected */
         return -1;
     struct gc_list list = {NULL, 0, 0};
     if (list_entries(root, &list))
@@ -651,7 +652,7 @@ int cache_clean(const char *root, const char *what)
         printf("cthag: nothing to clean: %s does not exist\n", root);
         return 0;
     }
-    if (cache_check_private_dir(root))
+    if (cache_check_root(root) < 0) /* only a tagged cthag cache is cleaned */
         return -1;
     struct fs_usage usage = FS_USAGE_INIT;
     struct strbuf path = STRBUF_INIT;

@@ -28,4 +28,8 @@ char *xstrndup(const char *s, size_t n);
 /* A NUL-terminated copy of exactly len bytes, which may themselves contain NULs. */
 char *xmemdupz(const void *data, size_t len);
 
+/* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
+ * SIGKILL at that point, as a power cut or an OOM kill would.  Only called on building paths. */
+void test_crash_point(const char *point);
+
 #endif
