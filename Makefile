@@ -53,7 +53,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
 demo: $(BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
-check: unit-check cli-check
+# One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
+check: $(UNIT_TESTS) $(BIN)
+	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS))" bash tests/cli/run-all.sh
 
 unit-check: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
