@@ -345,7 +345,7 @@ static int generate(const struct job *job, const struct script *s, struct genera
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
     if (set->infer != INFER_NONE)
-        infer_crates(s->body.buf, s->body.len, &crates);
+        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
         .script_name = s->name,
