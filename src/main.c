@@ -142,11 +142,13 @@ static void opt_clean(struct parser *p, const struct option_row *row, const char
 static void opt_cache_stats(struct parser *p, const struct option_row *row, const char *value);
 static void opt_toolchain(struct parser *p, const struct option_row *row, const char *value);
 static void opt_profile(struct parser *p, const struct option_row *row, const char *value);
+static void opt_update(struct parser *p, const struct option_row *row, const char *value);
 
 /* One row per option; keep one line per row (several people add options at once). */
 static const struct option_row option_table[] = {
     HELP_LINE("+TOOLCHAIN", G_PROCESSING, "use this rustup toolchain (first argument, as with cargo)"),
     FLAG("force", 'f', force, G_PROCESSING, "rebuild even if the cached executable is fresh"),
+    CALLBACK("update", 0, ARG_NONE, NULL, opt_update, G_PROCESSING, "rebuild (as -f) with the newest versions of the dependencies,\nnot those other scripts already compiled (as cargo update)"),
     CALLBACK("release", 0, ARG_NONE, NULL, opt_profile, G_PROCESSING, "build with the release profile (default: dev, as cargo)"),
     STRING("features", 'F', "F", features, G_PROCESSING, "enable the script's features F (comma-separated)"),
     CALLBACK("infer", 'i', ARG_REQUIRED, "LEVEL", opt_infer, G_PROCESSING, "dependency inference: none, min (names only), config (default:\nplus [infer.features] from the config file) or max (plus\n[infer.max-features])"),
@@ -308,6 +310,13 @@ static void opt_profile(struct parser *p, const struct option_row *row, const ch
     (void)value;
     p->o->release = !strcmp(row->name, "release");
     p->o->debug = !p->o->release;
+}
+
+/* --update: a rebuild that also asks for the newest dependency versions. */
+static void opt_update(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row, (void)value;
+    p->o->update = p->o->force = 1;
 }
 
 static int is_clean_part(const char *s)
