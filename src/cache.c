@@ -8,8 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,23 +51,86 @@ int cache_root(struct strbuf *root)
 
 /* ---- trust ---- */
 
+/* The colon-separated field i (0-based) of a passwd/group line, as [*start, *end). */
+static int line_field(const char *line, int i, const char **start, const char **end)
+{
+    for (; i > 0; i--) {
+        line = strchr(line, ':');
+        if (!line)
+            return -1;
+        line++;
+    }
+    *start = line;
+    *end = line + strcspn(line, ":\n");
+    return 0;
+}
+
+static int field_is_number(const char *start, const char *end, unsigned long n)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof(digits), "%lu", n);
+    return end - start == len && !memcmp(start, digits, (size_t)len);
+}
+
+/* The next line of a file's text, or NULL at the end. */
+static const char *next_line(const char *line)
+{
+    const char *nl = strchr(line, '\n');
+    return nl && nl[1] ? nl + 1 : NULL;
+}
+
+/* No user but owner has gid as primary group; owner_name gets owner's login name. */
+static int primary_members_ok(const char *passwd, gid_t gid, uid_t owner,
+                              struct strbuf *owner_name)
+{
+    const char *start, *end;
+    for (const char *line = passwd; line && *line; line = next_line(line)) {
+        if (line_field(line, 2, &start, &end))
+            continue;
+        int is_owner = field_is_number(start, end, owner);
+        if (is_owner) {
+            strbuf_reset(owner_name);
+            strbuf_add(owner_name, line, strcspn(line, ":"));
+        }
+        if (!is_owner && !line_field(line, 3, &start, &end) && field_is_number(start, end, gid))
+            return 0;
+    }
+    return owner_name->len > 0;
+}
+
+/* Group gid exists and lists no supplementary member but owner_name. */
+static int supplementary_members_ok(const char *group, gid_t gid, const char *owner_name)
+{
+    const char *start, *end;
+    for (const char *line = group; line && *line; line = next_line(line)) {
+        if (line_field(line, 2, &start, &end) || !field_is_number(start, end, gid) ||
+            line_field(line, 3, &start, &end))
+            continue;
+        for (const char *m = start; m < end;) {
+            size_t n = strcspn(m, ",\n");
+            if (m + n > end)
+                n = (size_t)(end - m);
+            if (n && (n != strlen(owner_name) || memcmp(m, owner_name, n)))
+                return 0;
+            m += n + 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* Debian's rule for user private groups: a group-writable directory is as safe as a private one
- * when the group's only member (primary or supplementary) is the directory's owner. */
+ * when the group's only member (primary or supplementary) is the directory's owner.  Read from
+ * the files, as a static binary cannot load NSS modules; unsure means no. */
 static int group_is_owners_alone(gid_t gid, uid_t owner)
 {
-    struct group *gr = getgrgid(gid);
-    struct passwd *pw = gr ? getpwuid(owner) : NULL;
-    if (!pw)
-        return 0;
-    char *owner_name = xstrdup(pw->pw_name);
-    int alone = 1;
-    for (char **member = gr->gr_mem; *member && alone; member++)
-        alone = !strcmp(*member, owner_name);
-    setpwent();
-    while (alone && (pw = getpwent()))
-        alone = pw->pw_gid != gid || pw->pw_uid == owner;
-    endpwent();
-    free(owner_name);
+    struct strbuf passwd = STRBUF_INIT, group = STRBUF_INIT, owner_name = STRBUF_INIT;
+    int alone = !fs_read_file("/etc/passwd", &passwd) && !fs_read_file("/etc/group", &group) &&
+                primary_members_ok(passwd.buf, gid, owner, &owner_name) &&
+                supplementary_members_ok(group.buf, gid, owner_name.buf);
+    strbuf_release(&passwd);
+    strbuf_release(&group);
+    strbuf_release(&owner_name);
     return alone;
 }
 
@@ -616,16 +677,6 @@ static int sync_executable(const struct cache_entry *e, struct entry_record *rec
     return 0;
 }
 
-static int store_record(const struct cache_entry *e, const struct entry_record *rec, int quietly)
-{
-    struct strbuf text = STRBUF_INIT;
-    entry_record_format(rec, &text);
-    int result = quietly ? fs_write_atomic_quietly(e->record_path.buf, text.buf, text.len, 0600)
-                         : fs_write_atomic(e->record_path.buf, text.buf, text.len, 0600);
-    strbuf_release(&text);
-    return result;
-}
-
 int cache_commit(const struct cache_entry *e, const char *built, struct entry_record *rec)
 {
     /* Record out first: a crash between the install and the new record must leave no record
@@ -635,7 +686,7 @@ int cache_commit(const struct cache_entry *e, const char *built, struct entry_re
     if (fs_install_file(built, e->bin_path.buf, 0755) || sync_executable(e, rec))
         return -1;
     test_crash_point("installed");
-    int result = store_record(e, rec, 0);
+    int result = entry_record_store(e->record_path.buf, rec, 0);
     test_crash_point("recorded");
     return result;
 }
@@ -657,7 +708,7 @@ void cache_refresh_record(const struct cache_entry *e, const struct entry_record
     if (lock < 0)
         return; /* busy (a build will write a newer record) or read-only: best effort */
     if (record_unchanged(e, loaded))
-        store_record(e, rec, 1);
+        entry_record_store(e->record_path.buf, rec, 1);
     cache_unlock(lock);
 }
 

@@ -313,7 +313,7 @@ int config_settle(const struct options *o, struct config *cfg, struct settings *
     memset(s, 0, sizeof(*s));
     if (config_load(cfg))
         return -1;
-    s->release = o->release || (cfg->profile && !strcmp(cfg->profile, "release"));
+    s->release = o->release || (!o->debug && cfg->profile && !strcmp(cfg->profile, "release"));
     s->registry_dir = o->registry_dir ? o->registry_dir : cfg->registry_dir;
     s->edition = cfg->edition ? cfg->edition : "2021";
     s->rustc_wrapper = o->wrapper ? o->wrapper : cfg->wrapper;

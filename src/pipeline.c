@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "infer.h"
 #include "install.h"
+#include "lockseed.h"
 #include "manifest.h"
 #include "run.h"
 #include "source.h"
@@ -234,7 +235,8 @@ static void run_timed(struct job *job, int executable, const struct run_request 
 static void exec_entry(struct job *job, int executable)
 {
     const struct options *o = job->o;
-    struct run_request r = {script_argv0(o), o->script_args, o->nscript_args, job->env};
+    struct run_request r = {script_argv0(o), o->script_args, o->nscript_args, job->env,
+                            job->entry.bin_path.buf};
     if (o->timings)
         run_timed(job, executable, &r);
     else
@@ -415,7 +417,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
     if (set->infer != INFER_NONE)
-        infer_crates(s->body.buf, s->body.len, &crates);
+        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     wrap_code(job, s, &g->code);
     if (compiles_in_place(job, s, g))
         g->in_place = job->identity_source;
@@ -465,9 +467,39 @@ static int is_script_input(const struct job *job, const struct record_input *in)
     return job->o->kind == SOURCE_FILE && !strcmp(in->path, job->identity_source);
 }
 
+static int same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* A stamp for a record whose stat data of the script are trusted from now on: the clock, once
+ * it has moved past the script's last change (a few ms at most on a fine-grained file system;
+ * not waited for on a coarse one, whose entry simply stays racy until its tick has passed). */
+static long long stamp_after(const struct stat *st)
+{
+    for (int tries = 0; tries < 20 && record_stat_racy(st, record_clock_now()); tries++) {
+        if (st->st_mtim.tv_nsec == 0)
+            break;
+        struct timespec pause = {0, 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    return record_clock_now();
+}
+
+/* The script as it is now (hashed first, stat second) is the one cthag read: its stat data can
+ * go into the record. */
+static int script_still_read(const struct job *job, const struct generated *g, struct stat *st)
+{
+    char hash[HASH_HEX_LEN + 1];
+    return !record_hash_file(job->identity_source, hash) && !strcmp(hash, g->content_hash) &&
+           !stat(job->identity_source, st) && same_stat(st, &g->script_st);
+}
+
 /* Everything the last build read, unchanged?  Inputs whose stat data differ, or are racy, are
- * re-hashed: the same content only refreshes their stat data in rec (stamped with this run's
- * clock), a different one means a rebuild.  Returns 1 when nothing really changed. */
+ * re-hashed after a new stamp is taken: the same content only refreshes their stat data in rec,
+ * a different one means a rebuild.  Returns 1 when nothing really changed. */
 static int inputs_unchanged(const struct job *job, const struct generated *g,
                             struct entry_record *rec)
 {
@@ -475,11 +507,15 @@ static int inputs_unchanged(const struct job *job, const struct generated *g,
     char hash[HASH_HEX_LEN + 1];
     if (!record_env_matches(rec))
         return 0;
+    long long stamp = stamp_after(&g->script_st);
     for (size_t i = 0; i < rec->ninputs; i++) {
         struct record_input *in = &rec->inputs[i];
         if (is_script_input(job, in)) {
-            /* The key matched, so the content did: keep the stat data from before the read. */
-            record_input_update(in, &g->script_st, g->content_hash);
+            /* The key matched, so the content did; its stat data are trusted if unchanged. */
+            if (script_still_read(job, g, &st))
+                record_input_update(in, &st, g->content_hash);
+            else
+                record_input_update(in, &g->script_st, NULL);
             continue;
         }
         enum input_state state = record_input_check(in, rec->stamp_ns, &st);
@@ -488,10 +524,9 @@ static int inputs_unchanged(const struct job *job, const struct generated *g,
         if (state == INPUT_MISSING || !in->hash[0] || record_hash_file(in->path, hash) ||
             strcmp(hash, in->hash))
             return 0;
-        /* Hashed after the stamp was taken: a later change shows in the stat data. */
         record_input_update(in, &st, hash);
     }
-    rec->stamp_ns = job->stamp;
+    rec->stamp_ns = stamp;
     return 1;
 }
 
@@ -615,13 +650,6 @@ static int is_cache_file(const struct job *job, const char *path)
 {
     size_t len = job->root.len;
     return !strncmp(path, job->root.buf, len) && path[len] == '/';
-}
-
-static int same_stat(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
 /* A file the build read, hashed now.  Hash first, stat second: a change in between shows in
@@ -753,9 +781,13 @@ static int write_project(const struct job *job, const struct generated *g)
     int new_registry = entry_record_load(job->entry.record_path.buf, &old) ||
                        strcmp(old.registry, registry);
     entry_record_release(&old);
-    return cache_write_project(&job->entry, g->manifest.buf, g->manifest.len,
-                               g->in_place ? NULL : g->file_name.buf, g->code.code.buf,
-                               g->code.code.len, new_registry);
+    /* --update drops the lock: cargo resolves the newest versions.  Otherwise the lock is
+     * seeded with what other entries already compiled into the shared target. */
+    if (cache_write_project(&job->entry, g->manifest.buf, g->manifest.len,
+                            g->in_place ? NULL : g->file_name.buf, g->code.code.buf,
+                            g->code.code.len, new_registry || job->o->update))
+        return -1;
+    return job->o->update ? 0 : lockseed_write(job->root.buf, job->entry.project_dir.buf, registry);
 }
 
 /* Write the project and do what the action needs, under the entry lock.  *executable gets an

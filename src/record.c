@@ -265,6 +265,16 @@ void entry_record_format(const struct entry_record *rec, struct strbuf *out)
     }
 }
 
+int entry_record_store(const char *path, const struct entry_record *rec, int quietly)
+{
+    struct strbuf text = STRBUF_INIT;
+    entry_record_format(rec, &text);
+    int result = quietly ? fs_write_atomic_quietly(path, text.buf, text.len, 0600)
+                         : fs_write_atomic(path, text.buf, text.len, 0600);
+    strbuf_release(&text);
+    return result;
+}
+
 void entry_record_release(struct entry_record *rec)
 {
     for (size_t i = 0; i < rec->ninputs; i++)

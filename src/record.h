@@ -61,6 +61,9 @@ int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, 
 int entry_record_load(const char *path, struct entry_record *rec);
 /* The record's text. */
 void entry_record_format(const struct entry_record *rec, struct strbuf *out);
+/* Write it atomically (temp file, fsync, rename, fsync of the directory).  Prints its error
+ * unless quietly is set; -1 with errno set on failure. */
+int entry_record_store(const char *path, const struct entry_record *rec, int quietly);
 void entry_record_release(struct entry_record *rec);
 
 /* The coarse wall clock the kernel stamps files with, in ns: a file changed after this call has

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,18 @@ void test_crash_point(const char *point)
     const char *at = getenv("CTHAG_TEST_CRASH_AT");
     if (at && !strcmp(at, point))
         raise(SIGKILL);
+}
+
+void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)
+{
+    size_t n = *alloc < 8 ? 8 : *alloc;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            die("out of memory (an array of %zu elements)", need);
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        die("out of memory (an array of %zu elements)", need);
+    *alloc = n;
+    return xrealloc(ptr, n * size);
 }
