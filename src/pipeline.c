@@ -299,7 +299,8 @@ static int settle_settings(struct job *job)
     struct settings *set = &job->set;
     if (config_load(&job->cfg))
         return -1;
-    set->release = o->release || (job->cfg.profile && !strcmp(job->cfg.profile, "release"));
+    set->release = o->release ||
+                   (!o->debug && job->cfg.profile && !strcmp(job->cfg.profile, "release"));
     set->registry_dir = o->registry_dir ? o->registry_dir : job->cfg.registry_dir;
     set->edition = job->cfg.edition ? job->cfg.edition : "2021";
     set->wrapper = o->wrapper ? o->wrapper : job->cfg.wrapper;
