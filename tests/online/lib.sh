@@ -16,9 +16,15 @@ require_crates_io() {
         return 0
     fi
     reason=$(grep -m1 -iE 'error|timed out|failed' "$TMP/probe.log" || echo "cargo said nothing")
-    echo "SKIP $TEST_NAME: crates.io cannot be reached: cargo generate-lockfile: $reason"
+    skip_test "crates.io cannot be reached: cargo generate-lockfile: $reason"
+}
+
+# skip_test REASON: print "SKIP <test>: REASON" and stop: exit 77 (skipped), or under CI=true
+# exit 1, because CI installs and reaches everything these tests need.
+skip_test() {
+    echo "SKIP $TEST_NAME: $1"
     if [ "${CI:-}" = true ]; then
-        echo "$TEST_NAME: CI must reach crates.io: the skip counts as a failure" >&2
+        echo "$TEST_NAME: CI must have what this test needs: the skip counts as a failure" >&2
         exit 1
     fi
     exit 77
