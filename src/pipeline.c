@@ -299,7 +299,8 @@ static int settle_settings(struct job *job)
     struct settings *set = &job->set;
     if (config_load(&job->cfg))
         return -1;
-    set->release = o->release || (job->cfg.profile && !strcmp(job->cfg.profile, "release"));
+    set->release = o->release ||
+                   (!o->debug && job->cfg.profile && !strcmp(job->cfg.profile, "release"));
     set->registry_dir = o->registry_dir ? o->registry_dir : job->cfg.registry_dir;
     set->edition = job->cfg.edition ? job->cfg.edition : "2021";
     set->wrapper = o->wrapper ? o->wrapper : job->cfg.wrapper;
@@ -346,7 +347,7 @@ static int generate(const struct job *job, const struct script *s, struct genera
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
     if (set->infer != INFER_NONE)
-        infer_crates(s->body.buf, s->body.len, &crates);
+        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
         .script_name = s->name,
