@@ -55,7 +55,7 @@ a die shows 1 to 6: true
 1,4,9'
 DEPS='serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-clap = { version = "4", features = ["derive"] }
+clap = { version = "4", features = ["cargo", "derive"] }
 regex = "1"
 rand = "0.10"
 anyhow = "1"
