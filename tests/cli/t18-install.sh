@@ -42,7 +42,9 @@ complete_words() {
     bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cthag; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$stage/usr/share/bash-completion/completions/cthag" "$@" | sort | tr '\n' ' '
 }
-expect_eq "$(complete_words cthag --cl)" "--clean " "complete --cl:"
+expect_eq "$(complete_words cthag --cl)" "--clean --clear-cache " "complete --cl:"
+expect_eq "$(complete_words cthag --clea)" "--clean --clear-cache " "complete --clea:"
+expect_eq "$(complete_words cthag --wr)" "--wrapper " "complete --wr:"
 expect_eq "$(complete_words cthag --infer m)" "max min " "complete --infer values:"
 expect_eq "$(complete_words cthag '')" "one.rs two.rs " "complete scripts:"
 bash -n "$SOURCE_DIR/completions/cthag.bash" && pass || fail "bash completion syntax"

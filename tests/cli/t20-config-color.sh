@@ -47,7 +47,7 @@ expect_eq "$(ls "$CTHAG_CACHE_DIR/target")" "CACHEDIR.TAG
 release" "release profile:"
 
 # The command line wins over the config file.
-run_cthag -q --wrapper env -i none old.rs
+run_cthag -q --rustc-wrapper env -i none old.rs
 expect_status 1 "-i none over the config's min:"
 
 for bad in 'profile = "fast"' 'registry-dir = "relative/dir"' 'edition = 2015'; do
