@@ -13,8 +13,9 @@ struct toml_value;
 struct config {
     uint64_t max_cache_size;  /* bytes; [cache] max-size, $CTHAG_MAX_CACHE_SIZE */
     int max_age_days;         /* [cache] max-age-days */
-    /* [infer.features] crate = ["f", ...]: features an inferred crate gets at -i config and max;
-     * [infer.max-features]: more it gets at -i max.  Tables owned here, or NULL. */
+    /* [infer.features] crate = ["f", ...]: features an inferred crate gets at -i config and max,
+     * the built-in defaults (infer.h) merged under the file's by config_load (a list's line is
+     * 0 when built in); [infer.max-features]: more it gets at -i max.  Owned here, or NULL. */
     struct toml_value *infer_features;
     struct toml_value *infer_max_features;
     /* [build] profile ("dev"/"release"), registry-dir, edition, wrapper; [infer] level; NULL or
