@@ -67,6 +67,13 @@ int cache_lock(const struct cache_entry *e, const char *script_name);
 int cache_trylock_path(const char *lock_path);
 void cache_unlock(int fd);
 
+/* The root lock (see cache.c): shared for builds, --gc and --clean bins, exclusive for --clean
+ * target|all.  Waits (saying so on a terminal after a second); returns the lock's fd, held until
+ * cache_unlock() or exec, or -1 with the error printed.  The root must exist. */
+int cache_lock_root(const char *root, int exclusive);
+/* cache_prepare() and the root lock, shared: the fd, or -1 with the error printed. */
+int cache_prepare_locked(const char *root);
+
 /* Write the generated project: Cargo.toml and, when the script's text had to change, the
  * generated source (source_name NULL when the script is compiled in place).  A Cargo.lock
  * resolved against another registry is dropped.  Prints its error. */

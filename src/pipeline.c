@@ -63,6 +63,10 @@ struct job {
     struct timings times;
     struct config cfg;       /* read on the slow path only */
     struct settings set;
+    /* Held on the slow path until exec (close-on-exec releases it): the root lock, shared, so
+     * no --clean removes the cache under the build.  -1 when not held.  (Between the build and
+     * the exec the executable is held by an open fd: a --gc meanwhile cannot take it away.) */
+    int root_lock;
 };
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
@@ -148,6 +152,7 @@ static int job_start(struct job *job, const struct options *o)
 {
     memset(job, 0, sizeof(*job));
     job->o = o;
+    job->root_lock = -1;
     job->times.start = now_ms();
     job->stamp = record_clock_now();
     if (cache_root(&job->root) || read_content(job))
@@ -174,6 +179,7 @@ static int job_start(struct job *job, const struct options *o)
 
 static void job_finish(struct job *job)
 {
+    cache_unlock(job->root_lock);
     config_release(&job->cfg);
     strbuf_release(&job->root);
     free(job->identity_source);
@@ -218,6 +224,9 @@ static void print_timings(const struct job *job, double run_ms)
  * by the same signal. */
 static void run_timed(struct job *job, int executable, const struct run_request *r)
 {
+    /* The script may run for long: the root lock goes now (a --clean may wait for it). */
+    cache_unlock(job->root_lock);
+    job->root_lock = -1;
     double start = now_ms();
     int exec_errno;
     int status = run_wait(executable, r, &exec_errno);
@@ -836,8 +845,8 @@ static int slow_path(struct job *job)
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
-    if (cache_prepare(job->root.buf) || config_settle(o, &job->cfg, &job->set) ||
-        generate(job, &s, &g))
+    if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
+        config_settle(o, &job->cfg, &job->set) || generate(job, &s, &g))
         goto done;
     job->times.generated = now_ms();
     status = 0;
@@ -847,7 +856,7 @@ static int slow_path(struct job *job)
         job->times.built = now_ms();
         /* The cache only grows when something is built: the place for the daily trim. */
         if (!status && needs_install(o->action))
-            cache_auto_trim(job->root.buf);
+            cache_auto_trim(job->root.buf, job->entry.name.buf);
     }
     if (!status && o->action == ACTION_EXECUTABLE)
         status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,
