@@ -8,6 +8,8 @@
 #include "infer.h"
 #include "lockseed.h"
 #include "manifest.h"
+#include "pin.h"
+#include "registry.h"
 #include "run.h"
 #include "source.h"
 #include "wrap.h"
@@ -346,6 +348,9 @@ static int generate(const struct job *job, const struct script *s, struct genera
     const struct options *o = job->o;
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
+    struct strbuf cargo_home = STRBUF_INIT;
+    struct registry registry = {set->registry_dir, NULL, o->toolchain, o->offline};
+    registry_init(&registry, &cargo_home);
     if (set->infer != INFER_NONE)
         infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
@@ -358,12 +363,14 @@ static int generate(const struct job *job, const struct script *s, struct genera
         .package_name = job->entry.package.buf,
         .source_file = g->file_name.buf,
         .registry_dir = set->registry_dir,
+        .registry = &registry,
         .edition = set->edition,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
+    strbuf_release(&cargo_home);
     if (result)
         return -1;
     wrap_code(job, s, &g->code);
@@ -571,7 +578,8 @@ static int write_and_build(struct job *job, const struct generated *g, const str
 
 static int needs_install(enum action action)
 {
-    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE;
+    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE ||
+           action == ACTION_PRINT_TOML;
 }
 
 /* Under the entry lock: whatever another process finished meanwhile counts. */
@@ -628,6 +636,15 @@ static int install_executable(const struct job *job)
     return result ? EXIT_BUILD_FAILED : 0;
 }
 
+/* --print-toml: the manifest block that pins what inference chose, from the built project. */
+static int print_pinned(const struct job *job, const struct script *s, const struct generated *g)
+{
+    struct pin_input in = {s->name, s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
+                           s->manifest.len, g->manifest.buf, NULL, 0, job->entry.package.buf,
+                           job->o->pin_frontmatter ? PIN_FRONTMATTER : PIN_THAG};
+    return pin_print(&in, job->entry.project_dir.buf, job->o->quiet);
+}
+
 static int slow_path(struct job *job)
 {
     const struct options *o = job->o;
@@ -657,6 +674,8 @@ static int slow_path(struct job *job)
     if (status || o->action != ACTION_RUN) {
         if (!status && o->action == ACTION_EXECUTABLE)
             status = install_executable(job);
+        if (!status && o->action == ACTION_PRINT_TOML)
+            status = print_pinned(job, &s, &g);
         goto done;
     }
     exec_entry(job);
