@@ -74,6 +74,13 @@ int cache_lock(const struct cache_entry *e, const char *script_name);
 int cache_trylock_path(const char *lock_path);
 void cache_unlock(int fd);
 
+/* The root lock (see cache.c): shared for builds, --gc and --clean bins, exclusive for --clean
+ * target|all.  Waits (saying so on a terminal after a second); returns the lock's fd, held until
+ * cache_unlock() or exec, or -1 with the error printed.  The root must exist. */
+int cache_lock_root(const char *root, int exclusive);
+/* cache_prepare() and the root lock, shared: the fd, or -1 with the error printed. */
+int cache_prepare_locked(const char *root);
+
 /* Install the built executable as bins/<entry>.  Prints its error. */
 int cache_install(const struct cache_entry *e, const char *built);
 

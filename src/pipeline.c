@@ -75,6 +75,10 @@ struct job {
     struct timings times;
     struct config cfg;     /* read on the slow path only */
     struct settings set;
+    /* Held on the slow path until exec (close-on-exec releases them): the root lock, shared,
+     * so no --clean removes the cache under the build; the entry lock, so no --gc removes it
+     * between its build and its exec.  -1 when not held. */
+    int root_lock, entry_lock;
 };
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
@@ -132,6 +136,7 @@ static int job_start(struct job *job, const struct options *o)
 {
     memset(job, 0, sizeof(*job));
     job->o = o;
+    job->root_lock = job->entry_lock = -1;
     job->times.start = now_ms();
     if (cache_root(&job->root) || read_content(job))
         return -1;
@@ -157,6 +162,8 @@ static int job_start(struct job *job, const struct options *o)
 
 static void job_finish(struct job *job)
 {
+    cache_unlock(job->entry_lock);
+    cache_unlock(job->root_lock);
     config_release(&job->cfg);
     strbuf_release(&job->root);
     free(job->identity_source);
@@ -203,6 +210,10 @@ static void print_timings(const struct job *job, double run_ms)
 static int run_timed(struct job *job)
 {
     const struct options *o = job->o;
+    /* The script may run for long: the locks go now (a --clean may wait for them). */
+    cache_unlock(job->entry_lock);
+    cache_unlock(job->root_lock);
+    job->entry_lock = job->root_lock = -1;
     double start = now_ms();
     int status = run_wait(job->entry.bin_path.buf, script_argv0(o), o->script_args,
                           o->nscript_args);
@@ -582,6 +593,20 @@ static int needs_install(enum action action)
            action == ACTION_PRINT_TOML;
 }
 
+/* Content unchanged (touch, identical rewrite, revert) or built meanwhile by another cthag:
+ * refresh the stat data, build nothing. */
+static int reuse_unchanged(struct job *job, const struct generated *g, const struct stat *st)
+{
+    if (job->o->force || !needs_install(job->o->action) || !is_installed(job, g->key))
+        return 0;
+    note("%s: content unchanged (key %s); not rebuilding", job->o->script, g->key);
+    if (job->o->kind == SOURCE_FILE && !entry_record_stat_matches(&job->rec, st)) {
+        entry_record_set_stat(&job->rec, st);
+        entry_record_store(job->entry.record_path.buf, &job->rec);
+    }
+    return 1;
+}
+
 /* Under the entry lock: whatever another process finished meanwhile counts. */
 static int build_locked(struct job *job, const struct generated *g, const struct stat *st)
 {
@@ -590,25 +615,16 @@ static int build_locked(struct job *job, const struct generated *g, const struct
         return EXIT_BUILD_FAILED;
     load_record(job);
     int status = 0;
-    if (!job->o->force && needs_install(job->o->action) && is_installed(job, g->key))
-        note("%s: built meanwhile by another cthag", job->o->script);
-    else
+    if (!reuse_unchanged(job, g, st)) {
         status = write_and_build(job, g, st);
-    cache_unlock(lock);
-    return status;
-}
-
-/* Content unchanged (touch, identical rewrite, revert): refresh the stat data, build nothing. */
-static int reuse_unchanged(struct job *job, const struct generated *g, const struct stat *st)
-{
-    if (job->o->force || !needs_install(job->o->action) || !is_installed(job, g->key))
-        return 0;
-    note("%s: content unchanged (key %s); not rebuilding", job->o->script, g->key);
-    if (job->o->kind == SOURCE_FILE) {
-        entry_record_set_stat(&job->rec, st);
-        entry_record_store(job->entry.record_path.buf, &job->rec);
+        job->times.built = now_ms();
     }
-    return 1;
+    /* Held until exec: --gc and --clean bins skip an entry whose lock is taken. */
+    if (!status && job->o->action == ACTION_RUN)
+        job->entry_lock = lock;
+    else
+        cache_unlock(lock);
+    return status;
 }
 
 /* -x: the release executable as a command of its own. */
@@ -660,17 +676,14 @@ static int slow_path(struct job *job)
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
-    if (cache_prepare(job->root.buf) || settle_settings(job) || generate(job, &s, &g))
+    if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 || settle_settings(job) ||
+        generate(job, &s, &g))
         goto done;
     job->times.generated = now_ms();
-    status = 0;
-    if (!reuse_unchanged(job, &g, &st)) {
-        status = build_locked(job, &g, &st);
-        job->times.built = now_ms();
-        /* The cache only grows when something is built: the place for the daily trim. */
-        if (!status && needs_install(o->action))
-            cache_auto_trim(job->root.buf);
-    }
+    status = build_locked(job, &g, &st);
+    /* The cache only grows when something is built: the place for the daily trim. */
+    if (!status && job->times.built && needs_install(o->action))
+        cache_auto_trim(job->root.buf, job->entry.name.buf);
     if (status || o->action != ACTION_RUN) {
         if (!status && o->action == ACTION_EXECUTABLE)
             status = install_executable(job);

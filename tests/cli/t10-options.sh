@@ -39,7 +39,7 @@ fi
 mkdir rel
 (cd rel && CTHAG_CACHE_DIR=relcache "$CTHAG" -q ../tc.rs > out 2> err)
 expect_eq "$?:$(cat rel/err)" "0:" "relative cache root:"
-expect_eq "$(ls rel/relcache | tr '\n' ' ')" "bins gc-stamp locks projects target " "its layout:"
+expect_eq "$(ls rel/relcache | tr '\n' ' ')" "bins gc-stamp lock locks projects target " "its layout:"
 expect_file_has "$CARGO_LOG" "build.target-dir=\"$TMP/rel/relcache/target\""
 
 run_cthag +no-such-toolchain -q tc.rs
