@@ -33,7 +33,7 @@ LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz valgrind
+.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
 
 all: $(BIN)
 
@@ -56,6 +56,11 @@ demo: $(BIN)
 # One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
 check: $(UNIT_TESTS) $(BIN)
 	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS))" bash tests/cli/run-all.sh
+
+# The same binary against crates.io and a real Redis (tests/online/): SKIP, with the reason, when
+# crates.io cannot be reached; with CI=true such a skip fails the run.
+check-online: $(BIN)
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/online/t*.sh)
 
 unit-check: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
