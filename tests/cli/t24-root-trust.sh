@@ -36,6 +36,22 @@ CTHAG_CACHE_DIR="$TMP/empty" run_cthag --clean all
 expect_status 0 "--clean all in a tagged root:"
 expect_eq "$(ls empty | tr '\n' ' ')" "CACHEDIR.TAG lock " "--clean all keeps the tag:"
 
+# A cache an earlier cthag made (no tag yet: cthag's names only, records in projects/) is
+# recognised and tagged, not refused.
+mkdir -p old/projects/hello-0123456789abcdef old/bins old/locks old/target
+printf 'cthag-entry 1\nkey 0123456789abcdef0123456789abcdef\n' > old/projects/hello-0123456789abcdef/entry
+: > old/bins/hello-0123456789abcdef && : > old/locks/hello-0123456789abcdef && : > old/gc-stamp
+CTHAG_CACHE_DIR="$TMP/old" run_cthag --cache-stats
+expect_status 0 "stats of an untagged cache of an earlier cthag:"
+CTHAG_CACHE_DIR="$TMP/old" run_cthag -q hello.rs
+expect_status 0 "an untagged cache of an earlier cthag is adopted:"
+expect_out "the right program"
+[ -e old/CACHEDIR.TAG ] && pass || fail "the earlier cache was not tagged"
+# ... but not when anything else is in it.
+mkdir -p old2/projects/my-app old2/bins
+CTHAG_CACHE_DIR="$TMP/old2" run_cthag hello.rs
+expect_status 2 "projects/ without records is not a cache:"
+
 # ---- ancestors ----
 # A parent that others can write (0777, not sticky): refused, on every path, nothing runs.
 mkdir -p open && chmod 777 open
