@@ -106,7 +106,7 @@ EOF_SH
     attacker=$!
     right=0 refused=0 other=0
     for i in $(seq 1 300); do
-        out=$("$CTHAG" hello.rs 2>/dev/null); rc=$?
+        out=$("$CTHAG" hello.rs 2> run.err); rc=$?
         if [ "$out" = "the right program" ]; then right=$((right + 1))
         elif [ $rc -eq 2 ] && [ -z "$out" ]; then refused=$((refused + 1))
         else other=$((other + 1)); fi
@@ -123,8 +123,13 @@ EOF_SH
     attacker=$!
     right=0
     for i in $(seq 1 1000); do
-        [ "$("$CTHAG" hello.rs 2>/dev/null)" = "the right program" ] && right=$((right + 1))
+        if [ "$("$CTHAG" hello.rs 2> run.err)" = "the right program" ]; then
+            right=$((right + 1))
+        elif [ ! -s first-wrong.err ]; then
+            { echo "run $i:"; cat run.err; } > first-wrong.err
+        fi
     done
+    [ -s first-wrong.err ] && sed 's/^/  | /' first-wrong.err
     touch swap/stop; wait $attacker
     echo "t24-root-trust: sticky parent, swapping attacker: $right of 1000 runs right"
     expect_eq "$right" 1000 "all 1000 runs ran the right program:"
