@@ -667,7 +667,7 @@ static int run_gc(const struct options *o, const char *root)
     struct config cfg;
     if (config_load(&cfg))
         return EXIT_BAD_INPUT;
-    struct gc_opts gc = {cfg.max_cache_size, cfg.max_age_days, o->deep, 0};
+    struct gc_opts gc = {cfg.max_cache_size, cfg.max_age_days, o->deep, 0, NULL};
     config_release(&cfg);
     if (o->max_size && config_parse_size(o->max_size, &gc.max_size))
         usage_error("--max-size: `%s` is not a size (e.g. 2GiB, 500MB, 1000000)", o->max_size);
