@@ -70,7 +70,8 @@ run_cthag --print-config
 expect_status 0 "config with a byte-order mark:"
 expect_file_has "$TMP/out" "30 days"
 expect_file_has "$TMP/out" "(read)"
-expect_file_has "$TMP/out" "serde = [derive]"
+expect_eq "$(grep -c 'infer.features  *serde = \["derive"\]  *(.*config.toml)' "$TMP/out")" 1 \
+    "a multi-line inline table in the config:"
 expect_eq "$(grep -c 'cache.max-size  *953.7 MiB  *(' "$TMP/out")" 1 "max-size = 1_000_000_000:"
 printf '[cache]\nmax-age-days = 1\n# a bad byte: \xff\n' > "$config"
 run_cthag --print-config
