@@ -245,6 +245,38 @@ bench_version_reuse() {
 }
 bench_version_reuse
 
+# ---- 8. team build cache: sccache + Redis, two machines ----
+# The online suite's two-machine test (tests/online/t03-team-cache.sh: network and mount
+# namespaces, Debian's redis-server, sccache built with its Redis backend), run 3 times: the
+# first build of a num-bigint + rand script on the machine that fills the cache and on the one
+# that finds it there.
+bench_team_cache() {
+    local runs=3 r line a b ha ma hb mb times_a=() times_b=()
+    for r in $(seq 1 $runs); do
+        if ! line=$(bash "$top/tests/online/t03-team-cache.sh" 2>&1); then
+            say "team cache (sccache + Redis, two machines)" \
+                "skipped: $(echo "$line" | grep -m1 -E '^SKIP|FAIL' || echo 'the test failed')"
+            record team_cache_first_build_s null
+            return 0
+        fi
+        a=$(echo "$line" | sed -n 's/.*machine a, first build: \([0-9.]*\) s.*/\1/p')
+        b=$(echo "$line" | sed -n 's/.*machine b, first build: \([0-9.]*\) s.*/\1/p')
+        ha=$(echo "$line" | sed -n 's/.*machine a, first build:.*sccache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 hits, \2 misses/p')
+        hb=$(echo "$line" | sed -n 's/.*machine b, first build:.*sccache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 hits, \2 misses/p')
+        times_a+=("$a")
+        times_b+=("$b")
+    done
+    median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+    a=$(median "${times_a[@]}")
+    b=$(median "${times_b[@]}")
+    say "team cache, first build on machine a (fills Redis: $ha)" "$a s (median of $runs: ${times_a[*]})"
+    say "team cache, first build on machine b (from Redis: $hb)" "$b s (median of $runs: ${times_b[*]})"
+    record team_cache_first_build_s "$a"
+    record team_cache_second_machine_s "$b"
+    record team_cache_second_machine_stats "\"$hb\""
+}
+bench_team_cache
+
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \
     "$(uname -srm)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
