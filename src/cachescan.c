@@ -341,6 +341,7 @@ static void load_record(struct cache_scan *s, struct scan_entry *e)
     struct strbuf path = STRBUF_INIT;
     strbuf_addf(&path, "%s/projects/%s/entry", s->root, e->name);
     e->has_rec = !entry_record_load(path.buf, &e->rec);
+    entry_record_release(&e->rec); /* its fixed fields are all a scan needs */
     strbuf_release(&path);
     if (!e->has_rec)
         return;
