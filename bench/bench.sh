@@ -179,7 +179,11 @@ record scale_cached_runs_ms "$runs_ms"
 record scale_gc_cap_bytes "$cap"
 record scale_after_gc_bytes "$after"
 
-# ---- 7. dependency versions reused over time ----
+# ---- 7. --cache-stats and --gc at 100, 300 and 1000 entries (bench/gc.sh) ----
+. "$here/gc.sh"
+bench_gc
+
+# ---- 8. dependency versions reused over time ----
 # N scripts written while the registry gains releases of the crate they use (one every K
 # scripts): the shared target with cthag's version reuse (each new script's Cargo.lock seeded
 # with what the cache already locked), against the same scripts each resolving the newest
@@ -245,7 +249,7 @@ bench_version_reuse() {
 }
 bench_version_reuse
 
-# ---- 8. team build cache: sccache + Redis, two machines ----
+# ---- 9. team build cache: sccache + Redis, two machines ----
 # The online suite's two-machine test (tests/online/t03-team-cache.sh: network and mount
 # namespaces, Debian's redis-server, sccache built with its Redis backend), run 3 times: the
 # first build of a num-bigint + rand script on the machine that fills the cache and on the one
