@@ -428,7 +428,9 @@ static int claim_root(int rootfd, const char *root)
 {
     if (has_tag(rootfd))
         return 0;
-    if (!is_empty_dir(root) && !is_untagged_cthag_cache(root))
+    /* Not empty: unless another cthag claimed it between the two looks (its tag first, then
+     * the subdirectories), or an earlier cthag made it. */
+    if (!is_empty_dir(root) && !has_tag(rootfd) && !is_untagged_cthag_cache(root))
         return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
                      "a cthag cache; refusing to use it (point CTHAG_CACHE_DIR at a new or empty "
                      "directory)", root);
