@@ -362,13 +362,13 @@ static int claim_root(int rootfd, const char *root)
 {
     if (has_tag(rootfd))
         return 0;
-    /* Another cthag may have claimed it since the look above: its tag is in place before the
-     * first thing it creates. */
-    if (!is_empty_dir(root) && !has_tag(rootfd))
-        return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
+    /* Not empty: unless another cthag claimed it between the two looks (its tag first, then
+     * the subdirectories). */
+    if (!is_empty_dir(root))
+        return has_tag(rootfd) ? 0 : error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
                      "a cthag cache; refusing to use it (point CTHAG_CACHE_DIR at a new or empty "
                      "directory)", root);
-    return has_tag(rootfd) ? 0 : write_tag(root);
+    return write_tag(root);
 }
 
 /* projects/, bins/, locks/ and target/, 0700 whatever the umask. */
