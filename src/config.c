@@ -271,7 +271,7 @@ int config_load(struct config *cfg)
             strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
     }
     if (result)
-        config_release(cfg); /* nothing kept of a config that failed: callers need not release */
+        config_release(cfg); /* a failed load leaves nothing to release */
     return result;
 }
 
