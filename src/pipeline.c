@@ -53,7 +53,7 @@ struct timings {
 struct job {
     const struct options *o;
     struct strbuf root;
-    long long stamp;         /* the clock before anything was read: the record's racy stamp */
+    long long stamp;         /* the clock before cargo read anything: inputs newer are racy */
     /* The script's canonical path, or "content:<hash>" for -e/-s/-l: what the record names. */
     char *identity_source;
     struct strbuf content;   /* the text of -e/-s/-l sources */
@@ -743,6 +743,9 @@ static int build_and_commit(struct job *job, const struct generated *g)
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
     cache_forget_fingerprint(&job->entry);
+    /* The stamp the inputs cargo reads are judged against: taken now, not at cthag's start, so
+     * a file saved just before the run is not mistaken for one changed during the build. */
+    job->stamp = record_clock_settled();
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", o->script);
