@@ -41,7 +41,8 @@ sleep 2.1
 reset_cargo_log
 run_cthag -v coarse/s.rs
 expect_out "version 10"
-expect_err_lacks "building"
+expect_err_lacks "s.rs: building"
+expect_cargo_calls 0 "after the granularity:"
 run_cthag -v coarse/s.rs
 expect_out "version 10"
 expect_err_has "fresh (unchanged since the build of key"
