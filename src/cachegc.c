@@ -455,7 +455,7 @@ int cache_gc(const char *root, const struct gc_opts *o)
             printf("cthag: gc: nothing to do: %s does not exist\n", root);
         return 0;
     }
-    if (cache_check_private_dir(root))
+    if (cache_check_root(root) < 0) /* only a tagged cthag cache is collected */
         return -1;
     int lock = o->automatic ? -1 : cache_lock_root(root, 0);
     if (!o->automatic && lock < 0)
@@ -580,7 +580,7 @@ int cache_clean(const char *root, const char *what)
         printf("cthag: nothing to clean: %s does not exist\n", root);
         return 0;
     }
-    if (cache_check_private_dir(root))
+    if (cache_check_root(root) < 0) /* only a tagged cthag cache is cleaned */
         return -1;
     /* Executables go one by one under their locks; the target and the rest only when no
      * build is running (a build holds the root lock shared). */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void config_path(struct strbuf *path)
 {
@@ -333,4 +335,45 @@ void config_print(const struct config *cfg, const char *cache_root, const char *
     print_setting("cargo", cargo ? cargo : "(not found)",
                   env_cargo && *env_cargo ? "CARGO" : "PATH, else ~/.cargo/bin");
     strbuf_release(&path);
+}
+
+static int env_set(const char *name)
+{
+    const char *value = getenv(name);
+    return value && *value;
+}
+
+/* --color, else the conventions: CLICOLOR_FORCE (not 0) forces colour, NO_COLOR or
+ * CLICOLOR=0 turn it off; otherwise colour when stderr is a terminal. */
+static const char *color_choice(const struct options *o)
+{
+    if (o->color)
+        return o->color;
+    if (env_set("CLICOLOR_FORCE") && strcmp(getenv("CLICOLOR_FORCE"), "0"))
+        return "always";
+    if (env_set("NO_COLOR") || (env_set("CLICOLOR") && !strcmp(getenv("CLICOLOR"), "0")))
+        return "never";
+    return "auto";
+}
+
+int config_settle(const struct options *o, struct config *cfg, struct settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    if (config_load(cfg))
+        return -1;
+    s->release = o->release || (!o->debug && cfg->profile && !strcmp(cfg->profile, "release"));
+    s->registry_dir = o->registry_dir ? o->registry_dir : cfg->registry_dir;
+    s->edition = cfg->edition ? cfg->edition : "2021";
+    s->rustc_wrapper = o->wrapper ? o->wrapper : cfg->wrapper;
+    s->infer = o->infer_given ? o->infer
+               : cfg->infer_level >= 0 ? (enum infer_level)cfg->infer_level
+                                       : INFER_CONFIG;
+    const char *color = color_choice(o);
+    s->color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDERR_FILENO));
+    s->color_arg = strcmp(color, "auto") ? color : NULL;
+    struct stat st;
+    if (s->registry_dir && (stat(s->registry_dir, &st) || !S_ISDIR(st.st_mode)))
+        return error("registry directory %s (from the config file): not a directory",
+                     s->registry_dir);
+    return 0;
 }

@@ -175,6 +175,8 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
     set_default(package, "version", toml_new_string("0.1.0"));
     set_default(package, "edition", toml_new_string(in->edition));
     set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
+    /* A script named build.rs must not also be run as the package's build script. */
+    set_default(package, "build", toml_new_literal(TOML_BOOL, "false"));
     /* The project directory holds only the script: keep cargo from looking for more targets. */
     const char *autos[] = {"autobins", "autoexamples", "autotests", "autobenches"};
     for (size_t i = 0; i < sizeof(autos) / sizeof(*autos); i++)

@@ -1,5 +1,6 @@
 #include "die.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -92,6 +93,13 @@ char *xmemdupz(const void *data, size_t len)
     memcpy(copy, data, len);
     copy[len] = '\0';
     return copy;
+}
+
+void test_crash_point(const char *point)
+{
+    const char *at = getenv("CTHAG_TEST_CRASH_AT");
+    if (at && !strcmp(at, point))
+        raise(SIGKILL);
 }
 
 void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)

@@ -86,7 +86,7 @@ expect_cargo_calls 0 "run after -b:"
 run_cthag -q --release a/hello.rs
 expect_out "hello from a"
 expect_cargo_calls 1 "--release:"
-expect_eq "$(ls "$CTHAG_CACHE_DIR/target")" "$(printf 'CACHEDIR.TAG\ndebug\nrelease')" "target profiles:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/target")" "$(printf 'debug\nrelease')" "target profiles:"
 run_cthag --release a/hello.rs
 expect_cargo_calls 0 "cached --release:"
 
@@ -113,17 +113,17 @@ run_cthag --clean target
 expect_status 0
 case "$(out)" in "cthag: cleaned target in $CTHAG_CACHE_DIR: "*" files, "*" MiB freed"*) pass ;;
     *) fail "--clean target report: $(out)" ;; esac
-expect_eq "$(ls "$CTHAG_CACHE_DIR")" "$(printf 'bins\ngc-stamp\nlock\nlocks\nprojects')"
+expect_eq "$(ls "$CTHAG_CACHE_DIR")" "$(printf 'CACHEDIR.TAG\nbins\ngc-stamp\nlock\nlocks\nprojects')"
 run_cthag a/hello.rs
 expect_out "hello from a"
 expect_cargo_calls 0 "cached run after --clean target:"
 
-# --clean (all): everything but the root and its lock file.
+# --clean (all): everything but the root, its tag (it stays cthag's) and its lock file.
 run_cthag --clean
 expect_status 0
 case "$(out)" in "cthag: cleaned all in $CTHAG_CACHE_DIR: "*" freed") pass ;;
     *) fail "--clean report: $(out)" ;; esac
-expect_eq "$(ls "$CTHAG_CACHE_DIR")" "lock"
+expect_eq "$(ls "$CTHAG_CACHE_DIR" | tr '\n' ' ')" "CACHEDIR.TAG lock "
 run_cthag -q a/hello.rs
 expect_out "hello from a"
 expect_cargo_calls 1 "after --clean all:"

@@ -13,7 +13,7 @@ for f in usr/bin/cthag usr/share/man/man1/cthag.1 usr/share/bash-completion/comp
 done
 expect_eq "$(stat -c %a "$stage/usr/bin/cthag")" 755
 "$stage/usr/bin/cthag" --version > version.out
-expect_eq "$(cat version.out)" "cthag 0.1.0 (cache format 1)" "installed binary runs:"
+expect_eq "$(cat version.out)" "cthag 0.1.0 (cache format 2)" "installed binary runs:"
 
 # The man page reads well: man renders it without a warning.
 if command -v man > /dev/null; then
