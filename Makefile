@@ -170,9 +170,14 @@ valgrind:
 		tests/cli/t01-run.sh tests/cli/t03-manifests.sh tests/cli/t07-errors.sh \
 		tests/cli/t16-dynamic.sh tests/cli/t17-diagnostics.sh
 
-# Figures against the design's targets; writes bench/results.json.
-bench: $(BIN)
-	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
+# Figures against the design's targets; writes bench/results.json.  With musl, the same sources
+# linked with glibc run beside cthag, and the exec-only launcher is built as cthag is.
+bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
+	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
+		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
+
+build/release/cthag-glibc: FORCE
+	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
