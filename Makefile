@@ -143,7 +143,7 @@ build/fuzz/src/%.o: src/%.c
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_OBJECTS) $(LDLIBS)
+		$(FUZZ_OBJECTS) $(HOST_LDLIBS)
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@for f in $(FUZZERS); do \
