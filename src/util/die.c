@@ -53,12 +53,16 @@ void note(const char *fmt, ...)
     va_end(ap);
 }
 
+void die_out_of_memory(void)
+{
+    fputs("cthag: out of memory\n", stderr);
+    exit(EXIT_OUT_OF_MEMORY);
+}
+
 static void *check_alloc(void *ptr)
 {
-    if (!ptr) {
-        fputs("cthag: out of memory\n", stderr);
-        exit(EXIT_BUILD_FAILED);
-    }
+    if (!ptr)
+        die_out_of_memory();
     return ptr;
 }
 
@@ -107,11 +111,11 @@ void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)
     size_t n = *alloc < 8 ? 8 : *alloc;
     while (n < need) {
         if (n > SIZE_MAX / 2)
-            die("out of memory (an array of %zu elements)", need);
+            die_out_of_memory();
         n *= 2;
     }
     if (n > SIZE_MAX / size)
-        die("out of memory (an array of %zu elements)", need);
+        die_out_of_memory();
     *alloc = n;
     return xrealloc(ptr, n * size);
 }
