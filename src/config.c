@@ -4,6 +4,7 @@
 #include "toml.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/suggest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -59,21 +60,54 @@ int config_parse_size(const char *text, uint64_t *bytes)
     return -1;
 }
 
+/* A TOML integer's value (the reader has checked its syntax): decimal with an optional sign, or
+ * 0x, 0o, 0b; underscores between digits.  -1 when v is not an integer or does not fit. */
+static int integer_value(const struct toml_value *v, long long *value)
+{
+    char digits[80];
+    size_t n = 0;
+    if (v->type != TOML_INTEGER)
+        return -1;
+    for (const char *p = v->text; *p; p++) {
+        if (n + 1 >= sizeof(digits))
+            return -1;
+        if (*p != '_')
+            digits[n++] = *p;
+    }
+    digits[n] = '\0';
+    int base = digits[0] != '0' || !digits[1] ? 10 : digits[1] == 'x' ? 16 : digits[1] == 'o' ? 8
+                                                                       : digits[1] == 'b' ? 2 : 10;
+    char *end;
+    errno = 0;
+    *value = strtoll(base == 10 ? digits : digits + 2, &end, base);
+    return errno || *end ? -1 : 0;
+}
+
+static int read_max_size(struct config *cfg, const struct toml_value *size)
+{
+    long long bytes;
+    if (size->type == TOML_INTEGER) {
+        if (integer_value(size, &bytes) || bytes < 0)
+            return -1;
+        cfg->max_cache_size = (uint64_t)bytes;
+        return 0;
+    }
+    return size->type == TOML_STRING ? config_parse_size(size->text, &cfg->max_cache_size) : -1;
+}
+
 static int read_cache_table(struct config *cfg, const char *path, const struct toml_value *cache)
 {
     const struct toml_value *size = toml_get(cache, "max-size");
     if (size) {
-        int ok = size->type == TOML_STRING || size->type == TOML_INTEGER;
-        if (!ok || config_parse_size(size->text, &cfg->max_cache_size))
+        if (read_max_size(cfg, size))
             return error("%s:%d: [cache] max-size must be a size such as \"2GiB\" or \"500MB\"",
                          path, size->line);
         snprintf(cfg->max_size_from, sizeof(cfg->max_size_from), "%s", path);
     }
     const struct toml_value *age = toml_get(cache, "max-age-days");
     if (age) {
-        char *end;
-        long days = age->type == TOML_INTEGER ? strtol(age->text, &end, 10) : -1;
-        if (days < 0 || days > 100000)
+        long long days;
+        if (integer_value(age, &days) || days < 0 || days > 100000)
             return error("%s:%d: [cache] max-age-days must be a whole number of days", path,
                          age->line);
         cfg->max_age_days = (int)days;
@@ -153,6 +187,43 @@ static int read_infer_level(struct config *cfg, const char *path, const struct t
     return 0;
 }
 
+/* What the config file may hold, table by table: anything else is warned about (it would
+ * otherwise be ignored in silence), with the nearest known name. */
+static const char *const top_names[] = {"build", "infer", "cache", NULL};
+static const char *const build_names[] = {"profile", "registry-dir", "edition", "wrapper", NULL};
+static const char *const infer_names[] = {"level", "features", "max-features", NULL};
+static const char *const cache_names[] = {"max-size", "max-age-days", NULL};
+
+static int is_one_of(const char *name, const char *const *names)
+{
+    for (; *names; names++)
+        if (!strcmp(name, *names))
+            return 1;
+    return 0;
+}
+
+/* Warn about each key of table (named table_name, NULL at the top) that names know nothing of. */
+static void warn_unknown(const char *path, const struct toml_value *table, const char *table_name,
+                         const char *const *names)
+{
+    for (size_t i = 0; table && i < table->count; i++) {
+        const char *key = table->keys[i];
+        if (is_one_of(key, names))
+            continue;
+        const char *guess = suggest_nearest(key, names);
+        int line = table->items[i]->line;
+        if (table_name)
+            warning("%s:%d: unknown key `%s` in [%s], ignored%s%s%s", path, line, key, table_name,
+                    guess ? "; did you mean `" : "", guess ? guess : "", guess ? "`?" : "");
+        else if (table->items[i]->type == TOML_TABLE)
+            warning("%s:%d: unknown table [%s], ignored%s%s%s", path, line, key,
+                    guess ? "; did you mean [" : "", guess ? guess : "", guess ? "]?" : "");
+        else
+            warning("%s:%d: unknown key `%s`, ignored (settings go in [build], [infer] or [cache])",
+                    path, line, key);
+    }
+}
+
 /* A table of the config file, or an error when the key holds something else. */
 static int get_table(const char *path, const struct toml_value *root, const char *name,
                      const struct toml_value **table)
@@ -190,8 +261,13 @@ int config_parse(struct config *cfg, const char *path, const char *text, size_t 
                          (build && read_build_table(cfg, path, build))
                      ? -1
                      : 0;
-    if (!result)
+    if (!result) {
         cfg->file_found = 1;
+        warn_unknown(path, root, NULL, top_names);
+        warn_unknown(path, build, "build", build_names);
+        warn_unknown(path, infer, "infer", infer_names);
+        warn_unknown(path, cache, "cache", cache_names);
+    }
     toml_free(root);
     return result;
 }

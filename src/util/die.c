@@ -9,11 +9,11 @@
 
 int verbosity;
 
-static void report(const char *fmt, va_list ap)
+static void report_as(const char *prefix, const char *fmt, va_list ap)
 {
     /* Build the line first so that concurrent writers (parallel cthag runs) do not interleave. */
     char line[4096];
-    int len = snprintf(line, sizeof(line), "cthag: ");
+    int len = snprintf(line, sizeof(line), "cthag: %s", prefix);
     int more = vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
     if (more < 0)
         more = 0;
@@ -23,6 +23,21 @@ static void report(const char *fmt, va_list ap)
     line[len++] = '\n';
     fflush(stdout);
     fwrite(line, 1, (size_t)len, stderr);
+}
+
+static void report(const char *fmt, va_list ap)
+{
+    report_as("", fmt, ap);
+}
+
+void warning(const char *fmt, ...)
+{
+    if (verbosity < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report_as("warning: ", fmt, ap);
+    va_end(ap);
 }
 
 void die(const char *fmt, ...)

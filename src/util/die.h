@@ -21,6 +21,8 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_out_of_memory(void);
 /* Print "cthag: <message>" and return -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cthag: warning: <message>": something cthag goes on without (not under -q). */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v: what cthag decided and why. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -3,6 +3,7 @@
 #include "util/die.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 #include "unit.h"
 
 #include <stdint.h>
@@ -120,9 +121,22 @@ static void test_strbuf(void)
     strbuf_release(&sb);
 }
 
+static void test_suggest(void)
+{
+    static const char *const names[] = {"profile", "registry-dir", "edition", "wrapper", NULL};
+    CHECK_INT(suggest_distance("profiel", 7, "profile", 7), 1);
+    CHECK_INT(suggest_distance("abc", 3, "", 0), 3);
+    CHECK_STR(suggest_nearest("profiel", names), "profile");
+    CHECK_STR(suggest_nearest("registry_dir", names), "registry-dir");
+    CHECK_STR(suggest_nearest("wraper", names), "wrapper");
+    CHECK(suggest_nearest("colour", names) == NULL);
+    CHECK(suggest_nearest("e", names) == NULL); /* not fewer edits than letters */
+}
+
 int main(void)
 {
     test_strbuf();
+    test_suggest();
     test_out_of_memory();
     return unit_finish("test_util");
 }
