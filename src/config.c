@@ -60,54 +60,26 @@ int config_parse_size(const char *text, uint64_t *bytes)
     return -1;
 }
 
-/* A TOML integer's value (the reader has checked its syntax): decimal with an optional sign, or
- * 0x, 0o, 0b; underscores between digits.  -1 when v is not an integer or does not fit. */
-static int integer_value(const struct toml_value *v, long long *value)
-{
-    char digits[80];
-    size_t n = 0;
-    if (v->type != TOML_INTEGER)
-        return -1;
-    for (const char *p = v->text; *p; p++) {
-        if (n + 1 >= sizeof(digits))
-            return -1;
-        if (*p != '_')
-            digits[n++] = *p;
-    }
-    digits[n] = '\0';
-    int base = digits[0] != '0' || !digits[1] ? 10 : digits[1] == 'x' ? 16 : digits[1] == 'o' ? 8
-                                                                       : digits[1] == 'b' ? 2 : 10;
-    char *end;
-    errno = 0;
-    *value = strtoll(base == 10 ? digits : digits + 2, &end, base);
-    return errno || *end ? -1 : 0;
-}
-
-static int read_max_size(struct config *cfg, const struct toml_value *size)
-{
-    long long bytes;
-    if (size->type == TOML_INTEGER) {
-        if (integer_value(size, &bytes) || bytes < 0)
-            return -1;
-        cfg->max_cache_size = (uint64_t)bytes;
-        return 0;
-    }
-    return size->type == TOML_STRING ? config_parse_size(size->text, &cfg->max_cache_size) : -1;
-}
-
 static int read_cache_table(struct config *cfg, const char *path, const struct toml_value *cache)
 {
     const struct toml_value *size = toml_get(cache, "max-size");
     if (size) {
-        if (read_max_size(cfg, size))
+        int64_t bytes = -1;
+        char digits[32];
+        /* A number of bytes in any of TOML's forms (0x..., 1_000_000), or a size string. */
+        if (!toml_integer(size, &bytes))
+            snprintf(digits, sizeof(digits), "%lld", (long long)bytes);
+        const char *text = size->type == TOML_STRING ? size->text : bytes >= 0 ? digits : NULL;
+        if (!text || config_parse_size(text, &cfg->max_cache_size))
             return error("%s:%d: [cache] max-size must be a size such as \"2GiB\" or \"500MB\"",
                          path, size->line);
         snprintf(cfg->max_size_from, sizeof(cfg->max_size_from), "%s", path);
     }
     const struct toml_value *age = toml_get(cache, "max-age-days");
     if (age) {
-        long long days;
-        if (integer_value(age, &days) || days < 0 || days > 100000)
+        int64_t days = -1;
+        toml_integer(age, &days);
+        if (days < 0 || days > 100000)
             return error("%s:%d: [cache] max-age-days must be a whole number of days", path,
                          age->line);
         cfg->max_age_days = (int)days;
