@@ -162,13 +162,13 @@ struct message_sink {
     struct strbuf *diagnostics; /* where rewritten diagnostics go when captured (-q) */
 };
 
-static void show_diagnostic(struct message_sink *sink, const char *rendered)
+static void show_diagnostic(struct message_sink *sink, const struct json *message)
 {
     struct strbuf text = STRBUF_INIT;
     if (sink->r->diag)
-        diag_rewrite(sink->r->diag, rendered, &text);
-    else
-        strbuf_addstr(&text, rendered);
+        diag_message(sink->r->diag, message, &text);
+    else if (json_get_string(message, "rendered"))
+        strbuf_addstr(&text, json_get_string(message, "rendered"));
     if (sink->diagnostics) {
         strbuf_add(sink->diagnostics, text.buf, text.len);
     } else {
@@ -188,9 +188,7 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
         fwrite(line, 1, len, stdout);
         fputc('\n', stdout);
     } else if (!strcmp(reason, "compiler-message")) {
-        const char *rendered = json_get_string(json_get(msg, "message"), "rendered");
-        if (rendered)
-            show_diagnostic(sink, rendered);
+        show_diagnostic(sink, json_get(msg, "message"));
     } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
         const char *exe = json_get_string(msg, "executable");
         if (exe) {

@@ -19,6 +19,9 @@ struct manifest_input {
     const char *source_file;   /* the [[bin]] path, relative to the project */
     const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
     const char *edition;       /* when the script gives none */
+    /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
+     * beside the script; NULL leaves them as written. */
+    const char *script_dir;
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;

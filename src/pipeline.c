@@ -248,6 +248,7 @@ static void try_fast_path(struct job *job)
 /* ---- the slow path ---- */
 
 struct generated {
+    struct strbuf script_dir; /* where the script's relative paths point */
     struct strbuf manifest;  /* Cargo.toml */
     struct strbuf file_name; /* <stem>.rs */
     struct wrapped code;
@@ -327,16 +328,50 @@ static void compute_build_key(const struct job *job, struct generated *g)
     hasher_finish(h, g->key);
 }
 
-static void wrap_code(const struct job *job, const struct script *s, struct wrapped *code)
+/* The script's directory (the current one for -e, -s and -l). */
+static void script_directory(const struct job *job, struct strbuf *dir)
+{
+    char cwd[PATH_MAX];
+    const char *slash = strrchr(job->identity_source, '/');
+    if (job->o->kind == SOURCE_FILE && slash)
+        strbuf_add(dir, job->identity_source, slash > job->identity_source
+                                                  ? (size_t)(slash - job->identity_source)
+                                                  : 1);
+    else if (getcwd(cwd, sizeof(cwd)))
+        strbuf_addstr(dir, cwd);
+}
+
+static void wrap_code(const struct job *job, const struct script *s, struct generated *g)
 {
     const struct options *o = job->o;
-    int flags = o->unquote ? WRAP_UNQUOTE : 0;
+    struct wrap_options wo = {o->unquote ? WRAP_UNQUOTE : 0,
+                              g->script_dir.len ? g->script_dir.buf : NULL};
     if (o->kind == SOURCE_LOOP)
-        wrap_loop(o->loop_begin, o->text, o->loop_end, flags, code);
+        wrap_loop(o->loop_begin, o->text, o->loop_end, &wo, &g->code);
     else if (s->main_count)
-        wrap_program(s->body.buf, s->body.len, code);
+        wrap_program(s->body.buf, s->body.len, &wo, &g->code);
     else
-        wrap_snippet(s->body.buf, s->body.len, flags, code);
+        wrap_snippet(s->body.buf, s->body.len, &wo, &g->code);
+}
+
+/* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
+static void drop_prelude_names(struct strlist *crates)
+{
+    struct strlist kept = STRLIST_INIT;
+    for (size_t i = 0; i < crates->count; i++)
+        if (!wrap_in_prelude(crates->items[i]))
+            strlist_add(&kept, crates->items[i]);
+    strlist_release(crates);
+    *crates = kept;
+}
+
+/* How diagnostics name the script's parts. */
+static void diag_parts(const struct options *o, struct diag_part *parts)
+{
+    static const char *const whats[] = {"the script", "the expression", "the script", "the filter"};
+    parts[WRAP_PART_MAIN] = (struct diag_part){o->script, whats[o->kind]};
+    parts[WRAP_PART_BEGIN] = (struct diag_part){"<begin>", "the -B code"};
+    parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
 }
 
 static int generate(const struct job *job, const struct script *s, struct generated *g)
@@ -346,7 +381,10 @@ static int generate(const struct job *job, const struct script *s, struct genera
     struct strlist crates = STRLIST_INIT;
     if (set->infer != INFER_NONE)
         infer_crates(s->body.buf, s->body.len, &crates);
+    if (o->kind == SOURCE_LOOP || !s->main_count)
+        drop_prelude_names(&crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
+    script_directory(job, &g->script_dir);
     struct manifest_input in = {
         .script_name = s->name,
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
@@ -357,6 +395,7 @@ static int generate(const struct job *job, const struct script *s, struct genera
         .source_file = g->file_name.buf,
         .registry_dir = set->registry_dir,
         .edition = set->edition,
+        .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
@@ -364,14 +403,17 @@ static int generate(const struct job *job, const struct script *s, struct genera
     strlist_release(&crates);
     if (result)
         return -1;
-    wrap_code(job, s, &g->code);
-    g->diag = (struct diag_map){g->file_name.buf, o->script, &g->code};
+    wrap_code(job, s, g);
+    diag_parts(o, g->diag.parts);
+    g->diag.generated_name = g->file_name.buf;
+    g->diag.code = &g->code;
     compute_build_key(job, g);
     return 0;
 }
 
 static void generated_release(struct generated *g)
 {
+    strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);
     wrap_release(&g->code);
