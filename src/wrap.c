@@ -893,7 +893,10 @@ static const char loop_open[] =
     "#[allow(unused_variables)] let i = i; __cthag_show(&({";
 static const char loop_close[] = "}));}";
 
-static const char value_open[] = "__cthag_show(&(";
+/* Printing a final value: `__cthag_show(&` may end the previous line, but the `(` starts the
+ * value's own line, right before it: the value's span (which takes the parentheses' span) is
+ * then on its own line, the one panics and backtraces report. */
+static const char value_open[] = "__cthag_show(&";
 static const char value_close[] = "));";
 
 /* thag's prelude: at the crate's top level, so the script's own imports (inside main) shadow
@@ -1053,8 +1056,10 @@ static void part_edits(const struct part_plan *p, const struct wrap_options *o, 
         find_path_edits(p->text, p->len, o->script_dir, edits);
     if (opens_main && p->has_code)
         add_edit(edits, p->opening, 0, xstrdup(main_open), WRAP_START, 0, p->first);
-    if (p->tail == TAIL_VALUE && prints_value)
+    if (p->tail == TAIL_VALUE && prints_value) {
         add_edit(edits, p->value_at, 0, xstrdup(value_open), WRAP_VALUE, 1, p->tail_first);
+        add_edit(edits, p->tail_first, 0, xstrdup("("), WRAP_VALUE, 2, p->tail_first);
+    }
     if (p->tail == TAIL_LET && !prints_value)
         add_edit(edits, p->tail_end, 0, xstrdup(";"), WRAP_END, 3, p->tail_end);
 }

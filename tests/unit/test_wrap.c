@@ -68,7 +68,7 @@ static void test_snippet_lines(void)
     check_main("1 + 1", "fn main()->__CthagResult{__cthag_show(&(1 + 1\n));\nOk(())\n}\n");
     /* A shebang's (blanked) line takes the opening: the code's lines stay untouched. */
     check_main("\nlet x = 2;\nx * 21",
-               "fn main()->__CthagResult{\nlet x = 2;__cthag_show(&(\nx * 21\n));\nOk(())\n}\n");
+               "fn main()->__CthagResult{\nlet x = 2;__cthag_show(&\n(x * 21\n));\nOk(())\n}\n");
     /* Two statements on a line; a final Ok(..) is main's result. */
     check_main("let a = 1; println!(\"{a}\");\nOk(())",
                "fn main()->__CthagResult{let a = 1; println!(\"{a}\");\nOk(())\n}\n");
@@ -78,12 +78,12 @@ static void test_snippet_lines(void)
     /* A `let` missing its `;` at the end gets one; a trailing comment is not swallowed. */
     check_main("let x = 5", "fn main()->__CthagResult{let x = 5\n;\nOk(())\n}\n");
     check_main("let v = 1;\nv // the value",
-               "fn main()->__CthagResult{let v = 1;__cthag_show(&(\nv // the value\n));\nOk(())"
+               "fn main()->__CthagResult{let v = 1;__cthag_show(&\n(v // the value\n));\nOk(())"
                "\n}\n");
     /* Inner attributes and the crate's doc comment first; an item's doc stays with it. */
     check_main("#![allow(unused)] // hi\n//! doc\n\n/// d\nfn f() {}\nf()",
                "#![allow(unused)] // hi\n//! doc\nfn main()->__CthagResult{\n/// d\nfn f() {}"
-               "__cthag_show(&(\nf()\n));\nOk(())\n}\n");
+               "__cthag_show(&\n(f()\n));\nOk(())\n}\n");
     check_main("#![allow(unused)]\nlet x = 1;",
                "#![allow(unused)]fn main()->__CthagResult{\nlet x = 1;\nOk(())\n}\n");
     /* A comment line before the code: the opening goes at its start, not inside it. */
@@ -93,10 +93,10 @@ static void test_snippet_lines(void)
                "fn main()->__CthagResult{__cthag_show(&(match 3 { _ => 1 }.to_string()\n));\n"
                "Ok(())\n}\n");
     check_main("for i in 0..3 { f(i); }\nwhile x {}\n",
-               "fn main()->__CthagResult{for i in 0..3 { f(i); }__cthag_show(&(\nwhile x {}\n));"
+               "fn main()->__CthagResult{for i in 0..3 { f(i); }__cthag_show(&\n(while x {}\n));"
                "\nOk(())\n}\n");
     check_main("let s = \"}; fn x\";\ns.len()",
-               "fn main()->__CthagResult{let s = \"}; fn x\";__cthag_show(&(\ns.len()\n));\n"
+               "fn main()->__CthagResult{let s = \"}; fn x\";__cthag_show(&\n(s.len()\n));\n"
                "Ok(())\n}\n");
     /* Nothing but comments: main after them. */
     check_main("// nothing\n", "// nothing\nfn main()->__CthagResult{\nOk(())\n}\n");
