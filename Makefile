@@ -33,7 +33,7 @@ LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz valgrind
+.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
 
 all: $(BIN)
 
@@ -53,7 +53,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
 demo: $(BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
-check: unit-check cli-check
+# One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
+check: $(UNIT_TESTS) $(BIN)
+	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS))" bash tests/cli/run-all.sh
+
+# The same binary against crates.io and a real Redis (tests/online/): SKIP, with the reason, when
+# crates.io cannot be reached; with CI=true such a skip fails the run.
+check-online: $(BIN)
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/online/t*.sh)
 
 unit-check: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
@@ -64,7 +71,7 @@ cli-check: $(BIN)
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
-FUZZERS      := source toml infer wrap record config manifest json diag
+FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

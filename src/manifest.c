@@ -52,15 +52,21 @@ static int table_declares(const struct toml_value *deps, const char *crate)
     return 0;
 }
 
-/* Declared in [dependencies] or in any [target.X.dependencies]. */
+static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
+                                                "build-dependencies", NULL};
+
+/* Declared in any dependency table, [target.X.*] ones included: such a crate is never added
+ * again (a dev-dependency used in #[cfg(test)] code stays one). */
 static int is_declared(const struct toml_value *root, const char *crate)
 {
-    if (table_declares(toml_get(root, "dependencies"), crate))
-        return 1;
     const struct toml_value *targets = toml_get(root, "target");
-    for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
-        if (table_declares(toml_get(targets->items[i], "dependencies"), crate))
+    for (const char *const *t = dependency_tables; *t; t++) {
+        if (table_declares(toml_get(root, *t), crate))
             return 1;
+        for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+            if (table_declares(toml_get(targets->items[i], *t), crate))
+                return 1;
+    }
     return 0;
 }
 
@@ -96,16 +102,25 @@ void manifest_registry_name(const char *registry_dir, const char *name, struct s
 
 /* The features configured for crate in a table of crate = [...] (names compared as cargo
  * does, '-' and '_' alike), appended to features. */
-static void add_configured_features(const struct toml_value *table, const char *crate,
-                                    struct toml_value *features)
+static void add_configured_features(const struct manifest_input *in,
+                                    const struct toml_value *table, const char *table_name,
+                                    const char *crate, struct toml_value *features)
 {
     char want[256], have[256];
     normalise_crate_name(crate, want, sizeof(want));
     for (size_t i = 0; table && i < table->count; i++) {
         normalise_crate_name(table->keys[i], have, sizeof(have));
         const struct toml_value *list = table->items[i];
-        for (size_t j = 0; !strcmp(want, have) && list->type == TOML_ARRAY && j < list->count; j++)
+        if (strcmp(want, have) || list->type != TOML_ARRAY)
+            continue;
+        struct strbuf names = STRBUF_INIT;
+        for (size_t j = 0; j < list->count; j++) {
             toml_push(features, toml_clone(list->items[j]));
+            strbuf_addf(&names, "%s%s", j ? ", " : "", list->items[j]->text);
+        }
+        note("%s: inferred crate %s gets features [%s] from %s (%s)", in->script_name, crate,
+             names.buf, table_name, list->line ? "config file" : "built-in");
+        strbuf_release(&names);
     }
 }
 
@@ -114,8 +129,8 @@ static struct toml_value *inferred_dependency(const struct manifest_input *in, c
 {
     struct toml_value *features = toml_new_array();
     features->is_inline = 1;
-    add_configured_features(in->infer_features, crate, features);
-    add_configured_features(in->infer_max_features, crate, features);
+    add_configured_features(in, in->infer_features, "[infer.features]", crate, features);
+    add_configured_features(in, in->infer_max_features, "[infer.max-features]", crate, features);
     if (!features->count) {
         toml_free(features);
         return toml_new_string("*");
@@ -132,8 +147,11 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
     struct strbuf name = STRBUF_INIT;
     for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
         const char *crate = in->used_crates->items[i];
-        if (is_declared(root, crate))
+        if (is_declared(root, crate)) {
+            note("%s: crate %s is declared by the script's manifest: not added", in->script_name,
+                 crate);
             continue;
+        }
         manifest_registry_name(in->registry_dir, crate, &name);
         toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
     }
@@ -157,6 +175,8 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
     set_default(package, "version", toml_new_string("0.1.0"));
     set_default(package, "edition", toml_new_string(in->edition));
     set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
+    /* A script named build.rs must not also be run as the package's build script. */
+    set_default(package, "build", toml_new_literal(TOML_BOOL, "false"));
     /* The project directory holds only the script: keep cargo from looking for more targets. */
     const char *autos[] = {"autobins", "autoexamples", "autotests", "autobenches"};
     for (size_t i = 0; i < sizeof(autos) / sizeof(*autos); i++)
@@ -222,9 +242,6 @@ static void absolute_dependency_paths(struct toml_value *deps, const char *dir)
         if (deps->items[i]->type == TOML_TABLE)
             make_absolute(deps->items[i], "path", dir);
 }
-
-static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
-                                                "build-dependencies", NULL};
 
 static void absolute_tables(struct toml_value *holder, const char *dir)
 {

@@ -42,6 +42,7 @@ struct options {
     char **script_args;
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
+    int update;               /* --update: newest dependency versions, not those the cache has */
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */
@@ -55,7 +56,9 @@ struct options {
     enum infer_level infer;
     int infer_given;          /* -i given: else the config file's level (or config) */
     const char *color;        /* --color auto|always|never, or NULL */
-    const char *wrapper;      /* --wrapper: RUSTC_WRAPPER for cargo, e.g. sccache */
+    const char *wrapper;      /* --rustc-wrapper: RUSTC_WRAPPER for cargo, e.g. sccache */
+    const char *run_wrapper;  /* --wrapper: the command the built program runs under */
+    int debug;                /* --debug: the dev profile even if the config file says release */
     const char *clean_what;
     int stats_json;           /* --cache-stats=json */
     const char *max_size;     /* --gc --max-size, as given */

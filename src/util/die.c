@@ -1,6 +1,8 @@
 #include "die.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +93,25 @@ char *xmemdupz(const void *data, size_t len)
     memcpy(copy, data, len);
     copy[len] = '\0';
     return copy;
+}
+
+void test_crash_point(const char *point)
+{
+    const char *at = getenv("CTHAG_TEST_CRASH_AT");
+    if (at && !strcmp(at, point))
+        raise(SIGKILL);
+}
+
+void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)
+{
+    size_t n = *alloc < 8 ? 8 : *alloc;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            die("out of memory (an array of %zu elements)", need);
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        die("out of memory (an array of %zu elements)", need);
+    *alloc = n;
+    return xrealloc(ptr, n * size);
 }

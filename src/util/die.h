@@ -28,4 +28,13 @@ char *xstrndup(const char *s, size_t n);
 /* A NUL-terminated copy of exactly len bytes, which may themselves contain NULs. */
 char *xmemdupz(const void *data, size_t len);
 
+/* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
+ * SIGKILL at that point, as a power cut or an OOM kill would.  Only called on building paths. */
+void test_crash_point(const char *point);
+/* Make room for at least need elements of size bytes in *ptr, which holds *alloc of them:
+ * grows geometrically, dies on overflow.  ALLOC_GROW(array, count + 1, alloc) before a push. */
+void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size);
+#define ALLOC_GROW(array, need, alloc)                                                             \
+    ((array) = (need) > (alloc) ? xgrow((array), (need), &(alloc), sizeof(*(array))) : (array))
+
 #endif
