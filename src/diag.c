@@ -2,6 +2,7 @@
 
 #include "util/die.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,44 @@ void diag_rewrite(const struct diag_map *map, const char *rendered, struct strbu
         strbuf_addch(out, '\n');
         p = nl + 1;
     }
+}
+
+/* "name:LINE:COL" at text + i (name not preceded by more of a path): its length, else 0. */
+static size_t location_at(const char *text, size_t i, const char *name, int *line, int *col)
+{
+    size_t n = strlen(name);
+    if (strncmp(text + i, name, n) || (i && (text[i - 1] == '/' || text[i - 1] == '_' ||
+                                            isalnum((unsigned char)text[i - 1]))))
+        return 0;
+    size_t l = n + 1, l_end = skip_digits(text + i, l);
+    if (text[i + n] != ':' || l_end == l || text[i + l_end] != ':')
+        return 0;
+    size_t c_end = skip_digits(text + i, l_end + 1);
+    if (c_end == l_end + 1)
+        return 0;
+    *line = parse_number(text + i, l, l_end);
+    *col = parse_number(text + i, l_end + 1, c_end);
+    return c_end;
+}
+
+void diag_rename(const struct diag_map *map, struct strbuf *text)
+{
+    struct strbuf out = STRBUF_INIT;
+    int line, col;
+    for (size_t i = 0; i < text->len;) {
+        size_t len = location_at(text->buf, i, map->generated_name, &line, &col);
+        if (!len) {
+            strbuf_addch(&out, text->buf[i++]);
+            continue;
+        }
+        struct wrap_position pos;
+        wrap_locate(map->code, line, col > 0 ? (unsigned)col - 1 : 0, &pos);
+        const char *name = map->parts[pos.part].name ? map->parts[pos.part].name : "";
+        strbuf_addf(&out, "%s:%d:%u", name, pos.line ? pos.line : line, pos.col + 1);
+        i += len;
+    }
+    strbuf_release(text);
+    *text = out;
 }
 
 /* ---- reading rustc's JSON ---- */
@@ -355,6 +394,8 @@ static void gather_span(struct gathered *g, const struct diag_map *map, const st
 {
     int primary = json_get(span, "is_primary") && json_get(span, "is_primary")->boolean;
     const char *raw_label = json_get_string(span, "label");
+    if (raw_label && !*raw_label)
+        raw_label = NULL;
     struct strbuf label = STRBUF_INIT;
     int label_ok = !raw_label || sanitise(raw_label, &label);
     if (!is_ours(map, span)) {
@@ -366,7 +407,7 @@ static void gather_span(struct gathered *g, const struct diag_map *map, const st
     int col_start = json_int(span, "column_start"), col_end = json_int(span, "column_end");
     wrap_locate_span(map->code, json_int(span, "line_start"), col_start > 0 ? col_start - 1 : 0,
                      json_int(span, "line_end"), col_end > 0 ? col_end - 1 : 0, &s);
-    g->printed_value |= s.role == WRAP_VALUE && !s.own;
+    g->printed_value |= s.own && s.role == WRAP_VALUE && !primary;
     if (!s.own) {
         add_script_span(&g->marks, map, &s, primary, raw_label && label_ok ? label.buf : NULL);
     } else if (primary && !g->own_primary) {
@@ -529,7 +570,7 @@ static void render_heading(const struct render *r, const char *level, const char
         paint_str(r, PAINT_BOLD, level);
     } else {
         paint_str(r, level_paint(level), level);
-        if (code && *code) {
+        if (code && code[0] == 'E' && isdigit((unsigned char)code[1])) {
             strbuf_addch(r->out, '[');
             paint_str(r, level_paint(level), code);
             strbuf_addch(r->out, ']');
@@ -548,17 +589,24 @@ static void render_heading(const struct render *r, const char *level, const char
 }
 
 /* ", found `)`" where the `)` is cthag's: ", found the end of the expression". */
-static void describe_found(const char *message, const char *what, enum wrap_role role,
-                           struct strbuf *out)
+/* The message of a diagnostic whose primary span is cthag's text: rustc names cthag's token;
+ * ", found `)`" becomes ", found the end of the expression", and "unexpected closing
+ * delimiter: `)`" loses the `)` (the delimiter that does not match is the script's). */
+static void describe_own_token(const char *message, const char *what, enum wrap_role role,
+                               struct strbuf *out)
 {
+    size_t len = strlen(message);
     const char *found = strstr(message, "found `");
     const char *close = found ? strchr(found + 7, '`') : NULL;
-    if (!close || close[1] || !what || role == WRAP_SUPPORT) {
+    const char *token = len > 4 && message[len - 1] == '`' ? strstr(message, ": `") : NULL;
+    if (close && !close[1] && what) {
+        strbuf_add(out, message, (size_t)(found - message));
+        strbuf_addf(out, "found the %s of %s", role == WRAP_START ? "start" : "end", what);
+    } else if (token && strchr(token + 3, '`') == message + len - 1) {
+        strbuf_add(out, message, (size_t)(token - message));
+    } else {
         strbuf_addstr(out, message);
-        return;
     }
-    strbuf_add(out, message, (size_t)(found - message));
-    strbuf_addf(out, "found the %s of %s", role == WRAP_START ? "start" : "end", what);
 }
 
 static int line_digits(const struct mark_list *marks)
@@ -605,8 +653,10 @@ static void render_message(const struct diag_map *map, const struct json *msg, i
     const char *code = json_get_string(json_get(msg, "code"), "code");
     struct strbuf message = STRBUF_INIT, sane = STRBUF_INIT;
     const char *what = map->parts[g->own_at.part].what;
-    describe_found(json_get_string(msg, "message"), g->own_primary ? what : NULL, g->own_role,
-                   &message);
+    if (g->own_primary)
+        describe_own_token(json_get_string(msg, "message"), what, g->own_role, &message);
+    else
+        strbuf_addstr(&message, json_get_string(msg, "message"));
     sanitise(message.buf, &sane);
     struct render r = {map, color, level, out, line_digits(&g->marks)};
     size_t n;
@@ -614,6 +664,8 @@ static void render_message(const struct diag_map *map, const struct json *msg, i
     for (size_t i = 0; i < n; i++) {
         struct gathered c;
         memset(&c, 0, sizeof(c));
+        const char *text = json_get_string(children->items[i], "message");
+        g->printed_value |= text && strstr(text, "__cthag_show") != NULL;
         gather_spans(&c, map, children->items[i]);
         int w = line_digits(&c.marks);
         r.width = w > r.width ? w : r.width;

@@ -32,4 +32,8 @@ void diag_message(const struct diag_map *map, const struct json *message, struct
  * to the script's (no layout changes: for diagnostics that show only verbatim lines). */
 void diag_rewrite(const struct diag_map *map, const char *rendered, struct strbuf *out);
 
+/* In free text (a test's output, a panic message): "GENERATED:LINE:COL" renamed to the
+ * script's name, line and column. */
+void diag_rename(const struct diag_map *map, struct strbuf *text);
+
 #endif

@@ -442,6 +442,38 @@ static void diag_parts(const struct options *o, struct diag_part *parts)
     parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
 }
 
+static int formats_script(const struct options *o)
+{
+    return o->action == ACTION_CARGO && o->nscript_args && !strcmp(o->script_args[0], "fmt");
+}
+
+/* -A subcommands that rewrite the files cargo compiles: fmt, fix, clippy --fix. */
+static int edits_sources(const struct options *o)
+{
+    if (o->action != ACTION_CARGO || !o->nscript_args)
+        return 0;
+    const char *sub = o->script_args[0];
+    int fix = !strcmp(sub, "fix") || !strcmp(sub, "fmt");
+    for (int i = 1; !fix && !strcmp(sub, "clippy") && i < o->nscript_args; i++)
+        fix = !strcmp(o->script_args[i], "--fix");
+    return fix;
+}
+
+/* Changes meant for the script must never land in cthag's copy of it. */
+static int refuse_editing_copy(const struct job *job, const struct generated *g)
+{
+    const struct options *o = job->o;
+    if (!edits_sources(o) || g->in_place)
+        return 0;
+    if (formats_script(o))
+        return error("%s: -A fmt: %s is %s, which rustfmt cannot format (only programs with "
+                     "fn main are formatted, in place)", o->script, o->script,
+                     o->kind == SOURCE_FILE ? "a snippet" : "not a file");
+    return error("%s: -A %s: cthag compiles a copy of this script (a snippet, or a program "
+                 "with a frontmatter manifest), so fixes would not reach it; -A %s -- clippy "
+                 "shows the suggestions", o->script, o->script_args[0], o->script);
+}
+
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
  * include_str!, panics, file!() and backtraces are then the script's own.  The body differs
  * from the text only where source.c blanked a shebang (which rustc skips itself) or a
@@ -450,6 +482,10 @@ static int compiles_in_place(const struct job *job, const struct script *s,
                              const struct generated *g)
 {
     const char *path = job->identity_source;
+    /* -A fmt compiles nothing and rustfmt reads frontmatter: it formats the script itself. */
+    if (formats_script(job->o) && job->o->kind == SOURCE_FILE && s->main_count &&
+        utf8_valid(path, strlen(path)))
+        return 1;
     /* Cargo.toml is UTF-8: a path that is not cannot be named there. */
     return job->o->kind == SOURCE_FILE && s->main_count && s->format != MANIFEST_FRONTMATTER &&
            utf8_valid(path, strlen(path)) && g->code.code.len == s->body.len &&
@@ -821,6 +857,8 @@ static int run_cargo_action(struct job *job, const struct generated *g)
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
     struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL};
+    if (refuse_editing_copy(job, g))
+        return EXIT_BAD_INPUT;
     int status = build_run_cargo(&job->entry, &bo, &req, o->script);
     if (status < 0)
         return EXIT_BUILD_FAILED;

@@ -1076,13 +1076,16 @@ static void close_value(struct writer *wr, const struct part_plan *p, enum wrap_
     }
 }
 
-static void write_support(struct writer *wr, int flags, int shows)
+/* The helpers after the script; what rustc says about them (the end of the file reached, say)
+ * is said at the end of the last part. */
+static void write_support(struct writer *wr, int flags, int shows, const struct part_plan *last,
+                          enum wrap_part part)
 {
-    struct place none = {WRAP_PART_MAIN, 0, 0};
-    write_own(wr, prelude, WRAP_SUPPORT, &none);
+    struct place end = place_of(part, last->text, last->end);
+    write_own(wr, prelude, WRAP_SUPPORT, &end);
     if (shows)
         write_own(wr, flags & WRAP_UNQUOTE ? show_unquoted_helper : show_helper, WRAP_SUPPORT,
-                  &none);
+                  &end);
 }
 
 /* End main after the last part (which ends at `end`). */
@@ -1131,7 +1134,7 @@ void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, st
     }
     close_value(&wr, &p, WRAP_PART_MAIN, "\n");
     close_main(&wr, &p, WRAP_PART_MAIN);
-    write_support(&wr, o->flags, p.tail == TAIL_VALUE);
+    write_support(&wr, o->flags, p.tail == TAIL_VALUE, &p, WRAP_PART_MAIN);
     release_edits(&edits);
 }
 
@@ -1169,7 +1172,7 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
     end_line(&wr);
     close_value(&wr, &e, WRAP_PART_END, "\n");
     close_main(&wr, &e, WRAP_PART_END);
-    write_support(&wr, o->flags, 1);
+    write_support(&wr, o->flags, 1, &e, WRAP_PART_END);
 }
 
 int wrap_in_prelude(const char *name)

@@ -45,7 +45,7 @@ struct wrap_segment {
     enum wrap_role role;
     enum wrap_part part;
     int part_line;      /* COPY/REPLACED: where it is in its part; cthag's text: what it stands */
-    unsigned part_col;  /* for (e.g. the end of the part for WRAP_END); line 0 for SUPPORT */
+    unsigned part_col;  /* for (e.g. the end of the part for WRAP_END and WRAP_SUPPORT) */
     char *original;     /* WRAP_REPLACED: the part's own text */
 };
 
