@@ -179,6 +179,10 @@ record scale_cached_runs_ms "$runs_ms"
 record scale_gc_cap_bytes "$cap"
 record scale_after_gc_bytes "$after"
 
+# ---- 7. --cache-stats and --gc at 100, 300 and 1000 entries (bench/gc.sh) ----
+. "$here/gc.sh"
+bench_gc
+
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \
     "$(uname -srm)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \

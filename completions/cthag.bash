@@ -6,7 +6,8 @@ _cthag()
     prev=${COMP_WORDS[COMP_CWORD-1]}
     local opts="--force --update --release --features --infer --multimain --offline --registry-dir
         --rustc-wrapper --wrapper --expr --stdin --loop --begin --end --toml --unquote --gen --build --norun
-        --check --test-only --cargo --executable --install-dir --color --verbose --quiet
+        --check --test-only --cargo --executable --install-dir --print-toml
+        --print-toml=frontmatter --color --verbose --quiet
         --timings --help --version --clean --cache-stats --cache-stats=json --gc --max-size
         --max-age --deep --config-path --print-config --package --gen-pkg-only --test
         --toolchain --debug --clear-cache --cargo-output --normal"

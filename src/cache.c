@@ -213,8 +213,9 @@ static int open_component(int dirfd, const char *name, const char *path, int is_
     return fd;
 }
 
-/* Walk an absolute path from "/", one checked component at a time. */
-static int walk_root(const char *root, struct strbuf *why)
+/* Walk an absolute path from "/", one checked component at a time; the last one is checked as
+ * the root when is_root is set, else as one more ancestor. */
+static int walk_path(const char *root, int is_root, struct strbuf *why)
 {
     struct strbuf path = STRBUF_INIT, name = STRBUF_INIT;
     struct stat st;
@@ -236,7 +237,7 @@ static int walk_root(const char *root, struct strbuf *why)
         strbuf_addf(&path, "/%s", name.buf);
         int next = -1;
         if (strcmp(name.buf, ".") && strcmp(name.buf, ".."))
-            next = open_component(fd, name.buf, path.buf, !*p, why);
+            next = open_component(fd, name.buf, path.buf, is_root && !*p, why);
         else
             errno = ELOOP; /* resolved by the caller, as a symlink would be */
         close(fd);
@@ -261,6 +262,11 @@ static int resolve_parent(const char *root, struct strbuf *resolved)
     strbuf_addf(resolved, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : root);
     free(real);
     return 0;
+}
+
+static int walk_root(const char *root, struct strbuf *why)
+{
+    return walk_path(root, 1, why);
 }
 
 static int open_root_dir(const char *root, struct strbuf *why)
@@ -380,9 +386,39 @@ static int make_subdirs(int rootfd, const char *root)
     return 0;
 }
 
+/* Before anything is created: the deepest existing directory above the root must be safe, so
+ * that nothing of cthag's is ever made where others could replace it. */
+static int check_existing_ancestors(const char *root)
+{
+    struct strbuf dir = STRBUF_INIT, why = STRBUF_INIT;
+    struct stat st;
+    strbuf_addstr(&dir, root);
+    do {
+        char *slash = strrchr(dir.buf, '/');
+        strbuf_setlen(&dir, slash && slash != dir.buf ? (size_t)(slash - dir.buf) : 1);
+    } while (dir.len > 1 && lstat(dir.buf, &st) && errno == ENOENT);
+    int fd = walk_path(dir.buf, 0, &why);
+    if (fd < 0 && !why.len) { /* an ancestor is a symlink: check where it leads */
+        char *real = realpath(dir.buf, NULL);
+        if (real)
+            fd = walk_path(real, 0, &why);
+        free(real);
+    }
+    if (fd < 0 && !why.len)
+        strbuf_addf(&why, "cache directory %s: %s", dir.buf, strerror(errno));
+    int result = fd < 0 ? error("%s", why.buf) : 0;
+    if (fd >= 0)
+        close(fd);
+    strbuf_release(&dir);
+    strbuf_release(&why);
+    return result;
+}
+
 /* mkdir -p for the root's parents (ordinary permissions) and the root itself (0700). */
 static int make_root(const char *root)
 {
+    if (check_existing_ancestors(root))
+        return -1;
     struct strbuf parent = STRBUF_INIT;
     strbuf_addstr(&parent, root);
     char *slash = strrchr(parent.buf, '/');
@@ -775,6 +811,7 @@ static int record_unchanged(const struct cache_entry *e, const struct stat *load
 void cache_refresh_record(const struct cache_entry *e, const struct entry_record *rec,
                           const struct stat *loaded)
 {
+    test_pause_point("refresh");
     int lock = cache_trylock_path(e->lock_path.buf);
     if (lock < 0)
         return; /* busy (a build will write a newer record) or read-only: best effort */

@@ -184,6 +184,8 @@ static void print_table(const struct cache_scan *s, const entry_ptr *order)
 int cache_stats(const char *root, int json)
 {
     struct cache_scan scan;
+    if (cache_check_root(root) < 0) /* a directory that is not cthag's is not described as one */
+        return -1;
     if (cache_scan(root, &scan)) {
         cache_scan_release(&scan);
         return -1;

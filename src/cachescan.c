@@ -329,6 +329,35 @@ static void walk_tree(struct cache_scan *s, int at, const char *name, int part, 
         closedir(d);
 }
 
+/* In a unit's .fingerprint/<crate>-<hash>/: the files holding a fingerprint (not its .json,
+ * dep-info, output or timestamp). */
+static int is_fingerprint_file(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && strncmp(name, "dep-", 4) && strncmp(name, "output-", 7) &&
+           strcmp(name, "invoked.timestamp") && !(n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+/* .fingerprint/<crate>-<hash>/ of unit u: counted like any tree, its fingerprint files noted. */
+static void walk_fingerprints(struct cache_scan *s, int at, const char *name, long owner, size_t u)
+{
+    struct stat st, child;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, owner);
+    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(at, name) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
+        if (S_ISREG(child.st_mode) && is_fingerprint_file(de->d_name))
+            strlist_add(&s->units[u].fingerprint_files, de->d_name);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* The newest modification time of an entry's files: its last use when it has no record. */
 static void note_mtime(struct scan_entry *e, const struct stat *st)
 {
@@ -420,8 +449,9 @@ static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, c
         long e = entry_of_artifact(s, de->d_name);
         const char *hash = metadata_hash(de->d_name);
         long owner = e >= 0 ? ENTRY_OWNER(e) : NOBODY;
+        size_t u = 0;
         if (hash && (fingerprints || e < 0)) {
-            size_t u = unit_for(s, profile, hash);
+            u = unit_for(s, profile, hash);
             if (fingerprints && !s->units[u].dir) {
                 s->units[u].dir = xstrdup(de->d_name);
                 if (e >= 0)
@@ -432,7 +462,10 @@ static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, c
         }
         if (owner != NOBODY)
             add_path(owner_of(s, owner), "target", s->profiles.items[profile], sub, de->d_name);
-        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
+        if (fingerprints && hash)
+            walk_fingerprints(s, dirfd(d), de->d_name, owner, u);
+        else
+            walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
     }
     if (d)
         closedir(d);
@@ -535,6 +568,7 @@ void cache_scan_release(struct cache_scan *s)
         free(s->units[i].key);
         free(s->units[i].dir);
         free(s->units[i].deps);
+        strlist_release(&s->units[i].fingerprint_files);
         strlist_release(&s->units[i].own.paths);
     }
     free(s->entries);
@@ -558,13 +592,6 @@ void cache_scan_release(struct cache_scan *s)
  * (16 hex digits: the u64's bytes, least significant first) and a .json beside it whose "deps"
  * lists each dependency as [id, "name", public, fingerprint] with the fingerprint a decimal
  * u64. */
-
-static int is_fingerprint_file(const char *name)
-{
-    size_t n = strlen(name);
-    return name[0] != '.' && strncmp(name, "dep-", 4) && strncmp(name, "output-", 7) &&
-           strcmp(name, "invoked.timestamp") && !(n > 5 && !strcmp(name + n - 5, ".json"));
-}
 
 static void unit_dir_path(const struct cache_scan *s, const struct scan_unit *u, struct strbuf *path)
 {
@@ -596,13 +623,10 @@ static void read_fingerprints(struct cache_scan *s, size_t u, struct json_list *
     struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, key = STRBUF_INIT;
     unit_dir_path(s, &s->units[u], &path);
     size_t base = path.len;
-    DIR *d = opendir(path.buf);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (!is_fingerprint_file(de->d_name))
-            continue;
+    const struct strlist *files = &s->units[u].fingerprint_files;
+    for (size_t i = 0; i < files->count; i++) {
         strbuf_setlen(&path, base);
-        strbuf_addf(&path, "/%s", de->d_name);
+        strbuf_addf(&path, "/%s", files->items[i]);
         strbuf_reset(&text);
         if (fs_read_file(path.buf, &text))
             continue;
@@ -617,8 +641,6 @@ static void read_fingerprints(struct cache_scan *s, size_t u, struct json_list *
         strbuf_addstr(&path, ".json");
         json_list_add(jsons, path.buf, u);
     }
-    if (d)
-        closedir(d);
     strbuf_release(&path);
     strbuf_release(&text);
     strbuf_release(&key);

@@ -45,6 +45,7 @@ struct scan_unit {
     size_t profile;      /* index in cache_scan.profiles */
     char *key;           /* <profile>/<hash> */
     char *dir;           /* <crate>-<hash> under .fingerprint/, or NULL when it has none */
+    struct strlist fingerprint_files; /* the files in it that hold a fingerprint */
     long entry;          /* the entry whose package this is, or -1: a dependency build */
     struct scan_owner own;
     size_t *deps;        /* units it depends on (cache_scan_load_graph) */

@@ -143,6 +143,7 @@ static void opt_cache_stats(struct parser *p, const struct option_row *row, cons
 static void opt_toolchain(struct parser *p, const struct option_row *row, const char *value);
 static void opt_profile(struct parser *p, const struct option_row *row, const char *value);
 static void opt_update(struct parser *p, const struct option_row *row, const char *value);
+static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value);
 
 /* One row per option; keep one line per row (several people add options at once). */
 static const struct option_row option_table[] = {
@@ -172,6 +173,7 @@ static const struct option_row option_table[] = {
     ACTION("cargo", 'A', ACTION_CARGO, G_NORUN, "run a cargo subcommand on the generated project:\ncthag -A SCRIPT.rs -- tree --depth 1"),
     ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as ~/.cargo/bin/NAME"),
     STRING("install-dir", 0, "DIR", install_dir, G_NORUN, "with -x: install into DIR instead"),
+    {"print-toml", 0, ARG_OPTIONAL, "[=frontmatter]", G_NORUN, CALL, 0, ACTION_PRINT_TOML, opt_print_toml, "build (if needed), then print a /*[toml] block (or --- frontmatter)\nthat pins the inferred crates at the versions cargo chose"},
     CALLBACK("color", 0, ARG_REQUIRED, "WHEN", opt_color, G_OUTPUT, "auto (default), always or never; also NO_COLOR, CLICOLOR,\nCLICOLOR_FORCE; passed on to cargo"),
     CALLBACK("verbose", 'v', ARG_NONE, NULL, opt_verbose, G_OUTPUT, "say what cthag decides and why (fresh, stale, build key)"),
     FLAG("quiet", 'q', quiet, G_OUTPUT, "hide cargo's output unless the build fails"),
@@ -334,6 +336,16 @@ static void opt_clean(struct parser *p, const struct option_row *row, const char
     if (value && !is_clean_part(value))
         usage_error("--clean: unknown part `%s` (expected bins, target or all)", value);
     p->o->clean_what = value ? value : "all";
+}
+
+/* --print-toml[=frontmatter]: an action of its own (thag prints such blocks with -v; its
+ * --toml is cthag's -M, so the name here is --print-toml, like --print-config). */
+static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value)
+{
+    if (value && strcmp(value, "frontmatter"))
+        usage_error("--print-toml: unknown format `%s` (expected frontmatter)", value);
+    set_action(p, row);
+    p->o->pin_frontmatter = value != NULL;
 }
 
 static void opt_cache_stats(struct parser *p, const struct option_row *row, const char *value)

@@ -1,9 +1,9 @@
 #include "manifest.h"
 
+#include "registry.h"
 #include "toml.h"
 #include "util/die.h"
 
-#include <dirent.h>
 #include <string.h>
 
 /* Tables whose shape cargo insists on; anything else in them is the user's business. */
@@ -70,34 +70,15 @@ static int is_declared(const struct toml_value *root, const char *crate)
     return 0;
 }
 
-/* Does the directory source hold NAME-<version>? */
-static int registry_has(const char *registry_dir, const char *name)
-{
-    DIR *dir = opendir(registry_dir);
-    if (!dir)
-        return 0;
-    size_t n = strlen(name);
-    int found = 0;
-    struct dirent *de;
-    while (!found && (de = readdir(dir)))
-        found = !strncmp(de->d_name, name, n) && de->d_name[n] == '-' && de->d_name[n + 1] >= '0' &&
-                de->d_name[n + 1] <= '9';
-    closedir(dir);
-    return found;
-}
-
 void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out)
 {
+    struct registry r = {registry_dir, NULL, NULL, 1};
+    if (registry_dir) {
+        registry_crate_name(&r, name, out);
+        return;
+    }
     strbuf_reset(out);
     strbuf_addstr(out, name);
-    if (!registry_dir || registry_has(registry_dir, name))
-        return;
-    for (size_t i = 0; i < out->len; i++)
-        out->buf[i] = out->buf[i] == '_' ? '-' : out->buf[i] == '-' ? '_' : out->buf[i];
-    if (!registry_has(registry_dir, out->buf)) {
-        strbuf_reset(out);
-        strbuf_addstr(out, name);
-    }
 }
 
 /* The features configured for crate in a table of crate = [...] (names compared as cargo
@@ -152,7 +133,10 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
                  crate);
             continue;
         }
-        manifest_registry_name(in->registry_dir, crate, &name);
+        if (in->registry)
+            registry_crate_name(in->registry, crate, &name);
+        else
+            manifest_registry_name(in->registry_dir, crate, &name);
         toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
     }
     strbuf_release(&name);

@@ -25,6 +25,7 @@ enum action {
     ACTION_TEST,       /* -T: cargo test, the script's own #[test]s */
     ACTION_CARGO,      /* -A: a cargo subcommand on the project */
     ACTION_EXECUTABLE, /* -x: release build installed as a command */
+    ACTION_PRINT_TOML, /* --print-toml: build, then print a manifest pinning inferred crates */
 };
 
 /* thag's inference levels. */
@@ -43,6 +44,7 @@ struct options {
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
     int update;               /* --update: newest dependency versions, not those the cache has */
+    int pin_frontmatter;      /* --print-toml=frontmatter: --- frontmatter, not a [toml] block */
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */

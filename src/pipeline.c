@@ -10,6 +10,8 @@
 #include "install.h"
 #include "lockseed.h"
 #include "manifest.h"
+#include "pin.h"
+#include "registry.h"
 #include "run.h"
 #include "source.h"
 #include "wrap.h"
@@ -497,6 +499,9 @@ static int generate(struct job *job, const struct script *s, struct generated *g
     const struct options *o = job->o;
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
+    struct strbuf cargo_home = STRBUF_INIT;
+    struct registry registry = {set->registry_dir, NULL, o->toolchain, o->offline};
+    registry_init(&registry, &cargo_home);
     if (set->infer != INFER_NONE)
         infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     if (o->kind == SOURCE_LOOP || !s->main_count)
@@ -520,6 +525,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
         .package_name = job->entry.package.buf,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
+        .registry = &registry,
         .edition = set->edition,
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
@@ -527,6 +533,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
+    strbuf_release(&cargo_home);
     if (result)
         return -1;
     diag_parts(o, g->diag.parts);
@@ -549,7 +556,8 @@ static void generated_release(struct generated *g)
 
 static int needs_install(enum action action)
 {
-    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE;
+    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE ||
+           action == ACTION_PRINT_TOML;
 }
 
 /* Is in the script itself (whose content the build key covers)? */
@@ -915,6 +923,15 @@ static int build_locked(struct job *job, const struct generated *g, int *executa
     return status;
 }
 
+/* --print-toml: the manifest block that pins what inference chose, from the built project. */
+static int print_pinned(const struct job *job, const struct script *s, const struct generated *g)
+{
+    struct pin_input in = {s->name, s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
+                           s->manifest.len, g->manifest.buf, NULL, 0, job->entry.package.buf,
+                           job->o->pin_frontmatter ? PIN_FRONTMATTER : PIN_THAG};
+    return pin_print(&in, job->entry.project_dir.buf, job->o->quiet);
+}
+
 static int slow_path(struct job *job)
 {
     const struct options *o = job->o;
@@ -945,6 +962,8 @@ static int slow_path(struct job *job)
     if (!status && o->action == ACTION_EXECUTABLE)
         status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,
                                     o->install_dir, o->force);
+    if (!status && o->action == ACTION_PRINT_TOML)
+        status = print_pinned(job, &s, &g);
     if (status || o->action != ACTION_RUN)
         goto done;
     if (executable >= 0)
