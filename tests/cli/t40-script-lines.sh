@@ -154,6 +154,16 @@ EOF_RS
 run_cthag -q glob.rs
 expect_status 0
 expect_out '"from io::Error"'
+# Everything after the script is its own, options included; one `--` right after it is dropped.
+write_script args.rs <<'EOF_RS'
+std::env::args().skip(1).collect::<Vec<_>>()
+EOF_RS
+run_cthag -q args.rs -v --help -q
+expect_out '["-v", "--help", "-q"]'
+run_cthag -q args.rs -- -v -- x
+expect_out '["-v", "--", "x"]'
+run_cthag -q args.rs -- -- x
+expect_out '["--", "x"]'
 # `io::` is the prelude's module, not a crate to infer.
 expect_eq "$(grep -c '^io = ' "$CTHAG_CACHE_DIR"/projects/prelude-*/Cargo.toml)" 0 "io inferred:"
 
