@@ -362,8 +362,10 @@ static int claim_root(int rootfd, const char *root)
 {
     if (has_tag(rootfd))
         return 0;
+    /* Not empty: unless another cthag claimed it between the two looks (its tag first, then
+     * the subdirectories). */
     if (!is_empty_dir(root))
-        return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
+        return has_tag(rootfd) ? 0 : error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
                      "a cthag cache; refusing to use it (point CTHAG_CACHE_DIR at a new or empty "
                      "directory)", root);
     return write_tag(root);

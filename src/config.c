@@ -63,16 +63,21 @@ static int read_cache_table(struct config *cfg, const char *path, const struct t
 {
     const struct toml_value *size = toml_get(cache, "max-size");
     if (size) {
-        int ok = size->type == TOML_STRING || size->type == TOML_INTEGER;
-        if (!ok || config_parse_size(size->text, &cfg->max_cache_size))
+        int64_t bytes = -1;
+        char digits[32];
+        /* A number of bytes in any of TOML's forms (0x..., 1_000_000), or a size string. */
+        if (!toml_integer(size, &bytes))
+            snprintf(digits, sizeof(digits), "%lld", (long long)bytes);
+        const char *text = size->type == TOML_STRING ? size->text : bytes >= 0 ? digits : NULL;
+        if (!text || config_parse_size(text, &cfg->max_cache_size))
             return error("%s:%d: [cache] max-size must be a size such as \"2GiB\" or \"500MB\"",
                          path, size->line);
         snprintf(cfg->max_size_from, sizeof(cfg->max_size_from), "%s", path);
     }
     const struct toml_value *age = toml_get(cache, "max-age-days");
     if (age) {
-        char *end;
-        long days = age->type == TOML_INTEGER ? strtol(age->text, &end, 10) : -1;
+        int64_t days = -1;
+        toml_integer(age, &days);
         if (days < 0 || days > 100000)
             return error("%s:%d: [cache] max-age-days must be a whole number of days", path,
                          age->line);
