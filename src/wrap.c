@@ -126,11 +126,21 @@ static struct place place_of(enum wrap_part part, const char *text, size_t offse
 
 /* ---- edits of a part: cthag's text inserted, or the part's text replaced, on one line ---- */
 
+/* Edits at the same offset are applied in this order (a replacement last: it moves past). */
+enum edit_order {
+    ORDER_MAIN,        /* fn main's opening */
+    ORDER_VALUE,       /* the printing's opening */
+    ORDER_VALUE_PAREN, /* the ( right before the value */
+    ORDER_PATH,        /* #[path] before an out-of-line module */
+    ORDER_LET_END,     /* the ; a final `let` lacked */
+    ORDER_REPLACE,     /* the part's text rewritten */
+};
+
 struct edit {
     size_t at, remove; /* the part's bytes [at, at + remove) (remove == 0: an insertion) */
     char *text;        /* owned */
     enum wrap_role role;
-    int order;         /* among edits at the same offset */
+    enum edit_order order;
     size_t anchor;     /* an insertion: the part's offset it stands for */
 };
 
@@ -140,7 +150,7 @@ struct edit_list {
 };
 
 static void add_edit(struct edit_list *list, size_t at, size_t remove, char *text,
-                     enum wrap_role role, int order, size_t anchor)
+                     enum wrap_role role, enum edit_order order, size_t anchor)
 {
     if (list->count == list->alloc) {
         list->alloc = list->alloc ? list->alloc * 2 : 8;
@@ -162,7 +172,7 @@ static int compare_edits(const void *a, const void *b)
     const struct edit *x = a, *y = b;
     if (x->at != y->at)
         return x->at < y->at ? -1 : 1;
-    return x->order - y->order;
+    return (int)x->order - (int)y->order;
 }
 
 /* Write a whole part with its edits applied. */
@@ -675,20 +685,21 @@ struct path_walk {
     struct edit_list *edits;
 };
 
-static const struct token *tok_at(const struct path_walk *pw, size_t i)
+/* The i-th token (the last one, TOK_EOF, past the end). */
+static const struct token *tok_at(const struct token_list *tl, size_t i)
 {
-    return &pw->toks.items[i < pw->toks.count ? i : pw->toks.count - 1];
+    return &tl->items[i < tl->count ? i : tl->count - 1];
 }
 
-static int tok_punct(const struct path_walk *pw, size_t i, char c)
+static int tok_punct(const struct token_list *tl, size_t i, char c)
 {
-    const struct token *t = tok_at(pw, i);
+    const struct token *t = tok_at(tl, i);
     return t->kind == TOK_PUNCT && t->len == 1 && t->start[0] == c;
 }
 
-static int tok_word(const struct path_walk *pw, size_t i, const char *word)
+static int tok_word(const struct token_list *tl, size_t i, const char *word)
 {
-    const struct token *t = tok_at(pw, i);
+    const struct token *t = tok_at(tl, i);
     return t->kind == TOK_IDENT && token_is(t, word);
 }
 
@@ -707,11 +718,11 @@ static const struct module_dir *current_dir(const struct path_walk *pw)
 }
 
 /* Index after the bracket group that opens at i. */
-static size_t skip_tokens_group(const struct path_walk *pw, size_t i)
+static size_t skip_tokens_group(const struct token_list *tl, size_t i)
 {
     int depth = 0;
     do {
-        const struct token *t = tok_at(pw, i);
+        const struct token *t = tok_at(tl, i);
         if (t->kind == TOK_EOF)
             return i;
         if (t->kind == TOK_PUNCT && t->len == 1 && strchr("([{", t->start[0]))
@@ -739,8 +750,8 @@ static void make_literal_absolute(struct path_walk *pw, const struct token *lit,
         strlen(path.buf) == path.len && !memchr(lit->start, '\n', lit->len)) {
         join_path(dir, path.buf, &abs);
         if (!encode_string_literal(abs.buf, &literal))
-            add_edit(pw->edits, lit->offset, lit->len, strbuf_detach(&literal), WRAP_REPLACED, 0,
-                     lit->offset);
+            add_edit(pw->edits, lit->offset, lit->len, strbuf_detach(&literal), WRAP_REPLACED,
+                     ORDER_REPLACE, lit->offset);
     }
     strbuf_release(&path);
     strbuf_release(&abs);
@@ -777,7 +788,7 @@ static void resolve_module_file(struct path_walk *pw, const struct token *name, 
     strbuf_addstr(&text, "#[path = ");
     if (!encode_string_literal(chosen->buf, &text)) {
         strbuf_addstr(&text, "] ");
-        add_edit(pw->edits, at, 0, strbuf_detach(&text), WRAP_PATH, 2, anchor);
+        add_edit(pw->edits, at, 0, strbuf_detach(&text), WRAP_PATH, ORDER_PATH, anchor);
     }
     strbuf_release(&file);
     strbuf_release(&second);
@@ -790,35 +801,35 @@ static size_t walk_module(struct path_walk *pw, size_t i)
 {
     size_t path_lit = 0, item = i;
     int has_path = 0;
-    while (tok_punct(pw, i, '#') && tok_punct(pw, i + 1, '[')) {
-        if (tok_word(pw, i + 2, "path") && tok_punct(pw, i + 3, '=') &&
-            tok_at(pw, i + 4)->kind == TOK_LITERAL && tok_punct(pw, i + 5, ']')) {
+    while (tok_punct(&pw->toks, i, '#') && tok_punct(&pw->toks, i + 1, '[')) {
+        if (tok_word(&pw->toks, i + 2, "path") && tok_punct(&pw->toks, i + 3, '=') &&
+            tok_at(&pw->toks, i + 4)->kind == TOK_LITERAL && tok_punct(&pw->toks, i + 5, ']')) {
             has_path = 1;
             path_lit = i + 4;
         }
-        i = skip_tokens_group(pw, i + 1);
+        i = skip_tokens_group(&pw->toks, i + 1);
         item = i;
     }
-    if (tok_word(pw, i, "pub")) {
+    if (tok_word(&pw->toks, i, "pub")) {
         i++;
-        if (tok_punct(pw, i, '('))
-            i = skip_tokens_group(pw, i);
+        if (tok_punct(&pw->toks, i, '('))
+            i = skip_tokens_group(&pw->toks, i);
     }
-    if (!tok_word(pw, i, "mod") || tok_at(pw, i + 1)->kind != TOK_IDENT)
+    if (!tok_word(&pw->toks, i, "mod") || tok_at(&pw->toks, i + 1)->kind != TOK_IDENT)
         return i > item ? i : item + 1;
-    const struct token *name = tok_at(pw, i + 1);
+    const struct token *name = tok_at(&pw->toks, i + 1);
     const struct module_dir *here = current_dir(pw);
     struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
-    if (tok_punct(pw, i + 2, '{')) {
-        if (has_path && !decode_string_literal(tok_at(pw, path_lit), &path))
+    if (tok_punct(&pw->toks, i + 2, '{')) {
+        if (has_path && !decode_string_literal(tok_at(&pw->toks, path_lit), &path))
             join_path(here->dir, path.buf, &dir);
         else
             strbuf_addf(&dir, "%s/%.*s", here->dir, (int)name->len, name->start);
         push_dir(pw, strbuf_detach(&dir), here->owned, 1);
-    } else if (tok_punct(pw, i + 2, ';') && has_path) {
-        make_literal_absolute(pw, tok_at(pw, path_lit), here->dir);
-    } else if (tok_punct(pw, i + 2, ';') && here->owned) {
-        resolve_module_file(pw, name, tok_at(pw, item)->offset, tok_at(pw, i)->offset, here->dir);
+    } else if (tok_punct(&pw->toks, i + 2, ';') && has_path) {
+        make_literal_absolute(pw, tok_at(&pw->toks, path_lit), here->dir);
+    } else if (tok_punct(&pw->toks, i + 2, ';') && here->owned) {
+        resolve_module_file(pw, name, tok_at(&pw->toks, item)->offset, tok_at(&pw->toks, i)->offset, here->dir);
     }
     strbuf_release(&dir);
     strbuf_release(&path);
@@ -835,12 +846,12 @@ static int is_include_macro(const struct token *t)
  * directory (the file the invocation is in), whatever module it is in. */
 static size_t walk_include(struct path_walk *pw, size_t i)
 {
-    const struct token *lit = tok_at(pw, i + 3);
-    size_t close = i + 4 + tok_punct(pw, i + 4, ',');
-    if (tok_punct(pw, i + 1, '!') &&
-        (tok_punct(pw, i + 2, '(') || tok_punct(pw, i + 2, '[') || tok_punct(pw, i + 2, '{')) &&
+    const struct token *lit = tok_at(&pw->toks, i + 3);
+    size_t close = i + 4 + tok_punct(&pw->toks, i + 4, ',');
+    if (tok_punct(&pw->toks, i + 1, '!') &&
+        (tok_punct(&pw->toks, i + 2, '(') || tok_punct(&pw->toks, i + 2, '[') || tok_punct(&pw->toks, i + 2, '{')) &&
         lit->kind == TOK_LITERAL &&
-        (tok_punct(pw, close, ')') || tok_punct(pw, close, ']') || tok_punct(pw, close, '}')))
+        (tok_punct(&pw->toks, close, ')') || tok_punct(&pw->toks, close, ']') || tok_punct(&pw->toks, close, '}')))
         make_literal_absolute(pw, lit, pw->script_dir);
     return i + 1;
 }
@@ -859,17 +870,17 @@ static void find_path_edits(const char *text, size_t len, const char *script_dir
     lex_all(text, len, &pw.toks);
     push_dir(&pw, xstrdup(script_dir), 1, 1);
     size_t i = 0;
-    while (tok_at(&pw, i)->kind != TOK_EOF) {
-        if (tok_punct(&pw, i, '#') && tok_punct(&pw, i + 1, '!'))
-            i = skip_tokens_group(&pw, i + 2);
-        else if ((tok_punct(&pw, i, '#') && tok_punct(&pw, i + 1, '[')) || tok_word(&pw, i, "pub") ||
-                 tok_word(&pw, i, "mod"))
+    while (tok_at(&pw.toks, i)->kind != TOK_EOF) {
+        if (tok_punct(&pw.toks, i, '#') && tok_punct(&pw.toks, i + 1, '!'))
+            i = skip_tokens_group(&pw.toks, i + 2);
+        else if ((tok_punct(&pw.toks, i, '#') && tok_punct(&pw.toks, i + 1, '[')) || tok_word(&pw.toks, i, "pub") ||
+                 tok_word(&pw.toks, i, "mod"))
             i = walk_module(&pw, i);
-        else if (is_include_macro(tok_at(&pw, i)))
+        else if (is_include_macro(tok_at(&pw.toks, i)))
             i = walk_include(&pw, i);
-        else if (tok_punct(&pw, i, '{'))
+        else if (tok_punct(&pw.toks, i, '{'))
             push_dir(&pw, xstrdup(current_dir(&pw)->dir), 0, 0), i++;
-        else if (tok_punct(&pw, i, '}'))
+        else if (tok_punct(&pw.toks, i, '}'))
             pop_dir(&pw), i++;
         else
             i++;
@@ -879,6 +890,76 @@ static void find_path_edits(const char *text, size_t len, const char *script_dir
     free(pw.stack);
     free(pw.toks.items);
 }
+/* ---- #[macro_use] extern crate in a snippet ---- */
+
+/* rustc takes a macro-loading `extern crate` only at the crate's top level, and a snippet is
+ * main's body: the #[macro_use] attribute is blanked where it is (its columns stay) and the
+ * declaration repeated after the script, at the top level, where the macros it loads are seen
+ * throughout the crate (the macro_use prelude is not textual). */
+struct hoist {
+    size_t at;  /* the attribute in the part: what the repeated declaration stands for */
+    char *text; /* "#[macro_use] extern crate name;\n" */
+};
+
+struct hoist_list {
+    struct hoist *items;
+    size_t count, alloc;
+};
+
+static void add_hoist(struct hoist_list *list, size_t at, char *text)
+{
+    if (list->count == list->alloc) {
+        list->alloc = list->alloc ? list->alloc * 2 : 4;
+        list->items = xrealloc(list->items, list->alloc * sizeof(*list->items));
+    }
+    list->items[list->count++] = (struct hoist){at, text};
+}
+
+/* `#[macro_use...] extern crate name` at token i, at the snippet's top level: hoisted. */
+static void hoist_macro_use(const char *text, const struct token_list *tl, size_t i,
+                            struct edit_list *edits, struct hoist_list *hoists)
+{
+    size_t end = skip_tokens_group(tl, i + 1);
+    const struct token *last = tok_at(tl, end - 1), *name = tok_at(tl, end + 2);
+    size_t from = tok_at(tl, i)->offset, to = last->offset + last->len;
+    if (!tok_word(tl, end, "extern") || !tok_word(tl, end + 1, "crate") ||
+        name->kind != TOK_IDENT || memchr(text + from, '\n', to - from))
+        return;
+    struct strbuf blank = STRBUF_INIT, decl = STRBUF_INIT;
+    for (unsigned n = count_chars(text + from, to - from); n; n--)
+        strbuf_addch(&blank, ' ');
+    add_edit(edits, from, to - from, strbuf_detach(&blank), WRAP_REPLACED, ORDER_REPLACE,
+             from);
+    strbuf_addf(&decl, "%.*s extern crate %.*s;\n", (int)(to - from), text + from,
+                (int)name->len, name->start);
+    add_hoist(hoists, from, strbuf_detach(&decl));
+}
+
+static void find_macro_use(const char *text, size_t len, struct edit_list *edits,
+                           struct hoist_list *hoists)
+{
+    struct token_list tl = {NULL, 0, 0};
+    lex_all(text, len, &tl);
+    int depth = 0;
+    for (size_t i = 0; tok_at(&tl, i)->kind != TOK_EOF; i++) {
+        depth += tok_punct(&tl, i, '{') - tok_punct(&tl, i, '}');
+        if (!depth && tok_punct(&tl, i, '#') && tok_punct(&tl, i + 1, '[') &&
+            tok_word(&tl, i + 2, "macro_use"))
+            hoist_macro_use(text, &tl, i, edits, hoists);
+    }
+    free(tl.items);
+}
+
+static void write_hoisted(struct writer *wr, const char *text, struct hoist_list *hoists)
+{
+    for (size_t i = 0; i < hoists->count; i++) {
+        struct place at = place_of(WRAP_PART_MAIN, text, hoists->items[i].at);
+        write_own(wr, hoists->items[i].text, WRAP_SUPPORT, &at);
+        free(hoists->items[i].text);
+    }
+    free(hoists->items);
+}
+
 /* ---- snippets: one part planned ---- */
 
 /* main: the opening of a snippet.  Its type is an alias among the helpers after the script, to
@@ -1055,13 +1136,15 @@ static void part_edits(const struct part_plan *p, const struct wrap_options *o, 
     if (o->script_dir)
         find_path_edits(p->text, p->len, o->script_dir, edits);
     if (opens_main && p->has_code)
-        add_edit(edits, p->opening, 0, xstrdup(main_open), WRAP_START, 0, p->first);
+        add_edit(edits, p->opening, 0, xstrdup(main_open), WRAP_START, ORDER_MAIN, p->first);
     if (p->tail == TAIL_VALUE && prints_value) {
-        add_edit(edits, p->value_at, 0, xstrdup(value_open), WRAP_VALUE, 1, p->tail_first);
-        add_edit(edits, p->tail_first, 0, xstrdup("("), WRAP_VALUE, 2, p->tail_first);
+        add_edit(edits, p->value_at, 0, xstrdup(value_open), WRAP_VALUE, ORDER_VALUE,
+                 p->tail_first);
+        add_edit(edits, p->tail_first, 0, xstrdup("("), WRAP_VALUE, ORDER_VALUE_PAREN,
+                 p->tail_first);
     }
     if (p->tail == TAIL_LET && !prints_value)
-        add_edit(edits, p->tail_end, 0, xstrdup(";"), WRAP_END, 3, p->tail_end);
+        add_edit(edits, p->tail_end, 0, xstrdup(";"), WRAP_END, ORDER_LET_END, p->tail_end);
 }
 
 /* After a part whose final value is printed: close the printing (or end its `let`). */
@@ -1123,8 +1206,10 @@ void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, st
     struct edit_list edits = {NULL, 0, 0};
     struct part_plan p;
     wrap_init(out);
+    struct hoist_list hoists = {NULL, 0, 0};
     plan_part(body, len, &p);
     part_edits(&p, o, 1, 1, &edits);
+    find_macro_use(body, len, &edits, &hoists);
     write_part(&wr, WRAP_PART_MAIN, body, len, &edits);
     end_line(&wr);
     if (!p.has_code) {
@@ -1135,6 +1220,7 @@ void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, st
     close_value(&wr, &p, WRAP_PART_MAIN, "\n");
     close_main(&wr, &p, WRAP_PART_MAIN);
     write_support(&wr, o->flags, p.tail == TAIL_VALUE, &p, WRAP_PART_MAIN);
+    write_hoisted(&wr, body, &hoists);
     release_edits(&edits);
 }
 

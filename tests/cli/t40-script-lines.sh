@@ -154,6 +154,22 @@ EOF_RS
 run_cthag -q glob.rs
 expect_status 0
 expect_out '"from io::Error"'
+# An old-style macro import: rustc wants it at the crate's top level, where cthag repeats it.
+mkdir -p mymacros/src
+printf '[package]\nname = "mymacros"\nversion = "0.1.0"\nedition = "2021"\n' > mymacros/Cargo.toml
+printf '#[macro_export]\nmacro_rules! twice { ($e:expr) => { $e * 2 } }\n' > mymacros/src/lib.rs
+write_script macros.rs <<'EOF_RS'
+/*[toml]
+[dependencies]
+mymacros = { path = "mymacros" }
+*/
+#[macro_use] extern crate mymacros;
+twice!(21)
+EOF_RS
+run_cthag -q macros.rs
+expect_status 0 "#[macro_use] extern crate in a snippet:"
+expect_out "42"
+
 # Everything after the script is its own, options included; one `--` right after it is dropped.
 write_script args.rs <<'EOF_RS'
 std::env::args().skip(1).collect::<Vec<_>>()

@@ -121,6 +121,27 @@ static void test_prelude_and_helpers(void)
     CHECK(!wrap_in_prelude("regex"));
 }
 
+/* A macro-loading extern crate must be at the crate's top level: repeated there. */
+static void test_macro_use(void)
+{
+    struct wrapped w;
+    const char *snippet = "#[macro_use] extern crate foo;\nbar!()";
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "fn main()->__CthagResult{             extern crate foo;__cthag");
+    CHECK_CONTAINS(w.code.buf, "\n#[macro_use] extern crate foo;\n");
+    check_lines_kept(&w, WRAP_PART_MAIN, snippet, 1);
+    struct wrap_position pos;
+    wrap_locate(&w, (int)w.lines, 3, &pos); /* the repeated declaration: the script's line 1 */
+    CHECK_INT(pos.role, WRAP_SUPPORT);
+    CHECK_INT(pos.line, 1);
+    wrap_release(&w);
+    /* Inside a block it is left alone (rustc's own error there). */
+    snippet = "fn f() { #[macro_use] extern crate foo; }";
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    CHECK(strstr(w.code.buf, "\n#[macro_use]") == NULL);
+    wrap_release(&w);
+}
+
 static void test_program(void)
 {
     struct wrapped w;
@@ -313,6 +334,7 @@ int main(void)
 {
     test_snippet_lines();
     test_prelude_and_helpers();
+    test_macro_use();
     test_program();
     test_loop();
     test_locate_spans();
