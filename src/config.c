@@ -262,14 +262,16 @@ int config_load(struct config *cfg)
     config_path(&path);
     int result = read_file_settings(cfg, path.buf);
     strbuf_release(&path);
+    add_builtin_features(cfg);
     const char *env = getenv("CTHAG_MAX_CACHE_SIZE");
     if (!result && env && *env) {
         if (config_parse_size(env, &cfg->max_cache_size))
-            return error("CTHAG_MAX_CACHE_SIZE=%s is not a size (e.g. 2GiB, 500MB)", env);
-        strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
+            result = error("CTHAG_MAX_CACHE_SIZE=%s is not a size (e.g. 2GiB, 500MB)", env);
+        else
+            strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
     }
-    if (!result)
-        add_builtin_features(cfg);
+    if (result)
+        config_release(cfg); /* a failed load leaves nothing to release */
     return result;
 }
 

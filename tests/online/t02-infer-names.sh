@@ -10,8 +10,10 @@ fn main() {
 }
 EOF_RS
 run_cthag width.rs
-manifest=$(cat "$CTHAG_CACHE_DIR"/projects/width-*/Cargo.toml 2> /dev/null)
-expect_status 0 "unicode_width:"
-expect_out "3 4" "unicode_width:"
-[[ $manifest == *'unicode-width = "*"'* ]] && pass || fail "unicode_width not inferred as crates.io's unicode-width: $manifest"
+expect_status 0 "width.rs:"
+expect_out "3 4"
+expect_file_has "$(ls -d "$CTHAG_CACHE_DIR"/projects/width-*)/Cargo.toml" 'unicode-width = "*"' \
+    "the crate under its crates.io name:"
+expect_eq "$(grep -c 'unicode_width' "$CTHAG_CACHE_DIR"/projects/width-*/Cargo.toml)" 0 \
+    "not under the code's name:"
 finish
