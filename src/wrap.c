@@ -409,6 +409,18 @@ void wrap_snippet(const char *body, size_t len, int flags, struct wrapped *out)
     free(chunks.items);
 }
 
+size_t wrap_split(const char *body, size_t len, struct wrap_piece **pieces)
+{
+    struct chunk_list chunks = {NULL, 0, 0};
+    split_chunks(body, len, prefix_end(body, len), &chunks);
+    *pieces = chunks.count ? xcalloc(chunks.count, sizeof(**pieces)) : NULL;
+    for (size_t i = 0; i < chunks.count; i++)
+        (*pieces)[i] = (struct wrap_piece){chunks.items[i].from, chunks.items[i].to,
+                                           chunks.items[i].kind == CHUNK_ITEM};
+    free(chunks.items);
+    return chunks.count;
+}
+
 void wrap_loop(const char *pre, const char *filter, const char *post, int flags,
                struct wrapped *out)
 {

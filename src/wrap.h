@@ -31,6 +31,16 @@ void wrap_snippet(const char *body, size_t len, int flags, struct wrapped *out);
  * `i` (1-based) in scope, its non-() value printed; then post.  Filter lines map to 1..n. */
 void wrap_loop(const char *pre, const char *filter, const char *post, int flags,
                struct wrapped *out);
+/* A top-level piece of a snippet: an item or `use` declaration (with its attributes and the
+ * comments before it), or a statement (the final expression included).  For cthag -r, which
+ * keeps a session's items for later entries. */
+struct wrap_piece {
+    size_t from, to; /* bytes of the body */
+    int is_item;
+};
+/* The snippet's pieces in order, after its inner attributes (which are not returned).
+ * Returns the count; *pieces is malloc'd (NULL when none), the caller frees it. */
+size_t wrap_split(const char *body, size_t len, struct wrap_piece **pieces);
 /* Script line for a generated line (1-based), or 0 when the line is cthag's. */
 int wrap_script_line(const struct wrapped *w, int generated_line);
 void wrap_release(struct wrapped *w);
