@@ -16,6 +16,7 @@ BUILD   := build/san
 CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BIN     := $(BUILD)/cthag
+RAPID_BIN ?= $(BUILD)/cthag-rapid
 else
 BUILD   := build/release
 BIN     := cthag
@@ -23,6 +24,7 @@ BIN     := cthag
 # make bench).  STATIC= builds a dynamically linked cthag.
 STATIC  ?= -static
 LDFLAGS += $(STATIC)
+RAPID_BIN ?= cthag-rapid
 endif
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
@@ -30,12 +32,26 @@ ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 SOURCES := $(wildcard src/*.c src/util/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
-UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
+UNIT_SOURCES := $(filter-out tests/unit/test_rapid_%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+
+# cthag-rapid, the interactive session behind `cthag -r` (src/rapid/): it needs a line-editing
+# library, Debian's libedit (libedit-dev), which cannot be linked into the static cthag, so it is
+# a companion program linked dynamically by the system's compiler, whatever CC builds cthag.
+RAPID_CC      ?= $(if $(findstring musl,$(CC)),cc,$(CC))
+RAPID_LDFLAGS := $(filter-out -static,$(LDFLAGS))
+RAPID_LDLIBS  := -ledit
+RAPID_SHARED  := src/rustlex.c src/source.c src/toml.c src/wrap.c src/util/die.c \
+                 src/util/editor.c src/util/fs.c src/util/spawn.c src/util/strbuf.c src/util/utf8.c
+RAPID_SOURCES := $(wildcard src/rapid/*.c) $(RAPID_SHARED)
+RAPID_OBJECTS := $(RAPID_SOURCES:%.c=$(BUILD)/rapid/%.o)
+RAPID_LIB_OBJECTS := $(filter-out $(BUILD)/rapid/src/rapid/main.o,$(RAPID_OBJECTS))
+RAPID_UNIT_SOURCES := $(wildcard tests/unit/test_rapid_*.c)
+RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all demo check unit-check cli-check install uninstall clean bench fuzz valgrind
 
-all: $(BIN)
+all: $(BIN) $(RAPID_BIN)
 
 $(BIN): $(OBJECTS)
 	@mkdir -p $(dir $@)
@@ -49,18 +65,32 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDLIBS)
 
+$(RAPID_BIN): $(RAPID_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(RAPID_CC) $(RAPID_LDFLAGS) -o $@ $(RAPID_OBJECTS) $(RAPID_LDLIBS)
+
+$(BUILD)/rapid/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(RAPID_CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/test_rapid_%: tests/unit/test_rapid_%.c tests/unit/unit.h $(RAPID_LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(RAPID_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(RAPID_LDFLAGS) -o $@ $< \
+		$(RAPID_LIB_OBJECTS) $(RAPID_LDLIBS)
+
 # Build, then run the std-only demo script (works offline).
 demo: $(BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
 # One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
-check: $(UNIT_TESTS) $(BIN)
-	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS))" bash tests/cli/run-all.sh
+check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS) $(BIN) $(RAPID_BIN)
+	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS) $(RAPID_UNIT_TESTS))" \
+		bash tests/cli/run-all.sh
 
-unit-check: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+unit-check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS)
+	@for t in $(UNIT_TESTS) $(RAPID_UNIT_TESTS); do $$t || exit 1; done
 
-cli-check: $(BIN)
+cli-check: $(BIN) $(RAPID_BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
 
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
@@ -110,21 +140,23 @@ valgrind:
 bench: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
 
-install: $(BIN)
+install: $(BIN) $(RAPID_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cthag
+	install -m 755 $(RAPID_BIN) $(DESTDIR)$(BINDIR)/cthag-rapid
 	install -m 644 cthag.1 $(DESTDIR)$(MANDIR)/man1/cthag.1
 	install -m 644 completions/cthag.bash $(DESTDIR)$(BASHCOMPDIR)/cthag
 	install -m 644 completions/_cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag
 	install -m 644 completions/cthag.fish $(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/cthag $(DESTDIR)$(MANDIR)/man1/cthag.1 \
+	rm -f $(DESTDIR)$(BINDIR)/cthag $(DESTDIR)$(BINDIR)/cthag-rapid \
+		$(DESTDIR)$(MANDIR)/man1/cthag.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag \
 		$(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 clean:
-	rm -rf build cthag
+	rm -rf build cthag cthag-rapid
 
--include $(OBJECTS:.o=.d)
+-include $(OBJECTS:.o=.d) $(RAPID_OBJECTS:.o=.d)

@@ -4,8 +4,10 @@
 #include "cache.h"
 #include "cachegc.h"
 #include "config.h"
+#include "edit.h"
 #include "options.h"
 #include "pipeline.h"
+#include "rapid.h"
 #include "util/die.h"
 #include "util/strbuf.h"
 
@@ -22,6 +24,7 @@
 static const char usage_text[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT.rs [--] [ARGS...]\n"
     "       cthag [OPTIONS] -e EXPR | -s < SCRIPT | -l FILTER [-B PRE] [-E POST] [-- ARGS...]\n"
+    "       cthag -r                      an interactive Rust session\n"
     "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
     "\n"
     "Runs a Rust script: a program with fn main, or a snippet of statements whose last\n"
@@ -56,6 +59,12 @@ static const char usage_text[] =
     "  -E, --end POST          with -l: statements run after the last line\n"
     "  -M, --toml TOML         manifest lines for -e, -s and -l, e.g. '[dependencies] ...'\n"
     "  -u, --unquote           print a final String or &str value without quotes\n"
+    "  -d, --edit              open the script (or the -e/-s/-l code) in $VISUAL/$EDITOR\n"
+    "                          first; run it if it was saved\n"
+    "\n"
+    "Interactive:\n"
+    "  -r, --rapid             a session (--repl: the same): each entry is evaluated like -e;\n"
+    "                          items and `use` stay for later entries; :help lists commands\n"
     "\n"
     "No-run:\n"
     "  -g, --gen               generate the project only; print its directory\n"
@@ -195,7 +204,7 @@ static const struct {
     {"--offline", 0},   {"--verbose", 'v'},   {"--quiet", 'q'},  {"--help", 'h'},
     {"--version", 'V'}, {"--stdin", 's'},     {"--unquote", 'u'}, {"--timings", 't'},
     {"--multimain", 'm'}, {"--gc", 0},        {"--deep", 0},     {"--config-path", 0},
-    {"--print-config", 0},
+    {"--print-config", 0}, {"--rapid", 'r'}, {"--repl", 0}, {"--edit", 'd'},
 };
 
 static void apply_value(struct options *o, const char *name, const char *value)
@@ -243,6 +252,8 @@ static void apply_flag(struct options *o, const char *name)
     else if (!strcmp(name, "--deep")) o->deep = 1;
     else if (!strcmp(name, "--config-path")) o->mode = MODE_CONFIG_PATH;
     else if (!strcmp(name, "--print-config")) o->mode = MODE_PRINT_CONFIG;
+    else if (!strcmp(name, "--rapid") || !strcmp(name, "--repl")) o->mode = MODE_RAPID;
+    else if (!strcmp(name, "--edit")) o->edit = 1;
 }
 
 static int find_valued(const char *name, char letter)
@@ -498,8 +509,15 @@ int main(int argc, char **argv)
         printf("cthag %s (cache format %s)\n", CTHAG_VERSION, CACHE_FORMAT_VERSION);
         return 0;
     }
+    if (o.mode == MODE_RAPID)
+        return rapid_launch(&o);
     check_mode(&o);
     if (o.mode != MODE_RUN)
         return run_cache_command(&o);
+    if (o.edit) {
+        int edited = edit_source(&o);
+        if (edited)
+            return edited < 0 ? EXIT_BAD_INPUT : 0;
+    }
     return pipeline_run(&o);
 }
