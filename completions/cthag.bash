@@ -4,7 +4,7 @@ _cthag()
     local cur prev
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local opts="--force --release --features --infer --multimain --offline --registry-dir
+    local opts="--force --update --release --features --infer --multimain --offline --registry-dir
         --wrapper --expr --stdin --loop --begin --end --toml --unquote --gen --build --norun
         --check --test-only --cargo --executable --install-dir --color --verbose --quiet
         --timings --help --version --clean --cache-stats --cache-stats=json --gc --max-size

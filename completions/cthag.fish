@@ -1,6 +1,7 @@
 # fish completion for cthag
 complete -c cthag -k -f -a '(__fish_complete_suffix .rs)'
 complete -c cthag -s f -l force -d 'Rebuild even if the cached executable is fresh'
+complete -c cthag -l update -d 'Rebuild with the newest dependency versions'
 complete -c cthag -l release -d 'Build with the release profile'
 complete -c cthag -s F -l features -x -d 'Enable the script features'
 complete -c cthag -s i -l infer -x -a 'none min config max' -d 'Dependency inference level'

@@ -36,6 +36,8 @@ static const char usage_text[] =
     "\n"
     "Processing:\n"
     "  -f, --force             rebuild even if the cached executable is fresh\n"
+    "      --update            rebuild (as -f) with the newest versions of the dependencies,\n"
+    "                          not those other scripts already compiled (as cargo update)\n"
     "      --release           build with the release profile (default: dev, as cargo)\n"
     "  -F, --features F        enable the script's features F (comma-separated)\n"
     "  +TOOLCHAIN              use this rustup toolchain (first argument, as with cargo)\n"
@@ -204,7 +206,8 @@ static const struct {
     {"--offline", 0},   {"--verbose", 'v'},   {"--quiet", 'q'},  {"--help", 'h'},
     {"--version", 'V'}, {"--stdin", 's'},     {"--unquote", 'u'}, {"--timings", 't'},
     {"--multimain", 'm'}, {"--gc", 0},        {"--deep", 0},     {"--config-path", 0},
-    {"--print-config", 0}, {"--rapid", 'r'}, {"--repl", 0}, {"--edit", 'd'},
+    {"--print-config", 0}, {"--update", 0}, {"--rapid", 'r'}, {"--repl", 0},
+    {"--edit", 'd'},
 };
 
 static void apply_value(struct options *o, const char *name, const char *value)
@@ -232,6 +235,7 @@ static void apply_value(struct options *o, const char *name, const char *value)
 static void apply_flag(struct options *o, const char *name)
 {
     if (!strcmp(name, "--force")) o->force = 1;
+    else if (!strcmp(name, "--update")) o->update = o->force = 1;
     else if (!strcmp(name, "--gen")) set_action(o, ACTION_GEN);
     else if (!strcmp(name, "--build") || !strcmp(name, "--norun")) set_action(o, ACTION_BUILD);
     else if (!strcmp(name, "--check")) set_action(o, ACTION_CHECK);

@@ -52,15 +52,21 @@ static int table_declares(const struct toml_value *deps, const char *crate)
     return 0;
 }
 
-/* Declared in [dependencies] or in any [target.X.dependencies]. */
+static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
+                                                "build-dependencies", NULL};
+
+/* Declared in any dependency table, [target.X.*] ones included: such a crate is never added
+ * again (a dev-dependency used in #[cfg(test)] code stays one). */
 static int is_declared(const struct toml_value *root, const char *crate)
 {
-    if (table_declares(toml_get(root, "dependencies"), crate))
-        return 1;
     const struct toml_value *targets = toml_get(root, "target");
-    for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
-        if (table_declares(toml_get(targets->items[i], "dependencies"), crate))
+    for (const char *const *t = dependency_tables; *t; t++) {
+        if (table_declares(toml_get(root, *t), crate))
             return 1;
+        for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+            if (table_declares(toml_get(targets->items[i], *t), crate))
+                return 1;
+    }
     return 0;
 }
 

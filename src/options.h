@@ -43,6 +43,7 @@ struct options {
     char **script_args;
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
+    int update;               /* --update: newest dependency versions, not those the cache has */
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "diag.h"
 #include "infer.h"
+#include "lockseed.h"
 #include "manifest.h"
 #include "run.h"
 #include "source.h"
@@ -345,7 +346,7 @@ static int generate(const struct job *job, const struct script *s, struct genera
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
     if (set->infer != INFER_NONE)
-        infer_crates(s->body.buf, s->body.len, &crates);
+        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
     strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
         .script_name = s->name,
@@ -392,13 +393,17 @@ static int write_project(const struct job *job, const struct generated *g)
     strbuf_addf(&path, "%s/Cargo.toml", job->entry.project_dir.buf);
     if (!result && fs_write_if_changed(path.buf, g->manifest.buf, g->manifest.len) < 0)
         result = -1;
-    /* Cargo.lock pins versions found in one registry; another registry may not have them. */
+    /* Cargo.lock pins versions found in one registry; another registry may not have them.
+     * --update drops it: cargo resolves the newest versions. */
     const char *registry = job->set.registry_dir ? job->set.registry_dir : "";
-    if (!result && (!job->has_rec || strcmp(job->rec.registry, registry))) {
+    if (!result && (job->o->update || !job->has_rec || strcmp(job->rec.registry, registry))) {
         strbuf_reset(&path);
         strbuf_addf(&path, "%s/Cargo.lock", job->entry.project_dir.buf);
         unlink(path.buf);
     }
+    if (!result && !job->o->update &&
+        lockseed_write(job->root.buf, job->entry.project_dir.buf, registry))
+        result = -1;
     strbuf_release(&path);
     return result;
 }

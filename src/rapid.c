@@ -59,7 +59,8 @@ static void entry_options(const struct options *o, struct strlist *args)
     if (o->unquote) strlist_add(args, "--unquote");
     if (o->timings) strlist_add(args, "--timings");
     if (o->multimain) strlist_add(args, "--multimain");
-    if (o->force) strlist_add(args, "--force");
+    if (o->update) strlist_add(args, "--update");
+    else if (o->force) strlist_add(args, "--force");
     strbuf_release(&toolchain);
 }
 

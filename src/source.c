@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include "rustlex.h"
+#include "toml.h"
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/utf8.h"
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* A view of one line of the script: [start, end) without the newline. */
@@ -35,11 +37,6 @@ static const char *skip_ws(const char *p, const char *end)
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
     return p;
-}
-
-static int line_is_blank(const struct line *l)
-{
-    return skip_ws(l->start, l->end) == l->end;
 }
 
 static int line_starts_with(const struct line *l, const char *prefix)
@@ -158,73 +155,222 @@ static int set_manifest(struct script *s, enum manifest_format format, int block
     return 0;
 }
 
-/* Dashes opening a frontmatter line ("---" or more), or 0. */
-static size_t frontmatter_dashes(const struct line *l)
+/* ---- cargo's frontmatter (RFC 3503), with cargo 1.95's rules and wording ---- */
+
+/* Longest fence cargo accepts. */
+#define FRONTMATTER_MAX_DASHES 255
+
+static size_t leading_dashes(const char *p, const char *end)
 {
     size_t n = 0;
-    while (l->start + n < l->end && l->start[n] == '-')
+    while (p + n < end && p[n] == '-')
         n++;
-    return n >= 3 ? n : 0;
+    return n;
 }
 
-/* The info string after a frontmatter's dashes, trimmed, into [*from, *to). */
-static void frontmatter_info(const char *p, const char *end, const char **from, const char **to)
+static int is_blank_run(const char *p, const char *end)
 {
-    *from = skip_ws(p, end);
-    *to = end;
-    while (*to > *from && ((*to)[-1] == ' ' || (*to)[-1] == '\t' || (*to)[-1] == '\r'))
-        (*to)--;
+    while (p < end && char_in((unsigned char)*p, " \t\r\v\f"))
+        p++;
+    return p == end;
 }
 
-static int frontmatter_info_ok(const char *p, const char *end)
+/* [*from, *to): the text between p and end without surrounding whitespace. */
+static void trim_span(const char *p, const char *end, const char **from, const char **to)
+{
+    while (p < end && char_in((unsigned char)*p, " \t\r\v\f"))
+        p++;
+    while (end > p && char_in((unsigned char)end[-1], " \t\r\v\f"))
+        end--;
+    *from = p;
+    *to = end;
+}
+
+/* The opening line's info string: nothing or `cargo`, as cargo accepts. */
+static int check_frontmatter_info(const struct script *s, const struct line *open,
+                                  const char *info)
 {
     const char *from, *to;
-    frontmatter_info(p, end, &from, &to);
-    return to == from || ((size_t)(to - from) == 5 && !memcmp(from, "cargo", 5));
+    trim_span(info, open->end, &from, &to);
+    size_t n = (size_t)(to - from);
+    if (n == 0 || (n == 5 && !memcmp(from, "cargo", 5)))
+        return 0;
+    if (n > 6 && !memcmp(from, "cargo,", 6))
+        return error("%s:%d: unsupported frontmatter infostring attributes: `%.*s`", s->name,
+                     open->number, (int)(n - 6), from + 6);
+    return error("%s:%d: unsupported frontmatter infostring `%.*s`; specify `cargo` for "
+                 "embedding a manifest", s->name, open->number, (int)n, from);
 }
 
-static int is_closing_fence(const struct line *l, size_t dashes)
+/* The first line from pos that starts with at least n dashes, or none (close->start NULL). */
+static void find_dash_line(const struct strbuf *body, size_t pos, int number, size_t n,
+                           struct line *found)
 {
-    return frontmatter_dashes(l) == dashes && skip_ws(l->start + dashes, l->end) == l->end;
+    struct line l = {NULL, NULL, number};
+    while (next_line(body, &pos, &l))
+        if (leading_dashes(l.start, l.end) >= n) {
+            *found = l;
+            return;
+        }
+    found->start = NULL;
+}
+
+/* No line with the opening's dashes: cargo names the nearest shorter fence, if any, looking
+ * for up to dashes - 2 of them and counting as it does (a line one dash short is "1 less"). */
+static int unclosed_frontmatter(const struct script *s, const struct line *open, size_t pos,
+                                size_t dashes)
+{
+    struct line close;
+    for (size_t n = dashes - 2; n >= 1; n--) {
+        find_dash_line(&s->body, pos, open->number, n, &close);
+        if (close.start)
+            return error("%s:%d: closing code fence has %zu less `-` than the opening fence",
+                         s->name, close.number, dashes - 1 - n);
+    }
+    struct strbuf fence = STRBUF_INIT;
+    while (fence.len < dashes)
+        strbuf_addch(&fence, '-');
+    error("%s:%d: unclosed frontmatter; expected `%s`", s->name, open->number, fence.buf);
+    strbuf_release(&fence);
+    return -1;
+}
+
+static int check_closing_fence(const struct script *s, const struct line *close, size_t dashes)
+{
+    size_t extra = leading_dashes(close->start, close->end) - dashes;
+    if (extra)
+        return error("%s:%d: closing code fence has %zu more `-` than the opening fence",
+                     s->name, close->number, extra);
+    if (!is_blank_run(close->start + dashes, close->end))
+        return error("%s:%d: unexpected characters after frontmatter close", s->name,
+                     close->number);
+    return 0;
+}
+
+/* After the block only blank lines may come before the code, which may not start another. */
+static int check_after_frontmatter(const struct script *s, size_t pos, int number)
+{
+    struct line l = {NULL, NULL, number};
+    while (next_line(&s->body, &pos, &l) && is_blank_run(l.start, l.end))
+        ;
+    if (l.start && leading_dashes(l.start, l.end) && l.number > number)
+        return error("%s:%d: only one frontmatter is supported", s->name, l.number);
+    return 0;
+}
+
+/* Keys cargo does not allow in a script's manifest, in the order it lists them. */
+static const char *const forbidden_top_keys[] = {
+    "workspace", "lib", "bin", "example", "test", "bench", "build-dependencies", NULL};
+static const char *const forbidden_package_keys[] = {
+    "workspace", "build", "links", "autolib", "autobins", "autoexamples", "autotests",
+    "autobenches", "default-run", NULL};
+
+/* Append the forbidden keys of table to names ("`a`, `b`"); the first one's line in *line. */
+static int list_forbidden(const struct toml_value *table, const char *const *keys,
+                          const char *prefix, struct strbuf *names, int *line)
+{
+    int found = 0;
+    for (; *keys; keys++) {
+        const struct toml_value *v = toml_get(table, *keys);
+        if (!v)
+            continue;
+        strbuf_addf(names, "%s`%s%s`", names->len ? ", " : "", prefix, *keys);
+        if (!*line || v->line < *line)
+            *line = v->line;
+        found++;
+    }
+    return found;
+}
+
+/* A frontmatter manifest may not define targets, a workspace or a build script: cargo
+ * -Zscript refuses them, so cthag does too, with cargo's words.  Malformed TOML is left for
+ * manifest generation to report. */
+static int check_script_manifest(const struct script *s)
+{
+    struct toml_error err;
+    struct toml_value *root = toml_parse(s->manifest.buf, s->manifest.len, s->manifest_line, &err);
+    if (!root)
+        return 0;
+    struct strbuf names = STRBUF_INIT;
+    int line = 0;
+    int count = list_forbidden(root, forbidden_top_keys, "", &names, &line);
+    const struct toml_value *package = toml_get(root, "package");
+    if (package && package->type == TOML_TABLE)
+        count += list_forbidden(package, forbidden_package_keys, "package.", &names, &line);
+    int result = count ? error("%s:%d: %s %s not allowed in embedded manifests", s->name, line,
+                               names.buf, count > 1 ? "are" : "is")
+                       : 0;
+    strbuf_release(&names);
+    toml_free(root);
+    return result;
+}
+
+/* The first line that is not blank, or l->start NULL; *pos is left after it. */
+static void first_content_line(const struct strbuf *body, size_t *pos, struct line *l)
+{
+    l->start = NULL;
+    l->number = 0;
+    while (next_line(body, pos, l) && is_blank_run(l->start, l->end))
+        ;
+    if (l->start && is_blank_run(l->start, l->end))
+        l->start = NULL;
+}
+
+/* Is l a frontmatter opening (its dashes at *fence), a malformed one (error), or code (0,
+ * *dashes = 0)? */
+static int frontmatter_opening(const struct script *s, const struct line *l, size_t *dashes,
+                               const char **fence)
+{
+    const char *p = l->start;
+    if (p == s->body.buf && l->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        p += 3; /* a byte-order mark is not content */
+    const char *line_start = p;
+    while (p < l->end && (*p == ' ' || *p == '\t'))
+        p++;
+    *dashes = leading_dashes(p, l->end);
+    *fence = p;
+    if (*dashes >= 3 && p > line_start)
+        return error("%s:%d: invalid preceding whitespace for frontmatter opening", s->name,
+                     l->number);
+    if (*dashes > FRONTMATTER_MAX_DASHES)
+        return error("%s:%d: too many `-` symbols: frontmatter openings may be delimited by up "
+                     "to %d `-` symbols, but found %zu", s->name, l->number,
+                     FRONTMATTER_MAX_DASHES, *dashes);
+    /* One or two dashes alone on the line: a fence cut short.  (A snippet may well start
+     * with `-x`, which is code.) */
+    if (*dashes && *dashes < 3 && p == line_start && is_blank_run(p + *dashes, l->end))
+        return error("%s:%d: found %zu `-` in rust frontmatter, expected at least 3", s->name,
+                     l->number, *dashes);
+    if (*dashes < 3)
+        *dashes = 0;
+    return 0;
 }
 
 /* Cargo's RFC 3503 frontmatter: only blank lines (and a shebang) may come before it. */
 static int find_frontmatter(struct script *s)
 {
-    size_t pos = 0;
-    struct line l = {0};
-    while (next_line(&s->body, &pos, &l) && line_is_blank(&l))
-        ;
-    size_t dashes = l.start ? frontmatter_dashes(&l) : 0;
+    size_t pos = 0, dashes;
+    struct line open, close;
+    const char *fence;
+    first_content_line(&s->body, &pos, &open);
+    if (!open.start || frontmatter_opening(s, &open, &dashes, &fence))
+        return open.start ? -1 : 0;
     if (!dashes)
         return 0;
-    int open_line = l.number;
-    if (!frontmatter_info_ok(l.start + dashes, l.end)) {
-        const char *from, *to;
-        frontmatter_info(l.start + dashes, l.end, &from, &to);
-        return error("%s:%d: frontmatter info string `%.*s` is not supported (use `cargo` or "
-                     "nothing)", s->name, l.number, (int)(to - from), from);
-    }
-    size_t content_start = pos;
-    while (next_line(&s->body, &pos, &l)) {
-        if (!is_closing_fence(&l, dashes))
-            continue;
-        strbuf_add(&s->manifest, s->body.buf + content_start,
-                   (size_t)(l.start - (s->body.buf + content_start)));
-        int close_line = l.number;
-        while (next_line(&s->body, &pos, &l) && line_is_blank(&l))
-            ;
-        if (l.number > close_line && frontmatter_dashes(&l) &&
-            frontmatter_info_ok(l.start + frontmatter_dashes(&l), l.end))
-            return error("%s:%d: a second frontmatter block (only one is allowed, the first "
-                         "is at line %d)", s->name, l.number, open_line);
-        if (set_manifest(s, MANIFEST_FRONTMATTER, open_line, open_line + 1))
-            return -1;
-        blank_lines(s, open_line, close_line);
-        return 0;
-    }
-    return error("%s:%d: frontmatter is not closed (expected a line of %zu dashes)", s->name,
-                 open_line, dashes);
+    find_dash_line(&s->body, pos, open.number, dashes, &close);
+    if (!close.start)
+        return unclosed_frontmatter(s, &open, pos, dashes);
+    size_t after = (size_t)(close.end - s->body.buf);
+    after += after < s->body.len; /* its newline */
+    if (check_closing_fence(s, &close, dashes) || check_after_frontmatter(s, after, close.number) ||
+        check_frontmatter_info(s, &open, fence + dashes))
+        return -1;
+    strbuf_add(&s->manifest, s->body.buf + pos, (size_t)(close.start - (s->body.buf + pos)));
+    if (set_manifest(s, MANIFEST_FRONTMATTER, open.number, open.number + 1) ||
+        check_script_manifest(s))
+        return -1;
+    blank_lines(s, open.number, close.number);
+    return 0;
 }
 
 /* thag's block comment: a line starting with the comment opener and [toml], up to the closer. */
@@ -251,99 +397,186 @@ static int find_thag_block(struct script *s)
     return 0;
 }
 
-/* The text of a //! doc line after the marker and one optional space. */
-static const char *doc_line_text(const struct line *l)
+/* ---- rust-script's manifest: the first ```cargo block of the leading doc comment ----
+ *
+ * As rust-script reads it: the comment (`//!` or `///` lines with no blank line between them,
+ * or a slash-star-bang block) must come first, after a shebang and blank lines; its text, markers, margin
+ * and common indentation removed, is Markdown, and the first fenced code block whose info
+ * string is `cargo` in any case (```` ```Cargo ````, `~~~cargo`) is the manifest.  A block left
+ * open runs to the end of the comment, as in Markdown. */
+
+struct fence_scan {
+    char fence;        /* '`' or '~' of the open code block, 0 outside one */
+    size_t fence_len;  /* its length (a closing fence is at least as long) */
+    size_t indent;     /* the opening fence's indentation, removed from the block's lines */
+    int is_cargo;      /* the open block is the manifest */
+    int open_line;     /* where the manifest block opened */
+    int done;          /* the manifest has been read */
+    size_t doc_indent; /* leading spaces the comment's lines share (rust-script's rule) */
+    int doc_indent_set;
+};
+
+static size_t count_char(const char *p, const char *end, char c)
 {
-    const char *p = skip_ws(l->start, l->end) + 3;
-    return p < l->end && *p == ' ' ? p + 1 : p;
+    size_t n = 0;
+    while (p + n < end && p[n] == c)
+        n++;
+    return n;
 }
 
-static int fence_opens_cargo(const char *p, const char *end)
+static int info_is_cargo(const char *p, const char *end)
 {
-    p = skip_ws(p, end);
-    return end - p >= 8 && !memcmp(p, "```cargo", 8) && skip_ws(p + 8, end) == end;
+    const char *from, *to;
+    trim_span(p, end, &from, &to);
+    return to - from == 5 && !strncasecmp(from, "cargo", 5);
 }
 
-static int fence_closes(const char *p, const char *end)
+/* A fence line opening (info may follow) or closing (nothing may follow) a code block. */
+static int is_fence(const char *p, const char *end, char *fence, size_t *len, size_t *indent)
 {
-    p = skip_ws(p, end);
-    return end - p >= 3 && !memcmp(p, "```", 3) && skip_ws(p + 3, end) == end;
+    *indent = count_char(p, end, ' ');
+    if (*indent > 3 || p + *indent >= end || (p[*indent] != '`' && p[*indent] != '~'))
+        return 0;
+    *fence = p[*indent];
+    *len = count_char(p + *indent, end, *fence);
+    /* A backtick fence's info string may not contain backticks. */
+    return *len >= 3 && !(*fence == '`' && memchr(p + *indent + *len, '`',
+                                                  (size_t)(end - p - (long)(*indent + *len))));
 }
 
-/* rust-script's ```cargo fence inside the leading //! crate documentation. */
-static int find_doc_line_block(struct script *s)
+/* One line of the comment's Markdown text, at script line number. */
+static void scan_doc_text(struct script *s, struct fence_scan *f, const char *p, const char *end,
+                          int number)
 {
-    size_t pos = 0;
-    struct line l = {0};
-    int open_line = 0;
-    while (next_line(&s->body, &pos, &l)) {
-        if (line_is_blank(&l))
-            continue;
-        if (!line_starts_with(&l, "//!"))
-            break;
-        const char *text = doc_line_text(&l);
-        if (!open_line && fence_opens_cargo(text, l.end)) {
-            open_line = l.number;
-        } else if (open_line && fence_closes(text, l.end)) {
-            return set_manifest(s, MANIFEST_CARGO_DOC, open_line, open_line + 1);
-        } else if (open_line) {
-            strbuf_add(&s->manifest, text, (size_t)(l.end - text));
-            strbuf_addch(&s->manifest, '\n');
-        }
+    char fence;
+    size_t len, indent;
+    if (f->done)
+        return;
+    if (!f->doc_indent_set && p < end && char_in((unsigned char)*p, " \t")) {
+        f->doc_indent = count_char(p, end, ' ');
+        f->doc_indent_set = 1;
     }
-    if (open_line)
-        return error("%s:%d: ```cargo block in the //! documentation is not closed with ```",
-                     s->name, open_line);
+    size_t strip = count_char(p, end, ' ');
+    p += strip < f->doc_indent ? strip : f->doc_indent;
+    int fenced = is_fence(p, end, &fence, &len, &indent);
+    if (!f->fence) {
+        if (fenced) {
+            f->fence = fence;
+            f->fence_len = len;
+            f->indent = indent;
+            f->is_cargo = info_is_cargo(p + indent + len, end);
+            f->open_line = number;
+        }
+        return;
+    }
+    if (fenced && fence == f->fence && len >= f->fence_len && is_blank_run(p + indent + len, end)) {
+        f->done = f->is_cargo;
+        f->fence = 0;
+        return;
+    }
+    if (f->is_cargo) {
+        strip = count_char(p, end, ' ');
+        p += strip < f->indent ? strip : f->indent;
+        strbuf_add(&s->manifest, p, (size_t)(end - p));
+        strbuf_addch(&s->manifest, '\n');
+    }
+}
+
+static int finish_doc_scan(struct script *s, const struct fence_scan *f)
+{
+    if (f->done || (f->fence && f->is_cargo))
+        return set_manifest(s, MANIFEST_CARGO_DOC, f->open_line, f->open_line + 1);
     return 0;
 }
 
-static const char *find_bytes(const char *p, const char *end, const char *needle)
+/* Is l a `//!` or `///` line (rust-script also takes `////`)?  Its text after the marker. */
+static const char *doc_line_text(const struct line *l)
 {
-    size_t n = strlen(needle);
-    for (; (size_t)(end - p) >= n; p++)
-        if (!memcmp(p, needle, n))
-            return p;
+    const char *p = l->start;
+    while (p < l->end && char_in((unsigned char)*p, " \t\r\v\f"))
+        p++;
+    if (l->end - p < 3 || memcmp(p, "//", 2) || (p[2] != '!' && p[2] != '/'))
+        return NULL;
+    return p + 3;
+}
+
+static int read_doc_lines(struct script *s, size_t pos, struct line l)
+{
+    struct fence_scan f = {0};
+    const char *text;
+    while (l.start && (text = doc_line_text(&l))) {
+        const char *end = l.end;
+        if (end > text && end[-1] == '\r')
+            end--;
+        scan_doc_text(s, &f, text, end, l.number);
+        if (!next_line(&s->body, &pos, &l))
+            break;
+    }
+    return finish_doc_scan(s, &f);
+}
+
+/* The end of the comment opened before p at nesting depth *depth, or NULL if not on this line. */
+static const char *block_comment_end(const char *p, const char *end, int *depth)
+{
+    for (; p + 1 < end; p++) {
+        if (p[0] == '/' && p[1] == '*') {
+            ++*depth;
+            p++;
+        } else if (p[0] == '*' && p[1] == '/') {
+            if (--*depth == 0)
+                return p;
+            p++;
+        }
+    }
     return NULL;
 }
 
-/* A line inside a block comment, without its " * " margin when it has one. */
-static const char *strip_star_margin(const char *p, const char *end)
+/* A " * " margin: blanks, a star, then a space or nothing. */
+static size_t star_margin(const char *p, const char *end)
 {
-    p = skip_ws(p, end);
-    if (p < end && *p == '*' && !(p + 1 < end && p[1] == '/'))
-        p += p + 1 < end && p[1] == ' ' ? 2 : 1;
-    return p;
+    const char *q = p;
+    while (q < end && char_in((unsigned char)*q, " \t"))
+        q++;
+    if (q < end && *q == '*' && (q + 1 == end || q[1] == ' '))
+        return (size_t)(q - p) + (q + 1 < end ? 2 : 1);
+    return 0;
 }
 
-/* The same fence inside a leading crate doc block comment. */
-static int find_doc_comment_block(struct script *s)
+static int read_doc_block(struct script *s, size_t pos, struct line l)
+{
+    struct fence_scan f = {0};
+    const char *text = skip_ws(l.start, l.end) + 3;
+    size_t margin = 0;
+    int depth = 1;
+    for (;;) {
+        const char *close = block_comment_end(text, l.end, &depth);
+        const char *end = close ? close : l.end;
+        if (!close && end > text && end[-1] == '\r')
+            end--;
+        if (!margin)
+            margin = star_margin(text, end);
+        if (margin && star_margin(text, end) == margin)
+            text += margin;
+        scan_doc_text(s, &f, text, end, l.number);
+        if (close || !next_line(&s->body, &pos, &l))
+            break;
+        text = l.start;
+    }
+    return finish_doc_scan(s, &f);
+}
+
+/* rust-script's manifest in the doc comment that starts the script, if it has one. */
+static int find_doc_manifest(struct script *s)
 {
     size_t pos = 0;
     struct line l = {0};
-    while (next_line(&s->body, &pos, &l) && line_is_blank(&l))
-        ;
-    if (!l.start || !line_starts_with(&l, "/*!"))
+    first_content_line(&s->body, &pos, &l);
+    if (!l.start)
         return 0;
-    int open_line = 0;
-    const char *text = skip_ws(l.start, l.end) + 3;
-    for (;;) {
-        const char *close = find_bytes(text, l.end, "*/");
-        const char *end = close ? close : l.end;
-        if (!open_line && fence_opens_cargo(text, end)) {
-            open_line = l.number;
-        } else if (open_line && fence_closes(text, end)) {
-            return set_manifest(s, MANIFEST_CARGO_DOC, open_line, open_line + 1);
-        } else if (open_line) {
-            strbuf_add(&s->manifest, text, (size_t)(end - text));
-            strbuf_addch(&s->manifest, '\n');
-        }
-        if (close || !next_line(&s->body, &pos, &l))
-            break;
-        text = strip_star_margin(l.start, l.end);
-    }
-    if (open_line)
-        return error("%s:%d: ```cargo block in the /*! documentation is not closed with ```",
-                     s->name, open_line);
+    if (doc_line_text(&l))
+        return read_doc_lines(s, pos, l);
+    if (line_starts_with(&l, "/*!"))
+        return read_doc_block(s, pos, l);
     return 0;
 }
 
@@ -392,28 +625,40 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
     return 0;
 }
 
-/* rust-script's one-line form: // cargo-deps: a, b="1.2" */
+/* The list after "// cargo-deps:" (any case, blanks around the words), or NULL. */
+static const char *cargo_deps_list(const struct line *l)
+{
+    const char *p = skip_ws(l->start, l->end);
+    if (l->end - p < 2 || memcmp(p, "//", 2))
+        return NULL;
+    p = skip_ws(p + 2, l->end);
+    if (l->end - p < 10 || strncasecmp(p, "cargo-deps", 10))
+        return NULL;
+    p = skip_ws(p + 10, l->end);
+    return p < l->end && *p == ':' ? p + 1 : NULL;
+}
+
+/* rust-script's one-line form, on the script's first line (after a shebang and blank lines):
+ * // cargo-deps: a, b="1.2" */
 static int find_cargo_deps(struct script *s)
 {
     size_t pos = 0;
     struct line l = {0};
-    while (next_line(&s->body, &pos, &l)) {
-        if (!line_starts_with(&l, "// cargo-deps:"))
-            continue;
-        if (set_manifest(s, MANIFEST_CARGO_DEPS, l.number, l.number))
-            return -1;
-        const char *p = skip_ws(l.start, l.end) + strlen("// cargo-deps:");
-        const char *end = l.end;
-        while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
-            end--;
-        strbuf_addstr(&s->manifest, "[dependencies]\n");
-        if (skip_ws(p, end) == end)
-            return error("%s:%d: cargo-deps: lists no crates", s->name, l.number);
-        while (skip_ws(p, end) < end)
-            if (parse_cargo_dep(s, l.number, &p, end))
-                return -1;
+    first_content_line(&s->body, &pos, &l);
+    const char *p = l.start ? cargo_deps_list(&l) : NULL;
+    if (!p)
         return 0;
-    }
+    if (set_manifest(s, MANIFEST_CARGO_DEPS, l.number, l.number))
+        return -1;
+    const char *end = l.end;
+    while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    strbuf_addstr(&s->manifest, "[dependencies]\n");
+    if (skip_ws(p, end) == end)
+        return error("%s:%d: cargo-deps: lists no crates", s->name, l.number);
+    while (skip_ws(p, end) < end)
+        if (parse_cargo_dep(s, l.number, &p, end))
+            return -1;
     return 0;
 }
 
@@ -447,8 +692,7 @@ int source_parse(struct script *s)
     strbuf_reset(&s->body);
     strbuf_add(&s->body, s->text.buf, s->text.len);
     strip_shebang(s);
-    if (find_frontmatter(s) || find_thag_block(s) || find_doc_line_block(s) ||
-        find_doc_comment_block(s) || find_cargo_deps(s))
+    if (find_frontmatter(s) || find_thag_block(s) || find_doc_manifest(s) || find_cargo_deps(s))
         return -1;
     s->main_count = s->main_total = 0;
     find_main_functions(s);

@@ -15,8 +15,8 @@ static const char **step_argv(const struct evaluator *ev, const struct entry *e,
     argv[n++] = ev->cthag;
     for (size_t i = 0; i < ev->noptions; i++)
         argv[n++] = ev->options[i];
-    if (build && ev->force)
-        argv[n++] = "--force";
+    if (build && ev->rebuild)
+        argv[n++] = ev->rebuild;
     if (build)
         argv[n++] = "--build";
     argv[n++] = "--expr";

@@ -11,7 +11,7 @@ struct evaluator {
     const char *cthag;          /* the cthag to run */
     const char *const *options; /* its options for every entry */
     size_t noptions;
-    int force;                  /* -f: rebuild each entry (the build step only) */
+    const char *rebuild;        /* "--force" or "--update" for the build step, or NULL */
     const char *const *args;    /* the program's arguments */
     size_t nargs;
 };

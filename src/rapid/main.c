@@ -79,8 +79,9 @@ static void parse_command_line(int argc, char **argv, struct repl *r)
         } else if (!strcmp(argv[i], "--toml") || !strcmp(argv[i], "-M")) {
             if (session_set_toml(&r->session, option_value(argc, argv, &i), "-M"))
                 exit(EXIT_BAD_INPUT);
-        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
-            r->ev.force = 1;
+        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f") ||
+                   !strcmp(argv[i], "--update")) {
+            r->ev.rebuild = argv[i]; /* the build step's: the run then finds it fresh */
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(usage_text, stdout);
             exit(0);
@@ -348,7 +349,7 @@ static void start_terminal(struct repl *r)
 
 int main(int argc, char **argv)
 {
-    struct repl r = {SESSION_INIT, {NULL, NULL, 0, 0, NULL, 0}, NULL, STRBUF_INIT, 0, 0};
+    struct repl r = {SESSION_INIT, {NULL, NULL, 0, NULL, NULL, 0}, NULL, STRBUF_INIT, 0, 0};
     setlocale(LC_CTYPE, "");
     parse_command_line(argc, argv, &r);
     if (isatty(STDIN_FILENO))

@@ -1,6 +1,7 @@
 #include "die.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +92,18 @@ char *xmemdupz(const void *data, size_t len)
     memcpy(copy, data, len);
     copy[len] = '\0';
     return copy;
+}
+
+void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)
+{
+    size_t n = *alloc < 8 ? 8 : *alloc;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            die("out of memory (an array of %zu elements)", need);
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        die("out of memory (an array of %zu elements)", need);
+    *alloc = n;
+    return xrealloc(ptr, n * size);
 }

@@ -28,4 +28,10 @@ char *xstrndup(const char *s, size_t n);
 /* A NUL-terminated copy of exactly len bytes, which may themselves contain NULs. */
 char *xmemdupz(const void *data, size_t len);
 
+/* Make room for at least need elements of size bytes in *ptr, which holds *alloc of them:
+ * grows geometrically, dies on overflow.  ALLOC_GROW(array, count + 1, alloc) before a push. */
+void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size);
+#define ALLOC_GROW(array, need, alloc)                                                             \
+    ((array) = (need) > (alloc) ? xgrow((array), (need), &(alloc), sizeof(*(array))) : (array))
+
 #endif

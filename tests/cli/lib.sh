@@ -115,6 +115,12 @@ write_script() {
     cat > "$1"
 }
 
+# copy_registry DIR: a copy of the suite's registry that a test may publish into.
+copy_registry() { cp -R "$REGISTRY" "$1"; }
+# publish_crate REGISTRY NAME VERSION LIB_RS [EXTRA_TOML]: a new release appears in REGISTRY (a
+# directory source: cargo sees it at its next run).
+publish_crate() { bash "$TESTS_DIR/make-registry.sh" --publish "$@"; }
+
 # Files (not directories) in the cache's bins/.
 bins_count() { find "$CTHAG_CACHE_DIR/bins" -type f 2>/dev/null | wc -l | tr -d ' '; }
 

@@ -1,7 +1,14 @@
 #!/bin/bash
 # Generate the test suite's own cargo directory registry (a "directory source") in $1:
 # tiny crates with a .cargo-checksum.json, enough to test dependencies offline and fast.
+#   make-registry.sh DIR                                     the suite's registry
+#   make-registry.sh --publish DIR NAME VERSION LIB_RS [EXTRA_TOML]   one more release in DIR
 set -eu
+publish=
+if [ "$1" = "--publish" ]; then
+    publish=1
+    shift
+fi
 registry=$1
 mkdir -p "$registry"
 
@@ -19,6 +26,12 @@ add_crate() {
     sum=$(printf '%s-%s' "$name" "$version" | sha256sum | cut -d' ' -f1)
     printf '{"files":{},"package":"%s"}\n' "$sum" > "$dir/.cargo-checksum.json"
 }
+
+if [ -n "$publish" ]; then
+    [ ! -e "$registry/$2-$3" ] || { echo "make-registry.sh: $2 $3 is already published" >&2; exit 1; }
+    add_crate "$2" "$3" "$4" "${5:-}"
+    exit 0
+fi
 
 add_crate tinydep 0.1.0 'pub fn answer() -> u32 { 42 }
 pub fn greet(name: &str) -> String { format!("hello, {name}") }'

@@ -14,7 +14,7 @@ SAN_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/cthag-san.XXXXXX")
 export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 OUTPUT=$(mktemp "${TMPDIR:-/tmp}/cthag-output.XXXXXX")
-trap 'rm -rf "$CTHAG_TEST_REGISTRY" "$SAN_LOGS" "$OUTPUT"' EXIT
+trap 'rm -rf "$CTHAG_TEST_REGISTRY" "$SAN_LOGS" "$OUTPUT" "$OUTPUT.status"' EXIT
 bash "$here/make-registry.sh" "$CTHAG_TEST_REGISTRY"
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("$here"/t*.sh)
@@ -42,14 +42,14 @@ tally() {
     [ "$2" -eq 0 ] || [ "$2" -eq 77 ] || failed+=("$1")
 }
 
-# run_one NAME COMMAND...: run a test program, showing its output as it goes.
+# run_one NAME COMMAND...: run a test program, showing its output as it goes.  One pipe for
+# both streams: with a tee per stream, one tee could overwrite what the other wrote, or still be
+# writing when tally reads (bash waits for the last process substitution only).
 run_one() {
-    local name=$1 status
+    local name=$1
     shift
-    "$@" > >(tee "$OUTPUT") 2> >(tee -a "$OUTPUT" >&2)
-    status=$?
-    wait
-    tally "$name" "$status"
+    { "$@"; echo "$?" > "$OUTPUT.status"; } 2>&1 | tee "$OUTPUT"
+    tally "$name" "$(cat "$OUTPUT.status")"
 }
 
 start=$(date +%s)

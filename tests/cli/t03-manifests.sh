@@ -123,13 +123,13 @@ expect_status 2
 expect_err "cthag: badshape.rs:2: [dependencies] must be a table"
 
 write_script unclosed.rs <<'EOF_RS'
-//! ```cargo
-//! [dependencies]
+---
+[dependencies]
 fn main() {}
 EOF_RS
 run_cthag unclosed.rs
 expect_status 2
-expect_err "cthag: unclosed.rs:1: \`\`\`cargo block in the //! documentation is not closed with \`\`\`"
+expect_err "cthag: unclosed.rs:1: unclosed frontmatter; expected \`---\`"
 expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c -e '^bad-' -e '^badshape-' -e '^unclosed-')" 0 "no project for bad scripts:"
 expect_cargo_calls 0
 

@@ -105,13 +105,13 @@ good "1048576" longline.rs
 printf '/*[toml]\n[dependencies]\nfn main() {}\n' > toml-open.rs
 bad 2 "cthag: toml-open.rs:1: /*[toml] block is not closed with */" -- toml-open.rs
 printf -- '---\n[dependencies]\nfn main() {}\n' > front-open.rs
-bad 2 "cthag: front-open.rs:1: frontmatter is not closed (expected a line of 3 dashes)" -- front-open.rs
+bad 2 "cthag: front-open.rs:1: unclosed frontmatter; expected \`---\`" -- front-open.rs
 printf -- '---\n---\n---\n---\nfn main() {}\n' > front-two.rs
-bad 2 "cthag: front-two.rs:3: a second frontmatter block (only one is allowed, the first is at line 1)" -- front-two.rs
+bad 2 "cthag: front-two.rs:3: only one frontmatter is supported" -- front-two.rs
 printf -- '---python\n---\nfn main() {}\n' > front-info.rs
-bad 2 "cthag: front-info.rs:1: frontmatter info string \`python\` is not supported (use \`cargo\` or nothing)" -- front-info.rs
-printf '//! ```cargo\n//! [dependencies]\nfn main() {}\n' > doc-open.rs
-bad 2 "cthag: doc-open.rs:1: \`\`\`cargo block in the //! documentation is not closed with \`\`\`" -- doc-open.rs
+bad 2 "cthag: front-info.rs:1: unsupported frontmatter infostring \`python\`; specify \`cargo\` for embedding a manifest" -- front-info.rs
+printf -- '---\n[[bin]]\nname = "x"\n---\nfn main() {}\n' > front-bin.rs
+bad 2 "cthag: front-bin.rs:2: \`bin\` is not allowed in embedded manifests" -- front-bin.rs
 printf '/*[toml]\n[dependencies]\na = "1"\na = "2"\n*/\nfn main() {}\n' > dup.rs
 bad 2 "cthag: dup.rs:4: bad manifest: duplicate key \`a\`" -- dup.rs
 printf '/*[toml]\n[dependencies]\na = "1\n*/\nfn main() {}\n' > quote.rs

@@ -126,8 +126,32 @@ static void test_uses_registry(void)
     CHECK_INT(manifest_uses_registry("not toml ["), 0);
 }
 
+/* A crate declared in any dependency table is never added to [dependencies] again. */
+static void test_declared_anywhere(void)
+{
+    const char *tables[] = {"[dev-dependencies]\nproptest = \"1\"\n",
+                            "[build-dependencies]\nproptest = \"1\"\n",
+                            "[target.'cfg(unix)'.dependencies]\nproptest = \"1\"\n",
+                            "[target.'cfg(unix)'.dev-dependencies]\nproptest = \"1\"\n",
+                            "[target.x86_64-unknown-linux-gnu.build-dependencies]\n"
+                            "proptest = \"1\"\n"};
+    struct strbuf out = STRBUF_INIT;
+    struct strlist crates = STRLIST_INIT;
+    strlist_add(&crates, "proptest");
+    strlist_add(&crates, "rand");
+    for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++) {
+        CHECK_INT(generate(tables[i], &crates, NULL, &out), 0);
+        CHECK_CONTAINS(out.buf, "[dependencies]\nrand = \"*\"\n\n");
+        const char *first = strstr(out.buf, "proptest");
+        CHECK(first && !strstr(first + 1, "proptest")); /* only where the script declares it */
+    }
+    strlist_release(&crates);
+    strbuf_release(&out);
+}
+
 int main(void)
 {
+    test_declared_anywhere();
     test_uses_registry();
     test_plain();
     test_user_keys_and_inference();

@@ -1,0 +1,6 @@
+----
+[[bin]]
+package.build = "x"
+---- 
+
+fn main() {}

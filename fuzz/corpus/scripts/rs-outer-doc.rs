@@ -1,0 +1,5 @@
+/// ```Cargo
+/// [dependencies]
+/// a = "1"
+/// ```
+fn main() {}
