@@ -366,7 +366,8 @@ static void parse_command_line(int argc, char **argv, struct options *o)
         else
             parse_short(&p, o, arg);
     }
-    if (o->kind == SOURCE_FILE && p.i < argc) {
+    /* cthag -r -- ARGS: arguments for every entry's program, not a script. */
+    if (o->kind == SOURCE_FILE && p.i < argc && !(separated && o->mode == MODE_RAPID)) {
         o->script = argv[p.i++];
         /* Arguments after the script belong to it; a "--" right after the script is a separator. */
         if (p.i < argc && !strcmp(argv[p.i], "--"))
