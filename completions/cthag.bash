@@ -5,7 +5,7 @@ _cthag()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     local opts="--force --update --release --features --infer --multimain --offline --registry-dir
-        --wrapper --expr --stdin --loop --begin --end --toml --unquote --gen --build --norun
+        --wrapper --expr --stdin --loop --begin --end --toml --unquote --edit --rapid --repl --gen --build --norun
         --check --test-only --cargo --executable --install-dir --color --verbose --quiet
         --timings --help --version --clean --cache-stats --cache-stats=json --gc --max-size
         --max-age --deep --config-path --print-config"
