@@ -96,7 +96,7 @@ cli-check: $(BIN) $(RAPID_BIN)
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
-FUZZERS      := source toml infer wrap record config manifest json diag lockseed
+FUZZERS      := source toml infer wrap record config manifest json diag lockseed rapid
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -111,13 +111,19 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_OBJECTS) $(LDLIBS)
 
+# cthag -r's entry handling lives in the companion's sources (src/rapid/).
+build/fuzz/fuzz_rapid: fuzz/fuzz_rapid.c $(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o \
+		build/fuzz/src/rapid/input.o
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o build/fuzz/src/rapid/input.o $(LDLIBS)
+
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@for f in $(FUZZERS); do \
 		mkdir -p build/fuzz/corpus-$$f build/fuzz/crashes-$$f; \
 		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz/crashes-$$f/ build/fuzz/corpus-$$f \
-			$$(case $$f in source|infer|wrap) echo fuzz/corpus/scripts examples;; \
+			$$(case $$f in source|infer|wrap|rapid) echo fuzz/corpus/scripts examples;; \
 			   *) echo fuzz/corpus/$$f;; esac) \
 			2>&1 | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|#[0-9]+.*DONE|==[0-9]+==ERROR|SUMMARY)' ; \
 		test -z "$$(ls build/fuzz/crashes-$$f)" || { echo "fuzz_$$f: crash in build/fuzz/crashes-$$f"; exit 1; }; \
