@@ -38,7 +38,10 @@ int build_locate_cargo(struct strbuf *cargo)
 {
     const char *env = getenv("CARGO");
     if (env && *env) {
-        strbuf_addstr(cargo, env);
+        /* Absolute: cargo is started from another directory (see build_run_cargo). */
+        char *real = strchr(env, '/') ? realpath(env, NULL) : NULL;
+        strbuf_addstr(cargo, real ? real : env);
+        free(real);
         return 0;
     }
     if (!find_in_path("cargo", cargo))
@@ -201,6 +204,28 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
     json_free(msg);
 }
 
+/* The user's environment must not move the build out of the shared target or change its target
+ * triple behind the cache's back: those variables are removed ("NAME" alone), the compiler
+ * wrapper and the script's own variables added. */
+static const char **cargo_environment(const struct build_opts *o, struct strbuf *wrapper)
+{
+    static const char *const removed[] = {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
+                                          "CARGO_BUILD_TARGET", NULL};
+    size_t n = 0, extra = 0;
+    while (o->env && o->env[extra])
+        extra++;
+    const char **env = xcalloc(extra + 5, sizeof(char *));
+    for (const char *const *name = removed; *name; name++)
+        env[n++] = *name;
+    if (o->wrapper) {
+        strbuf_addf(wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
+        env[n++] = wrapper->buf;
+    }
+    for (size_t i = 0; i < extra; i++)
+        env[n++] = o->env[i];
+    return env;
+}
+
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
@@ -212,13 +237,11 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     }
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
     strbuf_addf(&target, "%s/target", e->root.buf);
-    if (o->wrapper)
-        strbuf_addf(&wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
-    const char *env[] = {o->wrapper ? wrapper.buf : NULL, NULL};
+    const char **env = cargo_environment(o, &wrapper);
     struct strbuf output = STRBUF_INIT;
     struct message_sink sink = {r, o->quiet ? &output : NULL};
     struct spawn_opts spawn = {env, o->quiet ? &output : NULL,
-                               r->action == CARGO_OTHER ? NULL : on_cargo_line, &sink};
+                               r->action == CARGO_OTHER ? NULL : on_cargo_line, &sink, "/"};
     struct cargo_argv args;
     cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
@@ -241,5 +264,6 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_release(&manifest);
     strbuf_release(&target);
     strbuf_release(&wrapper);
+    free(env);
     return status;
 }

@@ -24,6 +24,7 @@ struct build_opts {
     int color;                /* diagnostics with ANSI colours */
     const char *color_arg;    /* "always" or "never" for cargo's --color, or NULL (auto) */
     const char *wrapper;      /* RUSTC_WRAPPER for cargo, or NULL to leave the environment's */
+    const char *const *env;   /* more "NAME=value" for cargo (and rustc): the script's variables */
 };
 
 struct build_request {

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "infer.h"
 #include "toml.h"
 #include "util/die.h"
 #include "util/fs.h"
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void config_path(struct strbuf *path)
 {
@@ -60,16 +63,21 @@ static int read_cache_table(struct config *cfg, const char *path, const struct t
 {
     const struct toml_value *size = toml_get(cache, "max-size");
     if (size) {
-        int ok = size->type == TOML_STRING || size->type == TOML_INTEGER;
-        if (!ok || config_parse_size(size->text, &cfg->max_cache_size))
+        int64_t bytes = -1;
+        char digits[32];
+        /* A number of bytes in any of TOML's forms (0x..., 1_000_000), or a size string. */
+        if (!toml_integer(size, &bytes))
+            snprintf(digits, sizeof(digits), "%lld", (long long)bytes);
+        const char *text = size->type == TOML_STRING ? size->text : bytes >= 0 ? digits : NULL;
+        if (!text || config_parse_size(text, &cfg->max_cache_size))
             return error("%s:%d: [cache] max-size must be a size such as \"2GiB\" or \"500MB\"",
                          path, size->line);
         snprintf(cfg->max_size_from, sizeof(cfg->max_size_from), "%s", path);
     }
     const struct toml_value *age = toml_get(cache, "max-age-days");
     if (age) {
-        char *end;
-        long days = age->type == TOML_INTEGER ? strtol(age->text, &end, 10) : -1;
+        int64_t days = -1;
+        toml_integer(age, &days);
         if (days < 0 || days > 100000)
             return error("%s:%d: [cache] max-age-days must be a whole number of days", path,
                          age->line);
@@ -205,6 +213,43 @@ void config_release(struct config *cfg)
     cfg->infer_level = -1;
 }
 
+/* Crate names as cargo compares them: '-' and '_' alike. */
+static int same_crate(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (*a != *b && !(strchr("-_", *a) && strchr("-_", *b)))
+            return 0;
+    return *a == *b;
+}
+
+/* [infer.features]: the built-in defaults (infer.h) under the file's entries, each crate the
+ * file names taking the file's list (`serde = []` removes serde's).  A list's line says where
+ * it came from: 0 for built-in, its line in the file otherwise. */
+static void add_builtin_features(struct config *cfg)
+{
+    struct toml_value *merged = toml_new_table(), *file = cfg->infer_features;
+    for (const struct infer_features *f = infer_builtin_features; f->crate; f++) {
+        struct toml_value *list = toml_new_array();
+        list->is_inline = 1;
+        for (const char *p = f->features; *p;) {
+            size_t n = strcspn(p, " ");
+            char *feature = xstrndup(p, n);
+            toml_push(list, toml_new_string(feature));
+            free(feature);
+            p += n + (p[n] == ' ');
+        }
+        toml_set(merged, f->crate, list);
+    }
+    for (size_t i = 0; file && i < file->count; i++) {
+        for (size_t j = merged->count; j-- > 0;)
+            if (same_crate(merged->keys[j], file->keys[i]))
+                toml_remove(merged, merged->keys[j]);
+        toml_set(merged, file->keys[i], toml_clone(file->items[i]));
+    }
+    toml_free(file);
+    cfg->infer_features = merged;
+}
+
 int config_load(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -217,6 +262,7 @@ int config_load(struct config *cfg)
     config_path(&path);
     int result = read_file_settings(cfg, path.buf);
     strbuf_release(&path);
+    add_builtin_features(cfg);
     const char *env = getenv("CTHAG_MAX_CACHE_SIZE");
     if (!result && env && *env) {
         if (config_parse_size(env, &cfg->max_cache_size))
@@ -237,9 +283,30 @@ static const char *file_or_default(const struct config *cfg, const void *set)
     return set && cfg->file_found ? "config file" : CONFIG_FROM_DEFAULT;
 }
 
+/* One line per crate, as the config file would say it, and where it comes from: built in
+ * (line 0) or the file. */
+static void print_features(const char *name, const struct toml_value *table, const char *path)
+{
+    struct strbuf line = STRBUF_INIT;
+    for (size_t i = 0; table && i < table->count; i++) {
+        const struct toml_value *list = table->items[i];
+        strbuf_reset(&line);
+        strbuf_addf(&line, "%s = [", table->keys[i]);
+        for (size_t j = 0; j < list->count; j++) {
+            strbuf_addstr(&line, j ? ", " : "");
+            strbuf_add_toml_string(&line, list->items[j]->text, list->items[j]->text_len);
+        }
+        strbuf_addch(&line, ']');
+        print_setting(name, line.buf, list->line ? path : "built-in");
+    }
+    if (!table || !table->count)
+        print_setting(name, "(none)", CONFIG_FROM_DEFAULT);
+    strbuf_release(&line);
+}
+
 void config_print(const struct config *cfg, const char *cache_root, const char *cargo)
 {
-    struct strbuf path = STRBUF_INIT, features = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT;
     char size[32], days[32];
     config_path(&path);
     printf("%-20s %s (%s)\n", "config file", path.buf, cfg->file_found ? "read" : "not found");
@@ -267,22 +334,51 @@ void config_print(const struct config *cfg, const char *cache_root, const char *
     static const char *const levels[] = {"none", "min", "config", "max"};
     print_setting("infer.level", cfg->infer_level >= 0 ? levels[cfg->infer_level] : "config",
                   cfg->infer_level >= 0 ? "config file" : "default");
-    const struct toml_value *tables[] = {cfg->infer_features, cfg->infer_max_features};
-    const char *names[] = {"infer.features", "infer.max-features"};
-    for (int t = 0; t < 2; t++) {
-        strbuf_reset(&features);
-        for (size_t i = 0; tables[t] && i < tables[t]->count; i++) {
-            strbuf_addf(&features, "%s%s = [", i ? ", " : "", tables[t]->keys[i]);
-            for (size_t j = 0; j < tables[t]->items[i]->count; j++)
-                strbuf_addf(&features, "%s%s", j ? ", " : "", tables[t]->items[i]->items[j]->text);
-            strbuf_addch(&features, ']');
-        }
-        print_setting(names[t], features.len ? features.buf : "(none)",
-                      tables[t] ? "config file" : "default");
-    }
+    print_features("infer.features", cfg->infer_features, path.buf);
+    print_features("infer.max-features", cfg->infer_max_features, path.buf);
     const char *env_cargo = getenv("CARGO");
     print_setting("cargo", cargo ? cargo : "(not found)",
                   env_cargo && *env_cargo ? "CARGO" : "PATH, else ~/.cargo/bin");
     strbuf_release(&path);
-    strbuf_release(&features);
+}
+
+static int env_set(const char *name)
+{
+    const char *value = getenv(name);
+    return value && *value;
+}
+
+/* --color, else the conventions: CLICOLOR_FORCE (not 0) forces colour, NO_COLOR or
+ * CLICOLOR=0 turn it off; otherwise colour when stderr is a terminal. */
+static const char *color_choice(const struct options *o)
+{
+    if (o->color)
+        return o->color;
+    if (env_set("CLICOLOR_FORCE") && strcmp(getenv("CLICOLOR_FORCE"), "0"))
+        return "always";
+    if (env_set("NO_COLOR") || (env_set("CLICOLOR") && !strcmp(getenv("CLICOLOR"), "0")))
+        return "never";
+    return "auto";
+}
+
+int config_settle(const struct options *o, struct config *cfg, struct settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    if (config_load(cfg))
+        return -1;
+    s->release = o->release || (!o->debug && cfg->profile && !strcmp(cfg->profile, "release"));
+    s->registry_dir = o->registry_dir ? o->registry_dir : cfg->registry_dir;
+    s->edition = cfg->edition ? cfg->edition : "2021";
+    s->rustc_wrapper = o->wrapper ? o->wrapper : cfg->wrapper;
+    s->infer = o->infer_given ? o->infer
+               : cfg->infer_level >= 0 ? (enum infer_level)cfg->infer_level
+                                       : INFER_CONFIG;
+    const char *color = color_choice(o);
+    s->color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDERR_FILENO));
+    s->color_arg = strcmp(color, "auto") ? color : NULL;
+    struct stat st;
+    if (s->registry_dir && (stat(s->registry_dir, &st) || !S_ISDIR(st.st_mode)))
+        return error("registry directory %s (from the config file): not a directory",
+                     s->registry_dir);
+    return 0;
 }

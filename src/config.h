@@ -4,6 +4,7 @@
 #ifndef CTHAG_CONFIG_H
 #define CTHAG_CONFIG_H
 
+#include "options.h"
 #include "util/strbuf.h"
 
 #include <stdint.h>
@@ -13,8 +14,9 @@ struct toml_value;
 struct config {
     uint64_t max_cache_size;  /* bytes; [cache] max-size, $CTHAG_MAX_CACHE_SIZE */
     int max_age_days;         /* [cache] max-age-days */
-    /* [infer.features] crate = ["f", ...]: features an inferred crate gets at -i config and max;
-     * [infer.max-features]: more it gets at -i max.  Tables owned here, or NULL. */
+    /* [infer.features] crate = ["f", ...]: features an inferred crate gets at -i config and max,
+     * the built-in defaults (infer.h) merged under the file's by config_load (a list's line is
+     * 0 when built in); [infer.max-features]: more it gets at -i max.  Owned here, or NULL. */
     struct toml_value *infer_features;
     struct toml_value *infer_max_features;
     /* [build] profile ("dev"/"release"), registry-dir, edition, wrapper; [infer] level; NULL or
@@ -46,6 +48,22 @@ void config_release(struct config *cfg);
 int config_parse(struct config *cfg, const char *path, const char *text, size_t len);
 /* --print-config: every effective setting and where it came from. */
 void config_print(const struct config *cfg, const char *cache_root, const char *cargo);
+/* Every setting a build uses, resolved once: command line > environment > config file >
+ * default.  Nothing downstream reads raw options or the config file for a build decision. */
+struct settings {
+    int release;
+    const char *registry_dir;  /* absolute directory source, or NULL for crates.io */
+    const char *edition;       /* for scripts whose manifest gives none */
+    const char *rustc_wrapper; /* RUSTC_WRAPPER for cargo, or NULL for the environment's */
+    enum infer_level infer;
+    int color;                 /* diagnostics with ANSI colours */
+    const char *color_arg;     /* "always"/"never" for cargo's --color, or NULL (auto) */
+};
+
+/* Load the config file into cfg and settle s from o, the environment and cfg (which must outlive
+ * s).  Prints its error and returns -1 for a bad config file or a registry that is not there. */
+int config_settle(const struct options *o, struct config *cfg, struct settings *s);
+
 /* Parse "2GiB", "500M", "1.5G", "123456" (bytes) into *bytes; -1 when it is not a size. */
 int config_parse_size(const char *text, uint64_t *bytes);
 

@@ -304,6 +304,7 @@ static int read_entry_lock(const char *projects, const char *name, const char *r
         strbuf_addf(&path, "%s/%s/Cargo.lock", projects, name);
         result = fs_read_file(path.buf, lock);
     }
+    entry_record_release(&rec);
     strbuf_release(&path);
     return result;
 }

@@ -1,9 +1,9 @@
 #include "manifest.h"
 
+#include "registry.h"
 #include "toml.h"
 #include "util/die.h"
 
-#include <dirent.h>
 #include <string.h>
 
 /* Tables whose shape cargo insists on; anything else in them is the user's business. */
@@ -70,48 +70,38 @@ static int is_declared(const struct toml_value *root, const char *crate)
     return 0;
 }
 
-/* Does the directory source hold NAME-<version>? */
-static int registry_has(const char *registry_dir, const char *name)
-{
-    DIR *dir = opendir(registry_dir);
-    if (!dir)
-        return 0;
-    size_t n = strlen(name);
-    int found = 0;
-    struct dirent *de;
-    while (!found && (de = readdir(dir)))
-        found = !strncmp(de->d_name, name, n) && de->d_name[n] == '-' && de->d_name[n + 1] >= '0' &&
-                de->d_name[n + 1] <= '9';
-    closedir(dir);
-    return found;
-}
-
 void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out)
 {
+    struct registry r = {registry_dir, NULL, NULL, 1};
+    if (registry_dir) {
+        registry_crate_name(&r, name, out);
+        return;
+    }
     strbuf_reset(out);
     strbuf_addstr(out, name);
-    if (!registry_dir || registry_has(registry_dir, name))
-        return;
-    for (size_t i = 0; i < out->len; i++)
-        out->buf[i] = out->buf[i] == '_' ? '-' : out->buf[i] == '-' ? '_' : out->buf[i];
-    if (!registry_has(registry_dir, out->buf)) {
-        strbuf_reset(out);
-        strbuf_addstr(out, name);
-    }
 }
 
 /* The features configured for crate in a table of crate = [...] (names compared as cargo
  * does, '-' and '_' alike), appended to features. */
-static void add_configured_features(const struct toml_value *table, const char *crate,
-                                    struct toml_value *features)
+static void add_configured_features(const struct manifest_input *in,
+                                    const struct toml_value *table, const char *table_name,
+                                    const char *crate, struct toml_value *features)
 {
     char want[256], have[256];
     normalise_crate_name(crate, want, sizeof(want));
     for (size_t i = 0; table && i < table->count; i++) {
         normalise_crate_name(table->keys[i], have, sizeof(have));
         const struct toml_value *list = table->items[i];
-        for (size_t j = 0; !strcmp(want, have) && list->type == TOML_ARRAY && j < list->count; j++)
+        if (strcmp(want, have) || list->type != TOML_ARRAY)
+            continue;
+        struct strbuf names = STRBUF_INIT;
+        for (size_t j = 0; j < list->count; j++) {
             toml_push(features, toml_clone(list->items[j]));
+            strbuf_addf(&names, "%s%s", j ? ", " : "", list->items[j]->text);
+        }
+        note("%s: inferred crate %s gets features [%s] from %s (%s)", in->script_name, crate,
+             names.buf, table_name, list->line ? "config file" : "built-in");
+        strbuf_release(&names);
     }
 }
 
@@ -120,8 +110,8 @@ static struct toml_value *inferred_dependency(const struct manifest_input *in, c
 {
     struct toml_value *features = toml_new_array();
     features->is_inline = 1;
-    add_configured_features(in->infer_features, crate, features);
-    add_configured_features(in->infer_max_features, crate, features);
+    add_configured_features(in, in->infer_features, "[infer.features]", crate, features);
+    add_configured_features(in, in->infer_max_features, "[infer.max-features]", crate, features);
     if (!features->count) {
         toml_free(features);
         return toml_new_string("*");
@@ -138,9 +128,15 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
     struct strbuf name = STRBUF_INIT;
     for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
         const char *crate = in->used_crates->items[i];
-        if (is_declared(root, crate))
+        if (is_declared(root, crate)) {
+            note("%s: crate %s is declared by the script's manifest: not added", in->script_name,
+                 crate);
             continue;
-        manifest_registry_name(in->registry_dir, crate, &name);
+        }
+        if (in->registry)
+            registry_crate_name(in->registry, crate, &name);
+        else
+            manifest_registry_name(in->registry_dir, crate, &name);
         toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
     }
     strbuf_release(&name);
@@ -163,6 +159,8 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
     set_default(package, "version", toml_new_string("0.1.0"));
     set_default(package, "edition", toml_new_string(in->edition));
     set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
+    /* A script named build.rs must not also be run as the package's build script. */
+    set_default(package, "build", toml_new_literal(TOML_BOOL, "false"));
     /* The project directory holds only the script: keep cargo from looking for more targets. */
     const char *autos[] = {"autobins", "autoexamples", "autotests", "autobenches"};
     for (size_t i = 0; i < sizeof(autos) / sizeof(*autos); i++)

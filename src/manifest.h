@@ -7,6 +7,7 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
+struct registry;
 struct toml_value;
 
 struct manifest_input {
@@ -18,6 +19,8 @@ struct manifest_input {
     const char *package_name;  /* unique per cache entry */
     const char *source_file;   /* the [[bin]] path, relative to the project */
     const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
+    /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
+    const struct registry *registry;
     const char *edition;       /* when the script gives none */
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;

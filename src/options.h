@@ -26,6 +26,7 @@ enum action {
     ACTION_TEST,       /* -T: cargo test, the script's own #[test]s */
     ACTION_CARGO,      /* -A: a cargo subcommand on the project */
     ACTION_EXECUTABLE, /* -x: release build installed as a command */
+    ACTION_PRINT_TOML, /* --print-toml: build, then print a manifest pinning inferred crates */
 };
 
 /* thag's inference levels. */
@@ -44,6 +45,7 @@ struct options {
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
     int update;               /* --update: newest dependency versions, not those the cache has */
+    int pin_frontmatter;      /* --print-toml=frontmatter: --- frontmatter, not a [toml] block */
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */
@@ -57,7 +59,9 @@ struct options {
     enum infer_level infer;
     int infer_given;          /* -i given: else the config file's level (or config) */
     const char *color;        /* --color auto|always|never, or NULL */
-    const char *wrapper;      /* --wrapper: RUSTC_WRAPPER for cargo, e.g. sccache */
+    const char *wrapper;      /* --rustc-wrapper: RUSTC_WRAPPER for cargo, e.g. sccache */
+    const char *run_wrapper;  /* --wrapper: the command the built program runs under */
+    int debug;                /* --debug: the dev profile even if the config file says release */
     const char *clean_what;
     int stats_json;           /* --cache-stats=json */
     const char *max_size;     /* --gc --max-size, as given */

@@ -4,10 +4,14 @@
 #include "cache.h"
 #include "cachegc.h"
 #include "config.h"
+#include "depinfo.h"
 #include "diag.h"
 #include "infer.h"
+#include "install.h"
 #include "lockseed.h"
 #include "manifest.h"
+#include "pin.h"
+#include "registry.h"
 #include "run.h"
 #include "source.h"
 #include "wrap.h"
@@ -16,6 +20,7 @@
 #include "util/spawn.h"
 #include "util/utf8.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,20 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 /* A last-used time older than this is refreshed on a cached run (like go's build cache). */
 #define USED_TIME_RESOLUTION 3600
-
-/* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
- * SIGKILL there, as a power cut or an OOM kill would.  Only read on the building path. */
-static void crash_point(const char *point)
-{
-    const char *at = getenv("CTHAG_TEST_CRASH_AT");
-    if (at && !strcmp(at, point))
-        raise(SIGKILL);
-}
+/* Options longer than this are kept in the record as their hash. */
+#define OPTS_TEXT_MAX 512
 
 static double now_ms(void)
 {
@@ -51,31 +50,29 @@ struct timings {
     double start, generated, built;
 };
 
-/* The settings a build uses: the command line over the config file over the defaults. */
-struct settings {
-    int release;
-    const char *registry_dir;
-    const char *edition;
-    const char *wrapper;
-    enum infer_level infer;
-};
-
 struct job {
     const struct options *o;
     struct strbuf root;
+    long long stamp;         /* the clock before anything was read: the record's racy stamp */
     /* The script's canonical path, or "content:<hash>" for -e/-s/-l: what the record names. */
     char *identity_source;
     struct strbuf content;   /* the text of -e/-s/-l sources */
-    struct strbuf opts;      /* the options that change the build, as text */
+    struct strbuf opts;      /* the options that change the build, as text (or its hash) */
     struct cache_entry entry;
-    struct entry_record rec;
-    int has_rec;
+    struct strbuf env_text;  /* the script's variables, NUL-separated */
+    const char *env[8];      /* pointers into env_text, NULL-terminated */
+    int heal;                /* the cached executable could not be executed: rebuild it */
     struct timings times;
-    struct config cfg;     /* read on the slow path only */
+    struct config cfg;       /* read on the slow path only */
     struct settings set;
+    /* Held on the slow path until exec (close-on-exec releases it): the root lock, shared, so
+     * no --clean removes the cache under the build.  -1 when not held.  (Between the build and
+     * the exec the executable is held by an open fd: a --gc meanwhile cannot take it away.) */
+    int root_lock;
 };
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
+static const char *const kind_stems[] = {"script", "expr", "stdin", "loop"};
 
 /* The options that make a different executable: part of the entry identity. */
 static void describe_options(const struct options *o, struct strbuf *out)
@@ -85,18 +82,15 @@ static void describe_options(const struct options *o, struct strbuf *out)
                 o->release ? "release" : "default", o->features ? o->features : "",
                 o->toolchain ? o->toolchain : "", o->infer_given ? infer_names[o->infer] : "default",
                 o->unquote ? " unquote" : "", o->multimain ? " multimain" : "");
+    if (out->len > OPTS_TEXT_MAX) {
+        char hex[HASH_HEX_LEN + 1];
+        struct hasher *h = hasher_new();
+        hasher_add(h, out->buf, out->len);
+        hasher_finish(h, hex);
+        strbuf_reset(out);
+        strbuf_addf(out, "options-xxh3 %s", hex);
+    }
 }
-
-
-/* The entry's record, if it is there, whole, and really this script's with these options. */
-static void load_record(struct job *job)
-{
-    job->has_rec = !entry_record_load(job->entry.record_path.buf, &job->rec) &&
-                   !strcmp(job->rec.source, job->identity_source) &&
-                   !strcmp(job->rec.opts, job->opts.buf);
-}
-
-static const char *const kind_stems[] = {"script", "expr", "stdin", "loop"};
 
 /* -e/-s/-l: the text that identifies the source.  -s reads standard input here. */
 static int read_content(struct job *job)
@@ -126,11 +120,43 @@ static void content_identity(const struct job *job, struct strbuf *identity)
     strbuf_addf(identity, "content:%s", hex);
 }
 
+/* The variables a script sees at compile time (env!) and at run time, as the peers set them:
+ * cthag's own, and rust-script's with rust-script's meanings. */
+static void script_environment(struct job *job)
+{
+    struct strbuf *t = &job->env_text;
+    const char *path = job->identity_source;
+    size_t offsets[8], n = 0;
+    if (job->o->kind == SOURCE_FILE) {
+        const char *slash = strrchr(path, '/');
+        int dir_len = slash == path ? 1 : (int)(slash - path);
+        const char *base = slash + 1;
+        size_t base_len = strlen(base);
+        if (base_len > 3 && !strcmp(base + base_len - 3, ".rs"))
+            base_len -= 3;
+        offsets[n++] = t->len, strbuf_addf(t, "CTHAG_SCRIPT_PATH=%s%c", path, 0);
+        offsets[n++] = t->len, strbuf_addf(t, "CTHAG_SCRIPT_DIR=%.*s%c", dir_len, path, 0);
+        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_PATH=%s%c", path, 0);
+        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_BASE_PATH=%.*s%c", dir_len, path, 0);
+        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_SAFE_NAME=%.*s%c", (int)base_len, base, 0);
+    } else {
+        char cwd[PATH_MAX];
+        offsets[n++] = t->len,
+        strbuf_addf(t, "RUST_SCRIPT_BASE_PATH=%s%c", getcwd(cwd, sizeof(cwd)) ? cwd : ".", 0);
+    }
+    offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_PKG_NAME=%s%c", job->entry.package.buf, 0);
+    for (size_t i = 0; i < n; i++)
+        job->env[i] = t->buf + offsets[i];
+    job->env[n] = NULL;
+}
+
 static int job_start(struct job *job, const struct options *o)
 {
     memset(job, 0, sizeof(*job));
     job->o = o;
+    job->root_lock = -1;
     job->times.start = now_ms();
+    job->stamp = record_clock_now();
     if (cache_root(&job->root) || read_content(job))
         return -1;
     struct strbuf source = STRBUF_INIT;
@@ -149,27 +175,26 @@ static int job_start(struct job *job, const struct options *o)
                      o->kind == SOURCE_FILE ? job->identity_source : kind_stems[o->kind],
                      identity.buf);
     strbuf_release(&identity);
-    load_record(job);
+    script_environment(job);
     return 0;
 }
 
 static void job_finish(struct job *job)
 {
+    cache_unlock(job->root_lock);
     config_release(&job->cfg);
     strbuf_release(&job->root);
     free(job->identity_source);
     strbuf_release(&job->content);
     strbuf_release(&job->opts);
+    strbuf_release(&job->env_text);
     cache_entry_release(&job->entry);
 }
 
-static void touch_used_time(struct job *job)
+/* The record is this entry's: the same script (or content) with the same options. */
+static int is_own_record(const struct job *job, const struct entry_record *rec)
 {
-    time_t now = time(NULL);
-    if (now - job->rec.used < USED_TIME_RESOLUTION)
-        return;
-    job->rec.used = now;
-    entry_record_store(job->entry.record_path.buf, &job->rec);
+    return !strcmp(rec->source, job->identity_source) && !strcmp(rec->opts, job->opts.buf);
 }
 
 /* argv[0] of the script: the path as the user wrote it, or the kind of source.  A path that is
@@ -197,63 +222,127 @@ static void print_timings(const struct job *job, double run_ms)
                 t->generated - t->start, t->built - t->generated, run_ms);
 }
 
-/* -t: run as a child to time it, then leave as it did (re-raising a fatal signal). */
-static int run_timed(struct job *job)
+/* -t: run as a child to time it, then leave exactly as it did: the same exit status, or death
+ * by the same signal. */
+static void run_timed(struct job *job, int executable, const struct run_request *r)
 {
-    const struct options *o = job->o;
+    /* The script may run for long: the root lock goes now (a --clean may wait for it). */
+    cache_unlock(job->root_lock);
+    job->root_lock = -1;
     double start = now_ms();
-    int status = run_wait(job->entry.bin_path.buf, script_argv0(o), o->script_args,
-                          o->nscript_args);
+    int exec_errno;
+    int status = run_wait(executable, r, &exec_errno);
     if (status < 0)
-        return -1;
+        return;
     print_timings(job, now_ms() - start);
-    if (status > 128) {
-        signal(status - 128, SIG_DFL);
-        raise(status - 128);
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
     }
-    exit(status);
+    exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_BUILD_FAILED);
 }
 
-/* Returns only when the entry cannot be executed as it is. */
-static void exec_entry(struct job *job)
+/* Hand over to the executable.  Returns only when it cannot be executed, with errno set. */
+static void exec_entry(struct job *job, int executable)
 {
     const struct options *o = job->o;
-    touch_used_time(job);
+    struct run_request r = {script_argv0(o), o->script_args, o->nscript_args, job->env,
+                            job->entry.bin_path.buf};
     if (o->timings)
-        run_timed(job);
+        run_timed(job, executable, &r);
     else
-        run_exec(job->entry.bin_path.buf, script_argv0(o), o->script_args, o->nscript_args);
-    note("%s: cannot execute %s: %s", o->script, job->entry.bin_path.buf, strerror(errno));
+        run_exec(executable, &r);
 }
 
-/* The hot path: nothing but stat calls, one record read and execv. */
-static void try_fast_path(struct job *job)
+/* ---- the cached path: open the root, read the record, stat the inputs, exec ---- */
+
+/* An executable that cannot be executed (truncated by a crash, removed meanwhile) is not a
+ * dead end: its record goes and the slow path builds it again, once. */
+static void heal_after_exec_failure(struct job *job, const struct stat *record_st)
+{
+    int saved = errno;
+    if (saved != ENOEXEC && saved != EACCES && saved != ENOENT && saved != ETXTBSY)
+        die("%s: cannot execute %s: %s", job->o->script, job->entry.bin_path.buf,
+            strerror(saved));
+    fprintf(stderr, "cthag: %s: the cached executable cannot be run (%s); rebuilding it\n",
+            job->o->script, strerror(saved));
+    cache_drop_record(&job->entry, record_st);
+    job->heal = 1;
+}
+
+static void refresh_used_time(struct job *job, struct entry_record *rec, const struct stat *st)
+{
+    time_t now = time(NULL);
+    if (now - rec->used < USED_TIME_RESOLUTION)
+        return;
+    rec->used = now;
+    cache_refresh_record(&job->entry, rec, st);
+}
+
+/* The record, if it is there, whole, this entry's, and everything it lists unchanged. */
+static int load_fresh_record(struct job *job, int rootfd, struct entry_record *rec,
+                             struct stat *st)
+{
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "projects/%s/entry", job->entry.name.buf);
+    int loaded = !entry_record_load_at(rootfd, path.buf, rec, st);
+    strbuf_release(&path);
+    const char *why = NULL;
+    if (!loaded || !is_own_record(job, rec))
+        return 0;
+    if (!record_is_fresh(rec, &why)) {
+        note("%s: %s changed since the last build (or is too recent to trust its stat data); "
+             "checking its content", job->o->script, why);
+        return 0;
+    }
+    return 1;
+}
+
+static void try_cached_run(struct job *job)
 {
     const struct options *o = job->o;
-    struct stat st;
-    if (!job->has_rec || o->force || o->action != ACTION_RUN)
+    if (o->force || o->action != ACTION_RUN || !job->identity_source)
         return;
-    if (o->kind == SOURCE_FILE &&
-        (stat(job->identity_source, &st) || !entry_record_stat_matches(&job->rec, &st))) {
-        note("%s: changed since the last build (stat data differ); checking its content",
-             o->script);
+    int rootfd = cache_open_root(job->root.buf, 0);
+    if (rootfd < 0)
         return;
+    struct entry_record rec;
+    struct stat record_st, bin_st;
+    int fd = -1;
+    if (load_fresh_record(job, rootfd, &rec, &record_st)) {
+        struct strbuf path = STRBUF_INIT;
+        strbuf_addf(&path, "bins/%s", job->entry.name.buf);
+        fd = openat(rootfd, path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        strbuf_release(&path);
+        /* The record vouches for one file: the one it was committed with. */
+        if (fd >= 0 && (fstat(fd, &bin_st) || bin_st.st_ino != rec.bin_inode)) {
+            close(fd);
+            fd = -1;
+        }
     }
-    if (cache_check_private(job->root.buf, 0))
-        return;
-    note("%s: fresh (unchanged since the build of key %s); running %s", o->script, job->rec.key,
-         job->entry.bin_path.buf);
-    exec_entry(job);
+    close(rootfd);
+    if (fd >= 0) {
+        note("%s: fresh (unchanged since the build of key %s); running %s", o->script, rec.key,
+             job->entry.bin_path.buf);
+        refresh_used_time(job, &rec, &record_st);
+        exec_entry(job, fd);
+        heal_after_exec_failure(job, &record_st);
+        close(fd);
+    }
+    entry_record_release(&rec);
 }
 
 /* ---- the slow path ---- */
 
 struct generated {
     struct strbuf manifest;  /* Cargo.toml */
-    struct strbuf file_name; /* <stem>.rs */
+    struct strbuf file_name; /* <stem>.rs, when the script's text had to change */
+    const char *in_place;    /* the script's canonical path when compiled where it lives */
     struct wrapped code;
     struct diag_map diag;
     char key[HASH_HEX_LEN + 1];
+    char content_hash[HASH_HEX_LEN + 1]; /* of the script's bytes as read */
+    struct stat script_st;   /* the script's stat data from before it was read */
 };
 
 static int check_mains(const struct job *job, const struct script *s)
@@ -292,27 +381,6 @@ static int load_script(struct job *job, struct script *s, struct stat *st)
     return 0;
 }
 
-/* Read the config file and settle every setting of the build. */
-static int settle_settings(struct job *job)
-{
-    const struct options *o = job->o;
-    struct settings *set = &job->set;
-    if (config_load(&job->cfg))
-        return -1;
-    set->release = o->release || (job->cfg.profile && !strcmp(job->cfg.profile, "release"));
-    set->registry_dir = o->registry_dir ? o->registry_dir : job->cfg.registry_dir;
-    set->edition = job->cfg.edition ? job->cfg.edition : "2021";
-    set->wrapper = o->wrapper ? o->wrapper : job->cfg.wrapper;
-    set->infer = o->infer_given ? o->infer
-                 : job->cfg.infer_level >= 0 ? (enum infer_level)job->cfg.infer_level
-                                             : INFER_CONFIG;
-    struct stat st;
-    if (set->registry_dir && (stat(set->registry_dir, &st) || !S_ISDIR(st.st_mode)))
-        return error("registry directory %s (from the config file): not a directory",
-                     set->registry_dir);
-    return 0;
-}
-
 static void compute_build_key(const struct job *job, struct generated *g)
 {
     struct utsname machine;
@@ -340,14 +408,35 @@ static void wrap_code(const struct job *job, const struct script *s, struct wrap
         wrap_snippet(s->body.buf, s->body.len, flags, code);
 }
 
-static int generate(const struct job *job, const struct script *s, struct generated *g)
+/* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
+ * include_str!, panics, file!() and backtraces are then the script's own.  The body differs
+ * from the text only where source.c blanked a shebang (which rustc skips itself) or a
+ * frontmatter block (which stable rustc cannot read). */
+static int compiles_in_place(const struct job *job, const struct script *s,
+                             const struct generated *g)
+{
+    const char *path = job->identity_source;
+    /* Cargo.toml is UTF-8: a path that is not cannot be named there. */
+    return job->o->kind == SOURCE_FILE && s->main_count && s->format != MANIFEST_FRONTMATTER &&
+           utf8_valid(path, strlen(path)) && g->code.code.len == s->body.len &&
+           !memcmp(g->code.code.buf, s->body.buf, s->body.len);
+}
+
+static int generate(struct job *job, const struct script *s, struct generated *g)
 {
     const struct options *o = job->o;
     const struct settings *set = &job->set;
     struct strlist crates = STRLIST_INIT;
+    struct strbuf cargo_home = STRBUF_INIT;
+    struct registry registry = {set->registry_dir, NULL, o->toolchain, o->offline};
+    registry_init(&registry, &cargo_home);
     if (set->infer != INFER_NONE)
         infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
-    strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
+    wrap_code(job, s, &g->code);
+    if (compiles_in_place(job, s, g))
+        g->in_place = job->identity_source;
+    else
+        strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
     struct manifest_input in = {
         .script_name = s->name,
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
@@ -355,19 +444,24 @@ static int generate(const struct job *job, const struct script *s, struct genera
         .toml_line = s->manifest_line,
         .used_crates = set->infer != INFER_NONE ? &crates : NULL,
         .package_name = job->entry.package.buf,
-        .source_file = g->file_name.buf,
+        .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
+        .registry = &registry,
         .edition = set->edition,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
+    strbuf_release(&cargo_home);
     if (result)
         return -1;
-    wrap_code(job, s, &g->code);
-    g->diag = (struct diag_map){g->file_name.buf, o->script, &g->code};
+    g->diag = (struct diag_map){g->in_place ? g->in_place : g->file_name.buf, o->script,
+                                &g->code};
     compute_build_key(job, g);
+    struct hasher *h = hasher_new();
+    hasher_add(h, s->text.buf, s->text.len);
+    hasher_finish(h, g->content_hash);
     return 0;
 }
 
@@ -378,91 +472,130 @@ static void generated_release(struct generated *g)
     wrap_release(&g->code);
 }
 
-static int write_project(const struct job *job, const struct generated *g)
+static int needs_install(enum action action)
 {
-    struct strbuf path = STRBUF_INIT;
-    int result = 0;
-    if (fs_mkdir_private(job->entry.project_dir.buf))
-        result = error("cannot create %s: %s", job->entry.project_dir.buf, strerror(errno));
-    strbuf_addf(&path, "%s/%s", job->entry.project_dir.buf, g->file_name.buf);
-    if (!result && fs_write_if_changed(path.buf, g->code.code.buf, g->code.code.len) < 0)
-        result = -1;
-    if (!result && job->o->force)
-        utimensat(AT_FDCWD, path.buf, NULL, 0); /* makes cargo recompile the script's crate */
-    strbuf_reset(&path);
-    strbuf_addf(&path, "%s/Cargo.toml", job->entry.project_dir.buf);
-    if (!result && fs_write_if_changed(path.buf, g->manifest.buf, g->manifest.len) < 0)
-        result = -1;
-    /* Cargo.lock pins versions found in one registry; another registry may not have them.
-     * --update drops it: cargo resolves the newest versions. */
-    const char *registry = job->set.registry_dir ? job->set.registry_dir : "";
-    if (!result && (job->o->update || !job->has_rec || strcmp(job->rec.registry, registry))) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/Cargo.lock", job->entry.project_dir.buf);
-        unlink(path.buf);
+    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE ||
+           action == ACTION_PRINT_TOML;
+}
+
+/* Is in the script itself (whose content the build key covers)? */
+static int is_script_input(const struct job *job, const struct record_input *in)
+{
+    return job->o->kind == SOURCE_FILE && !strcmp(in->path, job->identity_source);
+}
+
+static int same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* A stamp for a record whose stat data of the script are trusted from now on: the clock, once
+ * it has moved past the script's last change (a few ms at most on a fine-grained file system;
+ * not waited for on a coarse one, whose entry simply stays racy until its tick has passed). */
+static long long stamp_after(const struct stat *st)
+{
+    for (int tries = 0; tries < 20 && record_stat_racy(st, record_clock_now()); tries++) {
+        if (st->st_mtim.tv_nsec == 0)
+            break;
+        struct timespec pause = {0, 1000 * 1000};
+        nanosleep(&pause, NULL);
     }
-    if (!result && !job->o->update &&
-        lockseed_write(job->root.buf, job->entry.project_dir.buf, registry))
-        result = -1;
-    strbuf_release(&path);
-    return result;
+    return record_clock_now();
 }
 
-static int is_installed(const struct job *job, const char *key)
+/* The script as it is now (hashed first, stat second) is the one cthag read: its stat data can
+ * go into the record. */
+static int script_still_read(const struct job *job, const struct generated *g, struct stat *st)
 {
-    return job->has_rec && !strcmp(job->rec.key, key) && !access(job->entry.bin_path.buf, X_OK);
+    char hash[HASH_HEX_LEN + 1];
+    return !record_hash_file(job->identity_source, hash) && !strcmp(hash, g->content_hash) &&
+           !stat(job->identity_source, st) && same_stat(st, &g->script_st);
 }
 
-static int record_build(struct job *job, const char *key, const struct stat *script_st)
+/* Everything the last build read, unchanged?  Inputs whose stat data differ, or are racy, are
+ * re-hashed after a new stamp is taken: the same content only refreshes their stat data in rec,
+ * a different one means a rebuild.  Returns 1 when nothing really changed. */
+static int inputs_unchanged(const struct job *job, const struct generated *g,
+                            struct entry_record *rec)
 {
-    struct stat bin_st;
-    time_t now = time(NULL);
-    struct entry_record *rec = &job->rec;
-    memset(rec, 0, sizeof(*rec));
-    snprintf(rec->key, sizeof(rec->key), "%s", key);
-    entry_record_set_stat(rec, script_st);
-    rec->built = rec->used = now;
-    rec->bin_size = stat(job->entry.bin_path.buf, &bin_st) ? 0 : (unsigned long long)bin_st.st_size;
-    snprintf(rec->source, sizeof(rec->source), "%s", job->identity_source);
-    snprintf(rec->opts, sizeof(rec->opts), "%s", job->opts.buf);
-    snprintf(rec->registry, sizeof(rec->registry), "%s",
-             job->set.registry_dir ? job->set.registry_dir : "");
-    job->has_rec = 1;
-    return entry_record_store(job->entry.record_path.buf, rec);
+    struct stat st;
+    char hash[HASH_HEX_LEN + 1];
+    if (!record_env_matches(rec))
+        return 0;
+    long long stamp = stamp_after(&g->script_st);
+    for (size_t i = 0; i < rec->ninputs; i++) {
+        struct record_input *in = &rec->inputs[i];
+        if (is_script_input(job, in)) {
+            /* The key matched, so the content did; its stat data are trusted if unchanged. */
+            if (script_still_read(job, g, &st))
+                record_input_update(in, &st, g->content_hash);
+            else
+                record_input_update(in, &g->script_st, NULL);
+            continue;
+        }
+        enum input_state state = record_input_check(in, rec->stamp_ns, &st);
+        if (state == INPUT_FRESH)
+            continue;
+        if (state == INPUT_MISSING || !in->hash[0] || record_hash_file(in->path, hash) ||
+            strcmp(hash, in->hash))
+            return 0;
+        record_input_update(in, &st, hash);
+    }
+    rec->stamp_ns = stamp;
+    return 1;
 }
 
-static int env_set(const char *name)
+/* The cached executable, still this entry's and built from exactly this: an O_RDONLY fd of it,
+ * or -1.  rec is loaded here (release it either way). */
+static int open_installed(const struct job *job, const struct generated *g,
+                          struct entry_record *rec, struct stat *record_st)
 {
-    const char *value = getenv(name);
-    return value && *value;
+    struct stat st;
+    if (entry_record_load_at(AT_FDCWD, job->entry.record_path.buf, rec, record_st) ||
+        !is_own_record(job, rec) || strcmp(rec->key, g->key) || !inputs_unchanged(job, g, rec))
+        return -1;
+    int fd = open(job->entry.bin_path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0 && (fstat(fd, &st) || st.st_ino != rec->bin_inode)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }
 
-/* --color, else the conventions: CLICOLOR_FORCE (not 0) forces colour, NO_COLOR or
- * CLICOLOR=0 turn it off; otherwise colour when stderr is a terminal. */
-static const char *color_choice(const struct options *o)
+/* Content unchanged (touch, identical rewrite, revert): refresh the record, build nothing. */
+static int reuse_unchanged(struct job *job, const struct generated *g)
 {
-    if (o->color)
-        return o->color;
-    if (env_set("CLICOLOR_FORCE") && strcmp(getenv("CLICOLOR_FORCE"), "0"))
-        return "always";
-    if (env_set("NO_COLOR") || (env_set("CLICOLOR") && !strcmp(getenv("CLICOLOR"), "0")))
-        return "never";
-    return "auto";
+    struct entry_record rec;
+    struct stat record_st;
+    if (job->o->force || job->heal || !needs_install(job->o->action))
+        return -1;
+    int fd = open_installed(job, g, &rec, &record_st);
+    if (fd >= 0) {
+        note("%s: content unchanged (key %s); not rebuilding", job->o->script, g->key);
+        cache_refresh_record(&job->entry, &rec, &record_st);
+    }
+    entry_record_release(&rec);
+    return fd;
 }
+
+/* ---- building and committing ---- */
 
 static void build_options(const struct job *job, struct build_opts *bo)
 {
     const struct options *o = job->o;
-    const char *color = color_choice(o);
+    memset(bo, 0, sizeof(*bo));
     bo->toolchain = o->toolchain;
     bo->release = job->set.release;
     bo->features = o->features;
     bo->offline = o->offline;
     bo->registry_dir = job->set.registry_dir;
     bo->quiet = o->quiet;
-    bo->color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDERR_FILENO));
-    bo->color_arg = strcmp(color, "auto") ? color : NULL;
-    bo->wrapper = job->set.wrapper;
+    bo->color = job->set.color;
+    bo->color_arg = job->set.color_arg;
+    bo->wrapper = job->set.rustc_wrapper;
+    bo->env = job->env;
 }
 
 #define DEBIAN_REGISTRY "/usr/share/cargo/registry"
@@ -487,7 +620,119 @@ static void suggest_registry(const struct job *job, const struct generated *g)
           debian ? job->o->script : "", debian ? "" : "; --registry-dir DIR uses a local registry");
 }
 
-static int build_and_install(struct job *job, const struct generated *g, const struct stat *st)
+/* rustc's own dep-info for the script's crate (deps/<package>-<hash>.d, the newest), which
+ * lists the environment variables env!/option_env! read. */
+static void read_rustc_depinfo(const struct job *job, const char *profile_dir,
+                               struct depinfo *info)
+{
+    struct strbuf deps = STRBUF_INIT, path = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf_addf(&deps, "%s/deps", profile_dir);
+    const char *package = job->entry.package.buf;
+    size_t len = job->entry.package.len;
+    struct timespec newest = {0, 0};
+    DIR *d = opendir(deps.buf);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        struct stat st;
+        if (strncmp(de->d_name, package, len) || de->d_name[len] != '-' || n < 2 ||
+            strcmp(de->d_name + n - 2, ".d"))
+            continue;
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/%s", deps.buf, de->d_name);
+        if (stat(path.buf, &st) || st.st_mtim.tv_sec < newest.tv_sec ||
+            (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec <= newest.tv_nsec))
+            continue;
+        newest = st.st_mtim;
+        strbuf_reset(&text);
+        if (fs_read_file(path.buf, &text))
+            continue;
+        strlist_release(&info->env);
+        struct depinfo one = DEPINFO_INIT;
+        if (!depinfo_parse(text.buf, text.len, &one)) {
+            info->env = one.env;
+            one.env = (struct strlist)STRLIST_INIT;
+        }
+        depinfo_release(&one);
+    }
+    if (d)
+        closedir(d);
+    strbuf_release(&deps);
+    strbuf_release(&path);
+    strbuf_release(&text);
+}
+
+/* Files under the cache root are cthag's own (the generated project): not inputs to watch. */
+static int is_cache_file(const struct job *job, const char *path)
+{
+    size_t len = job->root.len;
+    return !strncmp(path, job->root.buf, len) && path[len] == '/';
+}
+
+/* A file the build read, hashed now.  Hash first, stat second: a change in between shows in
+ * the stat data.  Its content is what the compiler read only if it has not changed since
+ * before the build (its stat data are not racy against the job's stamp, or, for the script,
+ * they are still those from before cthag read it and so is its content). */
+static void add_built_input(const struct job *job, const struct generated *g, const char *file,
+                            struct entry_record *rec)
+{
+    struct stat st;
+    char hash[HASH_HEX_LEN + 1];
+    int hashed = !record_hash_file(file, hash);
+    if (stat(file, &st) || !S_ISREG(st.st_mode))
+        return;
+    int is_script = job->o->kind == SOURCE_FILE && !strcmp(file, job->identity_source);
+    int known = hashed && (is_script ? same_stat(&st, &g->script_st) &&
+                                           !strcmp(hash, g->content_hash)
+                                     : !record_stat_racy(&st, job->stamp));
+    entry_record_add_input(rec, file, &st, known ? hash : NULL);
+}
+
+/* The inputs of a finished build, from cargo's dep-info beside the executable (every file the
+ * compiler read, path dependencies included) and rustc's (the env-dep lines).  The record's
+ * stamp is taken before they are hashed. */
+static void collect_inputs(const struct job *job, const struct generated *g, const char *built,
+                           struct entry_record *rec)
+{
+    struct depinfo info = DEPINFO_INIT;
+    struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+    rec->stamp_ns = record_clock_now();
+    if (job->o->kind == SOURCE_FILE)
+        add_built_input(job, g, job->identity_source, rec);
+    strbuf_addf(&path, "%s.d", built);
+    if (fs_read_file(path.buf, &text) || depinfo_parse(text.buf, text.len, &info))
+        note("%s: no dep-info at %s; only the script itself is watched", job->o->script,
+             path.buf);
+    const char *slash = strrchr(built, '/');
+    strbuf_reset(&path);
+    strbuf_add(&path, built, (size_t)(slash - built));
+    read_rustc_depinfo(job, path.buf, &info);
+    for (size_t i = 0; i < info.files.count; i++) {
+        const char *file = info.files.items[i];
+        if ((job->o->kind != SOURCE_FILE || strcmp(file, job->identity_source)) &&
+            !is_cache_file(job, file))
+            add_built_input(job, g, file, rec);
+    }
+    entry_record_set_env(rec, &info.env);
+    depinfo_release(&info);
+    strbuf_release(&path);
+    strbuf_release(&text);
+}
+
+static void fill_record(const struct job *job, const struct generated *g, const char *built,
+                        struct entry_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    snprintf(rec->key, sizeof(rec->key), "%s", g->key);
+    rec->built = rec->used = time(NULL);
+    snprintf(rec->source, sizeof(rec->source), "%s", job->identity_source);
+    snprintf(rec->opts, sizeof(rec->opts), "%s", job->opts.buf);
+    snprintf(rec->registry, sizeof(rec->registry), "%s",
+             job->set.registry_dir ? job->set.registry_dir : "");
+    collect_inputs(job, g, built, rec);
+}
+
+static int build_and_commit(struct job *job, const struct generated *g)
 {
     const struct options *o = job->o;
     struct build_opts bo;
@@ -495,6 +740,9 @@ static int build_and_install(struct job *job, const struct generated *g, const s
     build_options(job, &bo);
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
+    /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
+     * decided to build, so the script's own crate is compiled again. */
+    cache_forget_fingerprint(&job->entry);
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", o->script);
@@ -502,21 +750,16 @@ static int build_and_install(struct job *job, const struct generated *g, const s
     } else if (result) {
         suggest_registry(job, g);
     }
-    crash_point("built");
+    test_crash_point("built");
     if (!result && (!built.len || access(built.buf, F_OK))) {
         result = error("%s: cargo succeeded but reported no executable", o->script);
     } else if (!result) {
-        /* Record out first: a crash between the install and the new record must leave no
-         * record rather than the old record beside the new executable. */
-        unlink(job->entry.record_path.buf);
-        job->has_rec = 0;
-        result = cache_install(&job->entry, built.buf);
+        struct entry_record rec;
+        fill_record(job, g, built.buf, &rec);
+        result = cache_commit(&job->entry, built.buf, &rec);
+        entry_record_release(&rec);
     }
     strbuf_release(&built);
-    crash_point("installed");
-    if (!result)
-        result = record_build(job, g->key, st);
-    crash_point("recorded");
     return result;
 }
 
@@ -548,83 +791,61 @@ static int run_cargo_action(struct job *job, const struct generated *g)
     return status; /* cargo test's and the subcommand's own status */
 }
 
-/* Write the project and do what the action needs under the lock.  Returns an exit status. */
-static int write_and_build(struct job *job, const struct generated *g, const struct stat *st)
+static int write_project(const struct job *job, const struct generated *g)
 {
-    remove_stale_temps(job);
-    if (write_project(job, g))
-        return EXIT_BUILD_FAILED;
-    crash_point("generated");
-    switch (job->o->action) {
-    case ACTION_GEN:
-        printf("%s\n", job->entry.project_dir.buf);
-        return 0;
-    case ACTION_CHECK:
-    case ACTION_TEST:
-    case ACTION_CARGO:
-        return run_cargo_action(job, g);
-    default:
-        return build_and_install(job, g, st) ? EXIT_BUILD_FAILED : 0;
-    }
+    struct entry_record old;
+    const char *registry = job->set.registry_dir ? job->set.registry_dir : "";
+    int new_registry = entry_record_load(job->entry.record_path.buf, &old) ||
+                       strcmp(old.registry, registry);
+    entry_record_release(&old);
+    /* --update drops the lock: cargo resolves the newest versions.  Otherwise the lock is
+     * seeded with what other entries already compiled into the shared target. */
+    if (cache_write_project(&job->entry, g->manifest.buf, g->manifest.len,
+                            g->in_place ? NULL : g->file_name.buf, g->code.code.buf,
+                            g->code.code.len, new_registry || job->o->update))
+        return -1;
+    return job->o->update ? 0 : lockseed_write(job->root.buf, job->entry.project_dir.buf, registry);
 }
 
-static int needs_install(enum action action)
+/* Write the project and do what the action needs, under the entry lock.  *executable gets an
+ * fd of the installed executable when the action runs it: opened under the lock, so that no
+ * --gc or --clean between the unlock and the exec can take it away.  Returns an exit status. */
+static int build_locked(struct job *job, const struct generated *g, int *executable)
 {
-    return action == ACTION_RUN || action == ACTION_BUILD || action == ACTION_EXECUTABLE;
-}
-
-/* Under the entry lock: whatever another process finished meanwhile counts. */
-static int build_locked(struct job *job, const struct generated *g, const struct stat *st)
-{
-    int lock = cache_lock(&job->entry, job->o->script);
+    const struct options *o = job->o;
+    int lock = cache_lock(&job->entry, o->script);
     if (lock < 0)
         return EXIT_BUILD_FAILED;
-    load_record(job);
     int status = 0;
-    if (!job->o->force && needs_install(job->o->action) && is_installed(job, g->key))
-        note("%s: built meanwhile by another cthag", job->o->script);
-    else
-        status = write_and_build(job, g, st);
+    *executable = reuse_unchanged(job, g);
+    if (*executable >= 0) {
+        note("%s: built meanwhile by another cthag", o->script);
+    } else {
+        remove_stale_temps(job);
+        if (write_project(job, g)) {
+            status = EXIT_BUILD_FAILED;
+        } else if (o->action == ACTION_GEN) {
+            printf("%s\n", job->entry.project_dir.buf);
+        } else if (!needs_install(o->action)) {
+            status = run_cargo_action(job, g);
+        } else {
+            test_crash_point("generated");
+            status = build_and_commit(job, g) ? EXIT_BUILD_FAILED : 0;
+            if (!status && o->action == ACTION_RUN)
+                *executable = open(job->entry.bin_path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        }
+    }
     cache_unlock(lock);
     return status;
 }
 
-/* Content unchanged (touch, identical rewrite, revert): refresh the stat data, build nothing. */
-static int reuse_unchanged(struct job *job, const struct generated *g, const struct stat *st)
+/* --print-toml: the manifest block that pins what inference chose, from the built project. */
+static int print_pinned(const struct job *job, const struct script *s, const struct generated *g)
 {
-    if (job->o->force || !needs_install(job->o->action) || !is_installed(job, g->key))
-        return 0;
-    note("%s: content unchanged (key %s); not rebuilding", job->o->script, g->key);
-    if (job->o->kind == SOURCE_FILE) {
-        entry_record_set_stat(&job->rec, st);
-        entry_record_store(job->entry.record_path.buf, &job->rec);
-    }
-    return 1;
-}
-
-/* -x: the release executable as a command of its own. */
-static int install_executable(const struct job *job)
-{
-    const struct options *o = job->o;
-    struct strbuf dir = STRBUF_INIT, dest = STRBUF_INIT;
-    if (o->install_dir)
-        strbuf_addstr(&dir, o->install_dir);
-    else
-        strbuf_addf(&dir, "%s/.cargo/bin", getenv("HOME") ? getenv("HOME") : "");
-    const char *base = strrchr(o->script, '/');
-    base = base ? base + 1 : o->script;
-    size_t len = strlen(base);
-    if (len > 3 && !strcmp(base + len - 3, ".rs"))
-        len -= 3;
-    strbuf_addf(&dest, "%s/%.*s", dir.buf, (int)len, base);
-    int result = 0;
-    if (fs_mkdir_parents(dir.buf, 0755))
-        result = error("cannot create %s: %s", dir.buf, strerror(errno));
-    else if (!(result = fs_install_copy(job->entry.bin_path.buf, dest.buf, 0755)))
-        fprintf(stderr, "cthag: installed %s\n", dest.buf);
-    strbuf_release(&dir);
-    strbuf_release(&dest);
-    return result ? EXIT_BUILD_FAILED : 0;
+    struct pin_input in = {s->name, s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
+                           s->manifest.len, g->manifest.buf, NULL, 0, job->entry.package.buf,
+                           job->o->pin_frontmatter ? PIN_FRONTMATTER : PIN_THAG};
+    return pin_print(&in, job->entry.project_dir.buf, job->o->quiet);
 }
 
 static int slow_path(struct job *job)
@@ -634,34 +855,40 @@ static int slow_path(struct job *job)
                        .manifest = STRBUF_INIT};
     struct generated g;
     memset(&g, 0, sizeof(g));
-    struct stat st;
-    int status = EXIT_BAD_INPUT;
-    if (load_script(job, &s, &st))
+    int status = EXIT_BAD_INPUT, executable = -1;
+    if (load_script(job, &s, &g.script_st))
         goto done;
     if (!job->identity_source) {
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
-    if (cache_prepare(job->root.buf) || settle_settings(job) || generate(job, &s, &g))
+    if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
+        config_settle(o, &job->cfg, &job->set) || generate(job, &s, &g))
         goto done;
     job->times.generated = now_ms();
     status = 0;
-    if (!reuse_unchanged(job, &g, &st)) {
-        status = build_locked(job, &g, &st);
+    executable = reuse_unchanged(job, &g);
+    if (executable < 0) {
+        status = build_locked(job, &g, &executable);
         job->times.built = now_ms();
         /* The cache only grows when something is built: the place for the daily trim. */
         if (!status && needs_install(o->action))
-            cache_auto_trim(job->root.buf);
+            cache_auto_trim(job->root.buf, job->entry.name.buf);
     }
-    if (status || o->action != ACTION_RUN) {
-        if (!status && o->action == ACTION_EXECUTABLE)
-            status = install_executable(job);
+    if (!status && o->action == ACTION_EXECUTABLE)
+        status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,
+                                    o->install_dir, o->force);
+    if (!status && o->action == ACTION_PRINT_TOML)
+        status = print_pinned(job, &s, &g);
+    if (status || o->action != ACTION_RUN)
         goto done;
-    }
-    exec_entry(job);
+    if (executable >= 0)
+        exec_entry(job, executable);
     error("%s: cannot execute %s: %s", o->script, job->entry.bin_path.buf, strerror(errno));
     status = EXIT_BUILD_FAILED;
 done:
+    if (executable >= 0)
+        close(executable);
     generated_release(&g);
     source_release(&s);
     return status;
@@ -672,8 +899,7 @@ int pipeline_run(const struct options *o)
     struct job job;
     int status = EXIT_BAD_INPUT;
     if (!job_start(&job, o)) {
-        if (job.identity_source)
-            try_fast_path(&job);
+        try_cached_run(&job);
         status = slow_path(&job);
     }
     job_finish(&job);

@@ -48,11 +48,13 @@ static void entry_options(const struct options *o, struct strlist *args)
         strlist_add(args, toolchain.buf);
     }
     if (o->release) strlist_add(args, "--release");
+    if (o->debug) strlist_add(args, "--debug");
     if (o->features) add_pair(args, "--features", o->features);
     if (o->infer_given) add_pair(args, "--infer", levels[o->infer]);
     if (o->offline) strlist_add(args, "--offline");
     if (o->registry_dir) add_pair(args, "--registry-dir", o->registry_dir);
-    if (o->wrapper) add_pair(args, "--wrapper", o->wrapper);
+    if (o->wrapper) add_pair(args, "--rustc-wrapper", o->wrapper);
+    if (o->run_wrapper) add_pair(args, "--wrapper", o->run_wrapper);
     if (o->color) add_pair(args, "--color", o->color);
     if (verbosity > 0) strlist_add(args, "--verbose");
     if (o->quiet) strlist_add(args, "--quiet");

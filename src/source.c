@@ -73,6 +73,26 @@ const char *source_format_name(enum manifest_format format)
     }
 }
 
+const char *source_find_script(const char *name)
+{
+    static const char *const extensions[] = {".ers", ".rs"};
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    const char *dot = strrchr(base, '.');
+    struct stat st;
+    if ((dot && dot > base) || !*base || !stat(name, &st) || errno != ENOENT)
+        return name;
+    struct strbuf path = STRBUF_INIT;
+    for (size_t i = 0; i < sizeof(extensions) / sizeof(*extensions); i++) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s%s", name, extensions[i]);
+        if (!stat(path.buf, &st))
+            return strbuf_detach(&path);
+    }
+    strbuf_release(&path);
+    return name;
+}
+
 int source_read(const char *path, struct strbuf *text, struct stat *st)
 {
     /* O_NONBLOCK: opening a FIFO must not hang; it is refused below anyway. */

@@ -31,6 +31,10 @@ struct script {
     int main_lines[2];       /* lines of the first two */
 };
 
+/* The file a script name designates: name itself, or, as rust-script finds it, NAME.ers or
+ * NAME.rs when NAME has no extension and no file of that name exists.  The result is name or
+ * a copy that lives as long as the process. */
+const char *source_find_script(const char *name);
 /* Read the file at path into text, and its stat data as of before the read into st (so a change
  * made while cthag works is seen as a change next time).  Prints a one-line error naming the path
  * and returns -1 for a missing, unreadable or non-regular file. */

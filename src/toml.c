@@ -1,7 +1,9 @@
 #include "util/chars.h"
 #include "toml.h"
 
+#include "toml_literal.h"
 #include "util/die.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,6 +114,18 @@ static long find_key(const struct toml_value *table, const char *key)
     return -1;
 }
 
+int toml_integer(const struct toml_value *v, int64_t *out)
+{
+    struct toml_literal lit;
+    char problem[160];
+    if (!v || v->type != TOML_INTEGER ||
+        toml_literal_read(v->text, v->text_len, &lit, problem, sizeof(problem)) ||
+        lit.kind != LITERAL_INTEGER)
+        return -1;
+    *out = lit.integer;
+    return 0;
+}
+
 struct toml_value *toml_get(const struct toml_value *table, const char *key)
 {
     long i = find_key(table, key);
@@ -173,6 +187,16 @@ static int fail(struct parser *p, const char *fmt, ...)
     return -1;
 }
 
+/* The same, reported at a given line (a key's, when its value spanned lines). */
+static int fail_at(struct parser *p, int line, const char *what, const char *name)
+{
+    int saved = p->line;
+    p->line = line;
+    fail(p, what, name);
+    p->line = saved;
+    return -1;
+}
+
 static int peek(const struct parser *p)
 {
     return p->pos < p->len ? (unsigned char)p->text[p->pos] : -1;
@@ -195,29 +219,63 @@ static void advance(struct parser *p)
         p->line++;
 }
 
+static void advance_by(struct parser *p, size_t n)
+{
+    while (n--)
+        advance(p);
+}
+
+/* A newline here: LF or CRLF (a carriage return alone is not one). */
+static int at_newline(const struct parser *p)
+{
+    return peek(p) == '\n' || (peek(p) == '\r' && peek_at(p, 1) == '\n');
+}
+
+static void skip_newline(struct parser *p)
+{
+    advance_by(p, peek(p) == '\r' ? 2 : 1);
+}
+
+/* TOML's control characters: all below U+0020 but tab, and DEL. */
+static int is_control(int c)
+{
+    return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+static int control_error(struct parser *p, const char *where)
+{
+    if (peek(p) == '\r')
+        return fail(p, "a carriage return in %s must be followed by a newline", where);
+    return fail(p, "control character U+%04X in %s", (unsigned)peek(p), where);
+}
+
 static void skip_blanks(struct parser *p)
 {
     while (peek(p) == ' ' || peek(p) == '\t')
         advance(p);
 }
 
-static void skip_comment(struct parser *p)
+/* A comment, up to (not including) its newline. */
+static int skip_comment(struct parser *p)
 {
-    if (peek(p) == '#')
-        while (peek(p) != -1 && peek(p) != '\n')
-            advance(p);
+    if (peek(p) != '#')
+        return 0;
+    for (advance(p); peek(p) != -1 && !at_newline(p); advance(p))
+        if (is_control(peek(p)))
+            return control_error(p, "a comment");
+    return 0;
 }
 
-/* Blanks, comments and newlines: between statements and inside arrays. */
-static void skip_space(struct parser *p)
+/* Blanks, comments and newlines: between statements, and inside arrays and inline tables. */
+static int skip_space(struct parser *p)
 {
     for (;;) {
         skip_blanks(p);
-        skip_comment(p);
-        if (peek(p) == '\n' || (peek(p) == '\r' && peek_at(p, 1) == '\n'))
-            advance(p);
-        else
-            return;
+        if (skip_comment(p))
+            return -1;
+        if (!at_newline(p))
+            return peek(p) == '\r' ? control_error(p, "the document") : 0;
+        skip_newline(p);
     }
 }
 
@@ -225,11 +283,12 @@ static void skip_space(struct parser *p)
 static int expect_line_end(struct parser *p)
 {
     skip_blanks(p);
-    skip_comment(p);
-    if (peek(p) == '\r')
-        advance(p);
-    if (peek(p) == -1 || peek(p) == '\n')
+    if (skip_comment(p))
+        return -1;
+    if (peek(p) == -1 || at_newline(p))
         return 0;
+    if (peek(p) == '\r')
+        return control_error(p, "the document");
     return fail(p, "unexpected `%c` after value (one key = value per line)", peek(p));
 }
 
@@ -241,7 +300,7 @@ static int is_bare_key_char(int c)
 
 /* ---- strings ---- */
 
-static int parse_unicode_escape(struct parser *p, int digits, struct strbuf *out)
+static int parse_hex_escape(struct parser *p, char letter, int digits, struct strbuf *out)
 {
     unsigned long cp = 0;
     for (int i = 0; i < digits; i++) {
@@ -251,14 +310,24 @@ static int parse_unicode_escape(struct parser *p, int digits, struct strbuf *out
                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                        : -1;
         if (v < 0)
-            return fail(p, "bad \\%c escape: expected %d hex digits", digits == 4 ? 'u' : 'U',
-                        digits);
+            return fail(p, "bad \\%c escape: expected %d hex digits", letter, digits);
         cp = cp * 16 + (unsigned long)v;
         advance(p);
     }
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return fail(p, "escape is not a Unicode scalar value");
     strbuf_add_utf8(out, cp);
+    return 0;
+}
+
+/* A line-ending backslash: blanks, a newline, then every blank and newline after it go. */
+static int parse_line_continuation(struct parser *p)
+{
+    skip_blanks(p);
+    if (!at_newline(p))
+        return fail(p, "a backslash followed by a blank must end the line (\\<space> is no escape)");
+    while (peek(p) == ' ' || peek(p) == '\t' || at_newline(p))
+        advance_by(p, peek(p) == '\r' ? 2 : 1);
     return 0;
 }
 
@@ -273,24 +342,22 @@ static int parse_escape(struct parser *p, int multiline, struct strbuf *out)
         advance(p);
         return 0;
     }
-    if (c == 'u' || c == 'U') {
+    if (c == 'x' || c == 'u' || c == 'U') {
         advance(p);
-        return parse_unicode_escape(p, c == 'u' ? 4 : 8, out);
+        return parse_hex_escape(p, (char)c, c == 'x' ? 2 : c == 'u' ? 4 : 8, out);
     }
-    if (multiline && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-        /* Line-ending backslash: drop the newline and the whitespace that follows. */
-        while (peek(p) == ' ' || peek(p) == '\t' || peek(p) == '\n' || peek(p) == '\r')
-            advance(p);
-        return 0;
-    }
-    return fail(p, "unknown escape `\\%c` in string", c > 0 ? c : ' ');
+    if (multiline && (c == ' ' || c == '\t' || at_newline(p)))
+        return parse_line_continuation(p);
+    if (c == ' ' || c == '\t')
+        return fail(p, "unknown escape `\\%c` in string", c);
+    return fail(p, "unknown escape `\\%c` in string", c > 0x20 && c < 0x7f ? c : '?');
 }
 
 static int parse_string_body(struct parser *p, char quote, int multiline, struct strbuf *out)
 {
     for (;;) {
         int c = peek(p);
-        if (c == -1 || (c == '\n' && !multiline))
+        if (c == -1 || (at_newline(p) && !multiline))
             return fail(p, "unterminated string");
         if (c == quote) {
             if (!multiline) {
@@ -304,8 +371,7 @@ static int parse_string_body(struct parser *p, char quote, int multiline, struct
                     extra++;
                 for (int i = 0; i < extra; i++)
                     strbuf_addch(out, quote);
-                for (int i = 0; i < 3 + extra; i++)
-                    advance(p);
+                advance_by(p, 3 + (size_t)extra);
                 return 0;
             }
         }
@@ -314,26 +380,26 @@ static int parse_string_body(struct parser *p, char quote, int multiline, struct
                 return -1;
             continue;
         }
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-            return fail(p, "control character in string");
+        if (multiline && at_newline(p)) {
+            strbuf_addch(out, '\n');
+            skip_newline(p);
+            continue;
+        }
+        if (is_control(c))
+            return control_error(p, "a string");
         strbuf_addch(out, c);
         advance(p);
     }
 }
 
-/* A string starting at the current quote; NULL on error. */
+/* A string starting at the current quote. */
 static int parse_string(struct parser *p, struct strbuf *out)
 {
     char quote = (char)peek(p);
     int multiline = starts_with(p, quote == '"' ? "\"\"\"" : "'''");
-    for (int i = 0; i < (multiline ? 3 : 1); i++)
-        advance(p);
-    if (multiline && peek(p) == '\n')
-        advance(p);
-    else if (multiline && peek(p) == '\r' && peek_at(p, 1) == '\n') {
-        advance(p);
-        advance(p);
-    }
+    advance_by(p, multiline ? 3 : 1);
+    if (multiline && at_newline(p))
+        skip_newline(p); /* a newline right after the opening delimiter is not content */
     return parse_string_body(p, quote, multiline, out);
 }
 
@@ -342,6 +408,7 @@ static int parse_string(struct parser *p, struct strbuf *out)
 struct key_path {
     char **parts;
     size_t count;
+    int line;
 };
 
 static void key_path_release(struct key_path *k)
@@ -362,9 +429,11 @@ static int parse_simple_key(struct parser *p, struct strbuf *out)
         return parse_string(p, out);
     }
     if (!is_bare_key_char(c)) {
-        if (c == -1 || c == '\n')
+        if (c == -1 || at_newline(p))
             return fail(p, "expected a key");
-        return fail(p, "unexpected `%c` where a key was expected", c);
+        return fail(p, c >= 0x20 && c < 0x7f ? "unexpected `%c` where a key was expected"
+                                             : "unexpected byte 0x%02X where a key was expected",
+                    c);
     }
     while (is_bare_key_char(peek(p))) {
         strbuf_addch(out, peek(p));
@@ -375,6 +444,7 @@ static int parse_simple_key(struct parser *p, struct strbuf *out)
 
 static int parse_key_path(struct parser *p, struct key_path *key)
 {
+    key->line = p->line;
     for (;;) {
         struct strbuf part = STRBUF_INIT;
         skip_blanks(p);
@@ -402,7 +472,8 @@ static struct toml_value *parse_array(struct parser *p, int depth)
     array->is_inline = 1;
     advance(p); /* [ */
     for (;;) {
-        skip_space(p);
+        if (skip_space(p))
+            break;
         if (peek(p) == ']') {
             advance(p);
             return array;
@@ -411,7 +482,8 @@ static struct toml_value *parse_array(struct parser *p, int depth)
         if (!item)
             break;
         toml_push(array, item);
-        skip_space(p);
+        if (skip_space(p))
+            break;
         if (peek(p) == ',') {
             advance(p);
             continue;
@@ -430,138 +502,90 @@ static struct toml_value *parse_array(struct parser *p, int depth)
 static int insert_dotted(struct parser *p, struct toml_value *table, struct key_path *key,
                          struct toml_value *value);
 
+/* One key = value of an inline table. */
+static int parse_inline_entry(struct parser *p, struct toml_value *table, int depth)
+{
+    struct key_path key = {NULL, 0, 0};
+    int result = -1;
+    if (!parse_key_path(p, &key)) {
+        skip_blanks(p);
+        if (peek(p) != '=') {
+            fail(p, "expected `=` after key in inline table");
+        } else {
+            advance(p);
+            skip_blanks(p);
+            /* A dotted key in an inline table nests a table per part (written back inline): it
+             * counts towards the same limit as nested values, so what is read can be written. */
+            struct toml_value *value = parse_value(p, depth + (int)key.count);
+            result = !value || insert_dotted(p, table, &key, value) ? -1 : 0;
+        }
+    }
+    key_path_release(&key);
+    return result;
+}
+
+/* TOML 1.1: newlines, comments and a trailing comma are allowed inside the braces. */
 static struct toml_value *parse_inline_table(struct parser *p, int depth)
 {
     struct toml_value *table = toml_new_table();
     advance(p); /* { */
-    skip_space(p);
-    if (peek(p) == '}') {
-        advance(p);
-        table->is_inline = 1;
-        return table;
-    }
+    int expect_entry = 1, entries = 0;
     for (;;) {
-        struct key_path key = {NULL, 0};
-        skip_space(p);
-        if (parse_key_path(p, &key) || (skip_blanks(p), peek(p) != '=')) {
-            if (!p->failed)
-                fail(p, "expected `=` after key in inline table");
-            key_path_release(&key);
+        if (skip_space(p))
             break;
-        }
-        advance(p);
-        skip_blanks(p);
-        /* A dotted key in an inline table nests a table per part (written back inline): it
-         * counts towards the same limit as nested values, so what is read can be written. */
-        struct toml_value *value = parse_value(p, depth + (int)key.count);
-        int bad = !value || insert_dotted(p, table, &key, value);
-        key_path_release(&key);
-        if (bad)
-            break;
-        skip_space(p);
-        if (peek(p) == ',') {
-            advance(p);
-            continue;
-        }
         if (peek(p) == '}') {
             advance(p);
             table->is_inline = 1;
             return table;
         }
-        fail(p, "expected `,` or `}` in inline table");
-        break;
+        if (!expect_entry) {
+            fail(p, "expected `,` or `}` in inline table");
+            break;
+        }
+        if (peek(p) == ',') {
+            fail(p, entries ? "two commas in a row in inline table" : "a comma before the first key in inline table");
+            break;
+        }
+        if (parse_inline_entry(p, table, depth))
+            break;
+        entries++;
+        if (skip_space(p))
+            break;
+        expect_entry = peek(p) == ',';
+        if (expect_entry)
+            advance(p);
     }
     toml_free(table);
     return NULL;
 }
 
-static int looks_like_datetime(const char *s, size_t n)
-{
-    /* 1979-05-27, 07:32:00, 1979-05-27T07:32:00Z ... */
-    return (n >= 5 && s[4] == '-' && s[0] >= '0' && s[0] <= '9') ||
-           (n >= 3 && s[2] == ':' && s[0] >= '0' && s[0] <= '9');
-}
-
-/* Digits with single underscores between them, from *p; returns how many digits. */
-static int scan_digits(const char **p, const char *end)
-{
-    int digits = 0;
-    while (*p < end && ((**p >= '0' && **p <= '9') ||
-                        (**p == '_' && digits && *p + 1 < end && (*p)[1] >= '0' && (*p)[1] <= '9'))) {
-        digits += **p != '_';
-        (*p)++;
-    }
-    return digits;
-}
-
-/* TOML integer (decimal, 0x/0o/0b) or float; sets *type. */
-static int valid_number(const char *s, size_t n, enum toml_type *type)
-{
-    const char *p = s, *end = s + n;
-    int signed_ = p < end && (*p == '+' || *p == '-');
-    p += signed_;
-    if ((size_t)(end - p) == 3 && (!memcmp(p, "inf", 3) || !memcmp(p, "nan", 3))) {
-        *type = TOML_FLOAT;
-        return 1;
-    }
-    *type = TOML_INTEGER;
-    if (!signed_ && end - p > 2 && p[0] == '0' && char_in(p[1], "xob")) {
-        for (p += 2; p < end; p++)
-            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-                  (*p >= 'A' && *p <= 'F') || *p == '_'))
-                return 0;
-        return 1;
-    }
-    if (!scan_digits(&p, end))
-        return 0;
-    if (p < end && *p == '.') {
-        p++;
-        *type = TOML_FLOAT;
-        if (!scan_digits(&p, end))
-            return 0;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        p++;
-        *type = TOML_FLOAT;
-        if (p < end && (*p == '+' || *p == '-'))
-            p++;
-        if (!scan_digits(&p, end))
-            return 0;
-    }
-    return p == end;
-}
-
 static struct toml_value *parse_scalar(struct parser *p)
 {
-    size_t start = p->pos;
-    while (peek(p) != -1 && (is_bare_key_char(peek(p)) || char_in(peek(p), "+.:")))
-        advance(p);
-    /* A date-time may have a space between date and time. */
-    if (p->pos - start == 10 && peek(p) == ' ' && peek_at(p, 1) >= '0' && peek_at(p, 1) <= '9' &&
-        looks_like_datetime(p->text + start, 10)) {
-        advance(p);
-        while (peek(p) != -1 && (is_bare_key_char(peek(p)) || char_in(peek(p), "+.:")))
-            advance(p);
-    }
-    const char *s = p->text + start;
-    size_t n = p->pos - start;
+    const char *s = p->text + p->pos;
+    size_t n = toml_literal_span(s, p->text + p->len);
     if (n == 0) {
         int c = peek(p);
-        if (c == -1 || c == '\n' || c == '#')
+        if (c == -1 || at_newline(p) || c == '#')
             fail(p, "expected a value after `=`");
         else
-            fail(p, "unexpected `%c` where a value was expected", c);
+            fail(p, c >= 0x20 && c < 0x7f ? "unexpected `%c` where a value was expected"
+                                          : "unexpected byte 0x%02X where a value was expected",
+                 c);
         return NULL;
     }
-    if ((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5)))
-        return new_text(TOML_BOOL, s, n);
-    if (looks_like_datetime(s, n))
-        return new_text(TOML_DATETIME, s, n);
-    enum toml_type type;
-    if (valid_number(s, n, &type))
-        return new_text(type, s, n);
-    fail(p, "invalid value `%.*s` (strings need quotes)", (int)(n > 40 ? 40 : n), s);
-    return NULL;
+    struct toml_literal lit;
+    if (toml_literal_read(s, n, &lit, p->err->message, sizeof(p->err->message))) {
+        char message[sizeof(p->err->message)];
+        memcpy(message, p->err->message, sizeof(message));
+        fail(p, "%s", message);
+        return NULL;
+    }
+    advance_by(p, n);
+    enum toml_type type = lit.kind == LITERAL_INTEGER ? TOML_INTEGER
+                          : lit.kind == LITERAL_FLOAT ? TOML_FLOAT
+                          : lit.kind == LITERAL_BOOL  ? TOML_BOOL
+                                                      : TOML_DATETIME;
+    return new_text(type, s, n);
 }
 
 static struct toml_value *parse_value(struct parser *p, int depth)
@@ -593,7 +617,12 @@ static struct toml_value *parse_value(struct parser *p, int depth)
     return v;
 }
 
-/* ---- tables ---- */
+/* ---- tables ----
+ *
+ * Who may add to a table (TOML's rules, as cargo applies them): a [header] defines a table once
+ * (is_defined), also one that an earlier header only implied as a parent; dotted keys define
+ * tables too (is_defined and is_dotted), and only dotted keys may add to those again, while a
+ * [header] may define new sub-tables under them; nothing adds to an inline table or value. */
 
 /* Walk/create the intermediate tables of a dotted key inside table (key/value pairs). */
 static int insert_dotted(struct parser *p, struct toml_value *table, struct key_path *key,
@@ -603,19 +632,23 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
         struct toml_value *next = toml_get(table, key->parts[i]);
         if (!next) {
             next = toml_new_table();
-            next->is_defined = 1;
-            next->line = p->line;
+            next->is_defined = next->is_dotted = 1;
+            next->line = key->line;
             append_item(table, xstrdup(key->parts[i]), next);
         } else if (next->type != TOML_TABLE || next->is_inline) {
             toml_free(value);
-            return fail(p, "key `%s` is already defined as a value", key->parts[i]);
+            return fail_at(p, key->line, "key `%s` is already defined as a value", key->parts[i]);
+        } else if (!next->is_dotted) {
+            toml_free(value);
+            return fail_at(p, key->line, "table `%s` comes from a [header]; dotted keys cannot add to it",
+                           key->parts[i]);
         }
         table = next;
     }
     const char *last = key->parts[key->count - 1];
     if (toml_get(table, last)) {
         toml_free(value);
-        return fail(p, "duplicate key `%s`", last);
+        return fail_at(p, key->line, "duplicate key `%s`", last);
     }
     append_item(table, xstrdup(last), value);
     return 0;
@@ -662,7 +695,12 @@ static struct toml_value *open_table(struct parser *p, struct toml_value *root, 
         found->line = p->line;
         append_item(table, xstrdup(last), found);
     } else if (found->type != TOML_TABLE || found->is_inline) {
-        fail(p, "key `%s` is already defined as a value", last);
+        fail(p, found->is_table_array ? "table [%s] is already an array of tables ([[...]])"
+                                      : "key `%s` is already defined as a value",
+             last);
+        return NULL;
+    } else if (found->is_dotted) {
+        fail(p, "table [%s] is already defined by dotted keys", last);
         return NULL;
     } else if (found->is_defined) {
         fail(p, "table [%s] is defined twice", last);
@@ -699,19 +737,15 @@ static struct toml_value *open_table_array(struct parser *p, struct toml_value *
 static struct toml_value *parse_header(struct parser *p, struct toml_value *root)
 {
     int is_array = starts_with(p, "[[");
-    advance(p);
-    if (is_array)
-        advance(p);
-    struct key_path key = {NULL, 0};
+    advance_by(p, is_array ? 2 : 1);
+    struct key_path key = {NULL, 0, 0};
     struct toml_value *table = NULL;
     if (!parse_key_path(p, &key)) {
         skip_blanks(p);
         if (is_array ? !starts_with(p, "]]") : peek(p) != ']') {
             fail(p, "expected `%s` to close the table header", is_array ? "]]" : "]");
         } else {
-            advance(p);
-            if (is_array)
-                advance(p);
+            advance_by(p, is_array ? 2 : 1);
             table = is_array ? open_table_array(p, root, &key) : open_table(p, root, &key);
         }
     }
@@ -723,7 +757,7 @@ static struct toml_value *parse_header(struct parser *p, struct toml_value *root
 
 static int parse_key_value(struct parser *p, struct toml_value *table)
 {
-    struct key_path key = {NULL, 0};
+    struct key_path key = {NULL, 0, 0};
     int result = -1;
     if (!parse_key_path(p, &key)) {
         skip_blanks(p);
@@ -741,13 +775,31 @@ static int parse_key_value(struct parser *p, struct toml_value *table)
     return result;
 }
 
+/* The document must be UTF-8; a byte-order mark before it is not content. */
+static int check_encoding(struct parser *p)
+{
+    if (p->len >= 3 && !memcmp(p->text, "\xEF\xBB\xBF", 3))
+        p->pos = 3;
+    long bad = utf8_invalid_at(p->text + p->pos, p->len - p->pos);
+    if (bad < 0)
+        return 0;
+    for (size_t i = p->pos; i < p->pos + (size_t)bad; i++)
+        p->line += p->text[i] == '\n';
+    return fail(p, "invalid UTF-8 (TOML is UTF-8)");
+}
+
 struct toml_value *toml_parse(const char *text, size_t len, int first_line, struct toml_error *err)
 {
     struct parser p = {text, len, 0, first_line, err, 0};
+    if (check_encoding(&p))
+        return NULL;
     struct toml_value *root = toml_new_table();
     struct toml_value *current = root;
     for (;;) {
-        skip_space(&p);
+        if (skip_space(&p)) {
+            toml_free(root);
+            return NULL;
+        }
         if (peek(&p) == -1)
             return root;
         if (peek(&p) == '[')

@@ -1,6 +1,10 @@
-/* A reader and writer for the subset of TOML that Cargo manifests use: tables, arrays of tables,
- * dotted and quoted keys, basic/literal/multi-line strings, integers, floats, booleans,
- * date-times (kept as text), arrays and inline tables.
+/* A reader and writer for TOML 1.1, the language cargo 1.95 reads: what cargo accepts is
+ * accepted and what it rejects is rejected (invalid dates, leading zeros, digits outside the
+ * base, misplaced underscores, integers beyond 64 bits, control characters, bare carriage
+ * returns, tables extended against the rules), so a manifest's mistakes are reported against
+ * the script's own lines.  Numbers, booleans and date-times keep their text as written.
+ * Differences from cargo: a key may not contain U+0000 (keys are C strings), and integers
+ * beyond 64 bits are refused wherever they appear (cargo refuses them only where it reads them).
  *
  * The reader reports the first error with its line number and never crashes on any input.
  * The writer emits a canonical form that Cargo reads back as the same document. */
@@ -10,6 +14,7 @@
 #include "util/strbuf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum toml_type { TOML_STRING, TOML_INTEGER, TOML_FLOAT, TOML_BOOL, TOML_DATETIME, TOML_ARRAY, TOML_TABLE };
 
@@ -25,6 +30,7 @@ struct toml_value {
     int line;
     unsigned is_inline : 1;      /* written as {...} or as an array value: closed to additions */
     unsigned is_defined : 1;     /* has its own [header] or was made by dotted keys */
+    unsigned is_dotted : 1;      /* made by dotted keys: only dotted keys may add to it */
     unsigned is_table_array : 1; /* an array made by [[header]] */
 };
 
@@ -37,6 +43,9 @@ struct toml_error {
  * Returns the root table (free with toml_free) or NULL with err filled. */
 struct toml_value *toml_parse(const char *text, size_t len, int first_line, struct toml_error *err);
 void toml_free(struct toml_value *value);
+
+/* The value of an integer (any base, underscores and all); -1 when v is not an integer. */
+int toml_integer(const struct toml_value *v, int64_t *out);
 
 /* Value under key in a table, or NULL. */
 struct toml_value *toml_get(const struct toml_value *table, const char *key);

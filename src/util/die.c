@@ -1,10 +1,12 @@
 #include "die.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int verbosity;
 
@@ -92,6 +94,22 @@ char *xmemdupz(const void *data, size_t len)
     memcpy(copy, data, len);
     copy[len] = '\0';
     return copy;
+}
+
+void test_pause_point(const char *point)
+{
+    const char *at = getenv("CTHAG_TEST_PAUSE_AT");
+    if (at && !strcmp(at, point)) {
+        struct timespec pause = {2, 0};
+        nanosleep(&pause, NULL);
+    }
+}
+
+void test_crash_point(const char *point)
+{
+    const char *at = getenv("CTHAG_TEST_CRASH_AT");
+    if (at && !strcmp(at, point))
+        raise(SIGKILL);
 }
 
 void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)

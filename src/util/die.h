@@ -28,6 +28,12 @@ char *xstrndup(const char *s, size_t n);
 /* A NUL-terminated copy of exactly len bytes, which may themselves contain NULs. */
 char *xmemdupz(const void *data, size_t len);
 
+/* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
+ * SIGKILL at that point, as a power cut or an OOM kill would.  Only called on building paths. */
+void test_crash_point(const char *point);
+/* CTHAG_TEST_PAUSE_AT=<point>: sleep two seconds there, for the race tests to act meanwhile.
+ * Only called where a getenv costs nothing that counts (never on every cached run). */
+void test_pause_point(const char *point);
 /* Make room for at least need elements of size bytes in *ptr, which holds *alloc of them:
  * grows geometrically, dies on overflow.  ALLOC_GROW(array, count + 1, alloc) before a push. */
 void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size);

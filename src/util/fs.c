@@ -59,33 +59,61 @@ static void temp_name(struct strbuf *tmp, const char *path)
     strbuf_addf(tmp, "%s.tmp.%ld", path, (long)getpid());
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+int fs_fsync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int result = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result;
+}
+
+/* The directory part of path ("." when it has none), into dir. */
+static void parent_of(const char *path, struct strbuf *dir)
+{
+    const char *slash = strrchr(path, '/');
+    strbuf_reset(dir);
+    if (!slash)
+        strbuf_addch(dir, '.');
+    else
+        strbuf_add(dir, path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode)
 {
     struct strbuf tmp = STRBUF_INIT;
     temp_name(&tmp, path);
     /* A leftover of a dead process with our pid (or anything planted there) is replaced. */
     unlink(tmp.buf);
     int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) {
-        error("cannot write %s: %s", path, strerror(errno));
-        strbuf_release(&tmp);
-        return -1;
-    }
-    /* fsync before rename: after a crash the name shows either the old or the complete new file. */
-    if (write_all(fd, data, len) || fsync(fd)) {
-        error("cannot write %s: %s", path, strerror(errno));
-        close(fd);
+    int result = fd < 0 ? -1 : 0;
+    /* fsync before rename: after a crash the name shows either the old or the complete new
+     * file; fsync of the directory after it: the rename itself survives a power cut. */
+    if (!result && (write_all(fd, data, len) || fsync(fd)))
+        result = -1;
+    if (fd >= 0 && close(fd))
+        result = -1;
+    if (!result && rename(tmp.buf, path))
+        result = -1;
+    int saved = errno;
+    if (result)
         unlink(tmp.buf);
-        strbuf_release(&tmp);
-        return -1;
-    }
-    if (close(fd) || rename(tmp.buf, path)) {
-        error("cannot write %s: %s", path, strerror(errno));
-        unlink(tmp.buf);
-        strbuf_release(&tmp);
-        return -1;
+    else {
+        parent_of(path, &tmp);
+        fs_fsync_dir(tmp.buf);
     }
     strbuf_release(&tmp);
+    errno = saved;
+    return result;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+    if (fs_write_atomic_quietly(path, data, len, mode))
+        return error("cannot write %s: %s", path, strerror(errno));
     return 0;
 }
 

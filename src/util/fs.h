@@ -13,8 +13,13 @@
 int fs_read_fd(int fd, struct strbuf *sb);
 /* Append the whole file to sb. -1 with errno set on failure. */
 int fs_read_file(const char *path, struct strbuf *sb);
-/* Replace path atomically by data: write path.tmp.<pid>, fsync, rename.  Prints its error. */
+/* Replace path atomically by data: write path.tmp.<pid>, fsync, rename, fsync the directory.
+ * Prints its error. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* The same, silent: -1 with errno set. */
+int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode);
+/* fsync a directory (so the names created or renamed in it survive a power cut). */
+int fs_fsync_dir(const char *path);
 /* fs_write_atomic() unless path already holds exactly these bytes (keeps cargo's mtimes).
  * 1 = written, 0 = unchanged, -1 = error printed. */
 int fs_write_if_changed(const char *path, const void *data, size_t len);

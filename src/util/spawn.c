@@ -54,8 +54,7 @@ static size_t env_name_len(const char *entry)
     return eq ? (size_t)(eq - entry) : strlen(entry);
 }
 
-/* environ with the given overrides applied: a new array of borrowed pointers. */
-static char **merged_environment(const char *const *extra)
+char **spawn_environment(const char *const *extra)
 {
     size_t base = 0, more = 0;
     while (environ[base])
@@ -73,7 +72,8 @@ static char **merged_environment(const char *const *extra)
             env[n++] = environ[i];
     }
     for (size_t j = 0; j < more; j++)
-        env[n++] = (char *)extra[j];
+        if (strchr(extra[j], '='))
+            env[n++] = (char *)extra[j]; /* "NAME" alone only removes NAME */
     return env;
 }
 
@@ -164,7 +164,7 @@ static int add_pipe(posix_spawn_file_actions_t *actions, int target, int *read_e
 
 int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
 {
-    static const struct spawn_opts none = {NULL, NULL, NULL, NULL};
+    static const struct spawn_opts none = {NULL, NULL, NULL, NULL, NULL};
     if (!opts)
         opts = &none;
     int reads[2] = {-1, -1}, writes[2] = {-1, -1};
@@ -175,9 +175,19 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
     if (opts->capture)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);
-    char **env = merged_environment(opts->env);
+    char **env = spawn_environment(opts->env);
     pid_t pid = 0;
+    /* The child starts in opts->cwd: changed here and back, as posix_spawn has no portable
+     * way to do it in the child. */
+    int here = opts->cwd ? open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (opts->cwd && (here < 0 || chdir(opts->cwd)))
+        failed = 1;
     int rc = failed ? errno : posix_spawnp(&pid, argv[0], &actions, NULL, (char *const *)argv, env);
+    if (here >= 0) {
+        if (fchdir(here))
+            rc = rc ? rc : errno;
+        close(here);
+    }
     posix_spawn_file_actions_destroy(&actions);
     free(env);
     for (int i = 0; i < 2; i++)

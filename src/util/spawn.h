@@ -8,7 +8,8 @@
 #include <sys/types.h>
 
 struct spawn_opts {
-    /* "NAME=value" strings added to (or replacing in) the environment; NULL-terminated or NULL. */
+    /* "NAME=value" strings added to (or replacing in) the environment, "NAME" alone removing
+     * it; NULL-terminated or NULL. */
     const char *const *env;
     /* When set, the child's stderr goes here instead of to the terminal (and its stdout too,
      * unless on_line takes it). */
@@ -16,7 +17,13 @@ struct spawn_opts {
     /* When set, the child's stdout is read line by line (newline removed) as it comes. */
     void (*on_line)(void *ctx, char *line, size_t len);
     void *ctx;
+    /* The directory the child starts in, or NULL for cthag's own. */
+    const char *cwd;
 };
+
+/* environ with the overrides of spawn_opts.env applied: a new array of borrowed pointers (free
+ * the array only). */
+char **spawn_environment(const char *const *extra);
 
 /* Run argv[0] (looked up in PATH when it has no slash), wait for it.
  * Returns the exit status, 128+N when killed by signal N, or -1 (errno set) if it did not start. */

@@ -2,8 +2,9 @@
 # Run the unit-test programs in $UNIT_TESTS (if any), then every tests/cli/t*.sh (or those given
 # as arguments), and summarise over all of them.  The last line is always
 # "N passed, N failed, N skipped", counting checks: a test program that dies without its own
-# summary counts as one failed check, and every "SKIP ..." line it prints as one skipped check,
-# so a run that executed nothing cannot look green.
+# summary counts as one failed check, and every "SKIP ..." line it prints as one skipped check
+# (as does every "XFAIL ..." line: a known breakage, reported with its reason, is no pass), so a
+# run that executed nothing cannot look green.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${CTHAG:?CTHAG must point at the cthag binary}"
@@ -23,23 +24,22 @@ passed_checks=0 failed_checks=0 skipped_checks=0
 
 # tally NAME STATUS: add what the program's output (in $OUTPUT) says to the totals.
 tally() {
-    local ok bad skip
-    ok=$(sed -n 's/^[^ ]*: \([0-9][0-9]*\) checks passed.*/\1/p' "$OUTPUT" | tail -1)
-    bad=$(sed -n 's/^[^ ]*: \([0-9][0-9]*\) of \([0-9][0-9]*\) checks FAILED.*/\1 \2/p' "$OUTPUT" | tail -1)
-    skip=$(grep -c '^SKIP ' "$OUTPUT")
+    local name=$1 status=$2 ok bad skip
+    ok=$(LC_ALL=C sed -n 's/^[^ ]*: \([0-9][0-9]*\) checks passed.*/\1/p' "$OUTPUT" | tail -1)
+    bad=$(LC_ALL=C sed -n 's/^[^ ]*: \([0-9][0-9]*\) of \([0-9][0-9]*\) checks FAILED.*/\1 \2/p' "$OUTPUT" | tail -1)
+    skip=$(grep -ac -E '^(SKIP|XFAIL) ' "$OUTPUT")
     skipped_checks=$((skipped_checks + skip))
     if [ -n "$bad" ]; then
-        set -- $bad
-        failed_checks=$((failed_checks + $1))
-        passed_checks=$((passed_checks + $2 - $1))
-    elif [ "$2" -eq 0 ] && [ -n "$ok" ]; then
+        failed_checks=$((failed_checks + ${bad% *}))
+        passed_checks=$((passed_checks + ${bad#* } - ${bad% *}))
+    elif [ "$status" -eq 0 ] && [ -n "$ok" ]; then
         passed_checks=$((passed_checks + ok))
-    elif [ "$2" -eq 77 ] || { [ "$2" -eq 0 ] && [ "$skip" -gt 0 ]; }; then
+    elif [ "$status" -eq 77 ] || { [ "$status" -eq 0 ] && [ "$skip" -gt 0 ]; }; then
         : # skipped as a whole, and it said why
     else
         failed_checks=$((failed_checks + 1)) # died without its summary
     fi
-    [ "$2" -eq 0 ] || [ "$2" -eq 77 ] || failed+=("$1")
+    [ "$status" -eq 0 ] || [ "$status" -eq 77 ] || failed+=("$name")
 }
 
 # run_one NAME COMMAND...: run a test program, showing its output as it goes.  One pipe for

@@ -60,7 +60,7 @@ mkdir -p ro && mount -t tmpfs -o size=1m tmpfs ro && mkdir -m 700 ro/cache && mo
 export CTHAG_CACHE_DIR="$TMP/ro/cache"
 run_cthag -q one.rs
 expect_status 2 "read-only cache:"
-expect_err "cthag: cannot create cache directory $TMP/ro/cache/projects: Read-only file system"
+expect_err "cthag: cannot write $TMP/ro/cache/CACHEDIR.TAG: Read-only file system"
 umount ro
 trap cleanup EXIT
 

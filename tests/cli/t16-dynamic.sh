@@ -98,7 +98,7 @@ expect_status 1 "-c on a type error:"
 expect_err_has "broken.rs:1:"
 
 # -x: a release build installed as a command.
-run_cthag -q -x --install-dir "$TMP/inst/bin" tested.rs
+PATH="$TMP/inst/bin:$PATH" run_cthag -q -x --install-dir "$TMP/inst/bin" tested.rs
 expect_status 0 "-x:"
 expect_err "cthag: installed $TMP/inst/bin/tested"
 expect_eq "$("$TMP/inst/bin/tested")" "3" "the installed command runs:"

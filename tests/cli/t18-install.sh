@@ -15,7 +15,7 @@ for f in usr/bin/cthag usr/bin/cthag-rapid usr/share/man/man1/cthag.1 usr/share/
 done
 expect_eq "$(stat -c %a "$stage/usr/bin/cthag")" 755
 "$stage/usr/bin/cthag" --version > version.out
-expect_eq "$(cat version.out)" "cthag 0.1.0 (cache format 1)" "installed binary runs:"
+expect_eq "$(cat version.out)" "cthag 0.1.0 (cache format 2)" "installed binary runs:"
 printf '6 * 7\n' | "$stage/usr/bin/cthag" -q -r > rapid.out 2>&1
 expect_eq "$(cat rapid.out)" "42" "the installed cthag -r finds its companion beside it:"
 
@@ -46,7 +46,9 @@ complete_words() {
     bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cthag; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$stage/usr/share/bash-completion/completions/cthag" "$@" | sort | tr '\n' ' '
 }
-expect_eq "$(complete_words cthag --cl)" "--clean " "complete --cl:"
+expect_eq "$(complete_words cthag --cl)" "--clean --clear-cache " "complete --cl:"
+expect_eq "$(complete_words cthag --clea)" "--clean --clear-cache " "complete --clea:"
+expect_eq "$(complete_words cthag --wr)" "--wrapper " "complete --wr:"
 expect_eq "$(complete_words cthag --infer m)" "max min " "complete --infer values:"
 expect_eq "$(complete_words cthag '')" "one.rs two.rs " "complete scripts:"
 bash -n "$SOURCE_DIR/completions/cthag.bash" && pass || fail "bash completion syntax"

@@ -43,11 +43,10 @@ expect_out "42"
 expect_file_has "$CARGO_LOG" "--release"
 expect_file_has "$CARGO_LOG" "source.cthag-registry-dir.directory=\"$REGISTRY\""
 expect_file_has "$TMP/wrapper.log" "--crate-name tinydep"
-expect_eq "$(ls "$CTHAG_CACHE_DIR/target")" "CACHEDIR.TAG
-release" "release profile:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/target")" "release" "release profile:"
 
 # The command line wins over the config file.
-run_cthag -q --wrapper env -i none old.rs
+run_cthag -q --rustc-wrapper env -i none old.rs
 expect_status 1 "-i none over the config's min:"
 
 for bad in 'profile = "fast"' 'registry-dir = "relative/dir"' 'edition = 2015'; do

@@ -17,7 +17,7 @@ fn main() { println!("{} {}", tinydep::answer(), otherdep::twice(2)); }
 EOF_RS
 stat_of() { sccache --show-stats | awk -v k="$1" '$0 ~ "^"k"  " {print $NF}'; }
 
-CTHAG_CACHE_DIR="$TMP/root-a" run_cthag -q --wrapper sccache --registry-dir "$REGISTRY" team.rs
+CTHAG_CACHE_DIR="$TMP/root-a" run_cthag -q --rustc-wrapper sccache --registry-dir "$REGISTRY" team.rs
 expect_status 0 "first root:"
 expect_out "42 4"
 expect_eq "$(stat_of 'Cache hits')" 0 "first root: nothing to reuse yet:"
@@ -25,7 +25,7 @@ misses=$(stat_of 'Cache misses')
 expect_eq "$([ "$misses" -ge 2 ] && echo compiled)" compiled "first root compiled its dependencies ($misses):"
 
 sccache --zero-stats > /dev/null
-CTHAG_CACHE_DIR="$TMP/root-b" run_cthag -q --wrapper sccache --registry-dir "$REGISTRY" team.rs
+CTHAG_CACHE_DIR="$TMP/root-b" run_cthag -q --rustc-wrapper sccache --registry-dir "$REGISTRY" team.rs
 expect_status 0 "second root:"
 expect_out "42 4"
 expect_eq "$(stat_of 'Cache hits')" 2 "second root: both dependency compiles were cache hits:"

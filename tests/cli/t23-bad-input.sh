@@ -182,12 +182,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
         "$CTHAG" ok.rs > out 2> err < /dev/null
     status=$?
     expect_status 2 "read-only cache directory:"
-    expect_err "cthag: cannot create cache directory $TMP/ro-cache/projects: Permission denied"
+    expect_err "cthag: cannot write $TMP/ro-cache/CACHEDIR.TAG: Permission denied"
     expect_eq "$(ls ro-cache | wc -l)" 0
     chmod 700 "$TMP"
 else
     chmod 500 "$TMP/real-cache" 2>/dev/null
-    bad 2 "cthag: cannot create cache directory $TMP/real-cache/projects: Permission denied" CTHAG_CACHE_DIR="$TMP/real-cache" -- ok.rs
+    bad 2 "cthag: cannot write $TMP/real-cache/CACHEDIR.TAG: Permission denied" CTHAG_CACHE_DIR="$TMP/real-cache" -- ok.rs
 fi
 
 echo "t23-bad-input: $cases cases"

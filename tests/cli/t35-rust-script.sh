@@ -88,4 +88,103 @@ run_cthag badblock.rs
 expect_status 2 "bad TOML in /// block:"
 expect_err "cthag: badblock.rs:4: bad manifest: invalid value \`0.1.0\` (strings need quotes)"
 
+# ---- cthag NAME finds NAME.ers, then NAME.rs, when NAME is not a file ----
+printf 'fn main() { println!("rs {}", std::env::args().nth(1).unwrap_or_default()); }\n' > hello.rs
+run_cthag -q hello world
+expect_status 0 "NAME finds NAME.rs:"
+expect_out "rs world"
+printf 'fn main() { println!("ers"); }\n' > hello.ers
+run_cthag -q hello
+expect_out "ers" "NAME.ers before NAME.rs:"
+mkdir -p sub && printf 'fn main() { println!("sub"); }\n' > sub/tool.rs
+run_cthag -q sub/tool
+expect_out "sub" "a path without extension:"
+printf '#!/usr/bin/env cthag\nfn main() { println!("plain file"); }\n' > hello
+run_cthag -q hello
+expect_out "plain file" "NAME itself when it exists:"
+# With an extension, nothing else is tried.
+run_cthag -q hello.txt
+expect_status 2 "NAME.txt:"
+expect_err "cthag: hello.txt: no such file"
+run_cthag -q nothing
+expect_status 2 "no NAME at all:"
+expect_err "cthag: nothing: no such file"
+
+# ---- --wrapper CMD: the built program runs under CMD (rust-script's meaning) ----
+printf '#!/bin/sh\nprintf "%%s|" "$@" > "%s/wrapped.log"\nexec "$@"\n' "$TMP" > "$TMP/bin/logrun"
+printf '#!/bin/sh\nshift\nexec "$@"\n' > "$TMP/bin/skip1"
+chmod +x "$TMP/bin/logrun" "$TMP/bin/skip1"
+printf 'fn main() { for a in std::env::args().skip(1) { print!("[{}]", a); } println!(); }\n' > args.rs
+reset_cargo_log
+run_cthag -q --wrapper "$TMP/bin/logrun" args.rs one 'two words'
+expect_status 0 "--wrapper:"
+expect_out "[one][two words]"
+expect_cargo_calls 1 "--wrapper builds once:"
+bin=$(ls "$CTHAG_CACHE_DIR"/bins/args-*)
+expect_eq "$(cat "$TMP/wrapped.log")" "$bin|one|two words|" "wrapper's argv:"
+# The same executable with or without a wrapper; the wrapper's words split as a shell would.
+rm "$TMP/wrapped.log"
+PATH="$TMP/bin:$PATH" run_cthag --wrapper "logrun skip1 'x y'" args.rs three
+expect_out "[three]" "--wrapper with words, cached:"
+expect_eq "$(cat "$TMP/wrapped.log")" "skip1|x y|$bin|three|" "wrapper words:"
+expect_cargo_calls 0 "--wrapper does not change the build:"
+run_cthag -q -t --wrapper "$TMP/bin/logrun" args.rs four
+expect_out "[four]" "--wrapper with -t:"
+expect_err_has "cthag: timings:"
+# The wrapper's status is the run's.
+printf '#!/bin/sh\nexit 7\n' > "$TMP/bin/fails" && chmod +x "$TMP/bin/fails"
+run_cthag --wrapper "$TMP/bin/fails" args.rs
+expect_status 7 "the wrapper's status:"
+run_cthag --wrapper "no-such-command -q" args.rs
+expect_status 2 "missing wrapper command:"
+expect_err "cthag: --wrapper: no-such-command: command not found"
+run_cthag --wrapper "logrun 'unclosed" args.rs
+expect_status 2 "bad wrapper quoting:"
+expect_err "cthag: --wrapper: missing closing ' (see cthag --help)"
+run_cthag --wrapper " " args.rs
+expect_status 2 "empty wrapper:"
+expect_err "cthag: --wrapper: the command is empty"
+if command -v valgrind > /dev/null; then
+    run_cthag -q --wrapper 'valgrind -q --error-exitcode=99' args.rs under-valgrind
+    expect_status 0 "--wrapper 'valgrind -q':"
+    expect_out "[under-valgrind]"
+else
+    echo "SKIP t35-rust-script: --wrapper valgrind (no valgrind)"
+fi
+
+# ---- rust-script's other option names ----
+printf 'fn main() {}\n#[test]\nfn works() { assert_eq!(1 + 1, 2); }\n' > tested.rs
+run_cthag -q --test tested.rs
+expect_status 0 "--test:"
+expect_file_has "$CARGO_LOG" "test --manifest-path"
+reset_cargo_log
+run_cthag --package args.rs
+expect_status 0 "--package:"
+expect_eq "$(out)" "$(ls -d "$CTHAG_CACHE_DIR"/projects/args-*)" "--package prints the project:"
+run_cthag --gen-pkg-only args.rs
+expect_eq "$(out)" "$(ls -d "$CTHAG_CACHE_DIR"/projects/args-*)" "--gen-pkg-only:"
+run_cthag --toolchain no-such-toolchain -q args.rs
+expect_status 1 "--toolchain NAME:"
+expect_file_has "$CARGO_LOG" "cargo +no-such-toolchain build"
+reset_cargo_log
+run_cthag +a --toolchain b args.rs
+expect_status 2 "+a --toolchain b:"
+expect_err "cthag: +a and --toolchain b disagree (see cthag --help)"
+run_cthag --clear-cache
+expect_status 0 "--clear-cache:"
+expect_eq "$(bins_count)" 0 "--clear-cache empties bins/:"
+# --debug: the dev profile even when the config file asks for release.
+mkdir -p "$XDG_CONFIG_HOME/cthag" && printf '[build]\nprofile = "release"\n' > "$XDG_CONFIG_HOME/cthag/config.toml"
+run_cthag -q --debug args.rs
+expect_status 0 "--debug:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/target" | grep -c -x -e debug -e release)" 1 "one profile built:"
+[ -d "$CTHAG_CACHE_DIR/target/debug" ] && pass || fail "--debug did not build the dev profile"
+run_cthag -q --debug --release args.rs
+[ -d "$CTHAG_CACHE_DIR/target/release" ] && pass || fail "--release after --debug"
+rm "$XDG_CONFIG_HOME/cthag/config.toml"
+# --cargo-output: cargo's output shows (cthag's default), even after -q.
+echo "// edit" >> args.rs
+run_cthag -q --cargo-output args.rs
+expect_err_has "Compiling args_"
+
 finish

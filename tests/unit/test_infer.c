@@ -1,8 +1,12 @@
+#include "config.h"
 #include "infer.h"
+#include "toml.h"
 #include "unit.h"
 #include "util/strbuf.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* One case: the code and the exact crates inferred, space-separated, in order of first use. */
 struct infer_case {
@@ -293,6 +297,62 @@ static void check_builtin_features(void)
     CHECK(rows >= 15);
 }
 
+/* "a b" for a TOML array of strings, "-" when absent. */
+static const char *feature_list(const struct toml_value *table, const char *crate, char *buf,
+                                size_t size)
+{
+    const struct toml_value *list = toml_get(table, crate);
+    if (!list)
+        return "-";
+    buf[0] = '\0';
+    for (size_t i = 0; i < list->count; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? " " : "",
+                 list->items[i]->text);
+    return buf;
+}
+
+/* config_load: the built-in features under the config file's, which override or remove each;
+ * a list's line says where it came from (0 = built in). */
+static void check_config_features(void)
+{
+    char dir[] = "/tmp/cthag-test-config-XXXXXX", path[128], buf[256];
+    CHECK(mkdtemp(dir) != NULL);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    unsetenv("CTHAG_MAX_CACHE_SIZE");
+    struct config cfg;
+    CHECK_INT(config_load(&cfg), 0);
+    CHECK_STR(feature_list(cfg.infer_features, "serde", buf, sizeof(buf)), "derive");
+    CHECK_STR(feature_list(cfg.infer_features, "clap", buf, sizeof(buf)), "cargo derive");
+    CHECK_STR(feature_list(cfg.infer_features, "tokio", buf, sizeof(buf)), "full");
+    CHECK_INT(toml_get(cfg.infer_features, "tokio")->line, 0);
+    CHECK(cfg.infer_max_features == NULL);
+    config_release(&cfg);
+
+    snprintf(path, sizeof(path), "%s/cthag", dir);
+    CHECK_INT(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/cthag/config.toml", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs("[infer.features]\nserde = []\ntokio = [\"rt\", \"macros\"]\n"
+          "nu_ansi_term = [\"serde\"]\nmine = [\"a\"]\n[infer.max-features]\nclap = [\"env\"]\n",
+          f);
+    fclose(f);
+    CHECK_INT(config_load(&cfg), 0);
+    CHECK_STR(feature_list(cfg.infer_features, "serde", buf, sizeof(buf)), "");
+    CHECK_INT(toml_get(cfg.infer_features, "serde")->line, 2);
+    CHECK_STR(feature_list(cfg.infer_features, "tokio", buf, sizeof(buf)), "rt macros");
+    CHECK_STR(feature_list(cfg.infer_features, "nu-ansi-term", buf, sizeof(buf)), "-");
+    CHECK_STR(feature_list(cfg.infer_features, "nu_ansi_term", buf, sizeof(buf)), "serde");
+    CHECK_STR(feature_list(cfg.infer_features, "mine", buf, sizeof(buf)), "a");
+    CHECK_STR(feature_list(cfg.infer_features, "clap", buf, sizeof(buf)), "cargo derive");
+    CHECK_STR(feature_list(cfg.infer_max_features, "clap", buf, sizeof(buf)), "env");
+    config_release(&cfg);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/cthag", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     size_t n = sizeof(cases) / sizeof(*cases);
@@ -302,5 +362,6 @@ int main(void)
     check_deep_nesting();
     check_uses();
     check_builtin_features();
+    check_config_features();
     return unit_finish("test_infer");
 }

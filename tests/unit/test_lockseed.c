@@ -130,7 +130,7 @@ static void make_project(const char *root, const char *name, const char *registr
     CHECK_INT(fs_mkdir_parents(path.buf, 0700), 0);
     strbuf_addstr(&path, "/entry");
     if (registry)
-        CHECK_INT(entry_record_store(path.buf, &rec), 0);
+        CHECK_INT(entry_record_store(path.buf, &rec, 0), 0);
     strbuf_setlen(&path, path.len - strlen("entry"));
     strbuf_addstr(&path, "Cargo.lock");
     if (pkgs) {

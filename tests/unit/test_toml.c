@@ -107,6 +107,45 @@ static void test_errors(void)
     check_error(deep, 1, "nested too deeply");
 }
 
+/* TOML 1.1 as cargo 1.95 reads it: what it accepts, and the line and words of what it refuses. */
+static void test_toml_1_1(void)
+{
+    check_roundtrip("serde = {\n version = \"1\",\n features = [\"derive\"],\n}\n",
+                    "serde = { version = \"1\", features = [\"derive\"] }\n");
+    check_roundtrip("a = { # c\n  x = 1, # d\n}\n", "a = { x = 1 }\n");
+    check_roundtrip("e = \"\\e[1m\\x41\\xff\"\n", "e = \"\\u001b[1mA\xc3\xbf\"\n");
+    check_roundtrip("t = 07:32\nd = 1979-05-27 07:32Z\n", "t = 07:32\nd = 1979-05-27 07:32Z\n");
+    check_roundtrip("\xef\xbb\xbf" "a = 1\r\n", "a = 1\n"); /* byte-order mark, CRLF */
+    check_error("d = 1988-02-30\n", 1, "day 30 of a month with 29 days in `1988-02-30`");
+    check_error("d = 1900-02-29\n", 1, "day 29 of a month with 28 days");
+    check_error("d = 1979-05-27T24:00:00\n", 1, "hour 24");
+    check_error("i = 01\n", 1, "leading zero in `01`");
+    check_error("i = 0b012\n", 1, "digit `2` outside base 2 in `0b012`");
+    check_error("i = 0o8\n", 1, "digit `8` outside base 8");
+    check_error("i = 0x_1\n", 1, "misplaced underscore in `0x_1`");
+    check_error("i = 1__0\n", 1, "misplaced underscore");
+    check_error("i = 9223372036854775808\n", 1, "integer beyond 64 bits");
+    check_error("i = -9223372036854775809\n", 1, "integer beyond 64 bits");
+    check_error("i = 0X1F\n", 1, "uppercase radix prefix");
+    check_error("i = +0x1\n", 1, "a sign before a hexadecimal");
+    check_error("f = 1e400\n", 1, "beyond the range of 64-bit floats");
+    check_error("f = 1.\n", 1, "no digits after the decimal point");
+    check_error("a = 1\n# bell \a\n", 2, "control character U+0007 in a comment");
+    check_error("a = \"x\ry\"\n", 1, "carriage return in a string must be followed by a newline");
+    check_error("a = 1\rb = 2\n", 1, "carriage return");
+    check_error("a = \"x\\ y\"\n", 1, "unknown escape `\\ `");
+    check_error("a = \"\"\"x\\ y\"\"\"\n", 1, "must end the line");
+    check_error("[a.b]\nc = 1\n[a]\nb.d = 2\n", 4, "table `b` comes from a [header]");
+    check_error("[a]\nb.c = 1\n[a.b]\n", 3, "table [b] is already defined by dotted keys");
+    check_error("a = { b = 1 }\na.c = 2\n", 2, "key `a` is already defined as a value");
+    check_error("a = {,}\n", 1, "comma before the first key");
+    check_error("a = { b = 1,, }\n", 1, "two commas in a row");
+    check_error("a = 1\nb = \"x\xff\"\n", 2, "invalid UTF-8");
+    check_error("t = 07:32:00Z\n", 1, "after a local time");
+    /* A duplicate after a value spanning lines is reported at its key's line. */
+    check_error("a = 1\na = \"\"\"\nx\n\"\"\"\n", 2, "duplicate key `a`");
+}
+
 static void test_first_line_offset(void)
 {
     struct toml_error err;
@@ -178,6 +217,7 @@ int main(void)
     test_values();
     test_tables();
     test_errors();
+    test_toml_1_1();
     test_first_line_offset();
     test_fuzz_regressions();
     test_edit();

@@ -1,0 +1,744 @@
+/* fdopendir and dirfd are POSIX.1-2008; struct stat's st_blocks is XSI. */
+#include "cachescan.h"
+
+#include "util/die.h"
+#include "util/fs.h"
+#include "util/json.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const scan_part_names[SCAN_PARTS] = {"projects", "bins", "target"};
+
+/* ---- hash tables ---- */
+
+/* String keys (owned by the caller) to indexes; open addressing, never more than half full. */
+struct name_map {
+    const char **keys;
+    size_t *values;
+    size_t alloc, count;
+};
+
+static size_t name_hash(const char *key)
+{
+    size_t h = 1469598103934665603u;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211u;
+    return h;
+}
+
+static size_t map_slot(const struct name_map *m, const char *key)
+{
+    size_t i = name_hash(key) & (m->alloc - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key))
+        i = (i + 1) & (m->alloc - 1);
+    return i;
+}
+
+static void map_put(struct name_map *m, const char *key, size_t value);
+
+static void map_grow(struct name_map *m)
+{
+    struct name_map old = *m;
+    m->alloc = old.alloc ? old.alloc * 2 : 64;
+    m->keys = xcalloc(m->alloc, sizeof(*m->keys));
+    m->values = xcalloc(m->alloc, sizeof(*m->values));
+    m->count = 0;
+    for (size_t i = 0; i < old.alloc; i++)
+        if (old.keys[i])
+            map_put(m, old.keys[i], old.values[i]);
+    free(old.keys);
+    free(old.values);
+}
+
+static void map_put(struct name_map *m, const char *key, size_t value)
+{
+    if ((m->count + 1) * 2 > m->alloc)
+        map_grow(m);
+    size_t i = map_slot(m, key);
+    if (!m->keys[i])
+        m->count++;
+    m->keys[i] = key;
+    m->values[i] = value;
+}
+
+/* The value of key, or -1. */
+static long map_get(const struct name_map *m, const char *key)
+{
+    if (!m->alloc)
+        return -1;
+    size_t i = map_slot(m, key);
+    return m->keys[i] ? (long)m->values[i] : -1;
+}
+
+static void map_release(struct name_map *m)
+{
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Owners in the inode table: entries are even, units odd, nobody -1. */
+#define NOBODY (-1L)
+#define ENTRY_OWNER(e) ((long)(e) * 2)
+#define UNIT_OWNER(u) ((long)(u) * 2 + 1)
+
+struct scan_inode {
+    dev_t dev;
+    ino_t ino;
+    nlink_t links, seen;
+    uint64_t bytes;
+    long owner;
+    unsigned parts;      /* bit per scan part it was seen in */
+    unsigned is_dir : 1;
+    unsigned shared : 1; /* seen with more than one owner */
+};
+
+struct scan_index {
+    struct name_map packages;     /* entry package -> entry */
+    struct name_map units;        /* unit key -> unit */
+    struct name_map fingerprints; /* <profile>/<fingerprint hex> -> unit (load_graph) */
+    struct strlist fingerprint_keys;
+    struct scan_inode *inodes;
+    size_t ninodes, inodes_alloc;
+    unsigned generation;          /* of the marks of cache_scan_use() */
+};
+
+static size_t inode_slot(const struct scan_index *x, dev_t dev, ino_t ino)
+{
+    size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull) ^ (size_t)dev;
+    size_t i = h & (x->inodes_alloc - 1);
+    while (x->inodes[i].links && (x->inodes[i].dev != dev || x->inodes[i].ino != ino))
+        i = (i + 1) & (x->inodes_alloc - 1);
+    return i;
+}
+
+static void inodes_grow(struct scan_index *x)
+{
+    struct scan_inode *old = x->inodes;
+    size_t old_alloc = x->inodes_alloc;
+    x->inodes_alloc = old_alloc ? old_alloc * 2 : 1024;
+    x->inodes = xcalloc(x->inodes_alloc, sizeof(*x->inodes));
+    for (size_t i = 0; i < old_alloc; i++)
+        if (old[i].links)
+            x->inodes[inode_slot(x, old[i].dev, old[i].ino)] = old[i];
+    free(old);
+}
+
+/* One link of a file seen in part (or -1) with owner. */
+static void count_inode(struct cache_scan *s, const struct stat *st, int part, long owner)
+{
+    struct scan_index *x = s->index;
+    if ((x->ninodes + 1) * 2 > x->inodes_alloc)
+        inodes_grow(x);
+    struct scan_inode *node = &x->inodes[inode_slot(x, st->st_dev, st->st_ino)];
+    if (!node->links) {
+        node->dev = st->st_dev;
+        node->ino = st->st_ino;
+        node->links = st->st_nlink ? st->st_nlink : 1;
+        node->bytes = (uint64_t)st->st_blocks * 512;
+        node->owner = owner;
+        node->is_dir = S_ISDIR(st->st_mode) ? 1 : 0;
+        x->ninodes++;
+    } else if (node->owner != owner) {
+        node->shared = 1;
+    }
+    node->seen++;
+    if (part >= 0)
+        node->parts |= 1u << part;
+}
+
+/* After the walk: totals, and what each owner frees (all of a file's links are its own; a
+ * directory's link count includes its subdirectories, so a directory is never shared). */
+static void sum_inodes(struct cache_scan *s)
+{
+    const struct scan_index *x = s->index;
+    for (size_t i = 0; i < x->inodes_alloc; i++) {
+        const struct scan_inode *node = &x->inodes[i];
+        if (!node->links)
+            continue;
+        s->total += node->bytes;
+        for (int p = 0; p < SCAN_PARTS; p++) {
+            if (!(node->parts & (1u << p)))
+                continue;
+            s->parts[p].bytes += node->bytes;
+            s->parts[p].files += !node->is_dir;
+        }
+        if (node->owner == NOBODY || node->shared || (!node->is_dir && node->seen < node->links))
+            continue;
+        struct scan_owner *own = node->owner % 2 == 0 ? &s->entries[node->owner / 2].own
+                                                      : &s->units[node->owner / 2].own;
+        own->bytes += node->bytes;
+    }
+}
+
+/* ---- entries and units ---- */
+
+/* <stem>_<id> for <stem>-<id>: the entry's package name in the shared target. */
+static char *package_of(const char *name)
+{
+    char *package = xstrdup(name);
+    char *dash = strrchr(package, '-');
+    if (dash)
+        *dash = '_';
+    return package;
+}
+
+static int is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+int cache_is_entry_name(const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    return dash && dash != name && strlen(dash + 1) == 16 && is_hex(dash + 1, 16);
+}
+
+static long find_entry(const struct cache_scan *s, const char *name)
+{
+    char *package = package_of(name);
+    long e = map_get(&s->index->packages, package);
+    free(package);
+    return e;
+}
+
+static size_t add_entry(struct cache_scan *s, const char *name)
+{
+    if (s->nentries == s->entries_alloc) {
+        s->entries_alloc = s->entries_alloc ? s->entries_alloc * 2 : 64;
+        s->entries = xrealloc(s->entries, s->entries_alloc * sizeof(*s->entries));
+    }
+    struct scan_entry *e = &s->entries[s->nentries];
+    memset(e, 0, sizeof(*e));
+    e->name = xstrdup(name);
+    e->package = package_of(name);
+    e->kind = SCAN_INCOMPLETE;
+    e->script_exists = -1;
+    map_put(&s->index->packages, e->package, s->nentries);
+    return s->nentries++;
+}
+
+/* The unit of <profile>/<hash>, made on first sight. */
+static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
+{
+    char key[4200];
+    snprintf(key, sizeof(key), "%s/%.16s", s->profiles.items[profile], hash);
+    long found = map_get(&s->index->units, key);
+    if (found >= 0)
+        return (size_t)found;
+    if (s->nunits == s->units_alloc) {
+        s->units_alloc = s->units_alloc ? s->units_alloc * 2 : 64;
+        s->units = xrealloc(s->units, s->units_alloc * sizeof(*s->units));
+    }
+    struct scan_unit *u = &s->units[s->nunits];
+    memset(u, 0, sizeof(*u));
+    u->profile = profile;
+    u->key = xstrdup(key);
+    u->entry = -1;
+    map_put(&s->index->units, u->key, s->nunits);
+    return s->nunits++;
+}
+
+/* The metadata hash in <crate>-<hash>[.ext], or NULL. */
+static const char *metadata_hash(const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    if (!dash || strlen(dash + 1) < 16 || !is_hex(dash + 1, 16))
+        return NULL;
+    return dash[17] == '\0' || dash[17] == '.' ? dash + 1 : NULL;
+}
+
+/* The entry whose package <name> is, starts with (<package>-...) or names (<package>.d). */
+static long entry_of_artifact(const struct cache_scan *s, const char *name)
+{
+    char package[256];
+    size_t n = strcspn(name, "-");
+    if (!name[n] && n > 2 && !strcmp(name + n - 2, ".d"))
+        n -= 2;
+    if (n >= sizeof(package))
+        return -1;
+    memcpy(package, name, n);
+    package[n] = '\0';
+    return map_get(&s->index->packages, package);
+}
+
+static void add_path(struct scan_owner *own, const char *a, const char *b, const char *c,
+                     const char *d)
+{
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/%s", a, b);
+    if (c)
+        strbuf_addf(&path, "/%s", c);
+    if (d)
+        strbuf_addf(&path, "/%s", d);
+    strlist_add(&own->paths, path.buf);
+    strbuf_release(&path);
+}
+
+static struct scan_owner *owner_of(struct cache_scan *s, long owner)
+{
+    return owner == NOBODY      ? NULL
+           : owner % 2 == 0     ? &s->entries[owner / 2].own
+                                : &s->units[owner / 2].own;
+}
+
+/* ---- the walk ---- */
+
+static DIR *open_dir_at(int at, const char *name)
+{
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (fd >= 0 && !d)
+        close(fd);
+    return d;
+}
+
+static int is_dot(const char *name)
+{
+    return !strcmp(name, ".") || !strcmp(name, "..");
+}
+
+/* Count name (in dirfd) and everything under it for owner; its lstat data in *st. */
+static void walk_tree(struct cache_scan *s, int at, const char *name, int part, long owner,
+                      struct stat *st)
+{
+    if (fstatat(at, name, st, AT_SYMLINK_NOFOLLOW)) {
+        st->st_mode = 0;
+        return; /* vanished meanwhile */
+    }
+    count_inode(s, st, part, owner);
+    if (!S_ISDIR(st->st_mode))
+        return;
+    DIR *d = open_dir_at(at, name);
+    struct dirent *de;
+    struct stat child;
+    while (d && (de = readdir(d)))
+        if (!is_dot(de->d_name))
+            walk_tree(s, dirfd(d), de->d_name, part, owner, &child);
+    if (d)
+        closedir(d);
+}
+
+/* In a unit's .fingerprint/<crate>-<hash>/: the files holding a fingerprint (not its .json,
+ * dep-info, output or timestamp). */
+static int is_fingerprint_file(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && strncmp(name, "dep-", 4) && strncmp(name, "output-", 7) &&
+           strcmp(name, "invoked.timestamp") && !(n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+/* .fingerprint/<crate>-<hash>/ of unit u: counted like any tree, its fingerprint files noted. */
+static void walk_fingerprints(struct cache_scan *s, int at, const char *name, long owner, size_t u)
+{
+    struct stat st, child;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, owner);
+    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(at, name) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
+        if (S_ISREG(child.st_mode) && is_fingerprint_file(de->d_name))
+            strlist_add(&s->units[u].fingerprint_files, de->d_name);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The newest modification time of an entry's files: its last use when it has no record. */
+static void note_mtime(struct scan_entry *e, const struct stat *st)
+{
+    if (!e->has_rec && st->st_mode && st->st_mtim.tv_sec > e->used)
+        e->used = st->st_mtim.tv_sec;
+}
+
+static void load_record(struct cache_scan *s, struct scan_entry *e)
+{
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/projects/%s/entry", s->root, e->name);
+    e->has_rec = !entry_record_load(path.buf, &e->rec);
+    entry_record_release(&e->rec); /* its fixed fields are all a scan needs */
+    strbuf_release(&path);
+    if (!e->has_rec)
+        return;
+    e->used = e->rec.used;
+    e->kind = !strncmp(e->rec.source, "content:", 8) ? SCAN_CONTENT : SCAN_SCRIPT;
+    if (e->kind == SCAN_SCRIPT)
+        e->script_exists = e->rec.source[0] == '/' && !access(e->rec.source, F_OK);
+}
+
+/* projects/, bins/ or locks/ (part -1): the directory belongs to nobody, each <entry> in it to
+ * that entry.  A bins/ file without a project makes an entry too (to be collected), a lock file
+ * alone does not; temporary files belong to nobody. */
+static void scan_entry_dir(struct cache_scan *s, int rootfd, const char *dir, int part)
+{
+    struct stat st, child;
+    if (fstatat(rootfd, dir, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, part, NOBODY);
+    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(rootfd, dir) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        long e = cache_is_entry_name(de->d_name) ? find_entry(s, de->d_name) : -1;
+        if (e < 0 && part != -1 && cache_is_entry_name(de->d_name))
+            e = (long)add_entry(s, de->d_name);
+        walk_tree(s, dirfd(d), de->d_name, part, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+        if (e < 0 || !child.st_mode)
+            continue;
+        if (part != -1)
+            add_path(&s->entries[e].own, dir, de->d_name, NULL, NULL);
+        note_mtime(&s->entries[e], &child);
+        if (part == SCAN_PROJECTS)
+            load_record(s, &s->entries[e]);
+    }
+    if (d)
+        closedir(d);
+}
+
+static const char *const unit_dirs[] = {"deps", ".fingerprint", "build", "incremental", "examples",
+                                        NULL};
+
+static int is_unit_dir(const char *name)
+{
+    for (const char *const *dir = unit_dirs; *dir; dir++)
+        if (!strcmp(name, *dir))
+            return 1;
+    return 0;
+}
+
+static void link_unit(struct cache_scan *s, size_t u, long e)
+{
+    struct scan_entry *entry = &s->entries[e];
+    s->units[u].entry = e;
+    if (entry->nunits == entry->units_alloc) {
+        entry->units_alloc = entry->units_alloc ? entry->units_alloc * 2 : 4;
+        entry->units = xrealloc(entry->units, entry->units_alloc * sizeof(*entry->units));
+    }
+    entry->units[entry->nunits++] = u;
+}
+
+/* target/<profile>/<sub>/: each name in it belongs to an entry (by its package) or to the unit
+ * of its metadata hash; .fingerprint/<crate>-<hash> makes the unit known to cargo. */
+static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, const char *sub)
+{
+    struct stat st, child;
+    if (fstatat(profilefd, sub, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, NOBODY);
+    int fingerprints = !strcmp(sub, ".fingerprint");
+    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(profilefd, sub) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        long e = entry_of_artifact(s, de->d_name);
+        const char *hash = metadata_hash(de->d_name);
+        long owner = e >= 0 ? ENTRY_OWNER(e) : NOBODY;
+        size_t u = 0;
+        if (hash && (fingerprints || e < 0)) {
+            u = unit_for(s, profile, hash);
+            if (fingerprints && !s->units[u].dir) {
+                s->units[u].dir = xstrdup(de->d_name);
+                if (e >= 0)
+                    link_unit(s, u, e);
+            }
+            if (e < 0)
+                owner = UNIT_OWNER(u);
+        }
+        if (owner != NOBODY)
+            add_path(owner_of(s, owner), "target", s->profiles.items[profile], sub, de->d_name);
+        if (fingerprints && hash)
+            walk_fingerprints(s, dirfd(d), de->d_name, owner, u);
+        else
+            walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* target/<profile>/: <package> and <package>.d belong to their entry, the unit directories
+ * are scanned by name, anything else belongs to nobody. */
+static void scan_profile(struct cache_scan *s, int targetfd, const char *name)
+{
+    strlist_add(&s->profiles, name);
+    size_t profile = s->profiles.count - 1;
+    DIR *d = open_dir_at(targetfd, name);
+    struct dirent *de;
+    struct stat child;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        if (is_unit_dir(de->d_name)) {
+            scan_unit_dir(s, dirfd(d), profile, de->d_name);
+            continue;
+        }
+        long e = entry_of_artifact(s, de->d_name);
+        if (e >= 0)
+            add_path(&s->entries[e].own, "target", name, de->d_name, NULL);
+        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+    }
+    if (d)
+        closedir(d);
+}
+
+static void scan_target(struct cache_scan *s, int rootfd)
+{
+    struct stat st, child;
+    if (fstatat(rootfd, "target", &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, NOBODY);
+    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(rootfd, "target") : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (is_dot(de->d_name))
+            continue;
+        if (fstatat(dirfd(d), de->d_name, &child, AT_SYMLINK_NOFOLLOW))
+            continue;
+        count_inode(s, &child, SCAN_TARGET, NOBODY);
+        if (S_ISDIR(child.st_mode))
+            scan_profile(s, dirfd(d), de->d_name);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* Everything else under the root (the lock, the stamp, CACHEDIR.TAG) belongs to nobody. */
+static void scan_rest(struct cache_scan *s, int rootfd)
+{
+    static const char *const known[] = {"projects", "bins", "locks", "target", NULL};
+    struct stat st;
+    DIR *d = open_dir_at(rootfd, ".");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        int skip = is_dot(de->d_name);
+        for (const char *const *k = known; *k && !skip; k++)
+            skip = !strcmp(de->d_name, *k);
+        if (!skip)
+            walk_tree(s, dirfd(d), de->d_name, -1, NOBODY, &st);
+    }
+    if (d)
+        closedir(d);
+}
+
+int cache_scan(const char *root, struct cache_scan *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->root = xstrdup(root);
+    s->index = xcalloc(1, sizeof(*s->index));
+    int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (rootfd < 0)
+        return errno == ENOENT ? 0 : error("cannot read %s: %s", root, strerror(errno));
+    struct stat st;
+    if (!fstat(rootfd, &st))
+        count_inode(s, &st, -1, NOBODY);
+    scan_entry_dir(s, rootfd, "projects", SCAN_PROJECTS);
+    scan_entry_dir(s, rootfd, "bins", SCAN_BINS);
+    scan_entry_dir(s, rootfd, "locks", -1);
+    scan_target(s, rootfd);
+    scan_rest(s, rootfd);
+    close(rootfd);
+    sum_inodes(s);
+    return 0;
+}
+
+void cache_scan_release(struct cache_scan *s)
+{
+    for (size_t i = 0; i < s->nentries; i++) {
+        free(s->entries[i].name);
+        free(s->entries[i].package);
+        free(s->entries[i].units);
+        strlist_release(&s->entries[i].own.paths);
+    }
+    for (size_t i = 0; i < s->nunits; i++) {
+        free(s->units[i].key);
+        free(s->units[i].dir);
+        free(s->units[i].deps);
+        strlist_release(&s->units[i].fingerprint_files);
+        strlist_release(&s->units[i].own.paths);
+    }
+    free(s->entries);
+    free(s->units);
+    strlist_release(&s->profiles);
+    if (s->index) {
+        map_release(&s->index->packages);
+        map_release(&s->index->units);
+        map_release(&s->index->fingerprints);
+        strlist_release(&s->index->fingerprint_keys);
+        free(s->index->inodes);
+        free(s->index);
+    }
+    free(s->root);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- the dependency graph ----
+ *
+ * Each unit's directory .fingerprint/<crate>-<hash>/ holds a file with the unit's fingerprint
+ * (16 hex digits: the u64's bytes, least significant first) and a .json beside it whose "deps"
+ * lists each dependency as [id, "name", public, fingerprint] with the fingerprint a decimal
+ * u64. */
+
+static void unit_dir_path(const struct cache_scan *s, const struct scan_unit *u, struct strbuf *path)
+{
+    strbuf_reset(path);
+    strbuf_addf(path, "%s/target/%s/.fingerprint/%s", s->root, s->profiles.items[u->profile],
+                u->dir);
+}
+
+/* The fingerprint .json files to read, with the unit of each. */
+struct json_list {
+    struct strlist paths;
+    size_t *units;
+    size_t alloc;
+};
+
+static void json_list_add(struct json_list *list, const char *path, size_t u)
+{
+    strlist_add(&list->paths, path);
+    if (list->paths.count > list->alloc) {
+        list->alloc = list->paths.alloc;
+        list->units = xrealloc(list->units, list->alloc * sizeof(*list->units));
+    }
+    list->units[list->paths.count - 1] = u;
+}
+
+/* Map each fingerprint file of unit u to it; its .json goes to jsons. */
+static void read_fingerprints(struct cache_scan *s, size_t u, struct json_list *jsons)
+{
+    struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, key = STRBUF_INIT;
+    unit_dir_path(s, &s->units[u], &path);
+    size_t base = path.len;
+    const struct strlist *files = &s->units[u].fingerprint_files;
+    for (size_t i = 0; i < files->count; i++) {
+        strbuf_setlen(&path, base);
+        strbuf_addf(&path, "/%s", files->items[i]);
+        strbuf_reset(&text);
+        if (fs_read_file(path.buf, &text))
+            continue;
+        strbuf_rtrim(&text);
+        if (text.len != 16 || !is_hex(text.buf, 16))
+            continue;
+        strbuf_reset(&key);
+        strbuf_addf(&key, "%s/%s", s->profiles.items[s->units[u].profile], text.buf);
+        strlist_add(&s->index->fingerprint_keys, key.buf);
+        map_put(&s->index->fingerprints,
+                s->index->fingerprint_keys.items[s->index->fingerprint_keys.count - 1], u);
+        strbuf_addstr(&path, ".json");
+        json_list_add(jsons, path.buf, u);
+    }
+    strbuf_release(&path);
+    strbuf_release(&text);
+    strbuf_release(&key);
+}
+
+static void add_dep(struct scan_unit *u, size_t dep)
+{
+    if (u->ndeps == u->deps_alloc) {
+        u->deps_alloc = u->deps_alloc ? u->deps_alloc * 2 : 4;
+        u->deps = xrealloc(u->deps, u->deps_alloc * sizeof(*u->deps));
+    }
+    u->deps[u->ndeps++] = dep;
+}
+
+/* A dependency's fingerprint (decimal u64) as its file spells it. */
+static int fingerprint_hex(const struct json *number, char hex[17])
+{
+    if (!number || number->type != JSON_NUMBER)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(number->text, &end, 10);
+    if (errno || *end || number->text[0] == '-')
+        return -1;
+    for (int i = 0; i < 8; i++)
+        snprintf(hex + 2 * i, 3, "%02llx", (value >> (8 * i)) & 0xff);
+    return 0;
+}
+
+static int read_deps(struct cache_scan *s, size_t u, const char *json_path)
+{
+    struct strbuf text = STRBUF_INIT, key = STRBUF_INIT;
+    if (fs_read_file(json_path, &text)) {
+        strbuf_release(&text);
+        return errno == ENOENT ? 0 : error("gc: cannot read %s: %s", json_path, strerror(errno));
+    }
+    struct json *root = json_parse(text.buf, text.len);
+    const struct json *deps = root ? json_get(root, "deps") : NULL;
+    int result = deps && deps->type == JSON_ARRAY ? 0 : -1;
+    for (size_t i = 0; !result && i < deps->count; i++) {
+        const struct json *dep = deps->items[i];
+        char hex[17];
+        if (dep->type != JSON_ARRAY || dep->count < 4 || fingerprint_hex(dep->items[3], hex)) {
+            result = -1;
+            break;
+        }
+        strbuf_reset(&key);
+        strbuf_addf(&key, "%s/%s", s->profiles.items[s->units[u].profile], hex);
+        long found = map_get(&s->index->fingerprints, key.buf);
+        if (found >= 0)
+            add_dep(&s->units[u], (size_t)found);
+    }
+    if (result)
+        error("gc: unexpected fingerprint format in %s; no dependency build removed", json_path);
+    json_free(root);
+    strbuf_release(&text);
+    strbuf_release(&key);
+    return result;
+}
+
+int cache_scan_load_graph(struct cache_scan *s, const int *locked)
+{
+    struct json_list jsons = {STRLIST_INIT, NULL, 0};
+    for (size_t u = 0; u < s->nunits; u++)
+        if (s->units[u].dir && locked[s->units[u].profile])
+            read_fingerprints(s, u, &jsons);
+    int result = 0;
+    for (size_t i = 0; i < jsons.paths.count && !result; i++)
+        result = read_deps(s, jsons.units[i], jsons.paths.items[i]);
+    if (result)
+        for (size_t u = 0; u < s->nunits; u++)
+            s->units[u].ndeps = 0;
+    strlist_release(&jsons.paths);
+    free(jsons.units);
+    return result;
+}
+
+void cache_scan_use(struct cache_scan *s, size_t e, int delta, uint64_t *freed)
+{
+    unsigned mark = ++s->index->generation;
+    const struct scan_entry *entry = &s->entries[e];
+    size_t *stack = xmalloc((s->nunits + 1) * sizeof(*stack));
+    size_t depth = 0;
+    for (size_t i = 0; i < entry->nunits; i++)
+        if (s->units[entry->units[i]].mark != mark) {
+            s->units[entry->units[i]].mark = mark;
+            stack[depth++] = entry->units[i];
+        }
+    while (depth) {
+        struct scan_unit *u = &s->units[stack[--depth]];
+        u->refs += delta;
+        if (delta < 0 && !u->refs && u->entry < 0 && freed)
+            *freed += u->own.bytes;
+        for (size_t i = 0; i < u->ndeps; i++)
+            if (s->units[u->deps[i]].mark != mark) {
+                s->units[u->deps[i]].mark = mark;
+                stack[depth++] = u->deps[i];
+            }
+    }
+    free(stack);
+}

@@ -1,0 +1,194 @@
+/* cachescan.c and cachegc.c on a synthetic cache: attribution of every file, what removing an
+ * owner frees (hard links), the dependency graph, and the keep set of the trim. */
+#include "cache.h"
+#include "cachegc.h"
+#include "cachescan.h"
+#include "util/die.h"
+#include "util/fs.h"
+#include "unit.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[] = "/tmp/cthag-test-gc-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/%s", root, rel);
+    char *slash = strrchr(path.buf, '/');
+    *slash = '\0';
+    fs_mkdir_parents(path.buf, 0700);
+    *slash = '/';
+    CHECK(!fs_write_atomic(path.buf, text, strlen(text), 0600));
+    strbuf_release(&path);
+}
+
+static void link_to(const char *from, const char *to)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof(a), "%s/%s", root, from);
+    snprintf(b, sizeof(b), "%s/%s", root, to);
+    CHECK(!link(a, b));
+}
+
+static int exists(const char *rel)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    return !lstat(path, &st);
+}
+
+static void put_record(const char *name, const char *source, long long used)
+{
+    struct entry_record rec;
+    char path[512];
+    memset(&rec, 0, sizeof(rec));
+    memcpy(rec.key, "0123456789abcdef0123456789abcdef", 33);
+    rec.used = used;
+    snprintf(rec.source, sizeof(rec.source), "%s", source);
+    snprintf(path, sizeof(path), "%s/projects/%s/entry", root, name);
+    CHECK(!entry_record_store(path, &rec, 0));
+    entry_record_release(&rec);
+}
+
+/* An entry NAME (package P) built against the dependency unit dep-1111111111111111, whose
+ * fingerprint is 01acd23cc5ace3b9 (13394739679858961409 as the .json spells it). */
+static void put_entry(const char *name, const char *package, const char *hash, const char *source,
+                      long long used)
+{
+    char rel[512], text[512];
+    snprintf(rel, sizeof(rel), "projects/%s/Cargo.toml", name);
+    put(rel, "[package]\n");
+    put_record(name, source, used);
+    snprintf(rel, sizeof(rel), "target/debug/%s", package);
+    put(rel, "ELF");
+    char deps[512], bins[512];
+    snprintf(deps, sizeof(deps), "target/debug/deps/%s-%s", package, hash);
+    snprintf(bins, sizeof(bins), "bins/%s", name);
+    snprintf(text, sizeof(text), "%s/bins", root);
+    fs_mkdir_parents(text, 0700);
+    link_to(rel, deps);
+    link_to(rel, bins);
+    snprintf(rel, sizeof(rel), "target/debug/.fingerprint/%s-%s/bin-%s", package, hash, package);
+    put(rel, "aaaaaaaaaaaaaaaa");
+    strcat(rel, ".json");
+    snprintf(text, sizeof(text), "{\"rustc\":1,\"deps\":[[1,\"dep\",false,13394739679858961409]]}");
+    put(rel, text);
+}
+
+static void make_cache(void)
+{
+    CHECK(mkdtemp(root) != NULL);
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put("target/debug/.fingerprint/dep-1111111111111111/lib-dep", "01acd23cc5ace3b9\n");
+    put("target/debug/.fingerprint/dep-1111111111111111/lib-dep.json", "{\"deps\":[]}");
+    put("target/debug/deps/libdep-1111111111111111.rlib", "rlib");
+    put("target/debug/deps/dep-1111111111111111.d", "d");
+    put("target/debug/.cargo-lock", "");
+    put("locks/a-00000000000000aa", "");
+    put_entry("a-00000000000000aa", "a_00000000000000aa", "2222222222222222", "/nowhere/a.rs", 100);
+    put_entry("b-00000000000000bb", "b_00000000000000bb", "3333333333333333",
+              "content:0123", 200);
+    put("bins/orphan-00000000000000cc", "x");
+}
+
+static const struct scan_entry *find(const struct cache_scan *s, const char *name)
+{
+    for (size_t i = 0; i < s->nentries; i++)
+        if (!strcmp(s->entries[i].name, name))
+            return &s->entries[i];
+    return NULL;
+}
+
+static void test_scan(void)
+{
+    struct cache_scan s;
+    CHECK(!cache_scan(root, &s));
+    CHECK_INT(s.nentries, 3);
+    const struct scan_entry *a = find(&s, "a-00000000000000aa");
+    const struct scan_entry *b = find(&s, "b-00000000000000bb");
+    const struct scan_entry *c = find(&s, "orphan-00000000000000cc");
+    CHECK(a && b && c);
+    if (!a || !b || !c)
+        return;
+    CHECK_INT(a->kind, SCAN_SCRIPT);
+    CHECK_INT(a->script_exists, 0);
+    CHECK_INT(a->used, 100);
+    CHECK_INT(b->kind, SCAN_CONTENT);
+    CHECK_INT(b->script_exists, -1);
+    CHECK_INT(c->kind, SCAN_INCOMPLETE);
+    /* projects/, bins/, target/<package>, deps/, .fingerprint/ */
+    CHECK_INT(a->own.paths.count, 5);
+    CHECK(strlist_contains(&a->own.paths, "target/debug/deps/a_00000000000000aa-2222222222222222"));
+    CHECK(strlist_contains(&a->own.paths, "bins/a-00000000000000aa"));
+    /* The executable's three links are all the entry's: removing it frees the file. */
+    CHECK(a->own.bytes > 0);
+    CHECK_INT(a->nunits, 1);
+    CHECK_INT(s.profiles.count, 1);
+    /* The dependency unit: its rlib, .d and fingerprint directory. */
+    size_t dep = s.nunits;
+    for (size_t u = 0; u < s.nunits; u++)
+        if (s.units[u].dir && !strcmp(s.units[u].dir, "dep-1111111111111111"))
+            dep = u;
+    CHECK(dep < s.nunits);
+    if (dep == s.nunits)
+        return;
+    CHECK_INT(s.units[dep].entry, -1);
+    CHECK_INT(s.units[dep].own.paths.count, 3);
+    CHECK(s.units[dep].own.bytes > 0);
+    CHECK_INT(s.parts[SCAN_BINS].files, 3);
+    CHECK(s.total >= s.parts[SCAN_TARGET].bytes);
+
+    int locked[1] = {1};
+    CHECK(!cache_scan_load_graph(&s, locked));
+    CHECK_INT(s.units[a->units[0]].ndeps, 1);
+    CHECK_INT(s.units[a->units[0]].deps[0], dep);
+    size_t ia = (size_t)(a - s.entries), ib = (size_t)(b - s.entries);
+    cache_scan_use(&s, ia, 1, NULL);
+    cache_scan_use(&s, ib, 1, NULL);
+    CHECK_INT(s.units[dep].refs, 2);
+    uint64_t freed = 0;
+    cache_scan_use(&s, ia, -1, &freed);
+    CHECK_INT(freed, 0);
+    cache_scan_use(&s, ib, -1, &freed);
+    CHECK_INT(freed, s.units[dep].own.bytes);
+    cache_scan_release(&s);
+}
+
+static void test_names(void)
+{
+    CHECK(cache_is_entry_name("fib-0123456789abcdef"));
+    CHECK(!cache_is_entry_name("fib-0123456789abcdef.tmp.12"));
+    CHECK(!cache_is_entry_name("fib"));
+    CHECK(!cache_is_entry_name("-0123456789abcdef"));
+    CHECK(!cache_is_entry_name("fib-0123456789ABCDEF"));
+}
+
+/* The trim never removes the entry being run, however old its record says it is. */
+static void test_keep(void)
+{
+    struct gc_opts o = {1ULL << 40, 1, 0, 1, "a-00000000000000aa"};
+    verbosity = -1;
+    CHECK_INT(cache_gc(root, &o), 0);
+    verbosity = 0;
+    CHECK(exists("projects/a-00000000000000aa/entry"));
+    CHECK(exists("bins/a-00000000000000aa"));
+    CHECK(exists("target/debug/a_00000000000000aa"));
+    CHECK(!exists("projects/b-00000000000000bb"));
+    CHECK(!exists("target/debug/deps/b_00000000000000bb-3333333333333333"));
+    CHECK(exists("bins/orphan-00000000000000cc")); /* used now, by its mtime */
+    CHECK(exists("target/debug/deps/libdep-1111111111111111.rlib"));
+}
+
+int main(void)
+{
+    make_cache();
+    test_names();
+    test_scan();
+    test_keep();
+    fs_remove_tree(root);
+    return unit_finish("test_cachegc");
+}
