@@ -507,6 +507,11 @@ static void parse_long(struct parser *p, const char *arg)
 
 static void parse_short(struct parser *p, const char *arg)
 {
+    /* -release: a long option written with one dash, even when its letters are short options
+     * (-r -e lease). */
+    const struct option_row *whole = find_long(arg + 1, strlen(arg + 1));
+    if (whole && arg[2] && whole->group != G_HIDDEN && whole->effect != REFUSE)
+        unknown_option(arg, whole);
     for (const char *c = arg + 1; *c; c++) {
         char flag[3] = {'-', *c, '\0'};
         const struct option_row *row = find_short(*c);
