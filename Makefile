@@ -50,7 +50,8 @@ RAPID_LIB_OBJECTS := $(filter-out $(BUILD)/rapid/src/rapid/main.o,$(RAPID_OBJECT
 RAPID_UNIT_SOURCES := $(wildcard tests/unit/test_rapid_*.c)
 RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
+.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench bench-rapid \
+        fuzz valgrind
 
 all: $(BIN) $(RAPID_BIN)
 
@@ -156,6 +157,10 @@ valgrind:
 # Figures against the design's targets; writes bench/results.json.
 bench: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
+
+# cthag -r: the time from Enter to result, for an entry cargo builds and one it does not.
+bench-rapid: $(BIN) $(RAPID_BIN)
+	CTHAG=$(abspath $(BIN)) python3 bench/rapid.py
 
 install: $(BIN) $(RAPID_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
