@@ -266,9 +266,12 @@ int config_load(struct config *cfg)
     const char *env = getenv("CTHAG_MAX_CACHE_SIZE");
     if (!result && env && *env) {
         if (config_parse_size(env, &cfg->max_cache_size))
-            return error("CTHAG_MAX_CACHE_SIZE=%s is not a size (e.g. 2GiB, 500MB)", env);
-        strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
+            result = error("CTHAG_MAX_CACHE_SIZE=%s is not a size (e.g. 2GiB, 500MB)", env);
+        else
+            strcpy(cfg->max_size_from, "CTHAG_MAX_CACHE_SIZE");
     }
+    if (result)
+        config_release(cfg); /* a failed load leaves nothing to release */
     return result;
 }
 

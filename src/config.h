@@ -41,7 +41,7 @@ struct config {
 /* The config file's path (it need not exist). */
 void config_path(struct strbuf *path);
 /* Defaults, then the file, then the environment.  Prints "cthag: FILE:LINE: problem" and returns
- * -1 for a malformed file or value. */
+ * -1 for a malformed file or value (leaving nothing to release). */
 int config_load(struct config *cfg);
 void config_release(struct config *cfg);
 /* The settings of a config file's text (path names it in messages), over those in cfg. */

@@ -207,6 +207,7 @@ static const struct option_row option_table[] = {
     REFUSED("extern", ARG_REQUIRED, "rust-script's --extern is not cthag's: write `use` or `extern crate` in the code"),
     REFUSED("unstable-feature", ARG_REQUIRED, "rust-script's --unstable-feature is not cthag's: write #![feature(...)] at the top of the script and use a nightly +TOOLCHAIN"),
     REFUSED("pkg-path", ARG_REQUIRED, "rust-script's --pkg-path is not cthag's: the project lives in the cache (cthag -g prints where)"),
+    REFUSED("base-path", ARG_REQUIRED, "rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them"),
     REFUSED("bench", ARG_NONE, "rust-script's --bench is not cthag's: cthag -A SCRIPT -- bench runs cargo bench"),
     REFUSED("count", ARG_NONE, "rust-script's --count is not cthag's: with -l, `i` is the line's number"),
     REFUSED("expand", ARG_NONE, "thag's --expand is not cthag's: cthag -A SCRIPT -- expand runs cargo expand"),

@@ -27,7 +27,7 @@ for opt in $(cat listed documented | sort -u); do
     if grep -q "unknown option" err.txt; then fail "$opt: $(cat err.txt)"; else pass; fi
 done
 expect_eq "$(comm -13 listed documented | tr '\n' ' ')" \
-    "--bench --config --count --dep --expand --extern --gen-pkg-only --pkg-path --unstable-feature " \
+    "--base-path --bench --config --count --dep --expand --extern --gen-pkg-only --pkg-path --unstable-feature " \
     "man page options not in --help (refused ones, an old alias):"
 
 # ---- did you mean ----
@@ -51,6 +51,7 @@ bad_usage "cthag: option -f/--force takes no value (see cthag --help)" --force=y
 bad_usage "cthag: option --features needs a value (see cthag --help)" --features
 # Other runners' options cthag does not have: what to do instead.
 bad_usage "cthag: rust-script's --dep is not cthag's: declare the dependency in the script (a // cargo-deps: line, a \`\`\`cargo block, frontmatter) or let cthag infer it" --dep rand -e 1
+bad_usage "cthag: rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them" --base-path /tmp args.rs
 bad_usage "cthag: rust-script's --count is not cthag's: with -l, \`i\` is the line's number" --count -l line
 bad_usage "cthag: thag's --expand is not cthag's: cthag -A SCRIPT -- expand runs cargo expand" --expand args.rs
 
