@@ -30,17 +30,6 @@ skip_test() {
     exit 77
 }
 
-# known_breakage REASON: the check that follows is known to fail until REASON is dealt with.
-# Its failure prints "XFAIL <test>: <what>: REASON" and does not fail the file; a pass says the
-# mark can go.  Use: if CONDITION; then pass_known ...; else xfail ...; fi
-xfail() {
-    echo "XFAIL $TEST_NAME: $1: $2"
-}
-pass_known() {
-    pass
-    echo "$TEST_NAME: $1 passes now: remove its known-breakage mark"
-}
-
 # dep_compiles: the crates (NAME vX.Y.Z) cargo compiled in the last run, the scripts' own aside
 # (their package names end in _<16 hex>).
 dep_compiles() {

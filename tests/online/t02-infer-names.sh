@@ -10,12 +10,10 @@ fn main() {
 }
 EOF_RS
 run_cthag width.rs
-manifest=$(cat "$CTHAG_CACHE_DIR"/projects/width-*/Cargo.toml 2> /dev/null)
-if [ "$status" -eq 0 ] && [ "$(out)" = "3 4" ] && [[ $manifest == *'unicode-width = "*"'* ]]; then
-    pass_known "unicode_width inferred as crates.io's unicode-width"
-else
-    # Known: the mapping is done against --registry-dir's directory only (issue 12, "infer").
-    xfail "unicode_width inferred as crates.io's unicode-width (exit $status, $(grep -m1 -o 'unicode.width = [^ ]*' <<< "$manifest"))" \
-        "cthag maps foo_bar to foo-bar only for a --registry-dir; crates.io names are issue 12's part"
-fi
+expect_status 0 "width.rs:"
+expect_out "3 4"
+expect_file_has "$(ls -d "$CTHAG_CACHE_DIR"/projects/width-*)/Cargo.toml" 'unicode-width = "*"' \
+    "the crate under its crates.io name:"
+expect_eq "$(grep -c 'unicode_width' "$CTHAG_CACHE_DIR"/projects/width-*/Cargo.toml)" 0 \
+    "not under the code's name:"
 finish
