@@ -42,7 +42,9 @@ static const char usage_head[] =
     "script execute the cached binary directly. Dependencies come from an embedded manifest\n"
     "(/*[toml] block, //! ```cargo block, // cargo-deps: line or --- frontmatter) or are\n"
     "inferred from the code's paths. Options come before the script; every argument after it\n"
-    "is the script's own. SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
+    "is the script's own, options included (a shebang script gets exactly its arguments), but\n"
+    "for one `--` right after the script, which is dropped: `cthag x.rs -- -v` passes -v.\n"
+    "SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
 
 static const char usage_tail[] =
     "\n"
