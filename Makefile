@@ -1,5 +1,22 @@
 # cthag: plain make.  `make`, `make check`, `make check SAN=1`, `make install PREFIX=... DESTDIR=...`
-CC      ?= cc
+#
+# cthag is linked statically with musl (Debian's musl-tools: musl-gcc) when it is installed:
+# glibc's static start-up alone costs more than the rest of a cached run (make bench shows both).
+# Without musl-gcc, with MUSL=0 or with an explicit CC=..., CC links it statically with glibc.
+# HOST_CC is the system's (glibc) compiler, for what musl cannot do: the unit tests (they swap
+# stderr), the sanitizer and valgrind builds, and companion programs linked dynamically with
+# glibc-only libraries.  Its objects live in build/release, musl's in build/musl.
+HOST_CC ?= cc
+MUSL_CC ?= musl-gcc
+MUSL    ?= 1
+HAVE_MUSL := $(shell command -v $(MUSL_CC) 2>/dev/null)
+ifeq ($(origin CC),default)
+CC      := $(HOST_CC)
+ifeq ($(MUSL)$(SAN)$(if $(HAVE_MUSL),yes),1yes)
+CC      := $(MUSL_CC)
+endif
+endif
+USING_MUSL := $(findstring musl,$(CC))
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
@@ -9,7 +26,17 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CFLAGS  ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_XOPEN_SOURCE=700 -Isrc
+HOST_LDLIBS := $(LDLIBS) -lxxhash
+ifneq ($(USING_MUSL),)
+# Debian's libxxhash.a is built for glibc: with musl, xxhash is compiled in from its header
+# (XXH_INLINE_ALL), found through a directory holding only that header, so that no other glibc
+# header can reach the build.
+XXHASH_H ?= /usr/include/xxhash.h
+CTHAG_CPPFLAGS := -isystem build/musl-include -DXXH_INLINE_ALL
+XXHASH_LINK := build/musl-include/xxhash.h
+else
 LDLIBS  += -lxxhash
+endif
 
 ifeq ($(SAN),1)
 BUILD   := build/san
@@ -18,68 +45,97 @@ LDFLAGS += -fsanitize=address,undefined
 BIN     := $(BUILD)/cthag
 RAPID_BIN ?= $(BUILD)/cthag-rapid
 else
-BUILD   := build/release
+BUILD   := build/$(if $(USING_MUSL),musl,release)
 BIN     := cthag
-# Static: no dynamic loader on the cached-run path (0.2 ms of a 1.3 ms run, measured by
-# make bench).  STATIC= builds a dynamically linked cthag.
+# Static: no dynamic loader on the cached-run path (make bench shows what is left).  STATIC=
+# builds a dynamically linked cthag.
 STATIC  ?= -static
 LDFLAGS += $(STATIC)
 RAPID_BIN ?= cthag-rapid
 endif
+# The glibc build of the same sources, for the unit tests: $(BUILD) itself unless that is musl's.
+HOST_BUILD := $(if $(USING_MUSL),build/release,$(BUILD))
+UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := $(wildcard src/*.c src/util/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
-LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
+HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
+LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/main.o,$(HOST_OBJECTS))
 UNIT_SOURCES := $(filter-out tests/unit/test_rapid_%,$(wildcard tests/unit/test_*.c))
-UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
 # cthag-rapid, the interactive session behind `cthag -r` (src/rapid/): it needs a line-editing
-# library, Debian's libedit (libedit-dev), which cannot be linked into the static cthag, so it is
-# a companion program linked dynamically by the system's compiler, whatever CC builds cthag.
-RAPID_CC      ?= $(if $(findstring musl,$(CC)),cc,$(CC))
+# library, Debian's libedit (libedit-dev), which the static (musl) cthag cannot link, so it is a
+# companion program linked dynamically with glibc by the unit tests' compiler, which cthag execs.
+RAPID_CC      := $(UNIT_CC)
 RAPID_LDFLAGS := $(filter-out -static,$(LDFLAGS))
-RAPID_LDLIBS  := -ledit
+RAPID_LDLIBS  := -ledit $(HOST_LDLIBS)
 # cthag's own modules (the lexer, the script reader, TOML, ...) reach it as an archive of the
-# same sources compiled by RAPID_CC: the linker takes only what the companion uses.
-RAPID_ARCHIVE := $(BUILD)/rapid/libcthag.a
+# glibc objects the unit tests use: the linker takes only what the companion uses.
+RAPID_ARCHIVE := $(HOST_BUILD)/rapid/libcthag.a
 RAPID_SOURCES := $(wildcard src/rapid/*.c)
-RAPID_OBJECTS := $(RAPID_SOURCES:%.c=$(BUILD)/rapid/%.o)
-RAPID_LIB_OBJECTS := $(filter-out $(BUILD)/rapid/src/rapid/main.o,$(RAPID_OBJECTS)) $(RAPID_ARCHIVE)
+RAPID_OBJECTS := $(RAPID_SOURCES:%.c=$(HOST_BUILD)/%.o)
+RAPID_LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/rapid/main.o,$(RAPID_OBJECTS)) $(RAPID_ARCHIVE)
 RAPID_UNIT_SOURCES := $(wildcard tests/unit/test_rapid_*.c)
-RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
-.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench bench-rapid \
-        fuzz valgrind
+.PHONY: FORCE all demo check check-online unit-check cli-check install uninstall clean bench \
+        bench-rapid fuzz valgrind
 
 all: $(BIN) $(RAPID_BIN)
 
-$(BIN): $(OBJECTS)
+# The compile and link lines, each kept in a file rewritten only when it changes: a switch of
+# toolchain (MUSL=0, CC=clang) recompiles and relinks although the files are older.
+define remember
+	@mkdir -p $(dir $@)
+	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+endef
+$(BUILD)/compile.id: FORCE
+	$(call remember,$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS))
+build/$(subst /,_,$(BIN)).link.id: FORCE
+	$(call remember,$(CC) $(LDFLAGS) $(BUILD) $(LDLIBS))
+FORCE:
+
+$(BIN): $(OBJECTS) build/$(subst /,_,$(BIN)).link.id
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(LDLIBS)
+ifeq ($(USING_MUSL)$(SAN),)
+	@echo "note: $@ is linked statically with glibc ($(if $(HAVE_MUSL),CC or MUSL=0 given,no $(MUSL_CC): apt-get install musl-tools)): cached runs start slower than with musl"
+endif
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/compile.id $(XXHASH_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
+build/musl-include/xxhash.h: $(XXHASH_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDLIBS)
+	ln -sf $(XXHASH_H) $@
+
+ifneq ($(HOST_BUILD),$(BUILD))
+$(HOST_BUILD)/compile.id: FORCE
+	$(call remember,$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS))
+
+$(HOST_BUILD)/%.o: %.c $(HOST_BUILD)/compile.id
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+endif
+
+$(HOST_BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(HOST_LDLIBS)
 
 $(RAPID_BIN): $(RAPID_OBJECTS) $(RAPID_ARCHIVE)
 	@mkdir -p $(dir $@)
 	$(RAPID_CC) $(RAPID_LDFLAGS) -o $@ $(RAPID_OBJECTS) $(RAPID_ARCHIVE) $(RAPID_LDLIBS)
 
-$(RAPID_ARCHIVE): $(LIB_OBJECTS:$(BUILD)/%=$(BUILD)/rapid/%)
+$(RAPID_ARCHIVE): $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/rapid/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(RAPID_CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
-
-$(BUILD)/tests/test_rapid_%: tests/unit/test_rapid_%.c tests/unit/unit.h $(RAPID_LIB_OBJECTS)
+$(HOST_BUILD)/tests/test_rapid_%: tests/unit/test_rapid_%.c tests/unit/unit.h $(RAPID_LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(RAPID_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(RAPID_LDFLAGS) -o $@ $< \
 		$(RAPID_LIB_OBJECTS) $(RAPID_LDLIBS)
@@ -112,7 +168,7 @@ FUZZERS      := source toml infer wrap record config manifest json diag depinfo 
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-FUZZ_OBJECTS := $(LIB_OBJECTS:$(BUILD)/%=build/fuzz/%)
+FUZZ_OBJECTS := $(LIB_OBJECTS:$(HOST_BUILD)/%=build/fuzz/%)
 
 .SECONDARY: $(FUZZ_OBJECTS)
 build/fuzz/src/%.o: src/%.c
@@ -121,13 +177,13 @@ build/fuzz/src/%.o: src/%.c
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_OBJECTS) $(LDLIBS)
+		$(FUZZ_OBJECTS) $(HOST_LDLIBS)
 
 # cthag -r's entry handling lives in the companion's sources (src/rapid/).
 build/fuzz/fuzz_rapid: fuzz/fuzz_rapid.c $(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o \
 		build/fuzz/src/rapid/input.o
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o build/fuzz/src/rapid/input.o $(LDLIBS)
+		$(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o build/fuzz/src/rapid/input.o $(HOST_LDLIBS)
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@for f in $(FUZZERS); do \
@@ -145,7 +201,7 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 # cannot follow malloc in a static one).
 VG := valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind:
-	$(MAKE) BUILD=build/valgrind BIN=build/valgrind/cthag STATIC= CFLAGS="-O1 -g" \
+	$(MAKE) CC=$(HOST_CC) BUILD=build/valgrind BIN=build/valgrind/cthag STATIC= CFLAGS="-O1 -g" \
 		build/valgrind/cthag $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%)
 	@for t in $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%); do $(VG) $$t || exit 1; done
 	@printf '#!/bin/sh\nexec $(VG) "%s" "$$@"\n' "$(abspath build/valgrind/cthag)" \
@@ -154,9 +210,14 @@ valgrind:
 		tests/cli/t01-run.sh tests/cli/t03-manifests.sh tests/cli/t07-errors.sh \
 		tests/cli/t16-dynamic.sh tests/cli/t17-diagnostics.sh
 
-# Figures against the design's targets; writes bench/results.json.
-bench: $(BIN)
-	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
+# Figures against the design's targets; writes bench/results.json.  With musl, the same sources
+# linked with glibc run beside cthag, and the exec-only launcher is built as cthag is.
+bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
+	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
+		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
+
+build/release/cthag-glibc: FORCE
+	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
 
 # cthag -r: the time from Enter to result, for an entry cargo builds and one it does not.
 bench-rapid: $(BIN) $(RAPID_BIN)
@@ -181,4 +242,4 @@ uninstall:
 clean:
 	rm -rf build cthag cthag-rapid
 
--include $(OBJECTS:.o=.d) $(RAPID_OBJECTS:.o=.d) $(LIB_OBJECTS:$(BUILD)/%.o=$(BUILD)/rapid/%.d)
+-include $(OBJECTS:.o=.d) $(HOST_OBJECTS:.o=.d) $(RAPID_OBJECTS:.o=.d)

@@ -97,8 +97,10 @@ static int read_content(struct job *job)
 {
     const struct options *o = job->o;
     struct strbuf *c = &job->content;
-    if (o->kind == SOURCE_STDIN && fs_read_fd(STDIN_FILENO, c))
-        return error("<stdin>: cannot read standard input: %s", strerror(errno));
+    if (o->kind == SOURCE_STDIN && fs_read_fd_max(STDIN_FILENO, c, SOURCE_MAX_BYTES))
+        return errno == EFBIG ? error("<stdin>: too large for a script (more than %d MiB)",
+                                      SOURCE_MAX_BYTES >> 20)
+                              : error("<stdin>: cannot read standard input: %s", strerror(errno));
     if (o->kind == SOURCE_EXPR)
         strbuf_addstr(c, o->text);
     return 0;
