@@ -163,7 +163,7 @@ cli-check: $(BIN) $(RAPID_BIN)
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
-FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords \
+FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin \
                 rapid
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
