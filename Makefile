@@ -1,5 +1,22 @@
 # cthag: plain make.  `make`, `make check`, `make check SAN=1`, `make install PREFIX=... DESTDIR=...`
-CC      ?= cc
+#
+# cthag is linked statically with musl (Debian's musl-tools: musl-gcc) when it is installed:
+# glibc's static start-up alone costs more than the rest of a cached run (make bench shows both).
+# Without musl-gcc, with MUSL=0 or with an explicit CC=..., CC links it statically with glibc.
+# HOST_CC is the system's (glibc) compiler, for what musl cannot do: the unit tests (they swap
+# stderr), the sanitizer and valgrind builds, and companion programs linked dynamically with
+# glibc-only libraries.  Its objects live in build/release, musl's in build/musl.
+HOST_CC ?= cc
+MUSL_CC ?= musl-gcc
+MUSL    ?= 1
+HAVE_MUSL := $(shell command -v $(MUSL_CC) 2>/dev/null)
+ifeq ($(origin CC),default)
+CC      := $(HOST_CC)
+ifeq ($(MUSL)$(SAN)$(if $(HAVE_MUSL),yes),1yes)
+CC      := $(MUSL_CC)
+endif
+endif
+USING_MUSL := $(findstring musl,$(CC))
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
@@ -9,7 +26,17 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 CFLAGS  ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_XOPEN_SOURCE=700 -Isrc
+HOST_LDLIBS := $(LDLIBS) -lxxhash
+ifneq ($(USING_MUSL),)
+# Debian's libxxhash.a is built for glibc: with musl, xxhash is compiled in from its header
+# (XXH_INLINE_ALL), found through a directory holding only that header, so that no other glibc
+# header can reach the build.
+XXHASH_H ?= /usr/include/xxhash.h
+CTHAG_CPPFLAGS := -isystem build/musl-include -DXXH_INLINE_ALL
+XXHASH_LINK := build/musl-include/xxhash.h
+else
 LDLIBS  += -lxxhash
+endif
 
 ifeq ($(SAN),1)
 BUILD   := build/san
@@ -17,37 +44,69 @@ CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 LDFLAGS += -fsanitize=address,undefined
 BIN     := $(BUILD)/cthag
 else
-BUILD   := build/release
+BUILD   := build/$(if $(USING_MUSL),musl,release)
 BIN     := cthag
-# Static: no dynamic loader on the cached-run path (0.2 ms of a 1.3 ms run, measured by
-# make bench).  STATIC= builds a dynamically linked cthag.
+# Static: no dynamic loader on the cached-run path (make bench shows what is left).  STATIC=
+# builds a dynamically linked cthag.
 STATIC  ?= -static
 LDFLAGS += $(STATIC)
 endif
+# The glibc build of the same sources, for the unit tests: $(BUILD) itself unless that is musl's.
+HOST_BUILD := $(if $(USING_MUSL),build/release,$(BUILD))
+UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := $(wildcard src/*.c src/util/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
-LIB_OBJECTS := $(filter-out $(BUILD)/src/main.o,$(OBJECTS))
+HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
+LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/main.o,$(HOST_OBJECTS))
 UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
-UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
-.PHONY: all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
+.PHONY: FORCE all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
 
 all: $(BIN)
 
-$(BIN): $(OBJECTS)
+# The compile and link lines, each kept in a file rewritten only when it changes: a switch of
+# toolchain (MUSL=0, CC=clang) recompiles and relinks although the files are older.
+define remember
+	@mkdir -p $(dir $@)
+	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+endef
+$(BUILD)/compile.id: FORCE
+	$(call remember,$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS))
+build/$(subst /,_,$(BIN)).link.id: FORCE
+	$(call remember,$(CC) $(LDFLAGS) $(BUILD) $(LDLIBS))
+FORCE:
+
+$(BIN): $(OBJECTS) build/$(subst /,_,$(BIN)).link.id
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(LDLIBS)
+ifeq ($(USING_MUSL)$(SAN),)
+	@echo "note: $@ is linked statically with glibc ($(if $(HAVE_MUSL),CC or MUSL=0 given,no $(MUSL_CC): apt-get install musl-tools)): cached runs start slower than with musl"
+endif
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/compile.id $(XXHASH_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
+build/musl-include/xxhash.h: $(XXHASH_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LDLIBS)
+	ln -sf $(XXHASH_H) $@
+
+ifneq ($(HOST_BUILD),$(BUILD))
+$(HOST_BUILD)/compile.id: FORCE
+	$(call remember,$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS))
+
+$(HOST_BUILD)/%.o: %.c $(HOST_BUILD)/compile.id
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+endif
+
+$(HOST_BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(HOST_LDLIBS)
 
 # Build, then run the std-only demo script (works offline).
 demo: $(BIN)
@@ -71,11 +130,11 @@ cli-check: $(BIN)
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
-FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords
+FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-FUZZ_OBJECTS := $(LIB_OBJECTS:$(BUILD)/%=build/fuzz/%)
+FUZZ_OBJECTS := $(LIB_OBJECTS:$(HOST_BUILD)/%=build/fuzz/%)
 
 .SECONDARY: $(FUZZ_OBJECTS)
 build/fuzz/src/%.o: src/%.c
@@ -84,7 +143,7 @@ build/fuzz/src/%.o: src/%.c
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_OBJECTS) $(LDLIBS)
+		$(FUZZ_OBJECTS) $(HOST_LDLIBS)
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@for f in $(FUZZERS); do \
@@ -102,7 +161,7 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 # cannot follow malloc in a static one).
 VG := valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind:
-	$(MAKE) BUILD=build/valgrind BIN=build/valgrind/cthag STATIC= CFLAGS="-O1 -g" \
+	$(MAKE) CC=$(HOST_CC) BUILD=build/valgrind BIN=build/valgrind/cthag STATIC= CFLAGS="-O1 -g" \
 		build/valgrind/cthag $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%)
 	@for t in $(UNIT_SOURCES:tests/unit/%.c=build/valgrind/tests/%); do $(VG) $$t || exit 1; done
 	@printf '#!/bin/sh\nexec $(VG) "%s" "$$@"\n' "$(abspath build/valgrind/cthag)" \
@@ -111,9 +170,14 @@ valgrind:
 		tests/cli/t01-run.sh tests/cli/t03-manifests.sh tests/cli/t07-errors.sh \
 		tests/cli/t16-dynamic.sh tests/cli/t17-diagnostics.sh
 
-# Figures against the design's targets; writes bench/results.json.
-bench: $(BIN)
-	CTHAG=$(abspath $(BIN)) bash bench/bench.sh
+# Figures against the design's targets; writes bench/results.json.  With musl, the same sources
+# linked with glibc run beside cthag, and the exec-only launcher is built as cthag is.
+bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
+	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
+		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
+
+build/release/cthag-glibc: FORCE
+	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -132,4 +196,4 @@ uninstall:
 clean:
 	rm -rf build cthag
 
--include $(OBJECTS:.o=.d)
+-include $(OBJECTS:.o=.d) $(HOST_OBJECTS:.o=.d)

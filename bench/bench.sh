@@ -1,15 +1,32 @@
 #!/bin/bash
 # make bench: cthag's figures against the design's targets, each measured side by side in one
-# run (A and B alternating).  Prints a table and writes bench/results.json.
+# run (commands alternating, round after round; medians).  Prints a table and writes
+# bench/results.json.
 #
 # Needs: a built ./cthag, cargo, and for the shared-dependency figures Debian's num-bigint
-# (librust-num-bigint-dev; otherwise the test suite's tiny local registry stands in).
+# (librust-num-bigint-dev; otherwise the test suite's tiny local registry stands in); strace and
+# valgrind for the counts of the cached path (skipped, saying so, without them).
+# make bench passes CTHAG_GLIBC (the same sources linked with glibc), BENCH_CC and
+# BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
+# rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 CTHAG=${CTHAG:-$top/cthag}
 export PATH="$HOME/.cargo/bin:$PATH"
-CARGO_BIN=$(command -v cargo)
+# The real cargo and rustc, not rustup's proxies (which add an exec and a toolchain lookup to
+# every call): cthag is given the same cargo, and cargo the same rustc.
+real_tool() {
+    local tool
+    tool=$(rustup which "$1" 2> /dev/null) || tool=$(ls ~/.rustup/toolchains/*/bin/"$1" 2> /dev/null |
+        head -n 1) || true
+    [ -x "${tool:-}" ] || tool=$(command -v "$1")
+    echo "$tool"
+}
+CARGO_BIN=$(real_tool cargo)
+RUSTC_BIN=$(real_tool rustc)
+export CARGO="$CARGO_BIN" RUSTC="$RUSTC_BIN"
+REPEAT=${BENCH_REPEAT:-15}
 work=$(mktemp -d "${TMPDIR:-/tmp}/cthag-bench.XXXXXX")
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 export CTHAG_CACHE_DIR="$work/cache"
@@ -17,13 +34,28 @@ export XDG_CONFIG_HOME="$work/config"
 cd "$work"
 
 cc -O2 -o "$work/pairtime" "$here/pairtime.c"
-printf 'int main(void) { return 0; }\n' > empty.c
-cc -O2 -static -o "$work/empty-static" empty.c 2>/dev/null || cc -O2 -o "$work/empty-static" empty.c
 pairtime() { "$work/pairtime" "$@"; }
 results=()
 record() { results+=("\"$1\": $2"); }   # record KEY JSON-VALUE
 say() { printf '%-68s %s\n' "$1" "$2"; }
 ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
+# pair2 RUNS WARMUP -- A... -- B...: "A_MS B_MS A/B" from pairtime.
+pair2() {
+    local -a out
+    mapfile -t out < <(pairtime "$@")
+    awk -v a="${out[0]%% *}" -v b="${out[1]%% *}" 'BEGIN{printf "%.1f %.1f %.3f\n", a, b, a / b}'
+}
+# twice LABEL KEY -- A... -- B...: two alternating runs of REPEAT rounds each, both printed.
+twice() {
+    local label=$1 key=$2 a b ratio rep
+    shift 2
+    for rep in 1 2; do
+        read -r a b ratio < <(pair2 "$REPEAT" 1 "$@")
+        say "$label (run $rep of 2)" "$a ms vs $b ms = ${ratio}x"
+        record "${key}_ratio_$rep" "$ratio"
+        record "${key}_ms_$rep" "[$a, $b]"
+    done
+}
 
 registry=/usr/share/cargo/registry
 if ls -d "$registry"/num-bigint-* > /dev/null 2>&1; then
@@ -40,28 +72,27 @@ CARGO_CONFIG=(--offline --config 'source.crates-io.replace-with="bench-registry"
               --config "source.bench-registry.directory=\"$registry\"")
 
 echo "cthag bench ($(date -u +%Y-%m-%dT%H:%M:%SZ), dependencies from the $deps_kind registry)"
+echo "cargo: $CARGO_BIN, rustc: $RUSTC_BIN (the toolchain's binaries, not rustup's proxies)"
 echo
 
-# ---- 1. cached run vs the cached binary, and vs cargo -Zscript ----
-printf 'fn main() { println!("hello"); }\n' > hello.rs
-"$CTHAG" -q hello.rs > /dev/null
-bin=$(ls "$CTHAG_CACHE_DIR"/bins/hello-*)
-read -r a b ratio rss_a rss_b < <(pairtime 1000 50 -- "$CTHAG" hello.rs -- "$bin")
-say "cached run vs the binary directly (target <= 1.15x)" "$a ms vs $b ms = ${ratio}x"
-record cached_run_ms "$a"
-record binary_direct_ms "$b"
-record cached_run_ratio "$ratio"
-# The floor for any launcher that ends in exec: the binary plus one exec of an empty program.
-read -r a b _ _ _ < <(pairtime 1000 50 -- "$work/empty-static" -- "$bin")
-floor=$(awk -v x="$a" -v y="$b" 'BEGIN{printf "%.3f", (x+y)/y}')
-say "  floor for any launcher that execs (empty static exec: $a ms)" "${floor}x"
-record empty_exec_ms "$a"
-record launcher_floor_ratio "$floor"
+# ---- 1. the cached run: cthag, the exec floor, the binary; where the time goes (hotpath.sh) ----
+. "$here/hotpath.sh"
+bench_cached_run
+
+# ---- 2. cthag's own peak RSS, and cargo -Zscript ----
+# The cached executable is swapped for a static program that does nothing (bench/costs.c), so
+# that the peak RSS of the process is cthag's own.
+printf 'fn main() { println!("rss"); }\n' > rss.rs
+"$CTHAG" -q rss.rs > /dev/null
+cp "$work/costs" "$(ls "$CTHAG_CACHE_DIR"/bins/rss-*)"
+mapfile -t out < <(pairtime 100 5 -- "$CTHAG" rss.rs -- "$work/costs")
+say "peak RSS of cthag on the cached path (target < 2 MB)" "$(echo "${out[0]}" | cut -d' ' -f2) KB"
+record cthag_peak_rss_kb "$(echo "${out[0]}" | cut -d' ' -f2)"
 
 if RUSTC_BOOTSTRAP=1 "$CARGO_BIN" -Zscript -q --offline hello.rs > /dev/null 2>&1; then
-    read -r a b ratio _ _ < <(RUSTC_BOOTSTRAP=1 pairtime 100 5 -- "$CTHAG" hello.rs -- \
+    read -r a b ratio < <(RUSTC_BOOTSTRAP=1 pair2 100 5 -- "$CTHAG" hello.rs -- \
         "$CARGO_BIN" -Zscript -q --offline hello.rs)
-    say "cached run vs cargo -Zscript (cached)" "$a ms vs $b ms = ${ratio}x"
+    say "cached run vs cargo -Zscript (cached; the real cargo binary)" "$a ms vs $b ms = ${ratio}x"
     record zscript_ms "$b"
     record zscript_ratio "$ratio"
 else
@@ -69,21 +100,36 @@ else
     record zscript_ms null
 fi
 
-# ---- 2. peak RSS of cthag on the cached path ----
-# The cached executable is swapped for an empty static program, so that the peak RSS of the
-# process (cthag, then what it execs) is cthag's own.
-printf 'fn main() { println!("rss"); }\n' > rss.rs
-"$CTHAG" -q rss.rs > /dev/null
-cp "$work/empty-static" "$(ls "$CTHAG_CACHE_DIR"/bins/rss-*)"
-read -r a b _ rss _ < <(pairtime 1000 50 -- "$CTHAG" rss.rs -- "$work/empty-static")
-# With an empty program behind it, cthag's time is its own exec plus its lookup.
-say "cthag's own cost per cached run (its exec + lookup)" "$(awk -v x="$a" -v y="$b" 'BEGIN{printf "%.3f ms", x-y}')"
-record cthag_own_ms "$(awk -v x="$a" -v y="$b" 'BEGIN{printf "%.4f", x-y}')"
-read -r _ _ _ rss_hello _ < <(pairtime 50 2 -- "$bin" -- "$work/empty-static")
-say "peak RSS of cthag on the cached path (target < 2 MB)" "$rss KB (hello world itself: $rss_hello KB)"
-record cthag_peak_rss_kb "$rss"
+# ---- 3. the first build of a hello world vs rustc of the same file ----
+# Each round builds a new script (a new entry) and runs it: in a new cache root (cargo and the
+# shared target start from nothing), and in the warm root of the figures above.  rustc compiles
+# the same file to an executable and runs it.
+cat > first-new.sh <<EOS
+#!/bin/sh
+d=\$(mktemp -d "$work/round.XXXXXX") && cp "$work/hello.rs" "\$d/hello.rs" &&
+CTHAG_CACHE_DIR="\$d/cache" "$CTHAG" -q "\$d/hello.rs" && rm -rf "\$d"
+EOS
+cat > first-warm.sh <<EOS
+#!/bin/sh
+d=\$(mktemp -d "$work/round.XXXXXX") && cp "$work/hello.rs" "\$d/hello.rs" &&
+"$CTHAG" -q "\$d/hello.rs" && rm -rf "\$d"
+EOS
+cat > first-rustc.sh <<EOS
+#!/bin/sh
+d=\$(mktemp -d "$work/round.XXXXXX") && cp "$work/hello.rs" "\$d/hello.rs" &&
+"$RUSTC_BIN" -o "\$d/hello" "\$d/hello.rs" && "\$d/hello" && rm -rf "\$d"
+EOS
+chmod +x first-new.sh first-warm.sh first-rustc.sh
+read -r a b ratio < <(pair2 "$REPEAT" 1 -- ./first-new.sh -- ./first-rustc.sh)
+say "first hello world, new cache root: cthag vs rustc + run" "$a ms vs $b ms = ${ratio}x"
+record first_build_new_root_ratio "$ratio"
+record first_build_new_root_ms "[$a, $b]"
+read -r a b ratio < <(pair2 "$REPEAT" 1 -- ./first-warm.sh -- ./first-rustc.sh)
+say "first hello world, warm cache root: cthag vs rustc + run" "$a ms vs $b ms = ${ratio}x"
+record first_build_warm_root_ratio "$ratio"
+record first_build_warm_root_ms "[$a, $b]"
 
-# ---- 3. a second script sharing a dependency ----
+# ---- 4. a second script sharing a dependency; rebuilds; edit and rerun ----
 for n in 1 2; do
     printf 'fn main() {\n    let n = %d + std::env::args().count();\n    println!("{}", %s);\n}\n' \
         "$n" "${dep_code//N/n}" > "share$n.rs"
@@ -95,28 +141,27 @@ say "second script, dependencies shared" "$second ms"
 record first_script_cold_ms "$cold"
 record second_script_ms "$second"
 project=$(ls -d "$CTHAG_CACHE_DIR"/projects/share2-*)
-# A program is compiled in place: the project has a copy of the source only when it changed.
+# The script is compiled in place (its own path in [[bin]]) unless cthag had to generate a copy.
 source=$(ls "$project"/*.rs 2> /dev/null || echo "$work/share2.rs")
+package=$(basename "$project" | tr - _)
 cat > rebuild-cargo.sh <<EOS
 #!/bin/sh
 touch "$source"
-CARGO_TARGET_DIR="$CTHAG_CACHE_DIR/target" exec "$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --manifest-path "$project/Cargo.toml"
+exec "$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' --manifest-path "$project/Cargo.toml"
 EOS
 cat > rebuild-fresh.sh <<EOS
 #!/bin/sh
 rm -rf "$work/fresh-target"
-CARGO_TARGET_DIR="$work/fresh-target" exec "$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --manifest-path "$project/Cargo.toml"
+exec "$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --config 'build.target-dir="$work/fresh-target"' --manifest-path "$project/Cargo.toml"
 EOS
 chmod +x rebuild-cargo.sh rebuild-fresh.sh
-read -r a b ratio _ _ < <(pairtime 5 1 -- "$CTHAG" -f -b -q "${R[@]}" share2.rs -- ./rebuild-cargo.sh)
-say "rebuild: cthag -f vs bare cargo build, same warm target (<= 1.05x)" "$a ms vs $b ms = ${ratio}x"
-record second_script_vs_cargo_ratio "$ratio"
-read -r a b ratio _ _ < <(pairtime 3 0 -- "$CTHAG" -f -b -q "${R[@]}" share2.rs -- ./rebuild-fresh.sh)
-say "  vs a per-script target (what cargo -Zscript does)" "$a ms vs $b ms = ${ratio}x"
+twice "rebuild: cthag -f vs cargo build, same warm target (<= 1.05x)" rebuild -- \
+    "$CTHAG" -f -b -q "${R[@]}" share2.rs -- ./rebuild-cargo.sh
+read -r a b ratio < <(pair2 3 0 -- "$CTHAG" -f -b -q "${R[@]}" share2.rs -- ./rebuild-fresh.sh)
+say "  vs a per-script target (what cargo -Zscript does), 3 rounds" "$a ms vs $b ms = ${ratio}x"
 record per_script_target_ms "$b"
 record per_script_target_ratio "$ratio"
 
-# ---- 4. edit one line and rerun ----
 cat > edit-cthag.sh <<EOS
 #!/bin/sh
 sed -i "s/^    let n = \([0-9]*\)/    let n = \$(date +%N)/" share2.rs
@@ -125,12 +170,11 @@ EOS
 cat > edit-cargo.sh <<EOS
 #!/bin/sh
 sed -i "s/^    let n = \([0-9]*\)/    let n = \$(date +%N)/" "$source"
-CARGO_TARGET_DIR="$CTHAG_CACHE_DIR/target" "$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --manifest-path "$project/Cargo.toml" && exec "$CTHAG_CACHE_DIR"/target/debug/\$(basename "$project" | tr - _)
+"$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' --manifest-path "$project/Cargo.toml" && exec "$CTHAG_CACHE_DIR/target/debug/$package"
 EOS
 chmod +x edit-cthag.sh edit-cargo.sh
-read -r a b ratio _ _ < <(pairtime 5 1 -- ./edit-cthag.sh -- ./edit-cargo.sh)
-say "edit one line and rerun: cthag vs cargo build + run (<= 1.05x)" "$a ms vs $b ms = ${ratio}x"
-record edit_rerun_ratio "$ratio"
+twice "edit one line and rerun: cthag vs cargo build + run (<= 1.0x)" edit_rerun -- \
+    ./edit-cthag.sh -- ./edit-cargo.sh
 
 # ---- 5. disk per entry, and no second copy of an executable ----
 "$CTHAG" -q -f "${R[@]}" share2.rs > /dev/null  # the edits above were built behind cthag's back

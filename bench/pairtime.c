@@ -1,9 +1,10 @@
-/* pairtime: time two commands side by side, alternating A and B so that drift in the machine's
- * speed hits both alike, and report the medians, their ratio and each one's peak RSS.
+/* pairtime: time commands side by side, alternating A, B, C, ... in every round so that drift in
+ * the machine's speed hits them alike, and report for each its median wall time, its peak RSS and
+ * its median count of minor page faults.
  *
- *   pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...]
+ *   pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C [ARGS...]] ...
  *
- * Prints one line: "A_MEDIAN_MS B_MEDIAN_MS RATIO A_MAXRSS_KB B_MAXRSS_KB".  The commands' own
+ * Prints one line per command, in order: "MEDIAN_MS MAXRSS_KB MEDIAN_MINFLT".  The commands' own
  * output goes to /dev/null; a command that fails stops the measurement (exit 1). */
 #define _DEFAULT_SOURCE
 #include <fcntl.h>
@@ -18,6 +19,15 @@
 
 extern char **environ;
 
+#define MAX_COMMANDS 8
+
+struct command {
+    char **argv;
+    double *ms;     /* one wall time per run */
+    double *minflt; /* one minor-fault count per run */
+    long maxrss_kb;
+};
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -25,8 +35,8 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Run argv once; its wall time in ms into *ms and peak RSS (KB) into *rss_kb; -1 on failure. */
-static int run_once(char **argv, double *ms, long *rss_kb)
+/* Run argv once; its wall time in ms into *ms and its rusage into *usage; -1 on failure. */
+static int run_once(char **argv, double *ms, struct rusage *usage)
 {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -39,11 +49,9 @@ static int run_once(char **argv, double *ms, long *rss_kb)
     if (rc)
         return -1;
     int status;
-    struct rusage usage;
-    if (wait4(pid, &status, 0, &usage) < 0)
+    if (wait4(pid, &status, 0, usage) < 0)
         return -1;
     *ms = now_ms() - start;
-    *rss_kb = usage.ru_maxrss;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -59,42 +67,54 @@ static double median(double *values, int n)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+/* Split argv at each "--" into commands; returns how many, or -1. */
+static int split_commands(int argc, char **argv, struct command *cmds)
+{
+    int n = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--"))
+            continue;
+        argv[i] = NULL;
+        if (i + 1 >= argc || !strcmp(argv[i + 1], "--") || n == MAX_COMMANDS)
+            return -1;
+        cmds[n++].argv = argv + i + 1;
+    }
+    return n;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 6 || strcmp(argv[3], "--")) {
-        fprintf(stderr, "usage: pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...]\n");
+    struct command cmds[MAX_COMMANDS] = {{0}};
+    int runs = argc > 2 ? atoi(argv[1]) : 0, warmup = argc > 2 ? atoi(argv[2]) : 0;
+    int n = argc > 3 && !strcmp(argv[3], "--") ? split_commands(argc, argv, cmds) : -1;
+    if (n < 2 || runs < 1) {
+        fprintf(stderr, "usage: pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C ...]\n");
         return 2;
     }
-    int runs = atoi(argv[1]), warmup = atoi(argv[2]);
-    char **a = argv + 4, **b = NULL;
-    for (int i = 4; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) {
-            argv[i] = NULL;
-            b = argv + i + 1;
-            break;
-        }
-    }
-    if (!b || !*b || runs < 1) {
-        fprintf(stderr, "pairtime: need two commands and RUNS >= 1\n");
-        return 2;
-    }
-    double *ta = calloc((size_t)runs, sizeof(double)), *tb = calloc((size_t)runs, sizeof(double));
-    long rss_a = 0, rss_b = 0, rss;
+    struct rusage usage;
     double ms;
     for (int i = 0; i < warmup; i++)
-        if (run_once(a, &ms, &rss) || run_once(b, &ms, &rss))
-            return fprintf(stderr, "pairtime: a command failed during warm-up\n"), 1;
-    for (int i = 0; i < runs; i++) {
-        if (run_once(a, &ta[i], &rss))
-            return fprintf(stderr, "pairtime: %s failed\n", a[0]), 1;
-        rss_a = rss > rss_a ? rss : rss_a;
-        if (run_once(b, &tb[i], &rss))
-            return fprintf(stderr, "pairtime: %s failed\n", b[0]), 1;
-        rss_b = rss > rss_b ? rss : rss_b;
+        for (int c = 0; c < n; c++)
+            if (run_once(cmds[c].argv, &ms, &usage))
+                return fprintf(stderr, "pairtime: %s failed during warm-up\n", cmds[c].argv[0]), 1;
+    for (int c = 0; c < n; c++) {
+        cmds[c].ms = calloc((size_t)runs, sizeof(double));
+        cmds[c].minflt = calloc((size_t)runs, sizeof(double));
     }
-    double ma = median(ta, runs), mb = median(tb, runs);
-    printf("%.4f %.4f %.3f %ld %ld\n", ma, mb, ma / mb, rss_a, rss_b);
-    free(ta);
-    free(tb);
+    for (int i = 0; i < runs; i++) {
+        for (int c = 0; c < n; c++) {
+            if (run_once(cmds[c].argv, &cmds[c].ms[i], &usage))
+                return fprintf(stderr, "pairtime: %s failed\n", cmds[c].argv[0]), 1;
+            cmds[c].minflt[i] = (double)usage.ru_minflt;
+            if (usage.ru_maxrss > cmds[c].maxrss_kb)
+                cmds[c].maxrss_kb = usage.ru_maxrss;
+        }
+    }
+    for (int c = 0; c < n; c++) {
+        printf("%.4f %ld %.0f\n", median(cmds[c].ms, runs), cmds[c].maxrss_kb,
+               median(cmds[c].minflt, runs));
+        free(cmds[c].ms);
+        free(cmds[c].minflt);
+    }
     return 0;
 }

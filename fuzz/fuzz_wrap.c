@@ -1,37 +1,73 @@
-/* Fuzz snippet and loop wrapping; the line map must have one entry per generated line and
- * point only at lines the input has. */
+/* Fuzz snippet, program and loop wrapping.  The invariants are the line map's guarantees: the
+ * segments tile each generated line; every line of the script is on the generated line of the
+ * same number (snippets and programs); and leaving cthag's text out of a generated line gives
+ * the script's line back, for every part. */
 #include "wrap.h"
+
+#include "util/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(const struct wrapped *w, size_t input_lines)
+static void check_segments(const struct wrapped *w)
 {
     size_t lines = 0;
     for (size_t i = 0; i < w->code.len; i++)
         lines += w->code.buf[i] == '\n';
     if (lines != w->lines)
         __builtin_trap();
-    for (size_t i = 0; i < w->lines; i++)
-        if (w->line_map[i] < 0 || (size_t)w->line_map[i] > input_lines + 1)
+    for (size_t i = 0; i < w->nsegments; i++) {
+        const struct wrap_segment *s = &w->segments[i];
+        if (s->line < 1 || (size_t)s->line > w->lines)
             __builtin_trap();
+        if (i && (s->line < s[-1].line ||
+                  (s->line == s[-1].line && s->col != s[-1].col + s[-1].len)))
+            __builtin_trap();
+    }
+}
+
+static void check_part(const struct wrapped *w, enum wrap_part part, const char *text,
+                       int same_numbers)
+{
+    struct strbuf got = STRBUF_INIT;
+    for (int line = 1; *text; line++) {
+        size_t len = strcspn(text, "\n");
+        strbuf_reset(&got);
+        if (wrap_part_line(w, part, line, &got) || got.len != len || memcmp(got.buf, text, len))
+            __builtin_trap();
+        if (same_numbers && wrap_script_line(w, line) != line)
+            __builtin_trap();
+        text += len;
+        if (*text)
+            text++;
+    }
+    strbuf_release(&got);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* cthag only wraps what source_parse accepted: UTF-8 without NUL. */
+    if (memchr(data, 0, size) || !utf8_valid((const char *)data, size))
+        return 0;
     struct strbuf text = STRBUF_INIT;
-    strbuf_add(&text, data, size); /* NUL-terminated, as cthag's sources are */
-    size_t input_lines = 0;
-    for (size_t i = 0; i < size; i++)
-        input_lines += data[i] == '\n';
+    strbuf_add(&text, data, size);
+    struct wrap_options o = {size % 2 ? WRAP_UNQUOTE : 0, size % 3 ? "/tmp/d\"ir" : NULL};
     struct wrapped w;
-    wrap_snippet(text.buf, text.len, size % 2 ? WRAP_UNQUOTE : 0, &w);
-    check(&w, input_lines);
+    wrap_snippet(text.buf, text.len, &o, &w);
+    check_segments(&w);
+    check_part(&w, WRAP_PART_MAIN, text.buf, 1);
     wrap_release(&w);
-    wrap_loop("", text.buf, "", 0, &w);
-    check(&w, input_lines);
+    wrap_program(text.buf, text.len, &o, &w);
+    check_segments(&w);
+    check_part(&w, WRAP_PART_MAIN, text.buf, 1);
+    wrap_release(&w);
+    wrap_loop(text.buf, text.buf, text.buf, &o, &w);
+    check_segments(&w);
+    check_part(&w, WRAP_PART_BEGIN, text.buf, 0);
+    check_part(&w, WRAP_PART_MAIN, text.buf, 0);
+    check_part(&w, WRAP_PART_END, text.buf, 0);
     wrap_release(&w);
     strbuf_release(&text);
     return 0;

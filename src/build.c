@@ -108,6 +108,80 @@ static void push_source_options(struct cargo_argv *a, const struct build_opts *o
     }
 }
 
+/* Subcommands that take cargo's own build options (--config, --offline) after their name:
+ * cargo's built-in ones, and clippy, which hands them to cargo check.  Others (fmt, external
+ * tools) may refuse them there: they get them before their name, where cargo takes them. */
+static const char *const takes_cargo_options[] = {
+    "build", "b", "check", "c", "clippy", "doc", "d", "run", "r", "test", "t", "bench", "rustc",
+    "rustdoc", "fix", "tree", "metadata", "fetch", "update", "generate-lockfile", "clean",
+    "package", "pkgid", "vendor", "add", "remove", "info", "locate-project", "verify-project",
+    NULL};
+
+/* Subcommands whose compiler messages cthag reads (--message-format=json) to show them against
+ * the script, unless the user chose a format. */
+static const char *const reports_diagnostics[] = {"build", "b", "check", "c", "clippy", "run",
+                                                  "r", "test", "t", "bench", "rustc", "doc",
+                                                  "d", "fix", NULL};
+
+static int listed(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (!strcmp(*list, name))
+            return 1;
+    return 0;
+}
+
+/* -A: is this the user's subcommand with messages cthag shows (and did they leave the format)? */
+static int reads_messages(const struct build_request *r)
+{
+    if (r->action != CARGO_OTHER)
+        return 1;
+    for (int i = 1; i < r->nargs && strcmp(r->args[i], "--"); i++)
+        if (!strncmp(r->args[i], "--message-format", 16))
+            return 0;
+    return listed(reports_diagnostics, r->args[0]);
+}
+
+/* The shared target and the package source, as cargo options. */
+static void push_cargo_options(struct cargo_argv *a, const char *target_dir,
+                               const struct build_opts *o)
+{
+    /* The shared target as a --config, not CARGO_TARGET_DIR: cargo passes CARGO_* variables on
+     * to rustc, and sccache hashes them, so every cache root would miss its dependencies. */
+    push(a, "--config");
+    push_owned(a, config_string("build.target-dir", target_dir));
+    push_source_options(a, o);
+}
+
+static void push_message_format(struct cargo_argv *a, const struct build_opts *o)
+{
+    push(a, o->color ? "--message-format=json-diagnostic-rendered-ansi" : "--message-format=json");
+}
+
+/* -A: the subcommand and the user's arguments, cargo's options where it takes them. */
+static void push_subcommand(struct cargo_argv *a, const char *manifest, const char *target_dir,
+                            const struct build_opts *o, const struct build_request *r)
+{
+    int after = listed(takes_cargo_options, r->args[0]);
+    if (!after) {
+        if (o->quiet)
+            push(a, "--quiet");
+        push_cargo_options(a, target_dir, o);
+    }
+    push(a, r->args[0]);
+    push(a, "--manifest-path");
+    push(a, manifest);
+    if (after) {
+        if (o->quiet)
+            push(a, "--quiet");
+        push_cargo_options(a, target_dir, o);
+    }
+    if (reads_messages(r))
+        push_message_format(a, o);
+    for (int i = 1; i < r->nargs; i++)
+        push(a, r->args[i]);
+}
+
 static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char *manifest,
                              const char *target_dir, const struct build_opts *o,
                              const struct build_request *r)
@@ -123,28 +197,21 @@ static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char
         push(a, "--color");
         push(a, o->color_arg);
     }
-    int other = r->action == CARGO_OTHER;
-    push(a, other ? r->args[0] : action_names[r->action]);
-    push(a, "--manifest-path");
-    push(a, manifest);
-    /* The shared target as a --config, not CARGO_TARGET_DIR: cargo passes CARGO_* variables on
-     * to rustc, and sccache hashes them, so every cache root would miss its dependencies. */
-    push(a, "--config");
-    push_owned(a, config_string("build.target-dir", target_dir));
-    push_source_options(a, o);
-    if (other) {
-        for (int i = 1; i < r->nargs; i++)
-            push(a, r->args[i]);
+    if (r->action == CARGO_OTHER) {
+        push_subcommand(a, manifest, target_dir, o, r);
         return;
     }
+    push(a, action_names[r->action]);
+    push(a, "--manifest-path");
+    push(a, manifest);
+    push_cargo_options(a, target_dir, o);
     if (o->release)
         push(a, "--release");
     if (o->features) {
         push(a, "--features");
         push(a, o->features);
     }
-    push(a, o->color ? "--message-format=json-diagnostic-rendered-ansi"
-                     : "--message-format=json");
+    push_message_format(a, o);
     if (r->action == CARGO_TEST && r->nargs) {
         push(a, "--");
         for (int i = 0; i < r->nargs; i++)
@@ -165,13 +232,13 @@ struct message_sink {
     struct strbuf *diagnostics; /* where rewritten diagnostics go when captured (-q) */
 };
 
-static void show_diagnostic(struct message_sink *sink, const char *rendered)
+static void show_diagnostic(struct message_sink *sink, const struct json *message)
 {
     struct strbuf text = STRBUF_INIT;
     if (sink->r->diag)
-        diag_rewrite(sink->r->diag, rendered, &text);
-    else
-        strbuf_addstr(&text, rendered);
+        diag_message(sink->r->diag, message, &text);
+    else if (json_get_string(message, "rendered"))
+        strbuf_addstr(&text, json_get_string(message, "rendered"));
     if (sink->diagnostics) {
         strbuf_add(sink->diagnostics, text.buf, text.len);
     } else {
@@ -187,13 +254,16 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
     struct json *msg = line[0] == '{' ? json_parse(line, len) : NULL;
     const char *reason = json_get_string(msg, "reason");
     if (!reason) {
-        /* Not a message: the output of a test binary, say. */
-        fwrite(line, 1, len, stdout);
-        fputc('\n', stdout);
+        /* Not a message: the output of a test binary, say, whose panics name the file. */
+        struct strbuf text = STRBUF_INIT;
+        strbuf_add(&text, line, len);
+        if (sink->r->diag)
+            diag_rename(sink->r->diag, &text);
+        strbuf_addch(&text, '\n');
+        fwrite(text.buf, 1, text.len, stdout);
+        strbuf_release(&text);
     } else if (!strcmp(reason, "compiler-message")) {
-        const char *rendered = json_get_string(json_get(msg, "message"), "rendered");
-        if (rendered)
-            show_diagnostic(sink, rendered);
+        show_diagnostic(sink, json_get(msg, "message"));
     } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
         const char *exe = json_get_string(msg, "executable");
         if (exe) {
@@ -239,9 +309,11 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_addf(&target, "%s/target", e->root.buf);
     const char **env = cargo_environment(o, &wrapper);
     struct strbuf output = STRBUF_INIT;
-    struct message_sink sink = {r, o->quiet ? &output : NULL};
-    struct spawn_opts spawn = {env, o->quiet ? &output : NULL,
-                               r->action == CARGO_OTHER ? NULL : on_cargo_line, &sink, "/"};
+    /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
+    int capture = o->quiet && r->action != CARGO_OTHER;
+    struct message_sink sink = {r, capture ? &output : NULL};
+    struct spawn_opts spawn = {env, capture ? &output : NULL,
+                               reads_messages(r) ? on_cargo_line : NULL, &sink, "/"};
     struct cargo_argv args;
     cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,

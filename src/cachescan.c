@@ -214,10 +214,7 @@ static long find_entry(const struct cache_scan *s, const char *name)
 
 static size_t add_entry(struct cache_scan *s, const char *name)
 {
-    if (s->nentries == s->entries_alloc) {
-        s->entries_alloc = s->entries_alloc ? s->entries_alloc * 2 : 64;
-        s->entries = xrealloc(s->entries, s->entries_alloc * sizeof(*s->entries));
-    }
+    ALLOC_GROW(s->entries, s->nentries + 1, s->entries_alloc);
     struct scan_entry *e = &s->entries[s->nentries];
     memset(e, 0, sizeof(*e));
     e->name = xstrdup(name);
@@ -236,10 +233,7 @@ static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
     long found = map_get(&s->index->units, key);
     if (found >= 0)
         return (size_t)found;
-    if (s->nunits == s->units_alloc) {
-        s->units_alloc = s->units_alloc ? s->units_alloc * 2 : 64;
-        s->units = xrealloc(s->units, s->units_alloc * sizeof(*s->units));
-    }
+    ALLOC_GROW(s->units, s->nunits + 1, s->units_alloc);
     struct scan_unit *u = &s->units[s->nunits];
     memset(u, 0, sizeof(*u));
     u->profile = profile;
@@ -425,10 +419,7 @@ static void link_unit(struct cache_scan *s, size_t u, long e)
 {
     struct scan_entry *entry = &s->entries[e];
     s->units[u].entry = e;
-    if (entry->nunits == entry->units_alloc) {
-        entry->units_alloc = entry->units_alloc ? entry->units_alloc * 2 : 4;
-        entry->units = xrealloc(entry->units, entry->units_alloc * sizeof(*entry->units));
-    }
+    ALLOC_GROW(entry->units, entry->nunits + 1, entry->units_alloc);
     entry->units[entry->nunits++] = u;
 }
 
@@ -610,10 +601,7 @@ struct json_list {
 static void json_list_add(struct json_list *list, const char *path, size_t u)
 {
     strlist_add(&list->paths, path);
-    if (list->paths.count > list->alloc) {
-        list->alloc = list->paths.alloc;
-        list->units = xrealloc(list->units, list->alloc * sizeof(*list->units));
-    }
+    ALLOC_GROW(list->units, list->paths.count, list->alloc);
     list->units[list->paths.count - 1] = u;
 }
 
@@ -648,10 +636,7 @@ static void read_fingerprints(struct cache_scan *s, size_t u, struct json_list *
 
 static void add_dep(struct scan_unit *u, size_t dep)
 {
-    if (u->ndeps == u->deps_alloc) {
-        u->deps_alloc = u->deps_alloc ? u->deps_alloc * 2 : 4;
-        u->deps = xrealloc(u->deps, u->deps_alloc * sizeof(*u->deps));
-    }
+    ALLOC_GROW(u->deps, u->ndeps + 1, u->deps_alloc);
     u->deps[u->ndeps++] = dep;
 }
 

@@ -4,6 +4,7 @@
 #include "toml.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/suggest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -158,6 +159,43 @@ static int read_infer_level(struct config *cfg, const char *path, const struct t
     return 0;
 }
 
+/* What the config file may hold, table by table: anything else is warned about (it would
+ * otherwise be ignored in silence), with the nearest known name. */
+static const char *const top_names[] = {"build", "infer", "cache", NULL};
+static const char *const build_names[] = {"profile", "registry-dir", "edition", "wrapper", NULL};
+static const char *const infer_names[] = {"level", "features", "max-features", NULL};
+static const char *const cache_names[] = {"max-size", "max-age-days", NULL};
+
+static int is_one_of(const char *name, const char *const *names)
+{
+    for (; *names; names++)
+        if (!strcmp(name, *names))
+            return 1;
+    return 0;
+}
+
+/* Warn about each key of table (named table_name, NULL at the top) that names know nothing of. */
+static void warn_unknown(const char *path, const struct toml_value *table, const char *table_name,
+                         const char *const *names)
+{
+    for (size_t i = 0; table && i < table->count; i++) {
+        const char *key = table->keys[i];
+        if (is_one_of(key, names))
+            continue;
+        const char *guess = suggest_nearest(key, names);
+        int line = table->items[i]->line;
+        if (table_name)
+            warning("%s:%d: unknown key `%s` in [%s], ignored%s%s%s", path, line, key, table_name,
+                    guess ? "; did you mean `" : "", guess ? guess : "", guess ? "`?" : "");
+        else if (table->items[i]->type == TOML_TABLE)
+            warning("%s:%d: unknown table [%s], ignored%s%s%s", path, line, key,
+                    guess ? "; did you mean [" : "", guess ? guess : "", guess ? "]?" : "");
+        else
+            warning("%s:%d: unknown key `%s`, ignored (settings go in [build], [infer] or [cache])",
+                    path, line, key);
+    }
+}
+
 /* A table of the config file, or an error when the key holds something else. */
 static int get_table(const char *path, const struct toml_value *root, const char *name,
                      const struct toml_value **table)
@@ -195,8 +233,13 @@ int config_parse(struct config *cfg, const char *path, const char *text, size_t 
                          (build && read_build_table(cfg, path, build))
                      ? -1
                      : 0;
-    if (!result)
+    if (!result) {
         cfg->file_found = 1;
+        warn_unknown(path, root, NULL, top_names);
+        warn_unknown(path, build, "build", build_names);
+        warn_unknown(path, infer, "infer", infer_names);
+        warn_unknown(path, cache, "cache", cache_names);
+    }
     toml_free(root);
     return result;
 }

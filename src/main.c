@@ -16,6 +16,7 @@
 #include "util/shellwords.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
+#include "util/suggest.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,7 +40,9 @@ static const char usage_head[] =
     "script execute the cached binary directly. Dependencies come from an embedded manifest\n"
     "(/*[toml] block, //! ```cargo block, // cargo-deps: line or --- frontmatter) or are\n"
     "inferred from the code's paths. Options come before the script; every argument after it\n"
-    "is the script's own. SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
+    "is the script's own, options included (a shebang script gets exactly its arguments), but\n"
+    "for one `--` right after the script, which is dropped: `cthag x.rs -- -v` passes -v.\n"
+    "SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
 
 static const char usage_tail[] =
     "\n"
@@ -408,32 +411,6 @@ static const struct option_row *find_short(char letter)
     return NULL;
 }
 
-/* Edits (insert, delete, substitute, swap two neighbours) from a to b; both short. */
-static size_t edit_distance(const char *a, size_t m, const char *b, size_t n)
-{
-    size_t d[64][64];
-    if (m >= 64 || n >= 64)
-        return (size_t)-1;
-    for (size_t i = 0; i <= m; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= n; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= m; i++) {
-        for (size_t j = 1; j <= n; j++) {
-            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[m][n];
-}
-
 /* The option an unknown long name most likely meant: the only one it starts, else the nearest
  * within two edits (and fewer edits than it has letters), or NULL. */
 static const struct option_row *nearest_long(const char *name, size_t len)
@@ -449,7 +426,7 @@ static const struct option_row *nearest_long(const char *name, size_t len)
             prefixed = row;
             prefixes++;
         }
-        size_t d = edit_distance(name, len, row->name, n);
+        size_t d = suggest_distance(name, len, row->name, n);
         if (d < best && d < len) {
             best = d;
             nearest = row;

@@ -190,17 +190,63 @@ static int is_replaced(const char *key)
     return !strcmp(key, "package");
 }
 
-/* [profile.dev] defaults for scripts (a script's own keys win): no debuginfo, as a script's
- * executable is small to keep and quick to link without it (8x smaller, 25% faster first
- * build, measured by make bench), and no incremental data (~600 KB per script that a script
- * rarely gains from).  Every script gets the same, so dependencies stay shared. */
+/* [profile.dev] defaults for scripts (a script's own keys win): line tables only, so that panics
+ * and RUST_BACKTRACE=1 name the script's file and line while the executable stays small and quick
+ * to link (full debuginfo costs far more; figures in README, measured by make bench), and no
+ * incremental data (~600 KB per script that a script rarely gains from).  Every script gets the
+ * same, so dependencies stay shared. */
 static void add_profile_defaults(struct toml_value *root)
 {
     struct toml_value *dev = toml_table(toml_table(root, "profile"), "dev");
     if (!dev)
         return;
-    set_default(dev, "debug", toml_new_literal(TOML_INTEGER, "0"));
+    set_default(dev, "debug", toml_new_string("line-tables-only"));
     set_default(dev, "incremental", toml_new_literal(TOML_BOOL, "false"));
+}
+
+/* ---- relative paths: the manifest is written into the cache, but its relative paths mean
+ * the script's directory, as they would for a Cargo.toml beside the script ---- */
+
+static void make_absolute(struct toml_value *holder, const char *key, const char *dir)
+{
+    const struct toml_value *v = toml_get(holder, key);
+    if (!v || v->type != TOML_STRING || !v->text_len || v->text[0] == '/' ||
+        strlen(v->text) != v->text_len)
+        return;
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/%s", dir, v->text);
+    toml_set(holder, key, toml_new_string(path.buf));
+    strbuf_release(&path);
+}
+
+/* Every `path = "..."` of a table of dependencies (or of [patch.X], [replace]). */
+static void absolute_dependency_paths(struct toml_value *deps, const char *dir)
+{
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++)
+        if (deps->items[i]->type == TOML_TABLE)
+            make_absolute(deps->items[i], "path", dir);
+}
+
+static void absolute_tables(struct toml_value *holder, const char *dir)
+{
+    for (const char *const *t = dependency_tables; *t; t++)
+        absolute_dependency_paths(toml_get(holder, *t), dir);
+}
+
+static void absolute_paths(struct toml_value *root, const char *dir)
+{
+    absolute_tables(root, dir);
+    absolute_tables(toml_get(root, "workspace"), dir);
+    struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+        absolute_tables(targets->items[i], dir);
+    struct toml_value *patches = toml_get(root, "patch");
+    for (size_t i = 0; patches && patches->type == TOML_TABLE && i < patches->count; i++)
+        absolute_dependency_paths(patches->items[i], dir);
+    absolute_dependency_paths(toml_get(root, "replace"), dir);
+    struct toml_value *package = toml_get(root, "package");
+    if (package && package->type == TOML_TABLE)
+        make_absolute(package, "build", dir);
 }
 
 static struct toml_value *assemble(const struct manifest_input *in, const struct toml_value *user)
@@ -213,6 +259,8 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
             toml_set(root, user->keys[i], toml_clone(user->items[i]));
     add_inferred(in, root);
     add_profile_defaults(root);
+    if (in->script_dir)
+        absolute_paths(root, in->script_dir);
     /* An empty [workspace] makes the project its own root: cargo never climbs into a parent
      * directory's Cargo.toml, and the [profile]s given here apply. */
     toml_table(root, "workspace");

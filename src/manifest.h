@@ -22,6 +22,9 @@ struct manifest_input {
     /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
     const struct registry *registry;
     const char *edition;       /* when the script gives none */
+    /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
+     * beside the script; NULL leaves them as written. */
+    const char *script_dir;
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;

@@ -97,8 +97,10 @@ static int read_content(struct job *job)
 {
     const struct options *o = job->o;
     struct strbuf *c = &job->content;
-    if (o->kind == SOURCE_STDIN && fs_read_fd(STDIN_FILENO, c))
-        return error("<stdin>: cannot read standard input: %s", strerror(errno));
+    if (o->kind == SOURCE_STDIN && fs_read_fd_max(STDIN_FILENO, c, SOURCE_MAX_BYTES))
+        return errno == EFBIG ? error("<stdin>: too large for a script (more than %d MiB)",
+                                      SOURCE_MAX_BYTES >> 20)
+                              : error("<stdin>: cannot read standard input: %s", strerror(errno));
     if (o->kind == SOURCE_EXPR)
         strbuf_addstr(c, o->text);
     return 0;
@@ -335,6 +337,7 @@ static void try_cached_run(struct job *job)
 /* ---- the slow path ---- */
 
 struct generated {
+    struct strbuf script_dir; /* where the script's relative paths point */
     struct strbuf manifest;  /* Cargo.toml */
     struct strbuf file_name; /* <stem>.rs, when the script's text had to change */
     const char *in_place;    /* the script's canonical path when compiled where it lives */
@@ -396,16 +399,83 @@ static void compute_build_key(const struct job *job, struct generated *g)
     hasher_finish(h, g->key);
 }
 
-static void wrap_code(const struct job *job, const struct script *s, struct wrapped *code)
+/* The script's directory (the current one for -e, -s and -l). */
+static void script_directory(const struct job *job, struct strbuf *dir)
+{
+    char cwd[PATH_MAX];
+    const char *slash = strrchr(job->identity_source, '/');
+    if (job->o->kind == SOURCE_FILE && slash)
+        strbuf_add(dir, job->identity_source, slash > job->identity_source
+                                                  ? (size_t)(slash - job->identity_source)
+                                                  : 1);
+    else if (getcwd(cwd, sizeof(cwd)))
+        strbuf_addstr(dir, cwd);
+}
+
+/* The source cargo compiles; script_dir: where relative paths resolve in a copy (or NULL). */
+static void wrap_code(const struct job *job, const struct script *s, const char *script_dir,
+                      struct wrapped *code)
 {
     const struct options *o = job->o;
-    int flags = o->unquote ? WRAP_UNQUOTE : 0;
+    struct wrap_options wo = {o->unquote ? WRAP_UNQUOTE : 0, script_dir};
     if (o->kind == SOURCE_LOOP)
-        wrap_loop(o->loop_begin, o->text, o->loop_end, flags, code);
+        wrap_loop(o->loop_begin, o->text, o->loop_end, &wo, code);
     else if (s->main_count)
-        wrap_program(s->body.buf, s->body.len, code);
+        wrap_program(s->body.buf, s->body.len, &wo, code);
     else
-        wrap_snippet(s->body.buf, s->body.len, flags, code);
+        wrap_snippet(s->body.buf, s->body.len, &wo, code);
+}
+
+/* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
+static void drop_prelude_names(struct strlist *crates)
+{
+    struct strlist kept = STRLIST_INIT;
+    for (size_t i = 0; i < crates->count; i++)
+        if (!wrap_in_prelude(crates->items[i]))
+            strlist_add(&kept, crates->items[i]);
+    strlist_release(crates);
+    *crates = kept;
+}
+
+/* How diagnostics name the script's parts. */
+static void diag_parts(const struct options *o, struct diag_part *parts)
+{
+    static const char *const whats[] = {"the script", "the expression", "the script", "the filter"};
+    parts[WRAP_PART_MAIN] = (struct diag_part){o->script, whats[o->kind]};
+    parts[WRAP_PART_BEGIN] = (struct diag_part){"<begin>", "the -B code"};
+    parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
+}
+
+static int formats_script(const struct options *o)
+{
+    return o->action == ACTION_CARGO && o->nscript_args && !strcmp(o->script_args[0], "fmt");
+}
+
+/* -A subcommands that rewrite the files cargo compiles: fmt, fix, clippy --fix. */
+static int edits_sources(const struct options *o)
+{
+    if (o->action != ACTION_CARGO || !o->nscript_args)
+        return 0;
+    const char *sub = o->script_args[0];
+    int fix = !strcmp(sub, "fix") || !strcmp(sub, "fmt");
+    for (int i = 1; !fix && !strcmp(sub, "clippy") && i < o->nscript_args; i++)
+        fix = !strcmp(o->script_args[i], "--fix");
+    return fix;
+}
+
+/* Changes meant for the script must never land in cthag's copy of it. */
+static int refuse_editing_copy(const struct job *job, const struct generated *g)
+{
+    const struct options *o = job->o;
+    if (!edits_sources(o) || g->in_place)
+        return 0;
+    if (formats_script(o))
+        return error("%s: -A fmt: %s is %s, which rustfmt cannot format (only programs with "
+                     "fn main are formatted, in place)", o->script, o->script,
+                     o->kind == SOURCE_FILE ? "a snippet" : "not a file");
+    return error("%s: -A %s: cthag compiles a copy of this script (a snippet, or a program "
+                 "with a frontmatter manifest), so fixes would not reach it; -A %s -- clippy "
+                 "shows the suggestions", o->script, o->script_args[0], o->script);
 }
 
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
@@ -416,6 +486,10 @@ static int compiles_in_place(const struct job *job, const struct script *s,
                              const struct generated *g)
 {
     const char *path = job->identity_source;
+    /* -A fmt compiles nothing and rustfmt reads frontmatter: it formats the script itself. */
+    if (formats_script(job->o) && job->o->kind == SOURCE_FILE && s->main_count &&
+        utf8_valid(path, strlen(path)))
+        return 1;
     /* Cargo.toml is UTF-8: a path that is not cannot be named there. */
     return job->o->kind == SOURCE_FILE && s->main_count && s->format != MANIFEST_FRONTMATTER &&
            utf8_valid(path, strlen(path)) && g->code.code.len == s->body.len &&
@@ -432,11 +506,18 @@ static int generate(struct job *job, const struct script *s, struct generated *g
     registry_init(&registry, &cargo_home);
     if (set->infer != INFER_NONE)
         infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
-    wrap_code(job, s, &g->code);
-    if (compiles_in_place(job, s, g))
+    if (o->kind == SOURCE_LOOP || !s->main_count)
+        drop_prelude_names(&crates);
+    script_directory(job, &g->script_dir);
+    wrap_code(job, s, NULL, &g->code);
+    if (compiles_in_place(job, s, g)) {
         g->in_place = job->identity_source;
-    else
+    } else {
+        /* A copy: its relative paths must still mean the script's directory. */
+        wrap_release(&g->code);
+        wrap_code(job, s, g->script_dir.len ? g->script_dir.buf : NULL, &g->code);
         strbuf_addf(&g->file_name, "%s.rs", job->entry.stem.buf);
+    }
     struct manifest_input in = {
         .script_name = s->name,
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
@@ -448,6 +529,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
         .registry_dir = set->registry_dir,
         .registry = &registry,
         .edition = set->edition,
+        .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
@@ -456,8 +538,9 @@ static int generate(struct job *job, const struct script *s, struct generated *g
     strbuf_release(&cargo_home);
     if (result)
         return -1;
-    g->diag = (struct diag_map){g->in_place ? g->in_place : g->file_name.buf, o->script,
-                                &g->code};
+    diag_parts(o, g->diag.parts);
+    g->diag.generated_name = g->in_place ? g->in_place : g->file_name.buf;
+    g->diag.code = &g->code;
     compute_build_key(job, g);
     struct hasher *h = hasher_new();
     hasher_add(h, s->text.buf, s->text.len);
@@ -467,6 +550,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
 
 static void generated_release(struct generated *g)
 {
+    strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);
     wrap_release(&g->code);
@@ -783,6 +867,8 @@ static int run_cargo_action(struct job *job, const struct generated *g)
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
     struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL};
+    if (refuse_editing_copy(job, g))
+        return EXIT_BAD_INPUT;
     int status = build_run_cargo(&job->entry, &bo, &req, o->script);
     if (status < 0)
         return EXIT_BUILD_FAILED;

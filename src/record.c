@@ -117,7 +117,7 @@ static void grow_inputs(struct entry_record *rec)
     if (rec->ninputs < rec->inputs_alloc)
         return;
     if (rec->inputs_alloc > ((size_t)-1) / 2 / sizeof(*rec->inputs))
-        die("out of memory");
+        die_out_of_memory();
     rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 4;
     rec->inputs = xrealloc(rec->inputs, rec->inputs_alloc * sizeof(*rec->inputs));
 }

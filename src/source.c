@@ -106,7 +106,7 @@ int source_read(const char *path, struct strbuf *text, struct stat *st)
         result = error("%s: is a directory, not a script", path);
     else if (!S_ISREG(st->st_mode))
         result = error("%s: not a regular file", path);
-    else if (st->st_size > 64 * 1024 * 1024)
+    else if (st->st_size > SOURCE_MAX_BYTES)
         result = error("%s: too large for a script (%lld bytes)", path, (long long)st->st_size);
     else if (fs_read_fd(fd, text))
         result = error("%s: cannot read: %s", path, strerror(errno));

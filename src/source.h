@@ -35,6 +35,9 @@ struct script {
  * NAME.rs when NAME has no extension and no file of that name exists.  The result is name or
  * a copy that lives as long as the process. */
 const char *source_find_script(const char *name);
+/* The largest script cthag reads, from a file or from standard input. */
+#define SOURCE_MAX_BYTES (64 * 1024 * 1024)
+
 /* Read the file at path into text, and its stat data as of before the read into st (so a change
  * made while cthag works is seen as a change next time).  Prints a one-line error naming the path
  * and returns -1 for a missing, unreadable or non-regular file. */

@@ -1,11 +1,20 @@
-/* Turning a script body into the main.rs cargo compiles, and remembering where each generated
- * line came from so diagnostics can point at the script's own lines.
+/* Turning a script into the source file cargo compiles, keeping every line of the script on its
+ * own line number (so panics, line!() and backtraces report the script's lines), and remembering
+ * which columns are the script's and which are cthag's (so diagnostics can be shown in the
+ * script's terms).
  *
- * A program is used as it is.  A snippet keeps its inner attributes, `use` declarations and items
- * at the top level; its statements go, in order, into a generated
- *     fn main() -> Result<(), Box<dyn std::error::Error>>
- * so that `?` works; a final expression without a semicolon has its value printed with {:?}
- * unless it is () (or it is returned, when it is an Ok(..)/Err(..) expression). */
+ * A program is copied as it is.  A snippet (statements and items; the last expression's value is
+ * printed) becomes the body of `fn main() -> Result<(), Box<dyn Error>>`, as thag does.  cthag's
+ * opening goes on the first line (on a line of the script that holds no code when there is one
+ * before the code: a shebang, a manifest block, a comment); the printing of a final expression
+ * goes around it; everything else follows the script's last line: the end of main, thag's prelude
+ * (`Error`, `io`, `io::prelude::*`: the script's own imports shadow them, being inside main) and
+ * the printing helper.  -l's three parts (-B, the filter, -E) follow one another on shared lines.
+ *
+ * A copy's relative paths would resolve against the copy's directory: given the script's
+ * directory, out-of-line `mod x;` declarations (with or without #[path]) and include!,
+ * include_str! and include_bytes! of a relative string literal get, on their own line, the
+ * absolute path rustc would use for the original file. */
 #ifndef CTHAG_WRAP_H
 #define CTHAG_WRAP_H
 
@@ -13,26 +22,91 @@
 
 #include <stddef.h>
 
+/* The parts of a script: -l has three; everything else only the main one. */
+enum wrap_part { WRAP_PART_MAIN, WRAP_PART_BEGIN, WRAP_PART_END };
+#define WRAP_PARTS 3
+
+/* What a piece of the generated code is, in the script's terms. */
+enum wrap_role {
+    WRAP_COPY,     /* the part's text */
+    WRAP_REPLACED, /* the part's text rewritten: a relative path made absolute */
+    WRAP_START,    /* cthag's text where a part starts: fn main, the loop around the filter */
+    WRAP_PATH,     /* cthag's #[path] for an out-of-line module */
+    WRAP_VALUE,    /* printing a part's final value */
+    WRAP_END,      /* cthag's text where a part ends: Ok(()), closing braces */
+    WRAP_SUPPORT,  /* the prelude and helpers after the script */
+};
+
+/* One run of generated text on one line.  Segments are in generated order; every line of every
+ * part has at least one WRAP_COPY segment (empty for an empty line). */
+struct wrap_segment {
+    int line;           /* generated line, from 1 */
+    unsigned col, len;  /* generated columns [col, col + len), in characters from 0 */
+    enum wrap_role role;
+    enum wrap_part part;
+    int part_line;      /* COPY/REPLACED: where it is in its part; cthag's text: what it stands */
+    unsigned part_col;  /* for (e.g. the end of the part for WRAP_END and WRAP_SUPPORT) */
+    char *original;     /* WRAP_REPLACED: the part's own text */
+};
+
 struct wrapped {
     struct strbuf code;
-    /* line_map[i]: the script line that generated line i+1 comes from; 0 for cthag's own lines. */
-    int *line_map;
-    size_t lines, alloc;
+    size_t lines; /* lines of code, each ending with '\n' */
+    struct wrap_segment *segments;
+    size_t nsegments, alloc;
+};
+
+/* A position in the script's terms. */
+struct wrap_position {
+    enum wrap_part part;
+    int line;          /* from 1; 0 when the position is nowhere near the script */
+    unsigned col;      /* characters from 0 */
+    enum wrap_role role; /* of the generated text that was located */
 };
 
 /* Print a final String or &str value as text, not as {:?} (-u). */
 #define WRAP_UNQUOTE 1
 
-/* A full program: code = body, identity line map. */
-void wrap_program(const char *body, size_t len, struct wrapped *out);
-/* A snippet, as described above; flags: WRAP_UNQUOTE. */
-void wrap_snippet(const char *body, size_t len, int flags, struct wrapped *out);
-/* A line filter (-l): pre runs first, filter once per line of stdin with `line` (String) and
- * `i` (1-based) in scope, its non-() value printed; then post.  Filter lines map to 1..n. */
-void wrap_loop(const char *pre, const char *filter, const char *post, int flags,
-               struct wrapped *out);
-/* Script line for a generated line (1-based), or 0 when the line is cthag's. */
+struct wrap_options {
+    int flags;              /* WRAP_UNQUOTE */
+    const char *script_dir; /* relative module and include paths resolve here; NULL: as written */
+};
+
+/* A full program: the body with its relative paths resolved. */
+void wrap_program(const char *body, size_t len, const struct wrap_options *o, struct wrapped *out);
+/* A snippet, as described above. */
+void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, struct wrapped *out);
+/* A line filter (-l): pre runs first, then filter once per line of stdin with `line` (String)
+ * and `i` (1-based; still in scope for post) in scope, its non-() value printed; then post.
+ * A final expression of pre or post is printed too. */
+void wrap_loop(const char *pre, const char *filter, const char *post,
+               const struct wrap_options *o, struct wrapped *out);
+
+/* Does the snippet prelude bring this first path segment into scope (it is then no crate)? */
+int wrap_in_prelude(const char *name);
+
+/* The main part's line shown on a generated line (1-based), or 0 when it shows none. */
 int wrap_script_line(const struct wrapped *w, int generated_line);
+/* Where generated (line, column in characters from 0) is in the script's terms. */
+void wrap_locate(const struct wrapped *w, int line, unsigned col, struct wrap_position *pos);
+/* A generated span in the script's terms: its script text (cthag's text at either end cut off),
+ * or, when it is only cthag's text, where that stands. */
+struct wrap_span {
+    int own;             /* nothing of the script in it: start is what cthag's text stands for */
+    int cut;             /* some of cthag's text was cut off */
+    enum wrap_role role; /* own: the role of its text (WRAP_VALUE when any of it prints a value) */
+    struct wrap_position start, end; /* end: the column after its last character */
+};
+/* Locate the generated span from (line_start, col_start) to (line_end, col_end), columns in
+ * characters from 0, col_end exclusive. */
+void wrap_locate_span(const struct wrapped *w, int line_start, unsigned col_start, int line_end,
+                      unsigned col_end, struct wrap_span *span);
+/* Append the text of a part's line as the script has it (cthag's text left out); returns 0,
+ * or -1 when the part has no such line. */
+int wrap_part_line(const struct wrapped *w, enum wrap_part part, int line, struct strbuf *out);
+/* Does generated line `line` show exactly the main part's line of the same number and nothing
+ * else (so rustc's own rendering of it is the script's)? */
+int wrap_line_is_verbatim(const struct wrapped *w, int line);
 void wrap_release(struct wrapped *w);
 
 #endif

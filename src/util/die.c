@@ -10,11 +10,11 @@
 
 int verbosity;
 
-static void report(const char *fmt, va_list ap)
+static void report_as(const char *prefix, const char *fmt, va_list ap)
 {
     /* Build the line first so that concurrent writers (parallel cthag runs) do not interleave. */
     char line[4096];
-    int len = snprintf(line, sizeof(line), "cthag: ");
+    int len = snprintf(line, sizeof(line), "cthag: %s", prefix);
     int more = vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
     if (more < 0)
         more = 0;
@@ -24,6 +24,21 @@ static void report(const char *fmt, va_list ap)
     line[len++] = '\n';
     fflush(stdout);
     fwrite(line, 1, (size_t)len, stderr);
+}
+
+static void report(const char *fmt, va_list ap)
+{
+    report_as("", fmt, ap);
+}
+
+void warning(const char *fmt, ...)
+{
+    if (verbosity < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report_as("warning: ", fmt, ap);
+    va_end(ap);
 }
 
 void die(const char *fmt, ...)
@@ -54,12 +69,16 @@ void note(const char *fmt, ...)
     va_end(ap);
 }
 
+void die_out_of_memory(void)
+{
+    fputs("cthag: out of memory\n", stderr);
+    exit(EXIT_OUT_OF_MEMORY);
+}
+
 static void *check_alloc(void *ptr)
 {
-    if (!ptr) {
-        fputs("cthag: out of memory\n", stderr);
-        exit(EXIT_BUILD_FAILED);
-    }
+    if (!ptr)
+        die_out_of_memory();
     return ptr;
 }
 
@@ -117,11 +136,11 @@ void *xgrow(void *ptr, size_t need, size_t *alloc, size_t size)
     size_t n = *alloc < 8 ? 8 : *alloc;
     while (n < need) {
         if (n > SIZE_MAX / 2)
-            die("out of memory (an array of %zu elements)", need);
+            die_out_of_memory();
         n *= 2;
     }
     if (n > SIZE_MAX / size)
-        die("out of memory (an array of %zu elements)", need);
+        die_out_of_memory();
     *alloc = n;
     return xrealloc(ptr, n * size);
 }

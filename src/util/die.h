@@ -8,15 +8,21 @@
 
 #include <stddef.h>
 
-/* Exit codes of cthag itself (a script that ran gives its own status). */
-enum { EXIT_BUILD_FAILED = 1, EXIT_BAD_INPUT = 2 };
+/* Exit codes of cthag itself (a script that ran gives its own status).  Running out of memory
+ * is a failure of cthag's own, not of the input: it exits EXIT_OUT_OF_MEMORY, wherever it
+ * happens. */
+enum { EXIT_BUILD_FAILED = 1, EXIT_BAD_INPUT = 2, EXIT_OUT_OF_MEMORY = EXIT_BUILD_FAILED };
 
 /* 0 = normal, -1 = quiet (-q), 1 = verbose (-v). */
 extern int verbosity;
 
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cthag: out of memory" and exit EXIT_OUT_OF_MEMORY: the one way allocation failure ends. */
+_Noreturn void die_out_of_memory(void);
 /* Print "cthag: <message>" and return -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cthag: warning: <message>": something cthag goes on without (not under -q). */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v: what cthag decided and why. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -13,9 +13,19 @@
 
 int fs_read_fd(int fd, struct strbuf *sb)
 {
+    return fs_read_fd_max(fd, sb, SIZE_MAX);
+}
+
+int fs_read_fd_max(int fd, struct strbuf *sb, size_t max)
+{
+    size_t start = sb->len;
     for (;;) {
         strbuf_grow(sb, 65536);
-        ssize_t got = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+        size_t room = sb->alloc - sb->len - 1;
+        /* One byte past max is enough to know there is more. */
+        if (sb->len - start + room > max && max < SIZE_MAX)
+            room = max - (sb->len - start) + 1;
+        ssize_t got = read(fd, sb->buf + sb->len, room);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -23,6 +33,11 @@ int fs_read_fd(int fd, struct strbuf *sb)
         if (got == 0)
             return 0;
         strbuf_setlen(sb, sb->len + (size_t)got);
+        if (sb->len - start > max) {
+            strbuf_setlen(sb, start + max);
+            errno = EFBIG;
+            return -1;
+        }
     }
 }
 

@@ -11,6 +11,8 @@
 
 /* Append everything readable from fd to sb. -1 with errno set on failure. */
 int fs_read_fd(int fd, struct strbuf *sb);
+/* The same, but at most max bytes: -1 with errno EFBIG when fd holds more. */
+int fs_read_fd_max(int fd, struct strbuf *sb, size_t max);
 /* Append the whole file to sb. -1 with errno set on failure. */
 int fs_read_file(const char *path, struct strbuf *sb);
 /* Replace path atomically by data: write path.tmp.<pid>, fsync, rename, fsync the directory.

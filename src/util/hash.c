@@ -15,7 +15,7 @@ struct hasher *hasher_new(void)
     struct hasher *h = xmalloc(sizeof(*h));
     h->state = XXH3_createState();
     if (!h->state)
-        die("out of memory");
+        die_out_of_memory();
     XXH3_128bits_reset(h->state);
     return h;
 }

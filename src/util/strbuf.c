@@ -4,6 +4,7 @@
 
 #include "die.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +34,14 @@ char *strbuf_detach(struct strbuf *sb)
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
+    if (extra >= SIZE_MAX - sb->len)
+        die_out_of_memory();
     if (sb->len + extra + 1 <= sb->alloc)
         return;
     size_t want = sb->len + extra + 1;
     size_t alloc = sb->alloc ? sb->alloc : 64;
     while (alloc < want)
-        alloc = alloc / 2 * 3 + 16;
+        alloc = alloc < SIZE_MAX / 3 ? alloc / 2 * 3 + 16 : want;
     if (sb->alloc) {
         sb->buf = xrealloc(sb->buf, alloc);
     } else {

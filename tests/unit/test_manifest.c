@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int generate(const char *toml, const struct strlist *crates, const char *registry,
-                    struct strbuf *out)
+static int generate_in(const char *toml, const struct strlist *crates, const char *registry,
+                       const char *script_dir, struct strbuf *out)
 {
     struct manifest_input in = {
         .script_name = "t.rs",
@@ -18,9 +18,16 @@ static int generate(const char *toml, const struct strlist *crates, const char *
         .source_file = "t.rs",
         .registry_dir = registry,
         .edition = "2021",
+        .script_dir = script_dir,
     };
     strbuf_reset(out);
     return manifest_generate(&in, out);
+}
+
+static int generate(const char *toml, const struct strlist *crates, const char *registry,
+                    struct strbuf *out)
+{
+    return generate_in(toml, crates, registry, NULL, out);
 }
 
 static const char *base_package = "[package]\n"
@@ -42,7 +49,7 @@ static void test_plain(void)
 {
     struct strbuf out = STRBUF_INIT, expected = STRBUF_INIT;
     CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
-    strbuf_addf(&expected, "%s\n[profile.dev]\ndebug = 0\nincremental = false\n\n[workspace]\n",
+    strbuf_addf(&expected, "%s\n[profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n\n[workspace]\n",
                 base_package);
     CHECK_STR(out.buf, expected.buf);
     strbuf_release(&out);
@@ -65,7 +72,7 @@ static void test_user_keys_and_inference(void)
     CHECK(strstr(out.buf, "other") == NULL);
     CHECK_CONTAINS(out.buf, "[dependencies]\nnum-bigint = \"0.4\"\nrand = \"*\"\n");
     CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
-    CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = 0\nincremental = false\n");
+    CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\nincremental = false\n");
     CHECK_CONTAINS(out.buf, "\n[workspace]\n");
     strlist_release(&crates);
     strbuf_release(&out);
@@ -127,6 +134,41 @@ static void test_uses_registry(void)
     CHECK_INT(manifest_uses_registry("not toml ["), 0);
 }
 
+/* Relative paths in every dependency table and [package] build resolve against the script's
+ * directory; absolute ones, versions and git sources stay as they are. */
+static void test_relative_paths(void)
+{
+    struct strbuf out = STRBUF_INIT;
+    const char *toml = "[package]\nbuild = \"build.rs\"\n"
+                       "[dependencies]\nmine = { path = \"../mine\" }\nrand = \"0.8\"\n"
+                       "abs = { path = \"/opt/abs\" }\n"
+                       "[dependencies.sub]\npath = \"sub\"\nversion = \"1\"\n"
+                       "[dev-dependencies]\nt = { path = \"t\" }\n"
+                       "[build-dependencies]\nb = { path = \"b\" }\n"
+                       "[target.'cfg(unix)'.dependencies]\nu = { path = \"u\" }\n"
+                       "[target.'cfg(unix)'.build-dependencies]\nub = { path = \"ub\" }\n"
+                       "[patch.crates-io]\nrand = { path = \"vendor/rand\" }\n"
+                       "[patch.'https://example.com/x']\nx = { path = \"x\" }\n"
+                       "[replace]\n'old:1.0.0' = { path = \"old\" }\n"
+                       "[workspace.dependencies]\nw = { path = \"w\" }\n";
+    CHECK_INT(generate_in(toml, NULL, NULL, "/home/u/s", &out), 0);
+    CHECK_CONTAINS(out.buf, "build = \"/home/u/s/build.rs\"\n");
+    CHECK_CONTAINS(out.buf, "mine = { path = \"/home/u/s/../mine\" }\n");
+    CHECK_CONTAINS(out.buf, "rand = \"0.8\"\n");
+    CHECK_CONTAINS(out.buf, "abs = { path = \"/opt/abs\" }\n");
+    CHECK_CONTAINS(out.buf, "path = \"/home/u/s/sub\"\n");
+    const char *dirs[] = {"t", "b", "u", "ub", "vendor/rand", "x", "old", "w"};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "{ path = \"/home/u/s/%s\" }", dirs[i]);
+        CHECK_CONTAINS(out.buf, want);
+    }
+    /* Without a script directory (the caller has none), paths stay as written. */
+    CHECK_INT(generate(toml, NULL, NULL, &out), 0);
+    CHECK_CONTAINS(out.buf, "mine = { path = \"../mine\" }\n");
+    strbuf_release(&out);
+}
+
 /* A crate declared in any dependency table is never added to [dependencies] again. */
 static void test_declared_anywhere(void)
 {
@@ -152,6 +194,7 @@ static void test_declared_anywhere(void)
 
 int main(void)
 {
+    test_relative_paths();
     test_declared_anywhere();
     test_uses_registry();
     test_plain();

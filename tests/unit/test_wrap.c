@@ -1,97 +1,144 @@
 #include "wrap.h"
 #include "unit.h"
 
-static const char *main_open =
-    "#[allow(unreachable_code)]\n"
-    "fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {\n";
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* The generated code between main's opening and its end. */
-static void check_main_body(const char *snippet, const char *expected_body)
+static const struct wrap_options plain = {0, NULL};
+
+/* Line n (from 1) of text, without its newline. */
+static void text_line(const char *text, int n, struct strbuf *out)
 {
-    struct wrapped w;
-    wrap_snippet(snippet, strlen(snippet), 0, &w);
-    const char *open = strstr(w.code.buf, main_open);
-    CHECK(open != NULL);
-    if (open) {
-        const char *body = open + strlen(main_open);
-        const char *end = strstr(body, "\n}\n");
-        CHECK(end != NULL);
-        if (end) {
-            char got[2048];
-            snprintf(got, sizeof(got), "%.*s", (int)(end - body + 1), body);
-            CHECK_STR(got, expected_body);
-        }
+    for (int l = 1; l < n && text; l++) {
+        text = strchr(text, '\n');
+        text = text ? text + 1 : NULL;
     }
-    wrap_release(&w);
+    strbuf_reset(out);
+    if (text)
+        strbuf_add(out, text, strcspn(text, "\n"));
 }
 
-static void test_statements_and_tail(void)
+static int count_lines(const char *text)
 {
-    check_main_body("let x = 2;\nx * 21", "let x = 2;\n(&__CthagShow(\nx * 21\n)).__cthag_show();\nOk(())\n");
-    check_main_body("println!(\"hi\");\n", "println!(\"hi\");\nOk(())\n");
-    check_main_body("let v = if a { 1 } else { 2 };\nOk(())",
-                    "let v = if a { 1 } else { 2 };\nOk(())\n");
-    check_main_body("for i in 0..3 { f(i); }\nwhile x {}\n",
-                    "for i in 0..3 { f(i); }\n(&__CthagShow(\nwhile x {}\n)).__cthag_show();\nOk(())\n");
-    check_main_body("match x { _ => 1 }.to_string()",
-                    "(&__CthagShow(\nmatch x { _ => 1 }.to_string()\n)).__cthag_show();\nOk(())\n");
-    check_main_body("m! { a }\nlet y = 1;", "m! { a }\nlet y = 1;\nOk(())\n");
-    /* Two statements on one line: the second keeps its column. */
-    check_main_body("let a = 1; let b = 2;", "let a = 1;\n           let b = 2;\nOk(())\n");
-    check_main_body("unsafe { f() };\n'outer: loop { break 'outer; }\n",
-                    "unsafe { f() };\n(&__CthagShow(\n'outer: loop { break 'outer; }\n))."
-                    "__cthag_show();\nOk(())\n");
-    check_main_body("let s = \"}; fn x\"; // } \ns.len()",
-                    /* the comment keeps its column */
-                    "let s = \"}; fn x\";\n(&__CthagShow(\n                   // } \ns.len()\n))."
-                    "__cthag_show();\nOk(())\n");
-    check_main_body("", "Ok(())\n");
+    int n = *text != '\0';
+    for (; *text; text++)
+        n += *text == '\n' && text[1];
+    return n;
 }
 
-static void test_items_move_up(void)
+/* The guarantee: every line of the part is on the generated line of the same number (for the
+ * main part of a snippet or program), and leaving cthag's text out gives the line back. */
+static void check_lines_kept(const struct wrapped *w, enum wrap_part part, const char *text,
+                             int same_numbers)
 {
-    const char *snippet = "#![allow(unused)]\n"
-                          "use std::fmt;\n"
-                          "let a = 1;\n"
-                          "#[derive(Debug)]\nstruct P { x: i32 }\n"
-                          "pub(crate) const K: P = P { x: 1 };\n"
-                          "impl P { fn get(&self) -> i32 { self.x } }\n"
-                          "async fn later() {}\n"
-                          "println!(\"{}\", a);\n";
-    struct wrapped w;
-    wrap_snippet(snippet, strlen(snippet), 0, &w);
-    CHECK_STR(w.code.buf, "#![allow(unused)]\n"
-                          "use std::fmt;\n"
-                          "#[derive(Debug)]\nstruct P { x: i32 }\n"
-                          "pub(crate) const K: P = P { x: 1 };\n"
-                          "impl P { fn get(&self) -> i32 { self.x } }\n"
-                          "async fn later() {}\n"
-                          "#[allow(unreachable_code)]\n"
-                          "fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn "
-                          "::std::error::Error>> {\n"
-                          "let a = 1;\n"
-                          "println!(\"{}\", a);\n"
-                          "Ok(())\n}\n");
-    /* Line map: generated line -> script line, 0 for cthag's own lines. */
-    int expected[] = {1, 2, 4, 5, 6, 7, 8, 0, 0, 3, 9, 0, 0};
-    CHECK_INT(w.lines, sizeof(expected) / sizeof(*expected));
-    for (size_t i = 0; i < w.lines && i < sizeof(expected) / sizeof(*expected); i++)
-        CHECK_INT(wrap_script_line(&w, (int)i + 1), expected[i]);
-    CHECK_INT(wrap_script_line(&w, 0), 0);
-    CHECK_INT(wrap_script_line(&w, 99), 0);
-    wrap_release(&w);
+    struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+    for (int l = 1; l <= count_lines(text); l++) {
+        text_line(text, l, &want);
+        strbuf_reset(&got);
+        CHECK_INT(wrap_part_line(w, part, l, &got), 0);
+        CHECK_STR(got.buf, want.buf);
+        if (same_numbers)
+            CHECK_INT(wrap_script_line(w, l), l);
+    }
+    strbuf_release(&want);
+    strbuf_release(&got);
 }
 
-static void test_unit_and_helpers(void)
+/* The generated code up to the end of main (the prelude and helpers follow). */
+static void check_main(const char *snippet, const char *expected)
 {
     struct wrapped w;
-    const char *snippet = "let x = 1;";
-    wrap_snippet(snippet, strlen(snippet), 0, &w);
-    CHECK(strstr(w.code.buf, "__CthagShow") == NULL); /* nothing to print: no helpers */
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    const char *end = strstr(w.code.buf, "\n}\n");
+    CHECK(end != NULL);
+    if (end) {
+        struct strbuf got = STRBUF_INIT;
+        strbuf_add(&got, w.code.buf, (size_t)(end - w.code.buf) + 3);
+        CHECK_STR(got.buf, expected);
+        strbuf_release(&got);
+    }
+    check_lines_kept(&w, WRAP_PART_MAIN, snippet, 1);
     wrap_release(&w);
-    snippet = "1 + 1";
-    wrap_snippet(snippet, strlen(snippet), 0, &w);
-    CHECK_CONTAINS(w.code.buf, "impl __CthagShowExact for __CthagShow<()>");
+}
+
+static void test_snippet_lines(void)
+{
+    /* -e one-liner: main opens on line 1, the value is printed, the rest follows. */
+    check_main("1 + 1", "fn main()->__CthagResult{__cthag_show(&(1 + 1\n));\nOk(())\n}\n");
+    /* A shebang's (blanked) line takes the opening: the code's lines stay untouched. */
+    check_main("\nlet x = 2;\nx * 21",
+               "fn main()->__CthagResult{\nlet x = 2;__cthag_show(&\n(x * 21\n));\nOk(())\n}\n");
+    /* Two statements on a line; a final Ok(..) is main's result. */
+    check_main("let a = 1; println!(\"{a}\");\nOk(())",
+               "fn main()->__CthagResult{let a = 1; println!(\"{a}\");\nOk(())\n}\n");
+    /* No final expression: nothing printed.  Items stay where they are, inside main. */
+    check_main("use std::fmt;\nfn f() {}\nstruct P;\nf();\n",
+               "fn main()->__CthagResult{use std::fmt;\nfn f() {}\nstruct P;\nf();\nOk(())\n}\n");
+    /* A `let` missing its `;` at the end gets one; a trailing comment is not swallowed. */
+    check_main("let x = 5", "fn main()->__CthagResult{let x = 5\n;\nOk(())\n}\n");
+    check_main("let v = 1;\nv // the value",
+               "fn main()->__CthagResult{let v = 1;__cthag_show(&\n(v // the value\n));\nOk(())"
+               "\n}\n");
+    /* Inner attributes and the crate's doc comment first; an item's doc stays with it. */
+    check_main("#![allow(unused)] // hi\n//! doc\n\n/// d\nfn f() {}\nf()",
+               "#![allow(unused)] // hi\n//! doc\nfn main()->__CthagResult{\n/// d\nfn f() {}"
+               "__cthag_show(&\n(f()\n));\nOk(())\n}\n");
+    check_main("#![allow(unused)]\nlet x = 1;",
+               "#![allow(unused)]fn main()->__CthagResult{\nlet x = 1;\nOk(())\n}\n");
+    /* A comment line before the code: the opening goes at its start, not inside it. */
+    check_main("// c\nlet x = 1;", "fn main()->__CthagResult{// c\nlet x = 1;\nOk(())\n}\n");
+    /* Block-like final expressions and expressions continued after a block. */
+    check_main("match 3 { _ => 1 }.to_string()",
+               "fn main()->__CthagResult{__cthag_show(&(match 3 { _ => 1 }.to_string()\n));\n"
+               "Ok(())\n}\n");
+    check_main("for i in 0..3 { f(i); }\nwhile x {}\n",
+               "fn main()->__CthagResult{for i in 0..3 { f(i); }__cthag_show(&\n(while x {}\n));"
+               "\nOk(())\n}\n");
+    check_main("let s = \"}; fn x\";\ns.len()",
+               "fn main()->__CthagResult{let s = \"}; fn x\";__cthag_show(&\n(s.len()\n));\n"
+               "Ok(())\n}\n");
+    /* Nothing but comments: main after them. */
+    check_main("// nothing\n", "// nothing\nfn main()->__CthagResult{\nOk(())\n}\n");
+    check_main("", "fn main()->__CthagResult{\nOk(())\n}\n");
+}
+
+static void test_prelude_and_helpers(void)
+{
+    struct wrapped w;
+    wrap_snippet("let x = 1;", 10, &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "}\n#[allow(unused_imports)]\nuse ::std::error::Error;\n");
+    CHECK_CONTAINS(w.code.buf, "use ::std::io;\n");
+    CHECK_CONTAINS(w.code.buf, "use ::std::io::prelude::*;\n");
+    CHECK(strstr(w.code.buf, "fn __cthag_show") == NULL); /* nothing to print: no helper */
+    wrap_release(&w);
+    struct wrap_options unquote = {WRAP_UNQUOTE, NULL};
+    wrap_snippet("\"x\"", 3, &unquote, &w);
+    CHECK_CONTAINS(w.code.buf, "fn __cthag_show<T: ::std::fmt::Debug + ?Sized>(value: &T) {\n"
+                               "    fn unescape(");
+    wrap_release(&w);
+    CHECK(wrap_in_prelude("io"));
+    CHECK(!wrap_in_prelude("regex"));
+}
+
+/* A macro-loading extern crate must be at the crate's top level: repeated there. */
+static void test_macro_use(void)
+{
+    struct wrapped w;
+    const char *snippet = "#[macro_use] extern crate foo;\nbar!()";
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "fn main()->__CthagResult{             extern crate foo;__cthag");
+    CHECK_CONTAINS(w.code.buf, "\n#[macro_use] extern crate foo;\n");
+    check_lines_kept(&w, WRAP_PART_MAIN, snippet, 1);
+    struct wrap_position pos;
+    wrap_locate(&w, (int)w.lines, 3, &pos); /* the repeated declaration: the script's line 1 */
+    CHECK_INT(pos.role, WRAP_SUPPORT);
+    CHECK_INT(pos.line, 1);
+    wrap_release(&w);
+    /* Inside a block it is left alone (rustc's own error there). */
+    snippet = "fn f() { #[macro_use] extern crate foo; }";
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    CHECK(strstr(w.code.buf, "\n#[macro_use]") == NULL);
     wrap_release(&w);
 }
 
@@ -99,18 +146,199 @@ static void test_program(void)
 {
     struct wrapped w;
     const char *program = "fn main() {\n    println!(\"x\");\n}";
-    wrap_program(program, strlen(program), &w);
+    wrap_program(program, strlen(program), &plain, &w);
     CHECK_STR(w.code.buf, "fn main() {\n    println!(\"x\");\n}\n");
     CHECK_INT(w.lines, 3);
-    CHECK_INT(wrap_script_line(&w, 2), 2);
+    CHECK(wrap_line_is_verbatim(&w, 2));
+    check_lines_kept(&w, WRAP_PART_MAIN, program, 1);
+    wrap_release(&w);
+}
+
+static void test_loop(void)
+{
+    struct wrapped w;
+    wrap_loop("let mut n = 0", "n += 1; line.len()", "i", &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "fn main()->__CthagResult{let mut n = 0;let mut i: usize = 0; for "
+                               "line in ");
+    CHECK_CONTAINS(w.code.buf, "let i = i; __cthag_show(&({n += 1; line.len()}));}"
+                               "__cthag_show(&(i\n));\nOk(())\n}\n");
+    CHECK_INT(wrap_script_line(&w, 1), 1);
+    check_lines_kept(&w, WRAP_PART_BEGIN, "let mut n = 0", 0);
+    check_lines_kept(&w, WRAP_PART_MAIN, "n += 1; line.len()", 0);
+    check_lines_kept(&w, WRAP_PART_END, "i", 0);
+    /* Where columns of line 1 are in each part's terms. */
+    struct wrap_position pos;
+    const char *filter = strstr(w.code.buf, "n += 1");
+    wrap_locate(&w, 1, (unsigned)(filter - w.code.buf) + 5, &pos);
+    CHECK_INT(pos.part, WRAP_PART_MAIN);
+    CHECK_INT(pos.line, 1);
+    CHECK_INT(pos.col, 5);
+    CHECK_INT(pos.role, WRAP_COPY);
+    /* inside the loop's header: the filter's start */
+    wrap_locate(&w, 1, (unsigned)(strstr(w.code.buf, "for line") - w.code.buf), &pos);
+    CHECK_INT(pos.role, WRAP_START);
+    CHECK_INT(pos.part, WRAP_PART_MAIN);
+    CHECK_INT(pos.col, 0);
+    wrap_release(&w);
+    /* A part ending in a // comment: what follows starts a new line. */
+    wrap_loop("", "line // all of it", "", &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "__cthag_show(&({line // all of it\n}));}\nOk(())\n}\n");
+    check_lines_kept(&w, WRAP_PART_MAIN, "line // all of it", 0);
+    wrap_release(&w);
+}
+
+static void test_locate_spans(void)
+{
+    struct wrapped w;
+    const char *snippet = "struct S; S";
+    wrap_snippet(snippet, strlen(snippet), &plain, &w);
+    /* "fn main()->__CthagResult{struct S; __cthag_show(&(S\n));": the argument &(S) spans
+     * cthag's text around the script's S; cut to S, which is printed. */
+    const char *arg = strstr(w.code.buf, "&(S");
+    unsigned col = (unsigned)(arg - w.code.buf);
+    struct wrap_span span;
+    wrap_locate_span(&w, 1, col, 2, 1, &span);
+    CHECK_INT(span.own, 0);
+    CHECK_INT(span.cut, 1);
+    CHECK_INT(span.role, WRAP_VALUE);
+    CHECK_INT(span.start.line, 1);
+    CHECK_INT(span.start.col, 10);
+    CHECK_INT(span.end.col, 11);
+    /* Only cthag's: where it stands (the end of the script for the closing lines). */
+    wrap_locate_span(&w, 3, 0, 3, 6, &span);
+    CHECK_INT(span.own, 1);
+    CHECK_INT(span.role, WRAP_END);
+    CHECK_INT(span.start.line, 1);
+    CHECK_INT(span.start.col, 11);
+    /* An empty span right after the script's text belongs to it. */
+    wrap_locate_span(&w, 1, col + 3, 1, col + 3, &span);
+    CHECK_INT(span.own, 0);
+    CHECK_INT(span.start.col, 11);
+    wrap_release(&w);
+}
+
+/* ---- paths ---- */
+
+static char dir[] = "/tmp/cthag-test-wrap-XXXXXX";
+
+static void touch(const char *relative)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+}
+
+static void mkdir_in(const char *relative)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    CHECK_INT(mkdir(path, 0700), 0);
+}
+
+/* The program's first line after rewriting, with the test directory shown as D. */
+static void check_path_line(const char *program, const char *expected)
+{
+    struct wrap_options o = {0, dir};
+    struct wrapped w;
+    wrap_program(program, strlen(program), &o, &w);
+    struct strbuf got = STRBUF_INIT, first = STRBUF_INIT;
+    text_line(w.code.buf, 1, &first);
+    for (const char *p = first.buf; *p;) {
+        if (!strncmp(p, dir, strlen(dir))) {
+            strbuf_addch(&got, 'D');
+            p += strlen(dir);
+        } else {
+            strbuf_addch(&got, *p++);
+        }
+    }
+    CHECK_STR(got.buf, expected);
+    check_lines_kept(&w, WRAP_PART_MAIN, program, 1);
+    strbuf_release(&got);
+    strbuf_release(&first);
+    wrap_release(&w);
+}
+
+static void test_paths(void)
+{
+    CHECK(mkdtemp(dir) != NULL);
+    touch("flat.rs");
+    mkdir_in("nested");
+    touch("nested/mod.rs");
+    touch("both.rs");
+    mkdir_in("both");
+    touch("both/mod.rs");
+    /* mod x; as rustc resolves it beside the script: x.rs, else x/mod.rs. */
+    check_path_line("mod flat; fn main() {}", "#[path = \"D/flat.rs\"] mod flat; fn main() {}");
+    check_path_line("pub(crate) mod nested;", "#[path = \"D/nested/mod.rs\"] pub(crate) mod nested;");
+    check_path_line("#[cfg(unix)] pub mod missing;",
+                    "#[cfg(unix)] #[path = \"D/missing.rs\"] pub mod missing;");
+    check_path_line("mod both;", "::std::compile_error!(\"file for module `both` found at both "
+                                 "\\\"D/both.rs\\\" and \\\"D/both/mod.rs\\\"\"); "
+                                 "#[path = \"D/both.rs\"] mod both;");
+    /* Inside inline modules: their directories; #[path] joined with the module's directory. */
+    check_path_line("mod a { mod b; #[path = \"c.rs\"] mod c; }",
+                    "mod a { #[path = \"D/a/b.rs\"] mod b; #[path = \"D/a/c.rs\"] mod c; }");
+    check_path_line("#[path = \"p\"] mod a { mod b; }",
+                    "#[path = \"p\"] mod a { #[path = \"D/p/b.rs\"] mod b; }");
+    check_path_line("#[path = r\"x/y.rs\"] mod y;", "#[path = \"D/x/y.rs\"] mod y;");
+    check_path_line("#[path = \"/abs/y.rs\"] mod y;", "#[path = \"/abs/y.rs\"] mod y;");
+    /* In a fn body rustc wants a #[path] (relative to the module's directory). */
+    check_path_line("fn f() { mod inner; #[path = \"i.rs\"] mod i; }",
+                    "fn f() { mod inner; #[path = \"D/i.rs\"] mod i; }");
+    /* include*! of a relative literal: the script's directory, in any module. */
+    check_path_line("mod m { const T: &str = include_str!(\"data/t.txt\"); }",
+                    "mod m { const T: &str = include_str!(\"D/data/t.txt\"); }");
+    check_path_line("let b = std::include_bytes!(r#\"b\\\"n\"#); include!{\"x.rs\",}",
+                    "let b = std::include_bytes!(\"D/b\\\\\\\"n\"); include!{\"D/x.rs\",}");
+    check_path_line("include_str!(\"/etc/hosts\"); include_str!(concat!(\"a\", \"b\"))",
+                    "include_str!(\"/etc/hosts\"); include_str!(concat!(\"a\", \"b\"))");
+    check_path_line("include_str!(\"tab\\there\")", "include_str!(\"D/tab\\there\")");
+    /* Relative paths are left alone without a directory. */
+    struct wrapped w;
+    wrap_program("mod flat;", 9, &plain, &w);
+    CHECK_STR(w.code.buf, "mod flat;\n");
+    wrap_release(&w);
+    const char *files[] = {"flat.rs", "nested/mod.rs", "both.rs", "both/mod.rs", "nested", "both"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+        char path[256];
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        CHECK_INT(i < 4 ? unlink(path) : rmdir(path), 0);
+    }
+    rmdir(dir);
+}
+
+/* The same rewriting in a snippet, where the code is inside main: the line is still kept. */
+static void test_snippet_paths(void)
+{
+    struct wrap_options o = {0, "/s"};
+    struct wrapped w;
+    const char *snippet = "mod m;\nprintln!(\"{}\", include_str!(\"t.txt\"));";
+    wrap_snippet(snippet, strlen(snippet), &o, &w);
+    CHECK_CONTAINS(w.code.buf, "fn main()->__CthagResult{#[path = \"/s/m.rs\"] mod m;\n"
+                               "println!(\"{}\", include_str!(\"/s/t.txt\"));\n");
+    check_lines_kept(&w, WRAP_PART_MAIN, snippet, 1);
+    /* The literal's columns map back to the script's literal. */
+    struct wrap_position pos;
+    wrap_locate(&w, 2, 30, &pos);
+    CHECK_INT(pos.role, WRAP_REPLACED);
+    CHECK_INT(pos.col, 30);
+    wrap_locate(&w, 2, 29, &pos);
+    CHECK_INT(pos.col, 29);
     wrap_release(&w);
 }
 
 int main(void)
 {
-    test_statements_and_tail();
-    test_items_move_up();
-    test_unit_and_helpers();
+    test_snippet_lines();
+    test_prelude_and_helpers();
+    test_macro_use();
     test_program();
+    test_loop();
+    test_locate_spans();
+    test_paths();
+    test_snippet_paths();
     return unit_finish("test_wrap");
 }

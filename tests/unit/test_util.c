@@ -1,0 +1,142 @@
+/* util/die.c and util/strbuf.c: running out of memory ends cthag one way (its message and
+ * EXIT_OUT_OF_MEMORY), wherever it happens; a size that cannot be represented is the same. */
+#include "util/die.h"
+#include "util/hash.h"
+#include "util/strbuf.h"
+#include "util/suggest.h"
+#include "unit.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_SANITIZER 1
+#endif
+#endif
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
+#endif
+
+/* Run fn in a child; its exit status, and its stderr in err. */
+static int run_child(void (*fn)(void), char *err, size_t size)
+{
+    int pipefd[2];
+    if (pipe(pipefd))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], STDERR_FILENO);
+        close(pipefd[0]);
+        fn();
+        _exit(99); /* fn was to exit */
+    }
+    close(pipefd[1]);
+    ssize_t got = read(pipefd[0], err, size - 1);
+    err[got > 0 ? got : 0] = '\0';
+    close(pipefd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Leave (almost) no memory to allocate. */
+static void exhaust_memory(void)
+{
+    struct rlimit limit = {64 << 20, 64 << 20};
+    setrlimit(RLIMIT_AS, &limit);
+    for (size_t size = 1 << 20; size >= 16; size /= 2)
+        while (malloc(size))
+            ;
+}
+
+static void huge_malloc(void)
+{
+    xmalloc(SIZE_MAX / 2);
+}
+
+static void huge_array(void)
+{
+    size_t alloc = 0;
+    xgrow(NULL, SIZE_MAX / 4, &alloc, 16);
+}
+
+static void huge_strbuf(void)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, "abc");
+    strbuf_grow(&sb, SIZE_MAX - 1);
+}
+
+static void hasher_without_memory(void)
+{
+    exhaust_memory();
+    hasher_new();
+}
+
+static void xmalloc_without_memory(void)
+{
+    exhaust_memory();
+    xmalloc(4096);
+}
+
+static void check_out_of_memory(void (*fn)(void), const char *what)
+{
+    char err[256];
+    int status = run_child(fn, err, sizeof(err));
+    if (status != EXIT_OUT_OF_MEMORY || strcmp(err, "cthag: out of memory\n"))
+        fprintf(stderr, "out of memory in %s: status %d, stderr [%s]\n", what, status, err);
+    CHECK_INT(status, EXIT_OUT_OF_MEMORY);
+    CHECK_STR(err, "cthag: out of memory\n");
+}
+
+static void test_out_of_memory(void)
+{
+    CHECK_INT(EXIT_OUT_OF_MEMORY, EXIT_BUILD_FAILED);
+    check_out_of_memory(huge_array, "an array");
+    check_out_of_memory(huge_strbuf, "a string");
+    /* ASan reports huge or failed allocations itself, and valgrind runs out of memory with
+     * the program: both need their own address space. */
+    const char *preload = getenv("LD_PRELOAD");
+    if (UNDER_SANITIZER || (preload && strstr(preload, "vgpreload")))
+        return;
+    check_out_of_memory(huge_malloc, "malloc");
+    check_out_of_memory(hasher_without_memory, "the hasher");
+    check_out_of_memory(xmalloc_without_memory, "xmalloc");
+}
+
+static void test_strbuf(void)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 1000; i++)
+        strbuf_addf(&sb, "%d,", i);
+    CHECK(sb.len < sb.alloc);
+    CHECK_INT(sb.buf[sb.len], '\0');
+    CHECK(!strncmp(sb.buf, "0,1,2,", 6));
+    strbuf_release(&sb);
+}
+
+static void test_suggest(void)
+{
+    static const char *const names[] = {"profile", "registry-dir", "edition", "wrapper", NULL};
+    CHECK_INT(suggest_distance("profiel", 7, "profile", 7), 1);
+    CHECK_INT(suggest_distance("abc", 3, "", 0), 3);
+    CHECK_STR(suggest_nearest("profiel", names), "profile");
+    CHECK_STR(suggest_nearest("registry_dir", names), "registry-dir");
+    CHECK_STR(suggest_nearest("wraper", names), "wrapper");
+    CHECK(suggest_nearest("colour", names) == NULL);
+    CHECK(suggest_nearest("e", names) == NULL); /* not fewer edits than letters */
+}
+
+int main(void)
+{
+    test_strbuf();
+    test_suggest();
+    test_out_of_memory();
+    return unit_finish("test_util");
+}
