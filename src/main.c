@@ -598,6 +598,10 @@ static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
 static void check_dynamic(struct options *o)
 {
     if (o->kind == SOURCE_FILE) {
+        if (o->toml && !o->script) /* cthag --toml SCRIPT: the pinned block is --print-toml's */
+            usage_error("-M/--toml takes manifest lines for -e, -s or -l (got `%s`); to print a "
+                        "block pinning the crates inference chose, use --print-toml SCRIPT",
+                        o->toml);
         if (o->toml)
             usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
         return;
