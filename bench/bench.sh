@@ -233,6 +233,10 @@ bench_gc
 bench_version_reuse
 bench_team_cache
 
+# ---- 10. cached runs with 50 inputs (bench/inputs.sh) ----
+. "$here/inputs.sh"
+bench_inputs
+
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \
     "$(uname -srm)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
