@@ -181,7 +181,7 @@ static const struct option_row option_table[] = {
     ACTION("check", 'c', ACTION_CHECK, G_NORUN, "cargo check the script"),
     ACTION("test-only", 'T', ACTION_TEST, G_NORUN, "run the script's own #[test]s (ARGS go to the test binary)"),
     ACTION("cargo", 'A', ACTION_CARGO, G_NORUN, "run a cargo subcommand on the generated project:\ncthag -A SCRIPT.rs -- tree --depth 1"),
-    ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as ~/.cargo/bin/NAME"),
+    ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as $CARGO_HOME/bin/NAME\n(never over the script, nor a file cthag did not install\nthere unless -f)"),
     STRING("install-dir", 0, "DIR", install_dir, G_NORUN, "with -x: install into DIR instead"),
     {"print-toml", 0, ARG_OPTIONAL, "[=frontmatter]", G_NORUN, CALL, 0, ACTION_PRINT_TOML, opt_print_toml, "build (if needed), then print a /*[toml] block (or --- frontmatter)\nthat pins the inferred crates at the versions cargo chose"},
     CALLBACK("color", 0, ARG_REQUIRED, "WHEN", opt_color, G_OUTPUT, "auto (default), always or never; also NO_COLOR, CLICOLOR,\nCLICOLOR_FORCE; passed on to cargo"),
@@ -611,6 +611,10 @@ static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
 static void check_dynamic(struct options *o)
 {
     if (o->kind == SOURCE_FILE) {
+        if (o->toml && !o->script) /* cthag --toml SCRIPT: the pinned block is --print-toml's */
+            usage_error("-M/--toml takes manifest lines for -e, -s or -l (got `%s`); to print a "
+                        "block pinning the crates inference chose, use --print-toml SCRIPT",
+                        o->toml);
         if (o->toml)
             usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
         return;
