@@ -64,6 +64,35 @@ expect_eq "$(awk '$1 == "name" { n = $3 } $1 == "version" && n { print n, $3; n 
     "\"serde_json\" \"$sj\"
 \"unicode-width\" \"$uw\"" "the same versions:"
 
+# Built-in default features: serde's derive is pinned with its features, and the pasted block
+# builds the derive with inference off.
+write_script derive.rs <<'EOF_RS'
+use serde::Serialize;
+#[derive(Serialize)]
+struct P { x: u8 }
+fn main() { println!("{}", serde_json::to_string(&P { x: 7 }).unwrap()); }
+EOF_RS
+run_cthag -q derive.rs
+expect_status 0 "serde derive by inference:"
+expect_out '{"x":7}' "serde derive by inference:"
+sd=$(awk '$1 == "name" && $3 == "\"serde\"" { getline; print $3 }' \
+    "$CTHAG_CACHE_DIR"/projects/derive-*/Cargo.lock | tr -d '"')
+sj2=$(awk '$1 == "name" && $3 == "\"serde_json\"" { getline; print $3 }' \
+    "$CTHAG_CACHE_DIR"/projects/derive-*/Cargo.lock | tr -d '"')
+run_cthag -q --print-toml derive.rs
+expect_out "/*[toml]
+[dependencies]
+serde = { version = \"=$sd\", features = [\"derive\"] }
+serde_json = \"=$sj2\"
+*/" "--print-toml with features:"
+mkdir pinned-derive
+{ out; cat derive.rs; } > pinned-derive/derive.rs
+reset_cargo_log
+run_cthag -q -i none pinned-derive/derive.rs
+expect_status 0 "pasted block with features, -i none:"
+expect_out '{"x":7}' "pasted block with features, -i none:"
+expect_cargo_calls 1 "pasted block: one build:"
+
 # Frontmatter.
 run_cthag -q --print-toml=frontmatter names.rs
 expect_out "---
