@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -109,5 +110,8 @@ int rapid_launch(const struct options *o)
             "cthag: -r needs %s, the interactive companion installed beside cthag (make "
             "install installs both): not found next to %s nor on PATH\n",
             COMPANION, self);
+    free(argv);
+    strlist_release(&args);
+    strbuf_release(&companion);
     return EXIT_BAD_INPUT;
 }
