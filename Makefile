@@ -176,8 +176,12 @@ bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
 	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
 		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
 
+# (Only in the musl build: in the glibc sub-make this is $(BIN), and a second recipe here would
+# have it call itself without end.)
+ifneq ($(USING_MUSL),)
 build/release/cthag-glibc: FORCE
 	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
+endif
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
