@@ -216,8 +216,12 @@ bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
 	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
 		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
 
+# (Only in the musl build: in the glibc sub-make this is $(BIN), and a second recipe here would
+# have it call itself without end.)
+ifneq ($(USING_MUSL),)
 build/release/cthag-glibc: FORCE
 	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
+endif
 
 # cthag -r: the time from Enter to result, for an entry cargo builds and one it does not.
 bench-rapid: $(BIN) $(RAPID_BIN)

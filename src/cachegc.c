@@ -84,7 +84,7 @@ static void add_quoted(struct strbuf *out, const char *s)
 static void entry_script(const struct scan_entry *e, struct strbuf *out)
 {
     if (e->kind == SCAN_SCRIPT)
-        add_quoted(out, e->rec.source);
+        add_quoted(out, e->source);
     else if (e->kind == SCAN_CONTENT)
         strbuf_addstr(out, content_label(e));
     else
@@ -138,12 +138,12 @@ static void print_json(const struct cache_scan *s, const entry_ptr *order)
         strbuf_add_json_string(&out, e->name);
         strbuf_addf(&out, ", \"kind\": \"%s\", \"script\": ", kind_name(e));
         if (e->kind == SCAN_SCRIPT)
-            strbuf_add_json_string(&out, e->rec.source);
+            strbuf_add_json_string(&out, e->source);
         else
             strbuf_addstr(&out, "null");
         strbuf_addf(&out, ", \"last_used\": %lld, \"binary_bytes\": %llu, \"entry_bytes\": %llu, "
                           "\"script_exists\": %s}",
-                    e->used, e->has_rec ? e->rec.bin_size : 0ULL,
+                    e->used, e->has_rec ? e->bin_size : 0ULL,
                     (unsigned long long)e->own.bytes,
                     e->script_exists == 1 ? "true" : e->script_exists == 0 ? "false" : "null");
     }
@@ -167,7 +167,7 @@ static void print_table(const struct cache_scan *s, const entry_ptr *order)
         time_t used = (time_t)e->used;
         struct tm tm;
         strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime_r(&used, &tm));
-        fs_human_size(e->has_rec ? e->rec.bin_size : 0, size);
+        fs_human_size(e->has_rec ? e->bin_size : 0, size);
         strbuf_reset(&script);
         entry_script(e, &script);
         printf("%-16s  %9s  %-14s  %s\n", when, size, entry_status(e), script.buf);

@@ -31,8 +31,9 @@ enum scan_kind { SCAN_SCRIPT, SCAN_CONTENT, SCAN_INCOMPLETE };
 struct scan_entry {
     char *name;          /* <stem>-<id> */
     char *package;       /* <stem>_<id> */
-    struct entry_record rec;
-    int has_rec;
+    int has_rec;         /* its record is valid; then: */
+    char *source;        /* the record's source (script path or content:<hash>), else NULL */
+    uint64_t bin_size;   /* the record's bin-size */
     enum scan_kind kind; /* a script file, -e/-s/-l content, or no valid record */
     int script_exists;   /* 1 or 0 for scripts; -1 otherwise */
     long long used;      /* last use; the newest mtime of its files without a record */

@@ -16,11 +16,26 @@ int fs_read_fd(int fd, struct strbuf *sb)
     return fs_read_fd_max(fd, sb, SIZE_MAX);
 }
 
+/* Room for the first read: a small regular file's size and a byte to see its end in (one
+ * allocation of about its size: a 64 KiB one per small file is an mmap and munmap with musl's
+ * allocator), else 64 KiB. */
+static size_t first_read_size(int fd)
+{
+    struct stat st;
+    if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= 0 && st.st_size < 65536)
+        return (size_t)st.st_size + 1;
+    return 65536;
+}
+
 int fs_read_fd_max(int fd, struct strbuf *sb, size_t max)
 {
-    size_t start = sb->len;
+    size_t start = sb->len, want = first_read_size(fd);
     for (;;) {
-        strbuf_grow(sb, 65536);
+        /* Grown for the first read, then 64 KiB at a time when full. */
+        if (want || sb->alloc - sb->len - 1 == 0) {
+            strbuf_grow(sb, want ? want : 65536);
+            want = 0;
+        }
         size_t room = sb->alloc - sb->len - 1;
         /* One byte past max is enough to know there is more. */
         if (sb->len - start + room > max && max < SIZE_MAX)

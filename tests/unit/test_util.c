@@ -1,12 +1,16 @@
-/* util/die.c and util/strbuf.c: running out of memory ends cthag one way (its message and
+/* util/die.c, util/strbuf.c, util/fs.c: running out of memory ends cthag one way (its message and
  * EXIT_OUT_OF_MEMORY), wherever it happens; a size that cannot be represented is the same. */
 #include "util/die.h"
+#include "util/fs.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 #include "unit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -133,9 +137,86 @@ static void test_suggest(void)
     CHECK(suggest_nearest("e", names) == NULL); /* not fewer edits than letters */
 }
 
+/* A file of n bytes ('a' + i % 26) in a temporary directory; its path in path. */
+static void write_file(char *path, size_t size, size_t n)
+{
+    snprintf(path, size, "/tmp/cthag-test-util.%ld", (long)getpid());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    for (size_t i = 0; f && i < n; i++)
+        fputc('a' + (int)(i % 26), f);
+    if (f)
+        fclose(f);
+}
+
+static int has_pattern(const struct strbuf *sb, size_t from, size_t n)
+{
+    if (sb->len != from + n || sb->buf[sb->len])
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (sb->buf[from + i] != 'a' + (int)(i % 26))
+            return 0;
+    return 1;
+}
+
+/* fs_read_fd reads all; a small file takes one allocation of about its size (a 64 KiB buffer
+ * per small file made musl's allocator map and unmap memory for each record GC read). */
+static void test_read_fd(void)
+{
+    static const size_t sizes[] = {0, 1, 554, 65535, 65536, 65537, 300000};
+    char path[64];
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_addstr(&sb, "xy");
+        write_file(path, sizeof(path), sizes[i]);
+        CHECK_INT(fs_read_file(path, &sb), 0);
+        CHECK(has_pattern(&sb, 2, sizes[i]));
+        CHECK(!strncmp(sb.buf, "xy", 2));
+        if (sizes[i] < 4096)
+            CHECK(sb.alloc < 8192);
+        strbuf_release(&sb);
+    }
+    /* The cap: up to max bytes is fine, one more is EFBIG with max bytes kept. */
+    write_file(path, sizeof(path), 1000);
+    struct strbuf sb = STRBUF_INIT;
+    int fd = open(path, O_RDONLY);
+    CHECK_INT(fs_read_fd_max(fd, &sb, 1000), 0);
+    CHECK(has_pattern(&sb, 0, 1000));
+    close(fd);
+    strbuf_reset(&sb);
+    fd = open(path, O_RDONLY);
+    errno = 0;
+    CHECK_INT(fs_read_fd_max(fd, &sb, 999), -1);
+    CHECK_INT(errno, EFBIG);
+    CHECK_INT((int)sb.len, 999);
+    close(fd);
+    unlink(path);
+    /* A pipe: no size to go by. */
+    int fds[2];
+    CHECK_INT(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        for (size_t i = 0; i < 100000; i++) {
+            char c = (char)('a' + (int)(i % 26));
+            if (write(fds[1], &c, 1) != 1)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    strbuf_reset(&sb);
+    CHECK_INT(fs_read_fd(fds[0], &sb), 0);
+    CHECK(has_pattern(&sb, 0, 100000));
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     test_strbuf();
+    test_read_fd();
     test_suggest();
     test_out_of_memory();
     return unit_finish("test_util");
