@@ -681,8 +681,8 @@ static void render_message(const struct diag_map *map, const struct json *msg, i
         render_child(&r, children->items[i]);
     if (g->printed_value) {
         struct strbuf note = STRBUF_INIT;
-        strbuf_addf(&note, "cthag prints the value of the final expression of %s with `{:?}`; "
-                           "end it with `;` to leave it out", what ? what : "the script");
+        strbuf_addf(&note, "cthag prints the final value of %s with `{:?}`; end it with `;` "
+                           "to leave it out", what ? what : "the script");
         render_heading(&r, "note", NULL, note.buf, 1);
         strbuf_release(&note);
     }

@@ -978,6 +978,10 @@ static const char loop_close[] = "}));}";
  * value's own line, right before it: the value's span (which takes the parentheses' span) is
  * then on its own line, the one panics and backtraces report. */
 static const char value_open[] = "__cthag_show(&";
+/* The same for a value that starts with `(` or `*`: clippy would take cthag's `&(` for the
+ * script's (`&((a, b))` has double parentheses, `&(*r)` derefs a reference to borrow it again). */
+static const char value_open_quiet[] =
+    "#[allow(clippy::double_parens, clippy::borrow_deref_ref)] __cthag_show(&";
 static const char value_close[] = "));";
 
 /* thag's prelude: at the crate's top level, so the script's own imports (inside main) shadow
@@ -1152,8 +1156,10 @@ static void part_edits(const struct part_plan *p, const struct wrap_options *o, 
     if (opens_main && p->has_code)
         add_edit(edits, p->opening, 0, xstrdup(main_open), WRAP_START, ORDER_MAIN, p->first);
     if (p->tail == TAIL_VALUE && prints_value) {
-        add_edit(edits, p->value_at, 0, xstrdup(value_open), WRAP_VALUE, ORDER_VALUE,
-                 p->tail_first);
+        char first = p->text[p->tail_first];
+        add_edit(edits, p->value_at, 0,
+                 xstrdup(first == '(' || first == '*' ? value_open_quiet : value_open),
+                 WRAP_VALUE, ORDER_VALUE, p->tail_first);
         add_edit(edits, p->tail_first, 0, xstrdup("("), WRAP_VALUE, ORDER_VALUE_PAREN,
                  p->tail_first);
     }

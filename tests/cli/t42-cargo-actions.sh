@@ -93,6 +93,22 @@ EOF_RS
     expect_err_has "3 | let n = v.iter().count();"
     expect_err_lacks "__cthag"
     expect_err_lacks "fn main()"
+    # A final value that starts with ( or *: cthag's &( around it is not the script's
+    # double parentheses or needless re-borrow (clippy::double_parens, borrow_deref_ref).
+    printf 'let (a, b) = (1, 2);\n(a, b)\n' > tuple.rs
+    printf 'let x = 5;\nlet r = &x;\n*r\n' > deref.rs
+    printf 'let y = ((1));\n(y, y)\n' > own-parens.rs
+    for s in tuple deref; do
+        run_cthag -q -A $s.rs -- clippy
+        expect_status 0 "-A clippy on $s.rs:"
+        expect_err_lacks "warning"
+    done
+    # ... while the script's own double parentheses (outside the final value) are still reported.
+    run_cthag -q -A own-parens.rs -- clippy
+    expect_err_has "warning: unnecessary parentheses"
+    expect_err_has " --> own-parens.rs:1:9"
+    expect_err_has "warning: unnecessary parentheses around assigned value"
+    expect_eq "$(grep -c '^warning' "$TMP/err")" 2 "rustc's and clippy's, on the script's own:"
 else
     echo "SKIP t42-cargo-actions: -A clippy (no cargo clippy)"
 fi

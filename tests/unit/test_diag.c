@@ -97,8 +97,8 @@ static void test_value_not_debug(void)
                   "  |           ^ the trait `Debug` is not implemented for `S`\n"
                   "  |\n"
                   "  = note: add `#[derive(Debug)]` to `S` or manually `impl Debug for S`\n"
-                  "  = note: cthag prints the value of the final expression of the expression "
-                  "with `{:?}`; end it with `;` to leave it out\n"
+                  "  = note: cthag prints the final value of the expression with `{:?}`; end it "
+                  "with `;` to leave it out\n"
                   "\n");
     strbuf_release(&json);
     wrap_release(&code);

@@ -98,6 +98,12 @@ static void test_snippet_lines(void)
     check_main("let s = \"}; fn x\";\ns.len()",
                "fn main()->__CthagResult{let s = \"}; fn x\";__cthag_show(&\n(s.len()\n));\n"
                "Ok(())\n}\n");
+    /* A value starting with ( or *: clippy is told cthag's &( is not the script's. */
+    check_main("let t = 1;\n(t, 2)",
+               "fn main()->__CthagResult{let t = 1;#[allow(clippy::double_parens, "
+               "clippy::borrow_deref_ref)] __cthag_show(&\n((t, 2)\n));\nOk(())\n}\n");
+    check_main("*r", "fn main()->__CthagResult{#[allow(clippy::double_parens, "
+                     "clippy::borrow_deref_ref)] __cthag_show(&(*r\n));\nOk(())\n}\n");
     /* Nothing but comments: main after them. */
     check_main("// nothing\n", "// nothing\nfn main()->__CthagResult{\nOk(())\n}\n");
     check_main("", "fn main()->__CthagResult{\nOk(())\n}\n");
