@@ -11,7 +11,9 @@
  * lists), the names bound in each block's type namespace, and the candidate crate names with
  * the block they occur in.  Items and `use` bind in their whole block, so candidates are
  * resolved only at the end: a candidate is a crate when no binding for its name lives in its
- * block or an enclosing one. */
+ * block or an enclosing one.  Bindings are found by (name, block) in a hash table, and each
+ * answer "is name bound in block or around it" is remembered, so that resolution walks each
+ * (name, block) once however many items and candidates there are. */
 
 /* A block: {..}, or the scope of an item's generic parameters (its signature and body). */
 struct block {
@@ -19,13 +21,13 @@ struct block {
     int generics; /* a generic parameter scope rather than braces */
     int nest;     /* generics: the ( [ depth of the item, where its `;` or body is */
     int has_body; /* generics: its item's body is open; closing it ends the scope */
-    int bindings; /* the last binding made in this block (a list through binding.next), or -1 */
 };
 
 struct binding {
     char *name;
-    int next; /* the block's previous binding, or -1 */
+    int block;
     int decl; /* the use/extern crate declaration that made it, or 0 */
+    int next; /* the previous binding in its hash bucket (see resolve), or -1 */
 };
 
 struct candidate {
@@ -182,7 +184,7 @@ static char *token_text(const struct token *t)
 static int push_block(struct scan *s, int generics)
 {
     ALLOC_GROW(s->blocks, s->nblocks + 1, s->blocks_alloc);
-    s->blocks[s->nblocks] = (struct block){s->current, generics, s->nest, 0, -1};
+    s->blocks[s->nblocks] = (struct block){s->current, generics, s->nest, 0};
     s->current = (int)s->nblocks++;
     return s->current;
 }
@@ -198,9 +200,7 @@ static void bind(struct scan *s, const struct token *name, int decl)
     if (name->kind != TOK_IDENT || token_is(name, "_") || is_word(s, name, "self"))
         return;
     ALLOC_GROW(s->bindings, s->nbindings + 1, s->bindings_alloc);
-    struct block *b = &s->blocks[s->current];
-    s->bindings[s->nbindings] = (struct binding){token_text(name), b->bindings, decl};
-    b->bindings = (int)s->nbindings++;
+    s->bindings[s->nbindings++] = (struct binding){token_text(name), s->current, decl, -1};
 }
 
 static void bind_word(struct scan *s, const char *word, size_t len, int decl)
@@ -568,36 +568,152 @@ static void scan_tokens(struct scan *s)
 
 /* ---- resolution ---- */
 
-static int is_bound(const struct scan *s, const struct candidate *c)
+/* Chained hash tables keyed by a name in a block: heads[hash & mask] is the last entry in that
+ * bucket, and each entry's next the one before it. */
+struct name_table {
+    int *heads;
+    size_t mask;
+};
+
+static size_t name_hash(const char *name, int block)
 {
-    for (int b = c->block; b >= 0; b = s->blocks[b].parent)
-        for (int i = s->blocks[b].bindings; i >= 0; i = s->bindings[i].next) {
-            const struct binding *n = &s->bindings[i];
-            if (!(c->decl && n->decl == c->decl) && !strcmp(n->name, c->name))
-                return 1;
-        }
+    size_t h = 2166136261u; /* FNV-1a */
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return (h ^ (size_t)block) * 16777619u;
+}
+
+static void name_table_init(struct name_table *t, size_t entries)
+{
+    size_t size = 16;
+    while (size < 2 * entries)
+        size *= 2;
+    t->heads = xmalloc(size * sizeof(*t->heads));
+    for (size_t i = 0; i < size; i++)
+        t->heads[i] = -1;
+    t->mask = size - 1;
+}
+
+/* Link entry i into t under (name, block); returns the bucket's entry before it (its next). */
+static int name_table_add(struct name_table *t, const char *name, int block, int i)
+{
+    int *head = &t->heads[name_hash(name, block) & t->mask], before = *head;
+    *head = i;
+    return before;
+}
+
+static int name_table_first(const struct name_table *t, const char *name, int block)
+{
+    return t->heads[name_hash(name, block) & t->mask];
+}
+
+/* What resolution knows: the bindings by (name, block), and the answers found so far, "is
+ * name bound in block or a block around it", so that each (name, block) is walked once. */
+struct resolver {
+    const struct scan *s;
+    struct name_table bound, known;
+    struct known {
+        const char *name;
+        int block, bound, next;
+    } *answers;
+    size_t nanswers, answers_alloc;
+    int *path;
+    size_t npath, path_alloc;
+};
+
+/* A binding of name made in block itself, other than by declaration decl (when not 0). */
+static int bound_in(const struct resolver *r, const char *name, int block, int decl)
+{
+    for (int i = name_table_first(&r->bound, name, block); i >= 0; i = r->s->bindings[i].next) {
+        const struct binding *n = &r->s->bindings[i];
+        if (n->block == block && !(decl && n->decl == decl) && !strcmp(n->name, name))
+            return 1;
+    }
     return 0;
 }
 
-static int has_crate(const struct crate_uses *uses, const char *name)
+static int known_answer(const struct resolver *r, const char *name, int block)
 {
-    for (size_t i = 0; i < uses->count; i++)
-        if (!strcmp(uses->items[i].crate, name))
+    for (int i = name_table_first(&r->known, name, block); i >= 0; i = r->answers[i].next)
+        if (r->answers[i].block == block && !strcmp(r->answers[i].name, name))
+            return r->answers[i].bound;
+    return -1;
+}
+
+static void add_answer(struct resolver *r, const char *name, int block, int bound)
+{
+    if (2 * (r->nanswers + 1) > r->known.mask + 1) { /* grow: chains stay short */
+        free(r->known.heads);
+        name_table_init(&r->known, r->nanswers + 1);
+        for (size_t i = 0; i < r->nanswers; i++)
+            r->answers[i].next = name_table_add(&r->known, r->answers[i].name,
+                                                r->answers[i].block, (int)i);
+    }
+    ALLOC_GROW(r->answers, r->nanswers + 1, r->answers_alloc);
+    int next = name_table_add(&r->known, name, block, (int)r->nanswers);
+    r->answers[r->nanswers++] = (struct known){name, block, bound, next};
+}
+
+/* Is the candidate's name bound in its block or one around it?  (A use declaration's own
+ * binding does not hide the crate it names: `use rand;`.)  The blocks walked remember the
+ * answer. */
+static int is_bound(struct resolver *r, const struct candidate *c)
+{
+    int block = c->block, bound = 0;
+    if (c->decl) {
+        if (bound_in(r, c->name, block, c->decl))
             return 1;
-    return 0;
+        block = r->s->blocks[block].parent;
+    }
+    r->npath = 0;
+    for (; block >= 0; block = r->s->blocks[block].parent) {
+        int known = known_answer(r, c->name, block);
+        if (known >= 0) {
+            bound = known;
+            break;
+        }
+        ALLOC_GROW(r->path, r->npath + 1, r->path_alloc);
+        r->path[r->npath++] = block;
+        if (bound_in(r, c->name, block, 0)) {
+            bound = 1;
+            break;
+        }
+    }
+    for (size_t i = 0; i < r->npath; i++)
+        add_answer(r, c->name, r->path[i], bound);
+    return bound;
+}
+
+/* Is name among the crates found so far?  (known's answers with block -1.) */
+static int has_crate(struct resolver *r, const char *name)
+{
+    return known_answer(r, name, -1) >= 0;
 }
 
 static void resolve(struct scan *s, struct crate_uses *uses)
 {
+    struct resolver r = {s, {NULL, 0}, {NULL, 0}, NULL, 0, 0, NULL, 0, 0};
+    name_table_init(&r.bound, s->nbindings);
+    for (size_t i = 0; i < s->nbindings; i++)
+        s->bindings[i].next = name_table_add(&r.bound, s->bindings[i].name,
+                                             s->bindings[i].block, (int)i);
+    name_table_init(&r.known, uses->count + s->ncandidates);
+    for (size_t i = 0; i < uses->count; i++)
+        add_answer(&r, uses->items[i].crate, -1, 1);
     for (size_t i = 0; i < s->ncandidates; i++) {
         struct candidate *c = &s->candidates[i];
-        if (has_crate(uses, c->name) || (!c->global && is_bound(s, c)))
+        if (has_crate(&r, c->name) || (!c->global && is_bound(&r, c)))
             continue;
         ALLOC_GROW(uses->items, uses->count + 1, uses->alloc);
         uses->items[uses->count++] = (struct crate_use){c->name, c->path, c->kind, c->line,
                                                         c->global};
         c->name = c->path = NULL; /* now owned by uses */
+        add_answer(&r, uses->items[uses->count - 1].crate, -1, 1);
     }
+    free(r.path);
+    free(r.answers);
+    free(r.known.heads);
+    free(r.bound.heads);
 }
 
 static void scan_release(struct scan *s)
