@@ -96,6 +96,8 @@ build/musl-include/xxhash.h: $(XXHASH_H)
 	ln -sf $(XXHASH_H) $@
 
 ifneq ($(HOST_BUILD),$(BUILD))
+# Reached only through the unit tests' pattern rule: kept, not removed as intermediate files.
+.SECONDARY: $(HOST_OBJECTS)
 $(HOST_BUILD)/compile.id: FORCE
 	$(call remember,$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS))
 
@@ -176,8 +178,11 @@ bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
 	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
 		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
 
+# (Only in the musl build: in the MUSL=0 make below, $(BIN) is this file and its rule builds it.)
+ifneq ($(USING_MUSL),)
 build/release/cthag-glibc: FORCE
 	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
+endif
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
