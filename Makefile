@@ -72,7 +72,7 @@ all: $(BIN)
 # toolchain (MUSL=0, CC=clang) recompiles and relinks although the files are older.
 define remember
 	@mkdir -p $(dir $@)
-	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+	@echo '$(strip $(1))' | cmp -s - $@ || echo '$(strip $(1))' > $@
 endef
 $(BUILD)/compile.id: FORCE
 	$(call remember,$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS))

@@ -42,7 +42,7 @@ ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
 # pair2 RUNS WARMUP -- A... -- B...: "A_MS B_MS A/B" from pairtime.
 pair2() {
     local -a out
-    mapfile -t out < <(pairtime "$@")
+    mapfile -t out < <(pairtime -l "$@")
     awk -v a="${out[0]%% *}" -v b="${out[1]%% *}" 'BEGIN{printf "%.1f %.1f %.3f\n", a, b, a / b}'
 }
 # twice LABEL KEY -- A... -- B...: two alternating runs of REPEAT rounds each, both printed.
@@ -85,7 +85,7 @@ bench_cached_run
 printf 'fn main() { println!("rss"); }\n' > rss.rs
 "$CTHAG" -q rss.rs > /dev/null
 cp "$work/costs" "$(ls "$CTHAG_CACHE_DIR"/bins/rss-*)"
-mapfile -t out < <(pairtime 100 5 -- "$CTHAG" rss.rs -- "$work/costs")
+mapfile -t out < <(pairtime -l 100 5 -- "$CTHAG" rss.rs -- "$work/costs")
 say "peak RSS of cthag on the cached path (target < 2 MB)" "$(echo "${out[0]}" | cut -d' ' -f2) KB"
 record cthag_peak_rss_kb "$(echo "${out[0]}" | cut -d' ' -f2)"
 

@@ -47,16 +47,21 @@ static int unescape(const char *p, const char *end, struct strbuf *out)
 {
     strbuf_reset(out);
     while (p < end) {
-        char c = *p++;
-        if (c == '%') {
-            if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
-                return -1;
-            c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
-            p += 2;
-        }
+        /* The text up to the next escape in one piece (this is on every cached run). */
+        const char *pct = memchr(p, '%', (size_t)(end - p)), *stop = pct ? pct : end;
+        if (memchr(p, '\0', (size_t)(stop - p)))
+            return -1;
+        strbuf_add(out, p, (size_t)(stop - p));
+        if (!pct)
+            return 0;
+        p = pct + 1;
+        if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+            return -1;
+        char c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
         if (c == '\0')
             return -1;
         strbuf_addch(out, c);
+        p += 2;
     }
     return 0;
 }
@@ -226,9 +231,12 @@ int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, 
     if (fd < 0)
         return -1;
     int result = -1;
-    if (!fstat(fd, st ? st : &own) && S_ISREG((st ? st : &own)->st_mode) &&
-        (st ? st : &own)->st_size < RECORD_MAX_BYTES && !fs_read_fd(fd, &text))
-        result = entry_record_parse(text.buf, text.len, rec);
+    struct stat *s = st ? st : &own;
+    if (!fstat(fd, s) && S_ISREG(s->st_mode) && s->st_size < RECORD_MAX_BYTES) {
+        strbuf_grow(&text, (size_t)s->st_size + 1); /* read into a buffer of its size */
+        if (!fs_read_fd(fd, &text))
+            result = entry_record_parse(text.buf, text.len, rec);
+    }
     close(fd);
     strbuf_release(&text);
     return result;

@@ -20,7 +20,9 @@ int fs_read_fd_max(int fd, struct strbuf *sb, size_t max)
 {
     size_t start = sb->len;
     for (;;) {
-        strbuf_grow(sb, 65536);
+        /* The room there is first: a caller that knows the size grows sb by it beforehand. */
+        if (sb->len + 1 >= sb->alloc)
+            strbuf_grow(sb, 65536);
         size_t room = sb->alloc - sb->len - 1;
         /* One byte past max is enough to know there is more. */
         if (sb->len - start + room > max && max < SIZE_MAX)
