@@ -36,15 +36,17 @@ instructions_before_exec() {
     cat "$out"/cg.*.1 2>/dev/null | awk '/^summary:/ { print $2; exit }'
 }
 
-bench_cached_run() {
-    local runs=${BENCH_RUNS:-1000} cc=${BENCH_CC:-} ldflags=${BENCH_LDFLAGS:--static}
+# The exec-only launcher and the cost probe, built as cthag was ($launcher_kind says how).
+bench_build_probes() {
+    local cc=${BENCH_CC:-} ldflags=${BENCH_LDFLAGS:--static}
     if [ -z "$cc" ]; then cc=$(command -v musl-gcc || echo cc); fi
     "$cc" -O2 $ldflags -o "$work/execonly" "$here/execonly.c"
     "$cc" -O2 $ldflags -o "$work/costs" "$here/costs.c"
-    local launcher_kind="$(basename "$cc"), ${ldflags:-dynamic}"
+    launcher_kind="$(basename "$cc"), ${ldflags:-dynamic}"
+}
 
-    printf 'fn main() { println!("hello"); }\n' > hello.rs
-    "$CTHAG" -q hello.rs > /dev/null
+bench_cached_run() {
+    local runs=${BENCH_RUNS:-1000}
     local bin
     bin=$(ls "$CTHAG_CACHE_DIR"/bins/hello-*)
 

@@ -156,9 +156,11 @@ static void script_environment(struct job *job)
         offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", path, dir_len);
         offsets[n++] = add_variable(t, "RUST_SCRIPT_SAFE_NAME=", base, base_len);
     } else {
-        char cwd[PATH_MAX];
-        const char *dir = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
+        /* Not a PATH_MAX buffer here: this frame is above realpath's on every cached run. */
+        char *cwd = realpath(".", NULL);
+        const char *dir = cwd ? cwd : ".";
         offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", dir, strlen(dir));
+        free(cwd);
     }
     offsets[n++] = add_variable(t, "RUST_SCRIPT_PKG_NAME=", job->entry.package.buf,
                                 job->entry.package.len);
@@ -319,7 +321,9 @@ static int load_fresh_record(struct job *job, int rootfd, struct entry_record *r
     return 1;
 }
 
-static void try_cached_run(struct job *job)
+/* Not inlined, nor is slow_path: the record (9 KiB) and the slow path's buffers would otherwise
+ * share one frame with realpath's, and each cached run would fault more stack pages in. */
+__attribute__((noinline)) static void try_cached_run(struct job *job)
 {
     const struct options *o = job->o;
     if (o->force || o->action != ACTION_RUN || !job->identity_source)
@@ -954,7 +958,7 @@ static int print_pinned(const struct job *job, const struct script *s, const str
     return pin_print(&in, job->entry.project_dir.buf, job->o->quiet);
 }
 
-static int slow_path(struct job *job)
+__attribute__((noinline)) static int slow_path(struct job *job)
 {
     const struct options *o = job->o;
     struct script s = {.name = o->script, .text = STRBUF_INIT, .body = STRBUF_INIT,
