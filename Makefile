@@ -43,6 +43,7 @@ BUILD   := build/san
 CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BIN     := $(BUILD)/cthag
+RAPID_BIN ?= $(BUILD)/cthag-rapid
 else
 BUILD   := build/$(if $(USING_MUSL),musl,release)
 BIN     := cthag
@@ -50,6 +51,7 @@ BIN     := cthag
 # builds a dynamically linked cthag.
 STATIC  ?= -static
 LDFLAGS += $(STATIC)
+RAPID_BIN ?= cthag-rapid
 endif
 # The glibc build of the same sources, for the unit tests: $(BUILD) itself unless that is musl's.
 HOST_BUILD := $(if $(USING_MUSL),build/release,$(BUILD))
@@ -61,12 +63,28 @@ SOURCES := $(wildcard src/*.c src/util/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/main.o,$(HOST_OBJECTS))
-UNIT_SOURCES := $(wildcard tests/unit/test_*.c)
+UNIT_SOURCES := $(filter-out tests/unit/test_rapid_%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
-.PHONY: FORCE all demo check check-online unit-check cli-check install uninstall clean bench fuzz valgrind
+# cthag-rapid, the interactive session behind `cthag -r` (src/rapid/): it needs a line-editing
+# library, Debian's libedit (libedit-dev), which the static (musl) cthag cannot link, so it is a
+# companion program linked dynamically with glibc by the unit tests' compiler, which cthag execs.
+RAPID_CC      := $(UNIT_CC)
+RAPID_LDFLAGS := $(filter-out -static,$(LDFLAGS))
+RAPID_LDLIBS  := -ledit $(HOST_LDLIBS)
+# cthag's own modules (the lexer, the script reader, TOML, ...) reach it as an archive of the
+# glibc objects the unit tests use: the linker takes only what the companion uses.
+RAPID_ARCHIVE := $(HOST_BUILD)/rapid/libcthag.a
+RAPID_SOURCES := $(wildcard src/rapid/*.c)
+RAPID_OBJECTS := $(RAPID_SOURCES:%.c=$(HOST_BUILD)/%.o)
+RAPID_LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/rapid/main.o,$(RAPID_OBJECTS)) $(RAPID_ARCHIVE)
+RAPID_UNIT_SOURCES := $(wildcard tests/unit/test_rapid_*.c)
+RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
-all: $(BIN)
+.PHONY: FORCE all demo check check-online unit-check cli-check install uninstall clean bench \
+        bench-rapid fuzz valgrind
+
+all: $(BIN) $(RAPID_BIN)
 
 # The compile and link lines, each kept in a file rewritten only when it changes: a switch of
 # toolchain (MUSL=0, CC=clang) recompiles and relinks although the files are older.
@@ -110,29 +128,45 @@ $(HOST_BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(UNIT_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(HOST_LDLIBS)
 
+$(RAPID_BIN): $(RAPID_OBJECTS) $(RAPID_ARCHIVE)
+	@mkdir -p $(dir $@)
+	$(RAPID_CC) $(RAPID_LDFLAGS) -o $@ $(RAPID_OBJECTS) $(RAPID_ARCHIVE) $(RAPID_LDLIBS)
+
+$(RAPID_ARCHIVE): $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(HOST_BUILD)/tests/test_rapid_%: tests/unit/test_rapid_%.c tests/unit/unit.h $(RAPID_LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(RAPID_CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(RAPID_LDFLAGS) -o $@ $< \
+		$(RAPID_LIB_OBJECTS) $(RAPID_LDLIBS)
+
 # Build, then run the std-only demo script (works offline).
 demo: $(BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
 # One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
-check: $(UNIT_TESTS) $(BIN)
-	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS))" bash tests/cli/run-all.sh
+check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS) $(BIN) $(RAPID_BIN)
+	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS) $(RAPID_UNIT_TESTS))" \
+		bash tests/cli/run-all.sh
 
 # The same binary against crates.io and a real Redis (tests/online/): SKIP, with the reason, when
 # crates.io cannot be reached; with CI=true such a skip fails the run.
 check-online: $(BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/online/t*.sh)
 
-unit-check: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+unit-check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS)
+	@for t in $(UNIT_TESTS) $(RAPID_UNIT_TESTS); do $$t || exit 1; done
 
-cli-check: $(BIN)
+cli-check: $(BIN) $(RAPID_BIN)
 	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
 
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
-FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords
+FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin \
+                rapid
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -147,13 +181,19 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJECTS)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_OBJECTS) $(HOST_LDLIBS)
 
+# cthag -r's entry handling lives in the companion's sources (src/rapid/).
+build/fuzz/fuzz_rapid: fuzz/fuzz_rapid.c $(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o \
+		build/fuzz/src/rapid/input.o
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OBJECTS) build/fuzz/src/rapid/session.o build/fuzz/src/rapid/input.o $(HOST_LDLIBS)
+
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@for f in $(FUZZERS); do \
 		mkdir -p build/fuzz/corpus-$$f build/fuzz/crashes-$$f; \
 		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz/crashes-$$f/ build/fuzz/corpus-$$f \
-			$$(case $$f in source|infer|wrap) echo fuzz/corpus/scripts examples;; \
+			$$(case $$f in source|infer|wrap|rapid) echo fuzz/corpus/scripts examples;; \
 			   *) echo fuzz/corpus/$$f;; esac) \
 			2>&1 | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|#[0-9]+.*DONE|==[0-9]+==ERROR|SUMMARY)' ; \
 		test -z "$$(ls build/fuzz/crashes-$$f)" || { echo "fuzz_$$f: crash in build/fuzz/crashes-$$f"; exit 1; }; \
@@ -184,21 +224,27 @@ build/release/cthag-glibc: FORCE
 	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@
 endif
 
-install: $(BIN)
+# cthag -r: the time from Enter to result, for an entry cargo builds and one it does not.
+bench-rapid: $(BIN) $(RAPID_BIN)
+	CTHAG=$(abspath $(BIN)) python3 bench/rapid.py
+
+install: $(BIN) $(RAPID_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cthag
+	install -m 755 $(RAPID_BIN) $(DESTDIR)$(BINDIR)/cthag-rapid
 	install -m 644 cthag.1 $(DESTDIR)$(MANDIR)/man1/cthag.1
 	install -m 644 completions/cthag.bash $(DESTDIR)$(BASHCOMPDIR)/cthag
 	install -m 644 completions/_cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag
 	install -m 644 completions/cthag.fish $(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/cthag $(DESTDIR)$(MANDIR)/man1/cthag.1 \
+	rm -f $(DESTDIR)$(BINDIR)/cthag $(DESTDIR)$(BINDIR)/cthag-rapid \
+		$(DESTDIR)$(MANDIR)/man1/cthag.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/cthag $(DESTDIR)$(ZSHCOMPDIR)/_cthag \
 		$(DESTDIR)$(FISHCOMPDIR)/cthag.fish
 
 clean:
-	rm -rf build cthag
+	rm -rf build cthag cthag-rapid
 
--include $(OBJECTS:.o=.d) $(HOST_OBJECTS:.o=.d)
+-include $(OBJECTS:.o=.d) $(HOST_OBJECTS:.o=.d) $(RAPID_OBJECTS:.o=.d)

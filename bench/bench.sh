@@ -9,7 +9,7 @@
 # make bench passes CTHAG_GLIBC (the same sources linked with glibc), BENCH_CC and
 # BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
 # rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.  BENCH_ONLY="a b"
-# runs only the sections named, of: cached zscript first rebuild disk scale gc versions team
+# runs only the sections named, of: cached zscript first rebuild disk scale gc versions team inputs
 # (rebuild holds the shared-dependency figures; disk needs rebuild).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -247,107 +247,14 @@ if want gc; then
 bench_gc
 fi
 
-# ---- 8. dependency versions reused over time ----
-if want versions; then
-# N scripts written while the registry gains releases of the crate they use (one every K
-# scripts): the shared target with cthag's version reuse (each new script's Cargo.lock seeded
-# with what the cache already locked), against the same scripts each resolving the newest
-# release (--update: what a fresh Cargo.lock per script, as other runners make, gets).
-# Releases are copies of Debian's num-bigint with the patch version bumped (else a generated
-# crate in the suite's local registry).
-reuse_registry() { # DIR: the starting registry
-    local dir=$1 c
-    mkdir -p "$dir"
-    if [ "$deps_kind" = debian ]; then
-        for c in "$registry"/*; do ln -s "$c" "$dir/"; done
-    else
-        cp -R "$registry"/. "$dir"
-        reuse_release "$dir" 1
-    fi
-}
-reuse_release() { # DIR K: publish release K (K >= 1) of the crate
-    local dir=$1 k=$2 base new
-    if [ "$deps_kind" = debian ]; then
-        base=$(ls -d "$registry"/num-bigint-0.4.* | sort -V | tail -1)
-        new="$dir/num-bigint-0.4.$((${base##*.} + k))"
-        cp -R "$base" "$new"
-        sed -i "s/^version = \"${base##*-}\"\$/version = \"0.4.$((${base##*.} + k))\"/" "$new/Cargo.toml"
-        printf '{"package":"%s","files":{}}' "$(echo "$new" | sha256sum | cut -d' ' -f1)" \
-            > "$new/.cargo-checksum.json"
-    else
-        bash "$top/tests/cli/make-registry.sh" --publish "$dir" evolving "1.0.$k" \
-            "$(for f in $(seq 1 400); do printf 'pub fn f%d(x: u64) -> u64 { x.wrapping_mul(%d) ^ (x >> 3) }\n' "$f" "$f"; done)"
-    fi
-}
-bench_version_reuse() {
-    local n=${BENCH_REUSE_SCRIPTS:-60} every=${BENCH_REUSE_EVERY:-10} mode i start ms size copies
-    local code='num_bigint::BigUint::from(N as u32) * 2u32' rlib=libnum_bigint first=0
-    if [ "$deps_kind" != debian ]; then
-        code='evolving::f1(N)' rlib=libevolving first=1 # release 1 is in the first registry
-    fi
-    mkdir -p "$work/reuse"
-    for i in $(seq 1 "$n"); do
-        printf 'fn main() { println!("{}", %s); }\n' "${code//N/$i}" > "$work/reuse/r$i.rs"
-    done
-    for mode in reuse newest; do
-        reuse_registry "$work/reuse-registry-$mode"
-        start=$(ms_now)
-        for i in $(seq 1 "$n"); do
-            if [ "$i" -gt 1 ] && [ $(( (i - 1) % every )) -eq 0 ]; then
-                reuse_release "$work/reuse-registry-$mode" $(( (i - 1) / every + first ))
-            fi
-            CTHAG_CACHE_DIR="$work/reuse-cache-$mode" "$CTHAG" -q \
-                --registry-dir "$work/reuse-registry-$mode" $([ $mode = newest ] && echo --update) \
-                "$work/reuse/r$i.rs" > /dev/null
-        done
-        ms=$(awk -v s="$start" -v e="$(ms_now)" 'BEGIN{print e-s}')
-        size=$(du -sb "$work/reuse-cache-$mode/target" | cut -f1)
-        copies=$(ls "$work/reuse-cache-$mode"/target/debug/deps/$rlib-*.rlib | wc -l)
-        say "$n scripts, a release every $every: target $([ $mode = reuse ] && echo with version reuse || echo "newest each (--update)")" \
-            "$((size / 1048576)) MiB, ${rlib#lib} compiled $copies times, $ms ms"
-        record "version_${mode}_target_bytes" "$size"
-        record "version_${mode}_copies" "$copies"
-        record "version_${mode}_build_ms" "$ms"
-    done
-    record version_reuse_scripts "$n"
-    record version_reuse_releases "$(( (n - 1) / every + 1 ))"
-}
-bench_version_reuse
-fi
+# ---- 8. dependency versions reused over time, 9. team build cache (bench/online.sh) ----
+. "$here/online.sh"
+want versions && bench_version_reuse
+want team && bench_team_cache
 
-# ---- 9. team build cache: sccache + Redis, two machines ----
-if want team; then
-# The online suite's two-machine test (tests/online/t03-team-cache.sh: network and mount
-# namespaces, Debian's redis-server, sccache built with its Redis backend), run 3 times: the
-# first build of a num-bigint + rand script on the machine that fills the cache and on the one
-# that finds it there.
-bench_team_cache() {
-    local runs=3 r line a b ha ma hb mb times_a=() times_b=()
-    for r in $(seq 1 $runs); do
-        if ! line=$(bash "$top/tests/online/t03-team-cache.sh" 2>&1); then
-            say "team cache (sccache + Redis, two machines)" \
-                "skipped: $(echo "$line" | grep -m1 -E '^SKIP|FAIL' || echo 'the test failed')"
-            record team_cache_first_build_s null
-            return 0
-        fi
-        a=$(echo "$line" | sed -n 's/.*machine a, first build: \([0-9.]*\) s.*/\1/p')
-        b=$(echo "$line" | sed -n 's/.*machine b, first build: \([0-9.]*\) s.*/\1/p')
-        ha=$(echo "$line" | sed -n 's/.*machine a, first build:.*sccache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 hits, \2 misses/p')
-        hb=$(echo "$line" | sed -n 's/.*machine b, first build:.*sccache: \([0-9]*\) hits, \([0-9]*\) misses.*/\1 hits, \2 misses/p')
-        times_a+=("$a")
-        times_b+=("$b")
-    done
-    median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-    a=$(median "${times_a[@]}")
-    b=$(median "${times_b[@]}")
-    say "team cache, first build on machine a (fills Redis: $ha)" "$a s (median of $runs: ${times_a[*]})"
-    say "team cache, first build on machine b (from Redis: $hb)" "$b s (median of $runs: ${times_b[*]})"
-    record team_cache_first_build_s "$a"
-    record team_cache_second_machine_s "$b"
-    record team_cache_second_machine_stats "\"$hb\""
-}
-bench_team_cache
-fi
+# ---- 10. cached runs with 50 inputs (bench/inputs.sh) ----
+. "$here/inputs.sh"
+want inputs && bench_inputs
 
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \

@@ -5,7 +5,8 @@ _cthag()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     local opts="--force --update --release --features --infer --multimain --offline --registry-dir
-        --rustc-wrapper --wrapper --expr --stdin --loop --begin --end --toml --unquote --gen --build --norun
+        --rustc-wrapper --wrapper --expr --stdin --loop --begin --end --toml --unquote --edit
+        --rapid --repl --gen --build --norun
         --check --test-only --cargo --executable --install-dir --print-toml
         --print-toml=frontmatter --color --verbose --quiet
         --timings --help --version --clean --cache-stats --cache-stats=json --gc --max-size

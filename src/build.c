@@ -95,6 +95,13 @@ static void push_owned(struct cargo_argv *a, char *arg)
 
 static const char *const action_names[] = {"build", "check", "test"};
 
+static const char *subcommand_name(const struct build_request *r)
+{
+    if (r->action == CARGO_OTHER)
+        return r->args[0];
+    return r->action == CARGO_BUILD && r->rustc_args ? "rustc" : action_names[r->action];
+}
+
 /* Options every subcommand gets: which source to use and whether to go online. */
 static void push_source_options(struct cargo_argv *a, const struct build_opts *o)
 {
@@ -201,7 +208,7 @@ static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char
         push_subcommand(a, manifest, target_dir, o, r);
         return;
     }
-    push(a, action_names[r->action]);
+    push(a, subcommand_name(r));
     push(a, "--manifest-path");
     push(a, manifest);
     push_cargo_options(a, target_dir, o);
@@ -216,6 +223,11 @@ static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char
         push(a, "--");
         for (int i = 0; i < r->nargs; i++)
             push(a, r->args[i]);
+    }
+    if (r->action == CARGO_BUILD && r->rustc_args) {
+        push(a, "--");
+        for (const char *const *arg = r->rustc_args; *arg; arg++)
+            push(a, *arg);
     }
 }
 
@@ -317,7 +329,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     struct cargo_argv args;
     cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
-         r->action == CARGO_OTHER ? r->args[0] : action_names[r->action], manifest.buf, target.buf,
+         subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
     int status = spawn_wait(args.argv, &spawn);
     if (status < 0) {

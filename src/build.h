@@ -33,6 +33,9 @@ struct build_request {
     int nargs;
     const struct diag_map *diag;
     struct strbuf *executable; /* CARGO_BUILD: where cargo says it put the executable */
+    /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
+     * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
+    const char *const *rustc_args;
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */

@@ -373,16 +373,82 @@ static int write_tag(const char *root)
     return result;
 }
 
-/* A directory becomes a cthag root only when cthag made it, or it was empty: never a directory
- * of the user's that happens to be named by CTHAG_CACHE_DIR. */
+/* "<stem>-<16 hex>": the name of an entry's files in bins/ and locks/. */
+static int is_entry_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len < 18 || name[len - 17] != '-')
+        return 0;
+    for (const char *p = name + len - 16; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Does every name in root/sub pass the test (entries' directories hold an entry record)? */
+static int all_entries(const char *root, const char *sub, int with_record)
+{
+    static const char magic[] = "cthag-entry ";
+    struct strbuf path = STRBUF_INIT, head = STRBUF_INIT;
+    strbuf_addf(&path, "%s/%s", root, sub);
+    DIR *d = opendir(path.buf);
+    struct dirent *de;
+    int ok = d != NULL || errno == ENOENT;
+    while (ok && d && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        ok = is_entry_name(de->d_name);
+        if (ok && with_record) {
+            strbuf_reset(&head);
+            strbuf_addf(&head, "%s/%s/entry", path.buf, de->d_name);
+            int fd = open(head.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            char buf[sizeof(magic) - 1];
+            ok = fd >= 0 && read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
+                 !memcmp(buf, magic, sizeof(buf));
+            if (fd >= 0)
+                close(fd);
+        }
+    }
+    if (d)
+        closedir(d);
+    strbuf_release(&path);
+    strbuf_release(&head);
+    return ok;
+}
+
+/* A cache an earlier cthag made before roots were tagged: nothing but cthag's own names, and
+ * every entry in projects/ with its record.  It is adopted (tagged) rather than refused. */
+static int is_untagged_cthag_cache(const char *root)
+{
+    static const char *const ours[] = {"projects", "bins", "locks", "target", "gc-stamp", "lock",
+                                       NULL};
+    DIR *d = opendir(root);
+    struct dirent *de;
+    int ok = d != NULL, seen_projects = 0;
+    while (ok && (de = readdir(d))) {
+        const char *const *name = ours;
+        while (*name && strcmp(*name, de->d_name))
+            name++;
+        ok = *name || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+        seen_projects |= !strcmp(de->d_name, "projects");
+    }
+    if (d)
+        closedir(d);
+    return ok && seen_projects && all_entries(root, "projects", 1) &&
+           all_entries(root, "bins", 0) && all_entries(root, "locks", 0);
+}
+
+/* A directory becomes a cthag root only when cthag made it, it was empty, or it is a cache an
+ * earlier cthag made: never a directory of the user's that happens to be named by
+ * CTHAG_CACHE_DIR. */
 static int claim_root(int rootfd, const char *root)
 {
     if (has_tag(rootfd))
         return 0;
     /* Not empty: unless another cthag claimed it between the two looks (its tag first, then
-     * the subdirectories). */
-    if (!is_empty_dir(root))
-        return has_tag(rootfd) ? 0 : error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
+     * the subdirectories), or an earlier cthag made it. */
+    if (!is_empty_dir(root) && !has_tag(rootfd) && !is_untagged_cthag_cache(root))
+        return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
                      "a cthag cache; refusing to use it (point CTHAG_CACHE_DIR at a new or empty "
                      "directory)", root);
     return write_tag(root);
@@ -478,7 +544,7 @@ int cache_check_root(const char *root)
     struct strbuf why = STRBUF_INIT;
     int fd = open_root_dir(root, &why);
     int result = fd < 0 ? error("%s", why.buf) : 0;
-    if (!result && !has_tag(fd))
+    if (!result && !has_tag(fd) && !is_untagged_cthag_cache(root))
         result = is_empty_dir(root) ? 1
                                     : error("%s has no CACHEDIR.TAG: it is not a cthag cache; "
                                             "refusing to touch it", root);

@@ -19,11 +19,12 @@ struct block {
     int generics; /* a generic parameter scope rather than braces */
     int nest;     /* generics: the ( [ depth of the item, where its `;` or body is */
     int has_body; /* generics: its item's body is open; closing it ends the scope */
+    int bindings; /* the last binding made in this block (a list through binding.next), or -1 */
 };
 
 struct binding {
     char *name;
-    int block;
+    int next; /* the block's previous binding, or -1 */
     int decl; /* the use/extern crate declaration that made it, or 0 */
 };
 
@@ -181,7 +182,7 @@ static char *token_text(const struct token *t)
 static int push_block(struct scan *s, int generics)
 {
     ALLOC_GROW(s->blocks, s->nblocks + 1, s->blocks_alloc);
-    s->blocks[s->nblocks] = (struct block){s->current, generics, s->nest, 0};
+    s->blocks[s->nblocks] = (struct block){s->current, generics, s->nest, 0, -1};
     s->current = (int)s->nblocks++;
     return s->current;
 }
@@ -197,7 +198,9 @@ static void bind(struct scan *s, const struct token *name, int decl)
     if (name->kind != TOK_IDENT || token_is(name, "_") || is_word(s, name, "self"))
         return;
     ALLOC_GROW(s->bindings, s->nbindings + 1, s->bindings_alloc);
-    s->bindings[s->nbindings++] = (struct binding){token_text(name), s->current, decl};
+    struct block *b = &s->blocks[s->current];
+    s->bindings[s->nbindings] = (struct binding){token_text(name), b->bindings, decl};
+    b->bindings = (int)s->nbindings++;
 }
 
 static void bind_word(struct scan *s, const char *word, size_t len, int decl)
@@ -568,9 +571,9 @@ static void scan_tokens(struct scan *s)
 static int is_bound(const struct scan *s, const struct candidate *c)
 {
     for (int b = c->block; b >= 0; b = s->blocks[b].parent)
-        for (size_t i = 0; i < s->nbindings; i++) {
+        for (int i = s->blocks[b].bindings; i >= 0; i = s->bindings[i].next) {
             const struct binding *n = &s->bindings[i];
-            if (n->block == b && !(c->decl && n->decl == c->decl) && !strcmp(n->name, c->name))
+            if (!(c->decl && n->decl == c->decl) && !strcmp(n->name, c->name))
                 return 1;
         }
     return 0;

@@ -8,8 +8,10 @@
 #include "cache.h"
 #include "cachegc.h"
 #include "config.h"
+#include "edit.h"
 #include "options.h"
 #include "pipeline.h"
+#include "rapid.h"
 #include "run.h"
 #include "source.h"
 #include "util/die.h"
@@ -32,6 +34,7 @@
 static const char usage_head[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT[.rs] [--] [ARGS...]\n"
     "       cthag [OPTIONS] -e EXPR | -s < SCRIPT | -l FILTER [-B PRE] [-E POST] [-- ARGS...]\n"
+    "       cthag -r [OPTIONS] [-- ARGS...]     an interactive session\n"
     "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
     "\n"
     "Runs a Rust script: a program with fn main, or a snippet of statements whose last\n"
@@ -95,6 +98,7 @@ enum option_effect {
 enum option_group {
     G_PROCESSING,
     G_DYNAMIC,
+    G_INTERACTIVE,
     G_NORUN,
     G_OUTPUT,
     G_CACHE,
@@ -104,7 +108,7 @@ enum option_group {
 };
 
 static const char *const group_titles[] = {
-    "Processing", "Dynamic (no script file)", "No-run", "Output", "Cache", "Config",
+    "Processing", "Dynamic (no script file)", "Interactive", "No-run", "Output", "Cache", "Config",
     "Other runners' names (rust-script, thag)",
 };
 
@@ -168,13 +172,16 @@ static const struct option_row option_table[] = {
     STRING("end", 'E', "POST", loop_end, G_DYNAMIC, "with -l: statements run after the last line"),
     STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest lines for -e, -s and -l, e.g. '[dependencies] ...'"),
     FLAG("unquote", 'u', unquote, G_DYNAMIC, "print a final String or &str value without quotes"),
+    MODE("rapid", 'r', MODE_RAPID, G_INTERACTIVE, "a session: each entry is evaluated like -e once its brackets\nand quotes are closed; items and `use` stay for later entries;\n:help lists the commands"),
+    MODE("repl", 0, MODE_RAPID, G_INTERACTIVE, "the same as -r"),
+    FLAG("edit", 'd', edit, G_INTERACTIVE, "open the script (or the -e/-s/-l code) in $VISUAL/$EDITOR\nfirst; run it if it was saved"),
     ACTION("gen", 'g', ACTION_GEN, G_NORUN, "generate the project only; print its directory"),
     ACTION("build", 'b', ACTION_BUILD, G_NORUN, "build (if needed) but do not run"),
     ACTION("norun", 'n', ACTION_BUILD, G_NORUN, "the same as -b"),
     ACTION("check", 'c', ACTION_CHECK, G_NORUN, "cargo check the script"),
     ACTION("test-only", 'T', ACTION_TEST, G_NORUN, "run the script's own #[test]s (ARGS go to the test binary)"),
     ACTION("cargo", 'A', ACTION_CARGO, G_NORUN, "run a cargo subcommand on the generated project:\ncthag -A SCRIPT.rs -- tree --depth 1"),
-    ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as ~/.cargo/bin/NAME"),
+    ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as $CARGO_HOME/bin/NAME\n(never over the script, nor a file cthag did not install\nthere unless -f)"),
     STRING("install-dir", 0, "DIR", install_dir, G_NORUN, "with -x: install into DIR instead"),
     {"print-toml", 0, ARG_OPTIONAL, "[=frontmatter]", G_NORUN, CALL, 0, ACTION_PRINT_TOML, opt_print_toml, "build (if needed), then print a /*[toml] block (or --- frontmatter)\nthat pins the inferred crates at the versions cargo chose"},
     CALLBACK("color", 0, ARG_REQUIRED, "WHEN", opt_color, G_OUTPUT, "auto (default), always or never; also NO_COLOR, CLICOLOR,\nCLICOLOR_FORCE; passed on to cargo"),
@@ -478,6 +485,11 @@ static void parse_long(struct parser *p, const char *arg)
 
 static void parse_short(struct parser *p, const char *arg)
 {
+    /* -release: a long option written with one dash, even when its letters are short options
+     * (-r -e lease). */
+    const struct option_row *whole = find_long(arg + 1, strlen(arg + 1));
+    if (whole && arg[2] && whole->group != G_HIDDEN && whole->effect != REFUSE)
+        unknown_option(arg, whole);
     for (const char *c = arg + 1; *c; c++) {
         char flag[3] = {'-', *c, '\0'};
         const struct option_row *row = find_short(*c);
@@ -530,7 +542,8 @@ static void parse_command_line(int argc, char **argv, struct options *o)
         else
             parse_short(&p, arg);
     }
-    if (o->kind == SOURCE_FILE && p.i < argc) {
+    /* cthag -r -- ARGS: arguments for every entry's program, not a script. */
+    if (o->kind == SOURCE_FILE && p.i < argc && !(separated && o->mode == MODE_RAPID)) {
         o->script = source_find_script(argv[p.i++]);
         /* Arguments after the script belong to it; a "--" right after the script is a separator. */
         if (p.i < argc && !strcmp(argv[p.i], "--"))
@@ -598,6 +611,10 @@ static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
 static void check_dynamic(struct options *o)
 {
     if (o->kind == SOURCE_FILE) {
+        if (o->toml && !o->script) /* cthag --toml SCRIPT: the pinned block is --print-toml's */
+            usage_error("-M/--toml takes manifest lines for -e, -s or -l (got `%s`); to print a "
+                        "block pinning the crates inference chose, use --print-toml SCRIPT",
+                        o->toml);
         if (o->toml)
             usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
         return;
@@ -734,10 +751,17 @@ int main(int argc, char **argv)
         printf("cthag %s (cache format %s)\n", CTHAG_VERSION, CACHE_FORMAT_VERSION);
         return 0;
     }
+    if (o.mode == MODE_RAPID)
+        return rapid_launch(&o);
     check_mode(&o);
     if (o.run_wrapper)
         set_run_wrapper(o.run_wrapper);
     if (o.mode != MODE_RUN)
         return run_cache_command(&o);
+    if (o.edit) {
+        int edited = edit_source(&o);
+        if (edited)
+            return edited < 0 ? EXIT_BAD_INPUT : 0;
+    }
     return pipeline_run(&o);
 }

@@ -11,6 +11,7 @@ enum mode {
     MODE_VERSION,
     MODE_CONFIG_PATH,
     MODE_PRINT_CONFIG,
+    MODE_RAPID,        /* -r: the interactive session (rapid.h) */
 };
 
 /* Where the script comes from. */
@@ -66,6 +67,7 @@ struct options {
     const char *max_size;     /* --gc --max-size, as given */
     const char *max_age;      /* --gc --max-age, as given */
     int deep;                 /* --gc --deep */
+    int edit;                 /* -d: edit the code in $VISUAL/$EDITOR first (edit.h) */
 };
 
 #endif

@@ -53,7 +53,7 @@ struct timings {
 struct job {
     const struct options *o;
     struct strbuf root;
-    long long stamp;         /* the clock before anything was read: the record's racy stamp */
+    long long stamp;         /* the clock before cargo read anything: inputs newer are racy */
     /* The script's canonical path, or "content:<hash>" for -e/-s/-l: what the record names. */
     char *identity_source;
     struct strbuf content;   /* the text of -e/-s/-l sources */
@@ -840,17 +840,46 @@ static void fill_record(const struct job *job, const struct generated *g, const 
     collect_inputs(job, g, built, rec);
 }
 
+/* A copy of a script file: its panics, file!() and backtrace frames name the script (rustc's
+ * --remap-path-prefix, for those only: its diagnostics keep the copy's name, which diag.c maps).
+ * The copy is <stem>.rs in the project, which cargo names relative to it; rustc takes FROM=TO
+ * split at the last '=', and only UTF-8 arguments. */
+static void remap_copy_paths(const struct job *job, const struct generated *g,
+                             struct strbuf *args, const char **argv)
+{
+    const char *script = job->identity_source;
+    argv[0] = NULL;
+    if (g->in_place || job->o->kind != SOURCE_FILE || strchr(script, '=') ||
+        !utf8_valid(script, strlen(script)) ||
+        !utf8_valid(job->entry.project_dir.buf, job->entry.project_dir.len))
+        return;
+    strbuf_addf(&args[0], "--remap-path-prefix=%s=%s", g->file_name.buf, script);
+    strbuf_addf(&args[1], "--remap-path-prefix=%s/%s=%s", job->entry.project_dir.buf,
+                g->file_name.buf, script);
+    argv[0] = "--remap-path-scope=macro,debuginfo";
+    argv[1] = args[0].buf;
+    argv[2] = args[1].buf;
+    argv[3] = NULL;
+}
+
 static int build_and_commit(struct job *job, const struct generated *g)
 {
     const struct options *o = job->o;
     struct build_opts bo;
     struct strbuf built = STRBUF_INIT;
+    struct strbuf remap[2] = {STRBUF_INIT, STRBUF_INIT};
+    const char *rustc_args[4];
     build_options(job, &bo);
-    struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built};
+    remap_copy_paths(job, g, remap, rustc_args);
+    struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
+                                rustc_args[0] ? rustc_args : NULL};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
     cache_forget_fingerprint(&job->entry);
+    /* The stamp the inputs cargo reads are judged against: taken now, not at cthag's start, so
+     * a file saved just before the run is not mistaken for one changed during the build. */
+    job->stamp = record_clock_settled();
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", o->script);
@@ -868,6 +897,8 @@ static int build_and_commit(struct job *job, const struct generated *g)
         entry_record_release(&rec);
     }
     strbuf_release(&built);
+    strbuf_release(&remap[0]);
+    strbuf_release(&remap[1]);
     return result;
 }
 
@@ -890,7 +921,7 @@ static int run_cargo_action(struct job *job, const struct generated *g)
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
-    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL};
+    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL, NULL};
     if (refuse_editing_copy(job, g))
         return EXIT_BAD_INPUT;
     int status = build_run_cargo(&job->entry, &bo, &req, o->script);

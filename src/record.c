@@ -328,6 +328,25 @@ long long record_clock_now(void)
     return timespec_ns(&ts);
 }
 
+/* Linux 6.13's multigrain timestamps give a file written just after its stat data were read a
+ * fine-grained mtime, which can be ahead of the coarse clock by up to a tick: a file written
+ * before record_clock_now() could look written after it (and so racy, costing a rebuild).  Once
+ * the coarse clock has passed the fine clock of the moment, everything written before is older
+ * than the stamp, and everything written after is not (whatever its granularity). */
+long long record_clock_settled(void)
+{
+    struct timespec fine;
+    if (clock_gettime(CLOCK_REALTIME, &fine))
+        return record_clock_now();
+    long long before = timespec_ns(&fine), stamp = record_clock_now();
+    for (int tries = 0; stamp <= before && tries < 50; tries++) {
+        struct timespec pause = {0, 500 * 1000};
+        nanosleep(&pause, NULL);
+        stamp = record_clock_now();
+    }
+    return stamp;
+}
+
 void record_input_update(struct record_input *in, const struct stat *st, const char *hash)
 {
     in->dev = (unsigned long long)st->st_dev;

@@ -69,6 +69,9 @@ void entry_record_release(struct entry_record *rec);
 /* The coarse wall clock the kernel stamps files with, in ns: a file changed after this call has
  * an mtime not older than the value returned. */
 long long record_clock_now(void);
+/* The coarse clock once it has passed the fine clock of the call (at most a tick's wait): a
+ * stamp no file written before the call can be newer than. */
+long long record_clock_settled(void);
 /* Add an input with its stat data; hash may be NULL (content unknown). */
 void entry_record_add_input(struct entry_record *rec, const char *path, const struct stat *st,
                             const char *hash);

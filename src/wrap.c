@@ -1129,6 +1129,20 @@ static void plan_part(const char *text, size_t len, struct part_plan *p)
     free(chunks.items);
 }
 
+size_t wrap_split(const char *body, size_t len, struct wrap_piece **pieces)
+{
+    struct part_plan p;
+    struct chunk_list chunks = {NULL, 0, 0};
+    plan_part(body, len, &p);
+    split_chunks(body, len, p.first, &chunks);
+    *pieces = chunks.count ? xcalloc(chunks.count, sizeof(**pieces)) : NULL;
+    for (size_t i = 0; i < chunks.count; i++)
+        (*pieces)[i] = (struct wrap_piece){chunks.items[i].from, chunks.items[i].to,
+                                           chunks.items[i].kind == CHUNK_ITEM};
+    free(chunks.items);
+    return chunks.count;
+}
+
 /* The part's edits: its paths, and cthag's text that goes inside its lines. */
 static void part_edits(const struct part_plan *p, const struct wrap_options *o, int opens_main,
                        int prints_value, struct edit_list *edits)

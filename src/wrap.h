@@ -85,6 +85,16 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
 /* Does the snippet prelude bring this first path segment into scope (it is then no crate)? */
 int wrap_in_prelude(const char *name);
 
+/* A top-level piece of a snippet: an item or `use` declaration (with its attributes and the
+ * comments before it), or a statement (the final expression included).  For cthag -r, which
+ * keeps a session's items for later entries. */
+struct wrap_piece {
+    size_t from, to; /* bytes of the body */
+    int is_item;
+};
+/* The snippet's pieces in order, after its inner attributes (which are not returned).
+ * Returns the count; *pieces is malloc'd (NULL when none), the caller frees it. */
+size_t wrap_split(const char *body, size_t len, struct wrap_piece **pieces);
 /* The main part's line shown on a generated line (1-based), or 0 when it shows none. */
 int wrap_script_line(const struct wrapped *w, int generated_line);
 /* Where generated (line, column in characters from 0) is in the script's terms. */

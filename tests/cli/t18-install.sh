@@ -5,15 +5,19 @@
 . "$(dirname "$0")/lib.sh"
 
 stage="$TMP/stage"
-make -s -C "$SOURCE_DIR" -o "$CTHAG" BIN="$CTHAG" install DESTDIR="$stage" PREFIX=/usr > make.out 2>&1
+RAPID="$(dirname "$CTHAG")/cthag-rapid" # the companion of -r, built beside cthag
+make -s -C "$SOURCE_DIR" -o "$CTHAG" BIN="$CTHAG" -o "$RAPID" RAPID_BIN="$RAPID" install \
+    DESTDIR="$stage" PREFIX=/usr > make.out 2>&1
 expect_eq "$?" 0 "make install:"
-for f in usr/bin/cthag usr/share/man/man1/cthag.1 usr/share/bash-completion/completions/cthag \
+for f in usr/bin/cthag usr/bin/cthag-rapid usr/share/man/man1/cthag.1 usr/share/bash-completion/completions/cthag \
     usr/share/zsh/site-functions/_cthag usr/share/fish/vendor_completions.d/cthag.fish; do
     [ -f "$stage/$f" ] && pass || fail "not installed: $f"
 done
 expect_eq "$(stat -c %a "$stage/usr/bin/cthag")" 755
 "$stage/usr/bin/cthag" --version > version.out
 expect_eq "$(cat version.out)" "cthag 0.1.0 (cache format 2)" "installed binary runs:"
+printf '6 * 7\n' | "$stage/usr/bin/cthag" -q -r > rapid.out 2>&1
+expect_eq "$(cat rapid.out)" "42" "the installed cthag -r finds its companion beside it:"
 
 # The man page reads well: man renders it without a warning.
 if command -v man > /dev/null; then
@@ -52,7 +56,7 @@ if command -v zsh > /dev/null; then zsh -n "$SOURCE_DIR/completions/_cthag" && p
 if command -v fish > /dev/null; then fish -n "$SOURCE_DIR/completions/cthag.fish" && pass || fail "fish syntax"; fi
 cd "$TMP"
 
-make -s -C "$SOURCE_DIR" BIN="$CTHAG" uninstall DESTDIR="$stage" PREFIX=/usr > make.out 2>&1
+make -s -C "$SOURCE_DIR" BIN="$CTHAG" RAPID_BIN="$RAPID" uninstall DESTDIR="$stage" PREFIX=/usr > make.out 2>&1
 expect_eq "$(find "$stage" -type f | wc -l)" 0 "make uninstall removes everything:"
 
 finish

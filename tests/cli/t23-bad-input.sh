@@ -87,7 +87,7 @@ name=$(printf 'new\nline.rs'); printf '%s\n' "$echo_args" > "$name"
 good "./$name" "./$name"
 printf '%s\n' "$echo_args" > "-dash.rs"
 good "-dash.rs" -- -dash.rs
-bad 2 "cthag: unknown option -d (see cthag --help)" -- -dash.rs
+bad 2 "cthag: unknown option -a (see cthag --help)" -- -dash.rs   # -d is --edit
 for stem in 2fast type self main build lib test; do
     printf '%s\n' "$echo_args" > "$stem.rs"
     good "./$stem.rs" "./$stem.rs"

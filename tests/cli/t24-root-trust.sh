@@ -36,6 +36,22 @@ CTHAG_CACHE_DIR="$TMP/empty" run_cthag --clean all
 expect_status 0 "--clean all in a tagged root:"
 expect_eq "$(ls empty | tr '\n' ' ')" "CACHEDIR.TAG lock " "--clean all keeps the tag:"
 
+# A cache an earlier cthag made (no tag yet: cthag's names only, records in projects/) is
+# recognised and tagged, not refused.
+mkdir -p old/projects/hello-0123456789abcdef old/bins old/locks old/target
+printf 'cthag-entry 1\nkey 0123456789abcdef0123456789abcdef\n' > old/projects/hello-0123456789abcdef/entry
+: > old/bins/hello-0123456789abcdef && : > old/locks/hello-0123456789abcdef && : > old/gc-stamp
+CTHAG_CACHE_DIR="$TMP/old" run_cthag --cache-stats
+expect_status 0 "stats of an untagged cache of an earlier cthag:"
+CTHAG_CACHE_DIR="$TMP/old" run_cthag -q hello.rs
+expect_status 0 "an untagged cache of an earlier cthag is adopted:"
+expect_out "the right program"
+[ -e old/CACHEDIR.TAG ] && pass || fail "the earlier cache was not tagged"
+# ... but not when anything else is in it.
+mkdir -p old2/projects/my-app old2/bins
+CTHAG_CACHE_DIR="$TMP/old2" run_cthag hello.rs
+expect_status 2 "projects/ without records is not a cache:"
+
 # ---- ancestors ----
 # A parent that others can write (0777, not sticky): refused, on every path, nothing runs.
 mkdir -p open && chmod 777 open
@@ -90,7 +106,7 @@ EOF_SH
     attacker=$!
     right=0 refused=0 other=0
     for i in $(seq 1 300); do
-        out=$("$CTHAG" hello.rs 2>/dev/null); rc=$?
+        out=$("$CTHAG" hello.rs 2> run.err); rc=$?
         if [ "$out" = "the right program" ]; then right=$((right + 1))
         elif [ $rc -eq 2 ] && [ -z "$out" ]; then refused=$((refused + 1))
         else other=$((other + 1)); fi
@@ -107,8 +123,13 @@ EOF_SH
     attacker=$!
     right=0
     for i in $(seq 1 1000); do
-        [ "$("$CTHAG" hello.rs 2>/dev/null)" = "the right program" ] && right=$((right + 1))
+        if [ "$("$CTHAG" hello.rs 2> run.err)" = "the right program" ]; then
+            right=$((right + 1))
+        elif [ ! -s first-wrong.err ]; then
+            { echo "run $i:"; cat run.err; } > first-wrong.err
+        fi
     done
+    [ -s first-wrong.err ] && sed 's/^/  | /' first-wrong.err
     touch swap/stop; wait $attacker
     echo "t24-root-trust: sticky parent, swapping attacker: $right of 1000 runs right"
     expect_eq "$right" 1000 "all 1000 runs ran the right program:"

@@ -100,5 +100,9 @@ expect_err_has "cannot be combined"
 run_cthag -q "${R[@]}" -i none --toml '[dependencies]
 tinydep = "=0.1.0"' -e 'tinydep::answer()'
 expect_out "42" "--toml is still -M:"
+# thag's users may try --toml SCRIPT for the block: the error names --print-toml.
+run_cthag --toml app.rs
+expect_status 2 "--toml SCRIPT:"
+expect_err "cthag: -M/--toml takes manifest lines for -e, -s or -l (got \`app.rs\`); to print a block pinning the crates inference chose, use --print-toml SCRIPT (see cthag --help)"
 
 finish

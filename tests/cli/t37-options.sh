@@ -10,7 +10,7 @@ printf 'fn main() { println!("{:?}", std::env::args().skip(1).collect::<Vec<_>>(
 run_cthag --help
 expect_status 0 "--help:"
 expect_eq "$(grep -E '^[A-Z][^:]*:$' "$TMP/out" | tr '\n' '|')" \
-    "Processing:|Dynamic (no script file):|No-run:|Output:|Cache:|Config:|Other runners' names (rust-script, thag):|" \
+    "Processing:|Dynamic (no script file):|Interactive:|No-run:|Output:|Cache:|Config:|Other runners' names (rust-script, thag):|" \
     "--help groups:"
 expect_eq "$(grep -c -E '^  (-[a-zA-Z], )?--[a-z]|^      --[a-z]|^  \+TOOLCHAIN' "$TMP/out")" \
     "$(grep -c -E '^ +(-[a-zA-Z], )?--[a-z]|^  \+TOOLCHAIN' "$TMP/out")" "option lines are aligned:"
@@ -43,7 +43,7 @@ bad_usage "cthag: unknown option --verbsoe; did you mean --verbose? (see cthag -
 bad_usage "cthag: unknown option --multi; did you mean --multimain? (see cthag --help)" --multi args.rs
 bad_usage "cthag: unknown option --registry; did you mean --registry-dir? (see cthag --help)" --registry=x args.rs
 bad_usage "cthag: unknown option --chekc; did you mean --check? (see cthag --help)" --chekc args.rs
-bad_usage "cthag: unknown option -r; did you mean --release? (see cthag --help)" -release args.rs
+bad_usage "cthag: unknown option -release; did you mean --release? (see cthag --help)" -release args.rs
 bad_usage "cthag: unknown option --c (see cthag --help)" --c args.rs
 bad_usage "cthag: unknown option --jobs (see cthag --help)" --jobs 4 args.rs
 bad_usage "cthag: unknown option -p (see cthag --help)" -p args.rs

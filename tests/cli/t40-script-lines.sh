@@ -32,7 +32,7 @@ expect_out "3 4
 10"
 run_cthag -q lines.rs -- boom
 expect_status 101
-expect_err_has "panicked at lines.rs:8:5"
+expect_err_has "panicked at $TMP/lines.rs:8:5"
 expect_err_has "asked to panic"
 # The generated copy really has the script's lines on the same numbers.
 copy=$(ls "$CTHAG_CACHE_DIR"/projects/lines-*/lines.rs)
@@ -58,23 +58,36 @@ EOF_RS
 run_cthag -q front.rs
 expect_status 101
 expect_out "6"
-expect_err_has "panicked at front.rs:7:16"
+expect_err_has "panicked at $TMP/front.rs:7:16"
 
-# RUST_BACKTRACE=1: the script's frames name its file and line (line tables are kept).
-write_script deep.rs <<'EOF_RS'
+# RUST_BACKTRACE=1: the script's frames name its file and line (line tables are kept), and
+# the file is the script, not cthag's copy of it: run from elsewhere, the frames say where it is
+# (the backtrace shortens paths under the current directory only).
+mkdir -p sub
+write_script sub/deep.rs <<'EOF_RS'
 fn inner(n: u32) -> u32 {
     if n == 0 {
         panic!("bottom");
     }
     inner(n - 1)
 }
+println!("{}", file!());
 inner(2)
 EOF_RS
-RUST_BACKTRACE=1 run_cthag -q deep.rs
+mkdir -p elsewhere && cd elsewhere && RUST_BACKTRACE=1 run_cthag -q ../sub/deep.rs
+cd "$TMP" || exit 1
 expect_status 101
-expect_err_has "deep.rs:3:9"
-expect_err_has "deep.rs:5:5"
-expect_err_has "deep.rs:7:1"
+expect_out "$TMP/sub/deep.rs"
+expect_err_has "panicked at $TMP/sub/deep.rs:3:9"
+expect_err_has "at $TMP/sub/deep.rs:3:9"
+expect_err_has "at $TMP/sub/deep.rs:5:5"
+expect_err_has "at $TMP/sub/deep.rs:8:1"
+expect_eq "$(grep -c "projects/" "$TMP/err")" 0 "no frame in the cache's copy:"
+# Compiler messages still show the script as it was named (the renaming is for the program).
+printf 'let x: u8 = "a";\n' > sub/bad.rs
+run_cthag -q sub/bad.rs
+expect_status 1
+expect_err_has " --> sub/bad.rs:1:13"
 manifest=$(cat "$CTHAG_CACHE_DIR"/projects/deep-*/Cargo.toml)
 case "$manifest" in
     *'[profile.dev]

@@ -63,7 +63,8 @@ load() {
     local runs fails
     runs=$(cat runs.* 2>/dev/null | wc -l)
     fails=$(cat runs.* 2>/dev/null | grep -c fail)
-    echo "$TEST_NAME: $phase: $runs runs, $fails failed; $m maintenance commands, $mfail failed"
+    # (Worded so that no line but the suite's summary reads " 0 failed".)
+    echo "$TEST_NAME: $phase: runs $runs, failures $fails; maintenance commands $m, failures $mfail"
     expect_eq "$([ "$runs" -ge $((WORKERS * 4)) ] && echo enough)" enough "$phase: runs happened ($runs):"
     expect_eq "$fails" 0 "$phase: failed runs of $runs:"
     expect_eq "$mfail" 0 "$phase: failed maintenance commands of $m:"

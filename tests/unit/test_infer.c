@@ -187,6 +187,25 @@ static const struct infer_case cases[] = {
     {"glob of a crate: its modules stay unknown",
      "use nom::*;\nfn f() { character::complete::digit1(\"1\"); }", "nom character"},
 
+    /* As thag's demo scripts are written. */
+    {"std group beside a crate's macro and paths",
+     "use bitflags::bitflags;\nuse std::{error::Error, fmt, str};\nimpl str::FromStr for F { type "
+     "Err = bitflags::parser::ParseError; }\nimpl fmt::Debug for F { fn fmt(&self, f: &mut "
+     "fmt::Formatter) -> fmt::Result { bitflags::parser::to_writer(self, f) } }",
+     "bitflags"},
+    {"a variable named like the crate", "let toml = &toml::to_string_pretty(&config)?;", "toml"},
+    {"use of a bare crate, then its paths", "use home;\nfn f() { home::home_dir(); }", "home"},
+    {"group importing a module named str", "use mockall::{automock, predicate::str};", "mockall"},
+    {"turbofish on a capitalised path", "Ok::<ProcFlags, ThagError>(flags); None::<Config>", ""},
+    {"crate path in a helper attribute's value",
+     "#[derive(Parser)]\nstruct Cli { #[arg(short, action = clap::ArgAction::Count)] q: u8 }",
+     "clap"},
+    {"attribute value in a string", "#[serde_as(as = \"DisplayFromStr\")]\nstruct L;", ""},
+    {"std path with a turbofish", "fn t<T>(_: &T) -> String { std::any::type_name::<T>().into() }",
+     ""},
+    {"method turbofish on dyn Any", "let a: &dyn Any = &e; !a.is::<()>()", ""},
+    {"lowercase const used as a path", "const limit: u8 = 3;\nfn f() { limit::MAX; }", "limit"},
+
     /* Never code: strings, comments, literals. */
     {"string and comments", "let s = \"fake::path()\"; // other::path()\n/* more::x() */", ""},
     {"raw string", "let r = r#\"raw::path()\"#; let b = br\"b::c\";", ""},

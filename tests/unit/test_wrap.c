@@ -330,8 +330,38 @@ static void test_snippet_paths(void)
     wrap_release(&w);
 }
 
+/* wrap_split: the same pieces the snippet wrapper moves, with their extents. */
+static void test_split(void)
+{
+    const char *snippet = "#![allow(dead_code)]\n"
+                          "use std::fmt;\n"
+                          "// a comment\n"
+                          "#[derive(Debug)]\n"
+                          "struct P { x: i32 }\n"
+                          "let p = P { x: 1 };\n"
+                          "impl P { fn get(&self) -> i32 { self.x } }\n"
+                          "macro_rules! twice { ($e:expr) => { $e * 2 } }\n"
+                          "twice!(p.get())";
+    struct wrap_piece *pieces;
+    size_t n = wrap_split(snippet, strlen(snippet), &pieces);
+    CHECK_INT(n, 6);
+    static const int items[] = {1, 1, 0, 1, 1, 0};
+    static const char *const ends[] = {"fmt;", "i32 }", "1 };", "x } }", "* 2 } }", "get())"};
+    for (size_t i = 0; i < n && i < 6; i++) {
+        CHECK_INT(pieces[i].is_item, items[i]);
+        size_t len = strlen(ends[i]);
+        CHECK(pieces[i].to >= len && !memcmp(snippet + pieces[i].to - len, ends[i], len));
+        CHECK_INT(pieces[i].from, i ? pieces[i - 1].to : strlen("#![allow(dead_code)]\n"));
+    }
+    CHECK(strstr(snippet + pieces[1].from, "// a comment") == snippet + pieces[1].from + 1);
+    free(pieces);
+    CHECK_INT(wrap_split("", 0, &pieces), 0);
+    CHECK(pieces == NULL);
+}
+
 int main(void)
 {
+    test_split();
     test_snippet_lines();
     test_prelude_and_helpers();
     test_macro_use();
