@@ -90,7 +90,7 @@ all: $(BIN) $(RAPID_BIN)
 # toolchain (MUSL=0, CC=clang) recompiles and relinks although the files are older.
 define remember
 	@mkdir -p $(dir $@)
-	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+	@echo '$(strip $(1))' | cmp -s - $@ || echo '$(strip $(1))' > $@
 endef
 $(BUILD)/compile.id: FORCE
 	$(call remember,$(CC) $(CPPFLAGS) $(CTHAG_CPPFLAGS) $(ALL_CFLAGS))
@@ -114,6 +114,8 @@ build/musl-include/xxhash.h: $(XXHASH_H)
 	ln -sf $(XXHASH_H) $@
 
 ifneq ($(HOST_BUILD),$(BUILD))
+# Reached only through the unit tests' pattern rule: kept, not removed as intermediate files.
+.SECONDARY: $(HOST_OBJECTS)
 $(HOST_BUILD)/compile.id: FORCE
 	$(call remember,$(HOST_CC) $(CPPFLAGS) $(ALL_CFLAGS))
 
@@ -216,8 +218,7 @@ bench: $(BIN) $(if $(USING_MUSL),build/release/cthag-glibc)
 	CTHAG=$(abspath $(BIN)) $(if $(USING_MUSL),CTHAG_GLIBC=$(abspath build/release/cthag-glibc)) \
 		BENCH_CC="$(CC)" BENCH_LDFLAGS="$(LDFLAGS)" bash bench/bench.sh
 
-# (Only in the musl build: in the glibc sub-make this is $(BIN), and a second recipe here would
-# have it call itself without end.)
+# (Only in the musl build: in the MUSL=0 make below, $(BIN) is this file and its rule builds it.)
 ifneq ($(USING_MUSL),)
 build/release/cthag-glibc: FORCE
 	$(MAKE) --no-print-directory MUSL=0 BIN=$@ $@

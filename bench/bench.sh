@@ -8,7 +8,9 @@
 # valgrind for the counts of the cached path (skipped, saying so, without them).
 # make bench passes CTHAG_GLIBC (the same sources linked with glibc), BENCH_CC and
 # BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
-# rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.
+# rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.  BENCH_ONLY="a b"
+# runs only the sections named, of: cached zscript first rebuild disk scale gc versions team inputs
+# (rebuild holds the shared-dependency figures; disk needs rebuild).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -36,13 +38,14 @@ cd "$work"
 cc -O2 -o "$work/pairtime" "$here/pairtime.c"
 pairtime() { "$work/pairtime" "$@"; }
 results=()
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 record() { results+=("\"$1\": $2"); }   # record KEY JSON-VALUE
 say() { printf '%-68s %s\n' "$1" "$2"; }
 ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
 # pair2 RUNS WARMUP -- A... -- B...: "A_MS B_MS A/B" from pairtime.
 pair2() {
     local -a out
-    mapfile -t out < <(pairtime "$@")
+    mapfile -t out < <(pairtime -l "$@")
     awk -v a="${out[0]%% *}" -v b="${out[1]%% *}" 'BEGIN{printf "%.1f %.1f %.3f\n", a, b, a / b}'
 }
 # twice LABEL KEY -- A... -- B...: two alternating runs of REPEAT rounds each, both printed.
@@ -75,17 +78,22 @@ echo "cthag bench ($(date -u +%Y-%m-%dT%H:%M:%SZ), dependencies from the $deps_k
 echo "cargo: $CARGO_BIN, rustc: $RUSTC_BIN (the toolchain's binaries, not rustup's proxies)"
 echo
 
+printf 'fn main() { println!("hello"); }\n' > hello.rs
+"$CTHAG" -q hello.rs > /dev/null
+
 # ---- 1. the cached run: cthag, the exec floor, the binary; where the time goes (hotpath.sh) ----
 . "$here/hotpath.sh"
-bench_cached_run
+bench_build_probes
+want cached && bench_cached_run
 
 # ---- 2. cthag's own peak RSS, and cargo -Zscript ----
+if want zscript; then
 # The cached executable is swapped for a static program that does nothing (bench/costs.c), so
 # that the peak RSS of the process is cthag's own.
 printf 'fn main() { println!("rss"); }\n' > rss.rs
 "$CTHAG" -q rss.rs > /dev/null
 cp "$work/costs" "$(ls "$CTHAG_CACHE_DIR"/bins/rss-*)"
-mapfile -t out < <(pairtime 100 5 -- "$CTHAG" rss.rs -- "$work/costs")
+mapfile -t out < <(pairtime -l 100 5 -- "$CTHAG" rss.rs -- "$work/costs")
 say "peak RSS of cthag on the cached path (target < 2 MB)" "$(echo "${out[0]}" | cut -d' ' -f2) KB"
 record cthag_peak_rss_kb "$(echo "${out[0]}" | cut -d' ' -f2)"
 
@@ -99,8 +107,10 @@ else
     say "cached run vs cargo -Zscript" "skipped: this cargo does not accept -Zscript"
     record zscript_ms null
 fi
+fi
 
 # ---- 3. the first build of a hello world vs rustc of the same file ----
+if want first; then
 # Each round builds a new script (a new entry) and runs it: in a new cache root (cargo and the
 # shared target start from nothing), and in the warm root of the figures above.  rustc compiles
 # the same file to an executable and runs it.
@@ -128,8 +138,10 @@ read -r a b ratio < <(pair2 "$REPEAT" 1 -- ./first-warm.sh -- ./first-rustc.sh)
 say "first hello world, warm cache root: cthag vs rustc + run" "$a ms vs $b ms = ${ratio}x"
 record first_build_warm_root_ratio "$ratio"
 record first_build_warm_root_ms "[$a, $b]"
+fi
 
 # ---- 4. a second script sharing a dependency; rebuilds; edit and rerun ----
+if want rebuild; then
 for n in 1 2; do
     printf 'fn main() {\n    let n = %d + std::env::args().count();\n    println!("{}", %s);\n}\n' \
         "$n" "${dep_code//N/n}" > "share$n.rs"
@@ -175,8 +187,10 @@ EOS
 chmod +x edit-cthag.sh edit-cargo.sh
 twice "edit one line and rerun: cthag vs cargo build + run (<= 1.0x)" edit_rerun -- \
     ./edit-cthag.sh -- ./edit-cargo.sh
+fi
 
 # ---- 5. disk per entry, and no second copy of an executable ----
+if want disk; then
 "$CTHAG" -q -f "${R[@]}" share2.rs > /dev/null  # the edits above were built behind cthag's back
 entry=$(basename "$project")
 package=${entry/-/_}
@@ -194,8 +208,10 @@ links=$(stat -c %h "$CTHAG_CACHE_DIR/bins/$entry")
 say "executable stored once (bins/, target/debug/, deps/ are one inode)" "$inodes inode, $links links"
 record executable_inodes "$inodes"
 record executable_links "$links"
+fi
 
 # ---- 6. 300 scripts sharing 3 dependencies ----
+if want scale; then
 "$CTHAG" --clean all > /dev/null
 mkdir scale
 start=$(ms_now)
@@ -223,19 +239,22 @@ record scale_cache_allocated_bytes "$allocated"
 record scale_cached_runs_ms "$runs_ms"
 record scale_gc_cap_bytes "$cap"
 record scale_after_gc_bytes "$after"
+fi
 
 # ---- 7. --cache-stats and --gc at 100, 300 and 1000 entries (bench/gc.sh) ----
+if want gc; then
 . "$here/gc.sh"
 bench_gc
+fi
 
 # ---- 8. dependency versions reused over time, 9. team build cache (bench/online.sh) ----
 . "$here/online.sh"
-bench_version_reuse
-bench_team_cache
+want versions && bench_version_reuse
+want team && bench_team_cache
 
 # ---- 10. cached runs with 50 inputs (bench/inputs.sh) ----
 . "$here/inputs.sh"
-bench_inputs
+want inputs && bench_inputs
 
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \

@@ -36,15 +36,17 @@ instructions_before_exec() {
     cat "$out"/cg.*.1 2>/dev/null | awk '/^summary:/ { print $2; exit }'
 }
 
-bench_cached_run() {
-    local runs=${BENCH_RUNS:-1000} cc=${BENCH_CC:-} ldflags=${BENCH_LDFLAGS:--static}
+# The exec-only launcher and the cost probe, built as cthag was ($launcher_kind says how).
+bench_build_probes() {
+    local cc=${BENCH_CC:-} ldflags=${BENCH_LDFLAGS:--static}
     if [ -z "$cc" ]; then cc=$(command -v musl-gcc || echo cc); fi
     "$cc" -O2 $ldflags -o "$work/execonly" "$here/execonly.c"
     "$cc" -O2 $ldflags -o "$work/costs" "$here/costs.c"
-    local launcher_kind="$(basename "$cc"), ${ldflags:-dynamic}"
+    launcher_kind="$(basename "$cc"), ${ldflags:-dynamic}"
+}
 
-    printf 'fn main() { println!("hello"); }\n' > hello.rs
-    "$CTHAG" -q hello.rs > /dev/null
+bench_cached_run() {
+    local runs=${BENCH_RUNS:-1000}
     local bin
     bin=$(ls "$CTHAG_CACHE_DIR"/bins/hello-*)
 
@@ -53,7 +55,7 @@ bench_cached_run() {
     [ -n "${CTHAG_GLIBC:-}" ] && cmds+=(-- "$CTHAG_GLIBC" hello.rs)
     cmds+=(-- "$work/execonly" "$bin" -- "$bin")
     local -a out
-    mapfile -t out < <(pairtime "$runs" 50 "${cmds[@]}")
+    mapfile -t out < <(pairtime -l "$runs" 50 "${cmds[@]}")
     local c_ms c_rss c_flt g_ms="" g_flt="" l_ms l_flt b_ms b_flt
     read -r c_ms c_rss c_flt <<< "${out[0]}"
     if [ -n "${CTHAG_GLIBC:-}" ]; then
@@ -122,7 +124,7 @@ bench_cached_run() {
     fi
 
     # ---- what a fault and a system call cost here ----
-    mapfile -t out < <(pairtime "$runs" 20 -- "$work/costs" none -- "$work/costs" faults 100 \
+    mapfile -t out < <(pairtime -l "$runs" 20 -- "$work/costs" none -- "$work/costs" faults 100 \
         -- "$work/costs" syscalls 1000)
     local none_ms fault_ms sys_ms fault_us sys_us
     read -r none_ms _ _ <<< "${out[0]}"
@@ -143,7 +145,7 @@ bench_cached_run() {
     if command -v musl-gcc > /dev/null && cc -O2 -static -o "$work/empty-glibc" "$work/empty.c" \
         2> /dev/null; then
         musl-gcc -O2 -static -o "$work/empty-musl" "$work/empty.c"
-        mapfile -t out < <(pairtime "$runs" 20 -- "$work/empty-musl" -- "$work/empty-glibc")
+        mapfile -t out < <(pairtime -l "$runs" 20 -- "$work/empty-musl" -- "$work/empty-glibc")
         local m_ms m_flt e_ms e_flt
         read -r m_ms _ m_flt <<< "${out[0]}"
         read -r e_ms _ e_flt <<< "${out[1]}"

@@ -1,11 +1,13 @@
 /* pairtime: time commands side by side, alternating A, B, C, ... in every round so that drift in
- * the machine's speed hits them alike, and report for each its median wall time, its peak RSS and
- * its median count of minor page faults.
+ * the machine's speed hits them alike, and report their medians.
  *
- *   pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C [ARGS...]] ...
+ *   pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...]
+ *   pairtime -l RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C [ARGS...]] ...
  *
- * Prints one line per command, in order: "MEDIAN_MS MAXRSS_KB MEDIAN_MINFLT".  The commands' own
- * output goes to /dev/null; a command that fails stops the measurement (exit 1). */
+ * Prints one line "A_MEDIAN_MS B_MEDIAN_MS RATIO A_MAXRSS_KB B_MAXRSS_KB" for two commands, or
+ * with -l one line per command, in order: "MEDIAN_MS MAXRSS_KB MEDIAN_MINFLT" (its median count
+ * of minor page faults).  The commands' own output goes to /dev/null; a command that fails stops
+ * the measurement (exit 1). */
 #define _DEFAULT_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
@@ -85,10 +87,14 @@ static int split_commands(int argc, char **argv, struct command *cmds)
 int main(int argc, char **argv)
 {
     struct command cmds[MAX_COMMANDS] = {{0}};
+    int lines = argc > 1 && !strcmp(argv[1], "-l");
+    argc -= lines;
+    argv += lines;
     int runs = argc > 2 ? atoi(argv[1]) : 0, warmup = argc > 2 ? atoi(argv[2]) : 0;
     int n = argc > 3 && !strcmp(argv[3], "--") ? split_commands(argc, argv, cmds) : -1;
-    if (n < 2 || runs < 1) {
-        fprintf(stderr, "usage: pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C ...]\n");
+    if (n < 2 || (n > 2 && !lines) || runs < 1) {
+        fprintf(stderr, "usage: pairtime RUNS WARMUP -- A [ARGS...] -- B [ARGS...]\n"
+                        "       pairtime -l RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C ...]\n");
         return 2;
     }
     struct rusage usage;
@@ -110,9 +116,14 @@ int main(int argc, char **argv)
                 cmds[c].maxrss_kb = usage.ru_maxrss;
         }
     }
+    if (!lines) {
+        double a = median(cmds[0].ms, runs), b = median(cmds[1].ms, runs);
+        printf("%.4f %.4f %.3f %ld %ld\n", a, b, a / b, cmds[0].maxrss_kb, cmds[1].maxrss_kb);
+    }
     for (int c = 0; c < n; c++) {
-        printf("%.4f %ld %.0f\n", median(cmds[c].ms, runs), cmds[c].maxrss_kb,
-               median(cmds[c].minflt, runs));
+        if (lines)
+            printf("%.4f %ld %.0f\n", median(cmds[c].ms, runs), cmds[c].maxrss_kb,
+                   median(cmds[c].minflt, runs));
         free(cmds[c].ms);
         free(cmds[c].minflt);
     }

@@ -38,9 +38,11 @@ int cache_root(struct strbuf *root)
         }
         strbuf_addstr(root, dir);
     } else if ((dir = getenv("XDG_CACHE_HOME")) && *dir == '/') {
-        strbuf_addf(root, "%s/cthag", dir);
+        strbuf_addstr(root, dir);
+        strbuf_addstr(root, "/cthag");
     } else if ((dir = getenv("HOME")) && *dir) {
-        strbuf_addf(root, "%s/.cache/cthag", dir);
+        strbuf_addstr(root, dir);
+        strbuf_addstr(root, "/.cache/cthag");
     } else {
         return error("no cache directory: set CTHAG_CACHE_DIR or HOME");
     }
@@ -134,10 +136,22 @@ static int group_is_owners_alone(gid_t gid, uid_t owner)
     return alone;
 }
 
+/* The effective user, asked once: every component of the root's path is checked against it. */
+static uid_t my_uid(void)
+{
+    static uid_t uid;
+    static int known;
+    if (!known) {
+        uid = geteuid();
+        known = 1;
+    }
+    return uid;
+}
+
 /* An ancestor of the root: nobody but the user and root may replace what is in it. */
 static int ancestor_problem(const char *path, const struct stat *st, struct strbuf *why)
 {
-    uid_t me = geteuid();
+    uid_t me = my_uid();
     if (st->st_uid != me && st->st_uid != 0)
         strbuf_addf(why, "cache directory's parent %s is owned by uid %ld, not you or root; "
                     "anyone with its owner's rights could replace the cache", path,
@@ -159,7 +173,7 @@ static int private_problem(const char *path, const struct stat *st, struct strbu
         strbuf_addf(why, "cache directory %s is a symbolic link; refusing to use it", path);
     else if (!S_ISDIR(st->st_mode))
         strbuf_addf(why, "cache directory %s is not a directory", path);
-    else if (st->st_uid != geteuid())
+    else if (st->st_uid != my_uid())
         strbuf_addf(why, "cache directory %s is owned by uid %ld, not you; refusing to use it",
                     path, (long)st->st_uid);
     else if (st->st_mode & (S_IWGRP | S_IWOTH))
@@ -219,7 +233,7 @@ static int walk_path(const char *root, int is_root, struct strbuf *why)
 {
     struct strbuf path = STRBUF_INIT, name = STRBUF_INIT;
     struct stat st;
-    int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC); /* musl's open() adds an fcntl */
     if (fd < 0 || fstat(fd, &st) || ancestor_problem("/", &st, why)) {
         if (fd >= 0)
             close(fd);
@@ -234,7 +248,8 @@ static int walk_path(const char *root, int is_root, struct strbuf *why)
         p += len;
         while (*p == '/')
             p++;
-        strbuf_addf(&path, "/%s", name.buf);
+        strbuf_addch(&path, '/');
+        strbuf_add(&path, name.buf, name.len);
         int next = -1;
         if (strcmp(name.buf, ".") && strcmp(name.buf, ".."))
             next = open_component(fd, name.buf, path.buf, is_root && !*p, why);
@@ -293,7 +308,9 @@ static int check_subdirs(int rootfd, const char *root, struct strbuf *why)
     struct stat st;
     for (const char *const *sub = subdirs; *sub && !why->len; sub++) {
         strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", root, *sub);
+        strbuf_addstr(&path, root);
+        strbuf_addch(&path, '/');
+        strbuf_addstr(&path, *sub);
         if (fstatat(rootfd, *sub, &st, AT_SYMLINK_NOFOLLOW))
             strbuf_addf(why, "cache directory %s: %s", path.buf, strerror(errno));
         else
@@ -581,6 +598,13 @@ void cache_package_name(const char *entry_name, struct strbuf *package)
         *dash = '_';
 }
 
+static void entry_path(struct strbuf *path, const char *a, const char *b, const char *c)
+{
+    strbuf_addstr(path, a);
+    strbuf_addstr(path, b);
+    strbuf_addstr(path, c);
+}
+
 void cache_entry_init(struct cache_entry *e, const char *root, const char *script_path,
                       const char *identity)
 {
@@ -590,12 +614,15 @@ void cache_entry_init(struct cache_entry *e, const char *root, const char *scrip
     strbuf_init(&e->root);
     strbuf_addstr(&e->root, root);
     cache_sanitise_stem(script_path, &e->stem);
-    strbuf_addf(&e->name, "%s-%s", e->stem.buf, id);
+    strbuf_add(&e->name, e->stem.buf, e->stem.len);
+    strbuf_addch(&e->name, '-');
+    strbuf_addstr(&e->name, id);
     cache_package_name(e->name.buf, &e->package);
-    strbuf_addf(&e->project_dir, "%s/projects/%s", root, e->name.buf);
-    strbuf_addf(&e->record_path, "%s/entry", e->project_dir.buf);
-    strbuf_addf(&e->bin_path, "%s/bins/%s", root, e->name.buf);
-    strbuf_addf(&e->lock_path, "%s/locks/%s", root, e->name.buf);
+    /* Plain appends, not strbuf_addf: this is on every cached run. */
+    entry_path(&e->project_dir, root, "/projects/", e->name.buf);
+    entry_path(&e->record_path, e->project_dir.buf, "/entry", "");
+    entry_path(&e->bin_path, root, "/bins/", e->name.buf);
+    entry_path(&e->lock_path, root, "/locks/", e->name.buf);
 }
 
 void cache_entry_release(struct cache_entry *e)

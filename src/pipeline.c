@@ -77,11 +77,15 @@ static const char *const kind_stems[] = {"script", "expr", "stdin", "loop"};
 /* The options that make a different executable: part of the entry identity. */
 static void describe_options(const struct options *o, struct strbuf *out)
 {
-    /* Only the command line: the config file is not read on the cached path. */
-    strbuf_addf(out, "profile=%s features=%s toolchain=%s infer=%s%s%s",
-                o->release ? "release" : "default", o->features ? o->features : "",
-                o->toolchain ? o->toolchain : "", o->infer_given ? infer_names[o->infer] : "default",
-                o->unquote ? " unquote" : "", o->multimain ? " multimain" : "");
+    /* Only the command line: the config file is not read on the cached path (and no
+     * formatting: "profile=P features=F toolchain=T infer=I[ unquote][ multimain]"). */
+    const char *parts[] = {"profile=", o->release ? "release" : "default",
+                           " features=", o->features ? o->features : "",
+                           " toolchain=", o->toolchain ? o->toolchain : "",
+                           " infer=", o->infer_given ? infer_names[o->infer] : "default",
+                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+        strbuf_addstr(out, parts[i]);
     if (out->len > OPTS_TEXT_MAX) {
         char hex[HASH_HEX_LEN + 1];
         struct hasher *h = hasher_new();
@@ -122,31 +126,44 @@ static void content_identity(const struct job *job, struct strbuf *identity)
     strbuf_addf(identity, "content:%s", hex);
 }
 
+/* NAME=VALUE and a NUL onto t; where it starts. */
+static size_t add_variable(struct strbuf *t, const char *name_eq, const char *value, size_t len)
+{
+    size_t start = t->len;
+    strbuf_addstr(t, name_eq);
+    strbuf_add(t, value, len);
+    strbuf_addch(t, '\0');
+    return start;
+}
+
 /* The variables a script sees at compile time (env!) and at run time, as the peers set them:
  * cthag's own, and rust-script's with rust-script's meanings. */
 static void script_environment(struct job *job)
 {
     struct strbuf *t = &job->env_text;
     const char *path = job->identity_source;
-    size_t offsets[8], n = 0;
+    size_t offsets[8], n = 0, path_len = strlen(path);
     if (job->o->kind == SOURCE_FILE) {
         const char *slash = strrchr(path, '/');
-        int dir_len = slash == path ? 1 : (int)(slash - path);
+        size_t dir_len = slash == path ? 1 : (size_t)(slash - path);
         const char *base = slash + 1;
         size_t base_len = strlen(base);
         if (base_len > 3 && !strcmp(base + base_len - 3, ".rs"))
             base_len -= 3;
-        offsets[n++] = t->len, strbuf_addf(t, "CTHAG_SCRIPT_PATH=%s%c", path, 0);
-        offsets[n++] = t->len, strbuf_addf(t, "CTHAG_SCRIPT_DIR=%.*s%c", dir_len, path, 0);
-        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_PATH=%s%c", path, 0);
-        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_BASE_PATH=%.*s%c", dir_len, path, 0);
-        offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_SAFE_NAME=%.*s%c", (int)base_len, base, 0);
+        offsets[n++] = add_variable(t, "CTHAG_SCRIPT_PATH=", path, path_len);
+        offsets[n++] = add_variable(t, "CTHAG_SCRIPT_DIR=", path, dir_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_PATH=", path, path_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", path, dir_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_SAFE_NAME=", base, base_len);
     } else {
-        char cwd[PATH_MAX];
-        offsets[n++] = t->len,
-        strbuf_addf(t, "RUST_SCRIPT_BASE_PATH=%s%c", getcwd(cwd, sizeof(cwd)) ? cwd : ".", 0);
+        /* Not a PATH_MAX buffer here: this frame is above realpath's on every cached run. */
+        char *cwd = realpath(".", NULL);
+        const char *dir = cwd ? cwd : ".";
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", dir, strlen(dir));
+        free(cwd);
     }
-    offsets[n++] = t->len, strbuf_addf(t, "RUST_SCRIPT_PKG_NAME=%s%c", job->entry.package.buf, 0);
+    offsets[n++] = add_variable(t, "RUST_SCRIPT_PKG_NAME=", job->entry.package.buf,
+                                job->entry.package.len);
     for (size_t i = 0; i < n; i++)
         job->env[i] = t->buf + offsets[i];
     job->env[n] = NULL;
@@ -172,7 +189,9 @@ static int job_start(struct job *job, const struct options *o)
     }
     describe_options(o, &job->opts);
     struct strbuf identity = STRBUF_INIT;
-    strbuf_addf(&identity, "%s\n%s", job->identity_source, job->opts.buf);
+    strbuf_addstr(&identity, job->identity_source);
+    strbuf_addch(&identity, '\n');
+    strbuf_addstr(&identity, job->opts.buf);
     cache_entry_init(&job->entry, job->root.buf,
                      o->kind == SOURCE_FILE ? job->identity_source : kind_stems[o->kind],
                      identity.buf);
@@ -286,7 +305,9 @@ static int load_fresh_record(struct job *job, int rootfd, struct entry_record *r
                              struct stat *st)
 {
     struct strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "projects/%s/entry", job->entry.name.buf);
+    strbuf_addstr(&path, "projects/");
+    strbuf_addstr(&path, job->entry.name.buf);
+    strbuf_addstr(&path, "/entry");
     int loaded = !entry_record_load_at(rootfd, path.buf, rec, st);
     strbuf_release(&path);
     const char *why = NULL;
@@ -300,7 +321,9 @@ static int load_fresh_record(struct job *job, int rootfd, struct entry_record *r
     return 1;
 }
 
-static void try_cached_run(struct job *job)
+/* Not inlined, nor is slow_path: the record (9 KiB) and the slow path's buffers would otherwise
+ * share one frame with realpath's, and each cached run would fault more stack pages in. */
+__attribute__((noinline)) static void try_cached_run(struct job *job)
 {
     const struct options *o = job->o;
     if (o->force || o->action != ACTION_RUN || !job->identity_source)
@@ -313,7 +336,8 @@ static void try_cached_run(struct job *job)
     int fd = -1;
     if (load_fresh_record(job, rootfd, &rec, &record_st)) {
         struct strbuf path = STRBUF_INIT;
-        strbuf_addf(&path, "bins/%s", job->entry.name.buf);
+        strbuf_addstr(&path, "bins/");
+        strbuf_addstr(&path, job->entry.name.buf);
         fd = openat(rootfd, path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         strbuf_release(&path);
         /* The record vouches for one file: the one it was committed with. */
@@ -965,7 +989,7 @@ static int print_pinned(const struct job *job, const struct script *s, const str
     return pin_print(&in, job->entry.project_dir.buf, job->o->quiet);
 }
 
-static int slow_path(struct job *job)
+__attribute__((noinline)) static int slow_path(struct job *job)
 {
     const struct options *o = job->o;
     struct script s = {.name = o->script, .text = STRBUF_INIT, .body = STRBUF_INIT,

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +48,21 @@ static int unescape(const char *p, const char *end, struct strbuf *out)
 {
     strbuf_reset(out);
     while (p < end) {
-        char c = *p++;
-        if (c == '%') {
-            if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
-                return -1;
-            c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
-            p += 2;
-        }
+        /* The text up to the next escape in one piece (this is on every cached run). */
+        const char *pct = memchr(p, '%', (size_t)(end - p)), *stop = pct ? pct : end;
+        if (memchr(p, '\0', (size_t)(stop - p)))
+            return -1;
+        strbuf_add(out, p, (size_t)(stop - p));
+        if (!pct)
+            return 0;
+        p = pct + 1;
+        if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+            return -1;
+        char c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
         if (c == '\0')
             return -1;
         strbuf_addch(out, c);
+        p += 2;
     }
     return 0;
 }
@@ -198,9 +204,25 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
 
 static const char record_magic[] = "cthag-entry " CACHE_FORMAT_VERSION "\n";
 
+/* An empty record.  Not a memset of it all: its three path buffers are 9 KiB, and a cached run
+ * would fault three pages of stack in for them; a string in them is read up to its NUL. */
+_Static_assert(offsetof(struct entry_record, opts) ==
+                       offsetof(struct entry_record, source) + RECORD_SOURCE_MAX &&
+                   offsetof(struct entry_record, registry) ==
+                       offsetof(struct entry_record, opts) + RECORD_OPTS_MAX &&
+                   offsetof(struct entry_record, env) ==
+                       offsetof(struct entry_record, registry) + 4096,
+               "the path buffers are together, between the numbers and the lists");
+static void record_init(struct entry_record *rec)
+{
+    memset(rec, 0, offsetof(struct entry_record, source));
+    rec->source[0] = rec->opts[0] = rec->registry[0] = '\0';
+    memset(&rec->env, 0, sizeof(*rec) - offsetof(struct entry_record, env));
+}
+
 int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
 {
-    memset(rec, 0, sizeof(*rec));
+    record_init(rec);
     size_t magic = sizeof(record_magic) - 1;
     if (len < magic || memcmp(buf, record_magic, magic))
         return -1;
@@ -221,14 +243,17 @@ int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, 
 {
     struct stat own;
     struct strbuf text = STRBUF_INIT;
-    memset(rec, 0, sizeof(*rec));
+    record_init(rec);
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -1;
     int result = -1;
-    if (!fstat(fd, st ? st : &own) && S_ISREG((st ? st : &own)->st_mode) &&
-        (st ? st : &own)->st_size < RECORD_MAX_BYTES && !fs_read_fd(fd, &text))
-        result = entry_record_parse(text.buf, text.len, rec);
+    struct stat *s = st ? st : &own;
+    if (!fstat(fd, s) && S_ISREG(s->st_mode) && s->st_size < RECORD_MAX_BYTES) {
+        strbuf_grow(&text, (size_t)s->st_size + 1); /* read into a buffer of its size */
+        if (!fs_read_fd(fd, &text))
+            result = entry_record_parse(text.buf, text.len, rec);
+    }
     close(fd);
     strbuf_release(&text);
     return result;

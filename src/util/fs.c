@@ -16,25 +16,28 @@ int fs_read_fd(int fd, struct strbuf *sb)
     return fs_read_fd_max(fd, sb, SIZE_MAX);
 }
 
-/* Room for the first read: a small regular file's size and a byte to see its end in (one
- * allocation of about its size: a 64 KiB one per small file is an mmap and munmap with musl's
- * allocator), else 64 KiB. */
-static size_t first_read_size(int fd)
+/* Room to add when the buffer first fills: what is left of a small regular file and a byte to see
+ * its end in (one allocation of about its size: a 64 KiB one per small file is an mmap and munmap
+ * with musl's allocator), else 64 KiB.  `done` bytes of it are read already. */
+static size_t first_growth(int fd, size_t done)
 {
     struct stat st;
-    if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= 0 && st.st_size < 65536)
-        return (size_t)st.st_size + 1;
+    if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= 0 && (size_t)st.st_size >= done &&
+        (size_t)st.st_size - done < 65536)
+        return (size_t)st.st_size - done + 1;
     return 65536;
 }
 
 int fs_read_fd_max(int fd, struct strbuf *sb, size_t max)
 {
-    size_t start = sb->len, want = first_read_size(fd);
+    size_t start = sb->len;
+    int grown = 0;
     for (;;) {
-        /* Grown for the first read, then 64 KiB at a time when full. */
-        if (want || sb->alloc - sb->len - 1 == 0) {
-            strbuf_grow(sb, want ? want : 65536);
-            want = 0;
+        /* Reads go into the room there is first (a caller that knows the size reserves it: no
+         * fstat then); when full, sb grows by what the file has left, later by 64 KiB at a time. */
+        if (sb->len + 1 >= sb->alloc) {
+            strbuf_grow(sb, grown ? 65536 : first_growth(fd, sb->len - start));
+            grown = 1;
         }
         size_t room = sb->alloc - sb->len - 1;
         /* One byte past max is enough to know there is more. */

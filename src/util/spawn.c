@@ -48,10 +48,13 @@ static void restore_signals(const struct sigaction *saved)
         sigaction(forwarded_signals[i], &saved[i], NULL);
 }
 
-static size_t env_name_len(const char *entry)
+/* Do two NAME=VALUE entries (or a bare NAME) name the same variable?  Compared up to the first
+ * difference only: a launch compares every variable with every extra one. */
+static int same_name(const char *a, const char *b)
 {
-    const char *eq = strchr(entry, '=');
-    return eq ? (size_t)(eq - entry) : strlen(entry);
+    while (*a && *a == *b && *a != '=')
+        a++, b++;
+    return (!*a || *a == '=') && (!*b || *b == '=');
 }
 
 char **spawn_environment(const char *const *extra)
@@ -64,10 +67,9 @@ char **spawn_environment(const char *const *extra)
     char **env = xcalloc(base + more + 1, sizeof(char *));
     size_t n = 0;
     for (size_t i = 0; i < base; i++) {
-        size_t len = env_name_len(environ[i]);
         int replaced = 0;
         for (size_t j = 0; j < more && !replaced; j++)
-            replaced = env_name_len(extra[j]) == len && !strncmp(extra[j], environ[i], len);
+            replaced = same_name(environ[i], extra[j]);
         if (!replaced)
             env[n++] = environ[i];
     }

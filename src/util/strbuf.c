@@ -85,16 +85,23 @@ void strbuf_addch(struct strbuf *sb, int c)
     strbuf_add(sb, &ch, 1);
 }
 
+/* One formatting pass when the text fits the room there is (most do: the room grows by at
+ * least 64 bytes first), a second one only for what does not. */
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     va_list copy;
+    strbuf_grow(sb, 64);
     va_copy(copy, ap);
-    int needed = vsnprintf(NULL, 0, fmt, copy);
+    int needed = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, copy);
     va_end(copy);
-    if (needed <= 0)
+    if (needed <= 0) {
+        sb->buf[sb->len] = '\0';
         return;
-    strbuf_grow(sb, (size_t)needed);
-    vsnprintf(sb->buf + sb->len, (size_t)needed + 1, fmt, ap);
+    }
+    if ((size_t)needed >= sb->alloc - sb->len) {
+        strbuf_grow(sb, (size_t)needed);
+        vsnprintf(sb->buf + sb->len, (size_t)needed + 1, fmt, ap);
+    }
     sb->len += (size_t)needed;
 }
 

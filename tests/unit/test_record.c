@@ -76,6 +76,8 @@ static void test_rejects(void)
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nstamp 9223372036854775808\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a%G1\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a%00\n",
+        "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a%2\n",
+        "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a%25b%\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 - \n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 abc /x\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 /x\n",
@@ -88,6 +90,10 @@ static void test_rejects(void)
         CHECK_INT(entry_record_parse(bad[i], strlen(bad[i]), &rec), -1);
         entry_record_release(&rec);
     }
+    /* A NUL byte in a value, raw: refused like an escaped one. */
+    static const char raw_nul[] = "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a\0b\n";
+    CHECK_INT(entry_record_parse(raw_nul, sizeof(raw_nul) - 1, &rec), -1);
+    entry_record_release(&rec);
 }
 
 /* git's racy-clean rule, with a coarse file system's timestamps (no nanoseconds). */

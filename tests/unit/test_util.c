@@ -3,6 +3,7 @@
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 #include "unit.h"
@@ -123,6 +124,42 @@ static void test_strbuf(void)
     CHECK_INT(sb.buf[sb.len], '\0');
     CHECK(!strncmp(sb.buf, "0,1,2,", 6));
     strbuf_release(&sb);
+
+    /* Text that fits the room there is, text that does not (formatted again), nothing. */
+    char long_text[300];
+    memset(long_text, 'x', sizeof(long_text) - 1);
+    long_text[sizeof(long_text) - 1] = '\0';
+    strbuf_addf(&sb, "%s-%d", "ab", 7);
+    CHECK_STR(sb.buf, "ab-7");
+    strbuf_addf(&sb, "[%s]", long_text);
+    CHECK_INT(sb.len, 4 + 2 + 299);
+    CHECK(sb.len < sb.alloc);
+    CHECK(!strncmp(sb.buf, "ab-7[xxx", 8));
+    CHECK_STR(sb.buf + sb.len - 3, "xx]");
+    strbuf_addf(&sb, "%s", "");
+    CHECK_INT(sb.len, 305);
+    CHECK_INT(sb.buf[sb.len], '\0');
+    strbuf_release(&sb);
+}
+
+/* The environment of a launch: the extra NAME=VALUE entries replace the variables of their
+ * names (and only those: a shared prefix is another name), a bare NAME removes one. */
+extern char **environ;
+
+static void test_spawn_environment(void)
+{
+    char *saved[] = {"PATH=/bin", "RUST_SCRIPT_PATH=/old", "RUST_SCRIPT=x", "EMPTY=", "KEEP=1=2",
+                     "GONE=yes", NULL};
+    char **old = environ;
+    environ = saved;
+    const char *extra[] = {"RUST_SCRIPT_PATH=/new", "EMPTY=now", "GONE", "ADDED=a=b", NULL};
+    char **env = spawn_environment(extra);
+    environ = old;
+    const char *expected[] = {"PATH=/bin", "RUST_SCRIPT=x", "KEEP=1=2", "RUST_SCRIPT_PATH=/new",
+                              "EMPTY=now", "ADDED=a=b", NULL};
+    for (int i = 0; expected[i] || env[i]; i++)
+        CHECK_STR(env[i] ? env[i] : "(end)", expected[i] ? expected[i] : "(end)");
+    free(env);
 }
 
 static void test_suggest(void)
@@ -217,6 +254,7 @@ int main(void)
 {
     test_strbuf();
     test_read_fd();
+    test_spawn_environment();
     test_suggest();
     test_out_of_memory();
     return unit_finish("test_util");
