@@ -607,11 +607,27 @@ static void print_help(void)
 
 static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
 
+/* Whether a script name (with the extensions cthag tries) is an existing regular file. */
+static int names_a_file(const char *name)
+{
+    struct stat st;
+    return !stat(source_find_script(name), &st) && S_ISREG(st.st_mode);
+}
+
 /* Combinations that make no sense, each a one-line error with exit 2. */
 static void check_dynamic(struct options *o)
 {
     if (o->kind == SOURCE_FILE) {
-        if (o->toml && !o->script) /* cthag --toml SCRIPT: the pinned block is --print-toml's */
+        if (o->toml && !o->script && o->action == ACTION_RUN && names_a_file(o->toml)) {
+            /* cthag --toml SCRIPT (the spelling issue 12 gives): the pinned block, as
+             * --print-toml SCRIPT. Without -e, -s or -l, -M's manifest lines would have nothing
+             * to apply to, so a value naming an existing file can only mean this. */
+            o->script = source_find_script(o->toml);
+            o->toml = NULL;
+            o->action = ACTION_PRINT_TOML;
+            return;
+        }
+        if (o->toml && !o->script) /* manifest lines with nothing to apply to */
             usage_error("-M/--toml takes manifest lines for -e, -s or -l (got `%s`); to print a "
                         "block pinning the crates inference chose, use --print-toml SCRIPT",
                         o->toml);

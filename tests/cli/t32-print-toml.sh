@@ -100,9 +100,21 @@ expect_err_has "cannot be combined"
 run_cthag -q "${R[@]}" -i none --toml '[dependencies]
 tinydep = "=0.1.0"' -e 'tinydep::answer()'
 expect_out "42" "--toml is still -M:"
-# thag's users may try --toml SCRIPT for the block: the error names --print-toml.
-run_cthag --toml app.rs
-expect_status 2 "--toml SCRIPT:"
-expect_err "cthag: -M/--toml takes manifest lines for -e, -s or -l (got \`app.rs\`); to print a block pinning the crates inference chose, use --print-toml SCRIPT (see cthag --help)"
+# cthag --toml SCRIPT (the issue's spelling) prints the same block: without -e, -s or -l, -M's
+# manifest lines would have nothing to apply to.
+run_cthag -q "${R[@]}" --toml app.rs
+expect_status 0 "--toml SCRIPT:"
+expect_out "$block" "--toml SCRIPT:"
+run_cthag -q "${R[@]}" --toml app
+expect_out "$block" "--toml SCRIPT without its .rs:"
+# A value that names no file is still manifest lines, which a script file does not take.
+run_cthag --toml nosuch.rs
+expect_status 2 "--toml NOFILE:"
+expect_err "cthag: -M/--toml takes manifest lines for -e, -s or -l (got \`nosuch.rs\`); to print a block pinning the crates inference chose, use --print-toml SCRIPT (see cthag --help)"
+run_cthag --toml '[dependencies]' app.rs
+expect_status 2 "--toml LINES SCRIPT:"
+expect_err "cthag: -M/--toml goes with -e, -s or -l; a script file has its own manifest (see cthag --help)"
+run_cthag --toml app.rs -b
+expect_status 2 "--toml SCRIPT with another action:"
 
 finish
