@@ -170,7 +170,7 @@ static const struct option_row option_table[] = {
     CALLBACK("loop", 'l', ARG_REQUIRED, "FILTER", opt_source, G_DYNAMIC, "run FILTER for every line of standard input, with `line`\n(String) and `i` (its 1-based number) in scope; a non-() value\nis printed"),
     STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line"),
     STRING("end", 'E', "POST", loop_end, G_DYNAMIC, "with -l: statements run after the last line"),
-    STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest lines for -e, -s and -l, e.g. '[dependencies] ...'"),
+    STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest lines for -e, -s and -l, e.g. '[dependencies] ...'\n(--toml SCRIPT alone: the same as --print-toml SCRIPT)"),
     FLAG("unquote", 'u', unquote, G_DYNAMIC, "print a final String or &str value without quotes"),
     MODE("rapid", 'r', MODE_RAPID, G_INTERACTIVE, "a session: each entry is evaluated like -e once its brackets\nand quotes are closed; items and `use` stay for later entries;\n:help lists the commands"),
     MODE("repl", 0, MODE_RAPID, G_INTERACTIVE, "the same as -r"),
