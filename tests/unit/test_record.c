@@ -82,6 +82,13 @@ static void test_rejects(void)
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 abc /x\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 /x\n",
         "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nenv =x\n",
+        /* Keys and hashes are lowercase hex digits, nothing else (fuzz_record found a key with
+         * control bytes accepted, which wrote back as a record that no longer read). */
+        "cthag-entry 2\nkey 0123456789ABCDEF0123456789abcdef\n",
+        "cthag-entry 2\nkey 0123456789abcdeg0123456789abcdef\n",
+        "cthag-entry 2\nkey 7a15d7fb\001`\300/\030853b1d6795cfb95f\n",
+        "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 "
+        "0123456789abcdef0123456789abcdeX /x\n",
         "cthag-entry 2\nsize 5\n",
         "cthag-entry 2\nnospace\n",
         "",
@@ -93,6 +100,9 @@ static void test_rejects(void)
     /* A NUL byte in a value, raw: refused like an escaped one. */
     static const char raw_nul[] = "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\nsource a\0b\n";
     CHECK_INT(entry_record_parse(raw_nul, sizeof(raw_nul) - 1, &rec), -1);
+    entry_record_release(&rec);
+    static const char key_nul[] = "cthag-entry 2\nkey 7a15d7fb\001\0`\300\0\0/\030853b1d6795cfb95f\n";
+    CHECK_INT(entry_record_parse(key_nul, sizeof(key_nul) - 1, &rec), -1);
     entry_record_release(&rec);
 }
 
