@@ -607,22 +607,17 @@ static void print_help(void)
 
 static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
 
-/* Whether a script name (with the extensions cthag tries) is an existing regular file. */
-static int names_a_file(const char *name)
-{
-    struct stat st;
-    return !stat(source_find_script(name), &st) && S_ISREG(st.st_mode);
-}
-
 /* Combinations that make no sense, each a one-line error with exit 2. */
 static void check_dynamic(struct options *o)
 {
     if (o->kind == SOURCE_FILE) {
-        if (o->toml && !o->script && o->action == ACTION_RUN && names_a_file(o->toml)) {
+        struct stat st;
+        const char *named = o->toml && !o->script ? source_find_script(o->toml) : NULL;
+        if (named && o->action == ACTION_RUN && !stat(named, &st) && S_ISREG(st.st_mode)) {
             /* cthag --toml SCRIPT (the spelling issue 12 gives): the pinned block, as
              * --print-toml SCRIPT. Without -e, -s or -l, -M's manifest lines would have nothing
              * to apply to, so a value naming an existing file can only mean this. */
-            o->script = source_find_script(o->toml);
+            o->script = named;
             o->toml = NULL;
             o->action = ACTION_PRINT_TOML;
             return;
@@ -757,7 +752,9 @@ static void set_run_wrapper(const char *command)
 
 int main(int argc, char **argv)
 {
-    struct options o;
+    /* Static: what the options point to (a script name found with its extension added) lives as
+     * long as the process, and stays reachable for LeakSanitizer when main returns. */
+    static struct options o;
     parse_command_line(argc, argv, &o);
     if (o.mode == MODE_HELP) {
         print_help();
