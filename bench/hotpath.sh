@@ -23,7 +23,7 @@ syscalls_before_exec() {
     local names
     names=$(awk -F'(' 'NR > 1 && $1 ~ /^exec/ { exit } NR > 1 && /^[a-z_0-9]+\(/ { print $1 }' "$1")
     printf '%s (%s)' "$(grep -c . <<< "$names")" "$(sort <<< "$names" | uniq -c |
-        sort -k1,1nr -k2 | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $2, $1 }')"
+        sort -k1,1nr -k2 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')"
 }
 
 # instructions_before_exec COMMAND...: instructions the command runs before it execs (callgrind
