@@ -9,8 +9,8 @@
 # make bench passes CTHAG_GLIBC (the same sources linked with glibc), BENCH_CC and
 # BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
 # rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.  BENCH_ONLY="a b"
-# runs only the sections named, of: cached zscript first rebuild disk scale gc versions team inputs
-# (rebuild holds the shared-dependency figures; disk needs rebuild).
+# runs only the sections named, of: cached zscript first rebuild disk lines scale gc versions team
+# inputs (rebuild holds the shared-dependency figures; disk and lines need rebuild).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -208,6 +208,22 @@ links=$(stat -c %h "$CTHAG_CACHE_DIR/bins/$entry")
 say "executable stored once (bins/, target/debug/, deps/ are one inode)" "$inodes inode, $links links"
 record executable_inodes "$inodes"
 record executable_links "$links"
+fi
+
+# ---- 5b. line tables (cthag's default debug = "line-tables-only", so that panics and backtraces
+# name the script's file and line) against debug = 0: the same script's rebuild and executable ----
+if want lines; then
+{ printf '/*[toml]\n[profile.dev]\ndebug = 0\n*/\n'; cat share2.rs; } > nolines.rs
+"$CTHAG" -q -b "${R[@]}" nolines.rs  # its dependencies, compiled once without line tables
+read -r a b ratio < <(pair2 "$REPEAT" 1 -- "$CTHAG" -f -b -q "${R[@]}" share2.rs -- \
+    "$CTHAG" -f -b -q "${R[@]}" nolines.rs)
+size_lines=$(stat -c %s "$CTHAG_CACHE_DIR"/bins/share2-*)
+size_none=$(stat -c %s "$CTHAG_CACHE_DIR"/bins/nolines-*)
+say "rebuild: line tables (the default) vs debug = 0, $REPEAT rounds" "$a ms vs $b ms = ${ratio}x"
+say "executable: line tables vs debug = 0" "$size_lines vs $size_none bytes"
+record line_tables_rebuild_ms "[$a, $b]"
+record line_tables_rebuild_ratio "$ratio"
+record line_tables_executable_bytes "[$size_lines, $size_none]"
 fi
 
 # ---- 6. 300 scripts sharing 3 dependencies ----
