@@ -1,7 +1,8 @@
 /* Fuzz snippet, program and loop wrapping.  The invariants are the line map's guarantees: the
  * segments tile each generated line; every line of the script is on the generated line of the
  * same number (snippets and programs); and leaving cthag's text out of a generated line gives
- * the script's line back, for every part. */
+ * the script's line back, for every part.  The delimiter check runs on any bytes: what it
+ * reports is on a line of the text and names delimiters. */
 #include "wrap.h"
 
 #include "util/utf8.h"
@@ -46,8 +47,26 @@ static void check_part(const struct wrapped *w, enum wrap_part part, const char 
     strbuf_release(&got);
 }
 
+static void check_delimiters(const char *text, size_t len)
+{
+    struct wrap_unbalanced u;
+    if (!wrap_check_delimiters(text, len, &u))
+        return;
+    int lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    if (u.line < 1 || u.line > lines || (u.opener && (u.open_line < 1 || u.open_line > u.line)) ||
+        (!u.closer && !u.opener) || (u.closer && !strchr(")]}", u.closer)) ||
+        (u.opener && !strchr("([{", u.opener)))
+        __builtin_trap();
+    struct strbuf message = STRBUF_INIT;
+    wrap_describe_unbalanced(&u, "the script", &message);
+    strbuf_release(&message);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    check_delimiters((const char *)data, size);
     /* cthag only wraps what source_parse accepted: UTF-8 without NUL. */
     if (memchr(data, 0, size) || !utf8_valid((const char *)data, size))
         return 0;

@@ -470,6 +470,44 @@ static void diag_parts(const struct options *o, struct diag_part *parts)
     parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
 }
 
+static int check_part_delimiters(const char *name, const char *what, const char *part,
+                                 size_t len)
+{
+    struct wrap_unbalanced u;
+    if (!wrap_check_delimiters(part, len, &u))
+        return 0;
+    struct strbuf message = STRBUF_INIT;
+    wrap_describe_unbalanced(&u, what, &message);
+    error("%s:%d: %s", name, u.line, message.buf);
+    strbuf_release(&message);
+    return -1;
+}
+
+/* Code cthag wraps must pair its delimiters up in itself: rustc would pair them with the braces
+ * of cthag's fn main and point at those.  A program is rustc's to judge, as it is. */
+static int check_delimiters(const struct job *job, const struct script *s)
+{
+    const struct options *o = job->o;
+    struct diag_part parts[WRAP_PARTS];
+    diag_parts(o, parts);
+    if (o->kind != SOURCE_LOOP)
+        return s->main_count ? 0
+                             : check_part_delimiters(parts[WRAP_PART_MAIN].name,
+                                                     parts[WRAP_PART_MAIN].what, s->body.buf,
+                                                     s->body.len);
+    static const enum wrap_part order[] = {WRAP_PART_BEGIN, WRAP_PART_MAIN, WRAP_PART_END};
+    const char *texts[WRAP_PARTS];
+    texts[WRAP_PART_MAIN] = o->text;
+    texts[WRAP_PART_BEGIN] = o->loop_begin;
+    texts[WRAP_PART_END] = o->loop_end;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        const struct diag_part *p = &parts[order[i]];
+        if (check_part_delimiters(p->name, p->what, texts[order[i]], strlen(texts[order[i]])))
+            return -1;
+    }
+    return 0;
+}
+
 static int formats_script(const struct options *o)
 {
     return o->action == ACTION_CARGO && o->nscript_args && !strcmp(o->script_args[0], "fmt");
@@ -999,6 +1037,11 @@ __attribute__((noinline)) static int slow_path(struct job *job)
     int status = EXIT_BAD_INPUT, executable = -1;
     if (load_script(job, &s, &g.script_st))
         goto done;
+    /* Code that does not pair its delimiters does not compile: a build failure, as rustc's. */
+    if (check_delimiters(job, &s)) {
+        status = EXIT_BUILD_FAILED;
+        goto done;
+    }
     if (!job->identity_source) {
         error("%s: %s", o->script, strerror(errno));
         goto done;

@@ -325,6 +325,66 @@ static size_t pick_place_before(const char *text, size_t from, size_t to)
     return best > highest ? highest : best;
 }
 
+/* ---- delimiters ---- */
+
+static char closer_of(char opener)
+{
+    return opener == '(' ? ')' : opener == '[' ? ']' : '}';
+}
+
+struct open_delimiter {
+    char opener;
+    int line;
+};
+
+int wrap_check_delimiters(const char *part, size_t len, struct wrap_unbalanced *u)
+{
+    struct lexer lx;
+    struct token tok;
+    struct open_delimiter *open = NULL;
+    size_t depth = 0, alloc = 0;
+    int result = 0;
+    memset(u, 0, sizeof(*u));
+    lexer_init(&lx, part, len);
+    while (!result && lexer_next(&lx, &tok) != TOK_EOF) {
+        if (tok.kind != TOK_PUNCT || tok.len != 1)
+            continue;
+        char c = *tok.start;
+        if (c == '(' || c == '[' || c == '{') {
+            ALLOC_GROW(open, depth + 1, alloc);
+            open[depth++] = (struct open_delimiter){c, tok.line};
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (depth && closer_of(open[depth - 1].opener) == c) {
+                depth--;
+                continue;
+            }
+            *u = (struct wrap_unbalanced){tok.line, c, depth ? open[depth - 1].opener : 0,
+                                          depth ? open[depth - 1].line : 0};
+            result = -1;
+        }
+    }
+    /* An unterminated string or comment swallowed the rest: rustc reports where it starts. */
+    if (!result && depth && !lx.unterminated_line) {
+        *u = (struct wrap_unbalanced){open[depth - 1].line, 0, open[depth - 1].opener,
+                                      open[depth - 1].line};
+        result = -1;
+    }
+    free(open);
+    return result;
+}
+
+void wrap_describe_unbalanced(const struct wrap_unbalanced *u, const char *what,
+                              struct strbuf *out)
+{
+    if (!u->closer)
+        strbuf_addf(out, "unclosed `%c` (%s ends before it is closed)", u->opener, what);
+    else if (!u->opener)
+        strbuf_addf(out, "unexpected `%c` (nothing open to close)", u->closer);
+    else
+        strbuf_addf(out, "`%c` closes the `%c` opened on line %d", u->closer, u->opener,
+                    u->open_line);
+}
+
 /* ---- chunks: top-level items and statements (to find the final expression) ---- */
 
 enum chunk_kind { CHUNK_ITEM, CHUNK_STATEMENT, CHUNK_TAIL };

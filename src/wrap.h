@@ -82,6 +82,22 @@ void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, st
 void wrap_loop(const char *pre, const char *filter, const char *post,
                const struct wrap_options *o, struct wrapped *out);
 
+/* The first delimiter of a part that does not pair up within the part.  Wrapped, rustc would
+ * pair it with cthag's own braces and point at those; the script must be told in its terms. */
+struct wrap_unbalanced {
+    int line;      /* of the part: the stray or wrong closer, or the opener left unclosed */
+    char closer;   /* the closer found; 0 when the part ends with `opener` still open */
+    char opener;   /* the opener `closer` does not match; 0 when nothing was open */
+    int open_line; /* where `opener` is */
+};
+/* Do the part's (), [] and {} pair up (strings, chars, lifetimes and comments skipped)?  0 when
+ * they do or when a string or comment runs to the end (rustc says that in the part's terms);
+ * otherwise -1 with *u describing the first that does not. */
+int wrap_check_delimiters(const char *part, size_t len, struct wrap_unbalanced *u);
+/* Append the message for u (without the place), `what` naming the part: "the script". */
+void wrap_describe_unbalanced(const struct wrap_unbalanced *u, const char *what,
+                              struct strbuf *out);
+
 /* Does the snippet prelude bring this first path segment into scope (it is then no crate)? */
 int wrap_in_prelude(const char *name);
 

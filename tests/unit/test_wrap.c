@@ -365,8 +365,56 @@ static void test_split(void)
     CHECK(pieces == NULL);
 }
 
+/* The message for a part's first unpaired delimiter, or "" when they all pair up. */
+static void check_delimiters(const char *part, const char *expected)
+{
+    struct wrap_unbalanced u;
+    struct strbuf got = STRBUF_INIT;
+    if (wrap_check_delimiters(part, strlen(part), &u))
+        strbuf_addf(&got, "%d: ", u.line), wrap_describe_unbalanced(&u, "the script", &got);
+    CHECK_STR(got.buf, expected);
+    strbuf_release(&got);
+}
+
+static void test_delimiters(void)
+{
+    check_delimiters("let x = 1;\nif x == 1 {\n    println!(\"one\");\n",
+                     "2: unclosed `{` (the script ends before it is closed)");
+    check_delimiters("let x = 1;\nif x == 1 {\n    println!(\"one\");\n}\n}\n",
+                     "5: unexpected `}` (nothing open to close)");
+    check_delimiters("let v = [1,\n 2,\n 3);\n", "3: `)` closes the `[` opened on line 1");
+    check_delimiters("f(1]", "1: `]` closes the `(` opened on line 1");
+    check_delimiters(")", "1: unexpected `)` (nothing open to close)");
+    /* The innermost still open is the one named. */
+    check_delimiters("fn f() {\n    if true {\n        g(\n", "3: unclosed `(` (the script ends "
+                                                             "before it is closed)");
+    check_delimiters("{\n  [\n  ]\n", "1: unclosed `{` (the script ends before it is closed)");
+    /* The first problem is reported, not a later one. */
+    check_delimiters("}\n{\n", "1: unexpected `}` (nothing open to close)");
+
+    /* Delimiters in strings, chars, comments and raw strings are text; lifetimes are no chars. */
+    check_delimiters("", "");
+    check_delimiters("println!(\"{}\", \"}\");", "");
+    check_delimiters("let c = '{'; let d = '\\''; let e = ']'; let b = b'(';", "");
+    check_delimiters("fn f<'a>(x: &'a str) -> &'a str { x }", "");
+    check_delimiters("struct S<'a> { s: &'a [u8] }\nlet s: S<'static> = S { s: b\"([{\" };", "");
+    check_delimiters("let r = r#\"{\" ) \"#; let q = r\"[\"; let y = br##\"}\"#\"##;", "");
+    check_delimiters("let s = \"\\\"{\\\"\"; let c = c\"(\";", "");
+    check_delimiters("/* ( /* [ */ { */ let x = 1; // }\n/// doc )\n//! ]\nx", "");
+    check_delimiters("macro_rules! m { ($($x:tt),*) => { [$($x),*] }; }\nm!(1, 2).len()", "");
+    check_delimiters("#![allow(unused)]\n#[derive(Debug)]\nstruct P { x: [i32; 2] }", "");
+    check_delimiters("let r#match = (1, 2); r#match.0", "");
+    check_delimiters("let c = '\\u{7B}'; let e = 'é'; let x = (c, e);", "");
+    /* A thag manifest block is a comment: its brackets are no code. */
+    check_delimiters("/*[toml]\n[dependencies]\nrand = \"0.8\"\n*/\nlet x = [1];\n", "");
+    /* A string or comment left open is rustc's to report (it names where it starts). */
+    check_delimiters("let s = \"{;\n", "");
+    check_delimiters("{ /* never closed\n", "");
+}
+
 int main(void)
 {
+    test_delimiters();
     test_split();
     test_snippet_lines();
     test_prelude_and_helpers();
