@@ -90,10 +90,11 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
     chmod 755 swap/evil/payload
     export CTHAG_CACHE_DIR="$TMP/swap/cache"
     # The attacker (nobody) renames the root away and puts a symlink to a planted cache there,
-    # again and again, for as long as the runs last.
+    # again and again, for as long as the runs last (and never longer than this test: a test
+    # killed half-way once left it looping for good).
     cat > swap/attack.sh <<EOF_SH
 #!/bin/sh
-while [ ! -e $TMP/swap/stop ]; do
+while [ ! -e $TMP/swap/stop ] && [ -d /proc/$$ ]; do
     mv $TMP/swap/cache $TMP/swap/real 2>/dev/null && ln -s $TMP/swap/evil $TMP/swap/cache 2>/dev/null
     rm -f $TMP/swap/cache 2>/dev/null; mv $TMP/swap/real $TMP/swap/cache 2>/dev/null
 done
