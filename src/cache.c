@@ -519,7 +519,9 @@ static int make_root(const char *root)
     return result;
 }
 
-int cache_prepare(const char *root)
+/* The root, made and claimed; with_subdirs: its directories too, made and checked (only under
+ * the root lock while builds may run: a --clean all holding it removes them). */
+static int prepare_root(const char *root, int with_subdirs)
 {
     struct strbuf why = STRBUF_INIT;
     if (make_root(root))
@@ -527,13 +529,20 @@ int cache_prepare(const char *root)
     int fd = open_root_dir(root, &why);
     int result = fd < 0 ? error("%s", why.buf) : 0;
     if (!result)
-        result = claim_root(fd, root) || make_subdirs(fd, root) ? -1 : 0;
-    if (!result && check_subdirs(fd, root, &why))
+        result = claim_root(fd, root) || (with_subdirs && make_subdirs(fd, root)) ? -1 : 0;
+    if (with_subdirs)
+        test_pause_point("subdirs-made");
+    if (!result && with_subdirs && check_subdirs(fd, root, &why))
         result = error("%s", why.buf);
     if (fd >= 0)
         close(fd);
     strbuf_release(&why);
     return result;
+}
+
+int cache_prepare(const char *root)
+{
+    return prepare_root(root, 1);
 }
 
 int cache_check_root(const char *root)
@@ -779,11 +788,13 @@ int cache_lock_root(const char *root, int exclusive)
 
 int cache_prepare_locked(const char *root)
 {
-    if (cache_prepare(root))
+    /* The root first (its lock file is in it), its directories once the lock is held: a
+     * --clean all may be removing them until then (t45 saw "cache directory .../bins: No such
+     * file or directory" when they were checked before the lock). */
+    if (prepare_root(root, 0))
         return -1;
     int fd = cache_lock_root(root, 0);
-    /* A --clean all that held the lock meanwhile has removed the directories: make them again. */
-    if (fd >= 0 && cache_prepare(root)) {
+    if (fd >= 0 && prepare_root(root, 1)) {
         close(fd);
         fd = -1;
     }

@@ -35,6 +35,22 @@ expect_out "one" "reverted content runs its own program:"
 run_cthag v.rs
 expect_out "one"
 
+# A --clean all between a build's making of the cache's directories and its check of them: the
+# build waits for the root lock before it checks, and makes them again (t45 once saw "cache
+# directory .../bins: No such file or directory" when they were checked before the lock).
+printf 'fn main() { println!("after clean"); }\n' > ac.rs
+CTHAG_TEST_PAUSE_AT=subdirs-made "$CTHAG" -q ac.rs > ac.out 2> ac.err &
+builder=$!
+sleep 0.5
+"$CTHAG" --clean all > clean.out 2>&1 &
+cleaner=$!
+wait $builder; status=$?
+expect_status 0 "a build beside --clean all:"
+expect_eq "$(cat ac.out)" "after clean" "a build beside --clean all prints:"
+expect_eq "$(cat ac.err)" "" "a build beside --clean all says nothing:"
+wait $cleaner
+expect_eq "$?" 0 "--clean all beside a build:"
+
 # ---- -x ----
 mkdir -p cargohome/bin dir
 write_script dir/greet <<'EOF_RS'
