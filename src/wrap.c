@@ -1034,6 +1034,24 @@ static const char loop_open[] =
     "#[allow(unused_variables)] let i = i; __cthag_show(&({";
 static const char loop_close[] = "}));}";
 
+/* -l, rust-script's form: the filter is code whose value is a closure, evaluated once before the
+ * loop and called with each line as rust-script passes it (read_line's buffer: the newline kept);
+ * a value other than () is printed, as rust-script does.  `i` comes after the closure, which
+ * cannot capture it, and counts lines for -E. */
+static const char closure_open[] =
+    "#[allow(unused_braces)] let mut __cthag_filter = __cthag_line_closure({";
+static const char closure_close[] =
+    "}); let mut i: usize = 0; let mut __cthag_line = ::std::string::String::new(); "
+    "while { __cthag_line.clear(); ::std::io::BufRead::read_line(&mut ::std::io::stdin().lock(), "
+    "&mut __cthag_line)? != 0 } { i += 1; #[allow(unused_variables)] let i = i; "
+    "__cthag_show(&__cthag_filter(&__cthag_line)); }";
+/* Gives the closure's parameter its type, as rust-script's enforce_closure does. */
+static const char closure_helper[] =
+    "#[doc(hidden)]\n"
+    "fn __cthag_line_closure<F: FnMut(&str) -> T, T>(filter: F) -> F {\n"
+    "    filter\n"
+    "}\n";
+
 /* Printing a final value: `__cthag_show(&` may end the previous line, but the `(` starts the
  * value's own line, right before it: the value's span (which takes the parentheses' span) is
  * then on its own line, the one panics and backtraces report. */
@@ -1193,6 +1211,27 @@ static void plan_part(const char *text, size_t len, struct part_plan *p)
     free(chunks.items);
 }
 
+/* Is the part's final expression a closure: `|..| ..`, `|| ..`, `move |..| ..`? */
+static int tail_is_closure(const struct part_plan *p)
+{
+    struct lexer lx;
+    struct token t;
+    if (p->tail != TAIL_VALUE)
+        return 0;
+    lexer_init(&lx, p->text + p->tail_first, p->tail_end - p->tail_first);
+    lexer_next(&lx, &t);
+    if (t.kind == TOK_IDENT && token_is(&t, "move"))
+        lexer_next(&lx, &t);
+    return is_punct(&t, '|');
+}
+
+int wrap_loop_is_closure(const char *filter, size_t len)
+{
+    struct part_plan p;
+    plan_part(filter, len, &p);
+    return tail_is_closure(&p);
+}
+
 size_t wrap_split(const char *body, size_t len, struct wrap_piece **pieces)
 {
     struct part_plan p;
@@ -1331,14 +1370,19 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
     close_value(&wr, &b, WRAP_PART_BEGIN, "");
     if (!b.has_code)
         write_own(&wr, main_open, WRAP_START, &filter_start);
-    write_own(&wr, loop_open, WRAP_START, &filter_start);
+    int closure = tail_is_closure(&f);
+    write_own(&wr, closure ? closure_open : loop_open, WRAP_START, &filter_start);
     write_loop_part(&wr, WRAP_PART_MAIN, &f, o, 0, 0);
-    write_own(&wr, loop_close, WRAP_END, &filter_end);
+    write_own(&wr, closure ? closure_close : loop_close, WRAP_END, &filter_end);
     write_loop_part(&wr, WRAP_PART_END, &e, o, 0, 1);
     end_line(&wr);
     close_value(&wr, &e, WRAP_PART_END, "\n");
     close_main(&wr, &e, WRAP_PART_END);
     write_support(&wr, o->flags, 1, &e, WRAP_PART_END);
+    if (closure) {
+        struct place end = place_of(WRAP_PART_END, e.text, e.end);
+        write_own(&wr, closure_helper, WRAP_SUPPORT, &end);
+    }
 }
 
 int wrap_in_prelude(const char *name)

@@ -78,9 +78,15 @@ void wrap_program(const char *body, size_t len, const struct wrap_options *o, st
 void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, struct wrapped *out);
 /* A line filter (-l): pre runs first, then filter once per line of stdin with `line` (String)
  * and `i` (1-based; still in scope for post) in scope, its non-() value printed; then post.
- * A final expression of pre or post is printed too. */
+ * A final expression of pre or post is printed too.  A filter whose final expression is a
+ * closure is rust-script's form instead (see wrap_loop_is_closure). */
 void wrap_loop(const char *pre, const char *filter, const char *post,
                const struct wrap_options *o, struct wrapped *out);
+/* Is the filter rust-script's form: code whose final expression is a closure (`|l| ..`,
+ * `move |l| ..`)?  wrap_loop then evaluates it once and calls the closure with each line as a
+ * &str, its newline kept (rust-script's read_line buffer), printing a non-() value; -B and -E
+ * run before and after, `i` counting the lines for -E. */
+int wrap_loop_is_closure(const char *filter, size_t len);
 
 /* The first delimiter of a part that does not pair up within the part.  Wrapped, rustc would
  * pair it with cthag's own braces and point at those; the script must be told in its terms. */

@@ -187,4 +187,25 @@ echo "// edit" >> args.rs
 run_cthag -q --cargo-output args.rs
 expect_err_has "Compiling args_"
 
+# ---- --loop: rust-script's closure ----
+# rust-script's documented example: the code's value is a closure, called with each line (a
+# &str that keeps its newline: rust-script reads with read_line).
+printf 'alpha  \nbeta\ngamma\n' > three.txt
+STDIN=three.txt run_cthag -q --loop \
+    'let mut n=0; move |l| {n+=1; println!("{:>6}: {}",n,l.trim_end())}'
+expect_status 0 "--loop closure:"
+expect_out "     1: alpha
+     2: beta
+     3: gamma" "--loop closure:"
+STDIN=three.txt run_cthag -q -l '|l| l.len()' -E 'println!("{i} lines")'
+expect_out "8
+5
+6
+3 lines" "-l closure: the newline kept, i for -E:"
+# thag's form (a body seeing `line`, without its newline, and `i`) is unchanged.
+STDIN=three.txt run_cthag -q -l 'let f = |s: &str| s.len(); (i, f(&line))'
+expect_out "(1, 7)
+(2, 4)
+(3, 5)" "-l body:"
+
 finish

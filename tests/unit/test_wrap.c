@@ -193,6 +193,64 @@ static void test_loop(void)
     wrap_release(&w);
 }
 
+/* rust-script's -l form: a filter whose final expression is a closure. */
+static void test_loop_closure(void)
+{
+    static const char *const closures[] = {
+        "move |l| println!(\"{}\", l)",
+        "|l| l.len()",
+        "|| 1",
+        "move || 1",
+        "let mut n = 0; move |l: &str| {\n    n += 1;\n    n\n}",
+        "let mut n=0; move |l| {n+=1; println!(\"{:>6}: {}\",n,l.trim_end())}",
+        "let a = 1; // |x| x;\n/* ; */ |l| l.len() + a // done\n",
+        "#![allow(unused)]\n|l| l.len()",
+    };
+    static const char *const bodies[] = {
+        "line.len()",
+        "v.iter().map(|x| x)",
+        "let f = |x| x; f(line)",
+        "let f = |x: &str| x.len();",
+        "\"|l| l\"",
+        "line // |l| l",
+        "/* |l| */ line",
+        "x; /* move |l| l */",
+        "moved |l| l",
+        "(|l: &str| l.len())(&line)",
+        "",
+    };
+    for (size_t k = 0; k < sizeof(closures) / sizeof(*closures); k++)
+        CHECK_INT(wrap_loop_is_closure(closures[k], strlen(closures[k])), 1);
+    for (size_t k = 0; k < sizeof(bodies) / sizeof(*bodies); k++)
+        CHECK_INT(wrap_loop_is_closure(bodies[k], strlen(bodies[k])), 0);
+
+    struct wrapped w;
+    const char *filter = "let mut n = 0;\nmove |l| { n += 1; l.len() }";
+    wrap_loop("let t = 0;", filter, "i + t", &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "fn main()->__CthagResult{let t = 0;#[allow(unused_braces)] let mut "
+                               "__cthag_filter = __cthag_line_closure({let mut n = 0;\n");
+    CHECK_CONTAINS(w.code.buf, "move |l| { n += 1; l.len() }}); let mut i: usize = 0; ");
+    CHECK_CONTAINS(w.code.buf, "__cthag_show(&__cthag_filter(&__cthag_line)); }__cthag_show(&(i + t\n");
+    CHECK_CONTAINS(w.code.buf, "fn __cthag_line_closure<F: FnMut(&str) -> T, T>(filter: F) -> F");
+    CHECK(strstr(w.code.buf, "for line in") == NULL);
+    check_lines_kept(&w, WRAP_PART_BEGIN, "let t = 0;", 0);
+    check_lines_kept(&w, WRAP_PART_MAIN, filter, 0);
+    check_lines_kept(&w, WRAP_PART_END, "i + t", 0);
+    /* The user's second line is generated line 2, in the filter's terms. */
+    struct wrap_position pos;
+    wrap_locate(&w, 2, 5, &pos);
+    CHECK_INT(pos.part, WRAP_PART_MAIN);
+    CHECK_INT(pos.line, 2);
+    CHECK_INT(pos.col, 5);
+    CHECK_INT(pos.role, WRAP_COPY);
+    wrap_release(&w);
+    /* A body form keeps thag's loop and no closure helper. */
+    wrap_loop("", "let f = |x: &str| x.len(); f(&line)", "", &plain, &w);
+    CHECK_CONTAINS(w.code.buf, "for line in ");
+    CHECK(strstr(w.code.buf, "__cthag_line_closure") == NULL);
+    wrap_release(&w);
+}
+
 static void test_locate_spans(void)
 {
     struct wrapped w;
@@ -421,6 +479,7 @@ int main(void)
     test_macro_use();
     test_program();
     test_loop();
+    test_loop_closure();
     test_locate_spans();
     test_paths();
     test_snippet_paths();
