@@ -12,6 +12,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "rapid.h"
+#include "version.h"
 #include "run.h"
 #include "source.h"
 #include "util/die.h"
@@ -29,7 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CTHAG_VERSION "0.1.0"
 
 static const char usage_head[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT[.rs] [--] [ARGS...]\n"

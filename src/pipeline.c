@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "run.h"
 #include "source.h"
+#include "version.h"
 #include "wrap.h"
 #include "util/die.h"
 #include "util/fs.h"
@@ -78,8 +79,9 @@ static const char *const kind_stems[] = {"script", "expr", "stdin", "loop"};
 static void describe_options(const struct options *o, struct strbuf *out)
 {
     /* Only the command line: the config file is not read on the cached path (and no
-     * formatting: "profile=P features=F toolchain=T infer=I[ unquote][ multimain]"). */
-    const char *parts[] = {"profile=", o->release ? "release" : "default",
+     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]").
+     * cthag's release first: another release's entries are not this one's (version.h). */
+    const char *parts[] = {"cthag=" CTHAG_VERSION " profile=", o->release ? "release" : "default",
                            " features=", o->features ? o->features : "",
                            " toolchain=", o->toolchain ? o->toolchain : "",
                            " infer=", o->infer_given ? infer_names[o->infer] : "default",

@@ -35,6 +35,11 @@ expect_out "one" "reverted content runs its own program:"
 run_cthag v.rs
 expect_out "one"
 
+# An entry belongs to the cthag release that built it: another release generates other code
+# for the same text (its wrapper, its profile defaults), so its identity names the release.
+version=$("$CTHAG" --version | cut -d' ' -f2)
+expect_eq "$(grep -c "^opts cthag=$version profile=" "$record")" 1 "the record names cthag's release:"
+
 # A --clean all between a build's making of the cache's directories and its check of them: the
 # build waits for the root lock before it checks, and makes them again (t45 once saw "cache
 # directory .../bins: No such file or directory" when they were checked before the lock).
