@@ -1,11 +1,10 @@
-/* fdopendir and dirfd are POSIX.1-2008; struct stat's st_blocks is XSI. */
+/* struct stat's st_blocks is XSI. */
 #include "cachescan.h"
 
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/json.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -105,49 +104,67 @@ struct scan_index {
     struct name_map units;        /* unit key -> unit */
     struct name_map fingerprints; /* <profile>/<fingerprint hex> -> unit (load_graph) */
     struct strlist fingerprint_keys;
+    struct strbuf scratch;        /* a key or path being put together */
+    struct strbuf text;           /* a file being read */
+    struct entry_record records[2]; /* the last record read (load_record) and the one before */
+    size_t nrecords;
+    size_t *stack;                /* of cache_scan_use(), room for every unit */
+    char **dirbufs;               /* directory buffers not in use */
+    size_t ndirbufs, dirbufs_alloc;
+    /* The inodes in the order first seen, and a hash table of their indexes + 1 (0: a free
+     * slot): the table of small slots is what grows and is rehashed, the inodes are never
+     * moved by a rehash nor touched by it (fewer pages: 15000 inodes at 1000 entries). */
     struct scan_inode *inodes;
     size_t ninodes, inodes_alloc;
+    uint32_t *slots;
+    size_t nslots;
     unsigned generation;          /* of the marks of cache_scan_use() */
 };
 
 static size_t inode_slot(const struct scan_index *x, dev_t dev, ino_t ino)
 {
     size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull) ^ (size_t)dev;
-    size_t i = h & (x->inodes_alloc - 1);
-    while (x->inodes[i].links && (x->inodes[i].dev != dev || x->inodes[i].ino != ino))
-        i = (i + 1) & (x->inodes_alloc - 1);
+    size_t i = h & (x->nslots - 1);
+    while (x->slots[i] && (x->inodes[x->slots[i] - 1].dev != dev ||
+                           x->inodes[x->slots[i] - 1].ino != ino))
+        i = (i + 1) & (x->nslots - 1);
     return i;
 }
 
-static void inodes_grow(struct scan_index *x)
+static void slots_grow(struct scan_index *x)
 {
-    struct scan_inode *old = x->inodes;
-    size_t old_alloc = x->inodes_alloc;
-    x->inodes_alloc = old_alloc ? old_alloc * 2 : 1024;
-    x->inodes = xcalloc(x->inodes_alloc, sizeof(*x->inodes));
-    for (size_t i = 0; i < old_alloc; i++)
-        if (old[i].links)
-            x->inodes[inode_slot(x, old[i].dev, old[i].ino)] = old[i];
-    free(old);
+    if (x->ninodes >= UINT32_MAX / 2)
+        die("cache scan: too many files");
+    free(x->slots);
+    x->nslots = x->nslots ? x->nslots * 2 : 1024;
+    x->slots = xcalloc(x->nslots, sizeof(*x->slots));
+    for (size_t k = 0; k < x->ninodes; k++)
+        x->slots[inode_slot(x, x->inodes[k].dev, x->inodes[k].ino)] = (uint32_t)(k + 1);
 }
 
 /* One link of a file seen in part (or -1) with owner. */
 static void count_inode(struct cache_scan *s, const struct stat *st, int part, long owner)
 {
     struct scan_index *x = s->index;
-    if ((x->ninodes + 1) * 2 > x->inodes_alloc)
-        inodes_grow(x);
-    struct scan_inode *node = &x->inodes[inode_slot(x, st->st_dev, st->st_ino)];
-    if (!node->links) {
+    if ((x->ninodes + 1) * 2 > x->nslots)
+        slots_grow(x);
+    size_t slot = inode_slot(x, st->st_dev, st->st_ino);
+    struct scan_inode *node;
+    if (x->slots[slot]) {
+        node = &x->inodes[x->slots[slot] - 1];
+        if (node->owner != owner)
+            node->shared = 1;
+    } else {
+        ALLOC_GROW(x->inodes, x->ninodes + 1, x->inodes_alloc);
+        node = &x->inodes[x->ninodes++];
+        memset(node, 0, sizeof(*node));
+        x->slots[slot] = (uint32_t)x->ninodes;
         node->dev = st->st_dev;
         node->ino = st->st_ino;
         node->links = st->st_nlink ? st->st_nlink : 1;
         node->bytes = (uint64_t)st->st_blocks * 512;
         node->owner = owner;
         node->is_dir = S_ISDIR(st->st_mode) ? 1 : 0;
-        x->ninodes++;
-    } else if (node->owner != owner) {
-        node->shared = 1;
     }
     node->seen++;
     if (part >= 0)
@@ -159,10 +176,8 @@ static void count_inode(struct cache_scan *s, const struct stat *st, int part, l
 static void sum_inodes(struct cache_scan *s)
 {
     const struct scan_index *x = s->index;
-    for (size_t i = 0; i < x->inodes_alloc; i++) {
+    for (size_t i = 0; i < x->ninodes; i++) {
         const struct scan_inode *node = &x->inodes[i];
-        if (!node->links)
-            continue;
         s->total += node->bytes;
         for (int p = 0; p < SCAN_PARTS; p++) {
             if (!(node->parts & (1u << p)))
@@ -228,16 +243,19 @@ static size_t add_entry(struct cache_scan *s, const char *name)
 /* The unit of <profile>/<hash>, made on first sight. */
 static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
 {
-    char key[4200];
-    snprintf(key, sizeof(key), "%s/%.16s", s->profiles.items[profile], hash);
-    long found = map_get(&s->index->units, key);
+    struct strbuf *key = &s->index->scratch;
+    strbuf_reset(key);
+    strbuf_addstr(key, s->profiles.items[profile]);
+    strbuf_addch(key, '/');
+    strbuf_add(key, hash, 16);
+    long found = map_get(&s->index->units, key->buf);
     if (found >= 0)
         return (size_t)found;
     ALLOC_GROW(s->units, s->nunits + 1, s->units_alloc);
     struct scan_unit *u = &s->units[s->nunits];
     memset(u, 0, sizeof(*u));
     u->profile = profile;
-    u->key = xstrdup(key);
+    u->key = xstrdup(key->buf);
     u->entry = -1;
     map_put(&s->index->units, u->key, s->nunits);
     return s->nunits++;
@@ -266,17 +284,19 @@ static long entry_of_artifact(const struct cache_scan *s, const char *name)
     return map_get(&s->index->packages, package);
 }
 
-static void add_path(struct scan_owner *own, const char *a, const char *b, const char *c,
-                     const char *d)
+/* a/b[/c[/d]] to own's paths (appended, not formatted: thousands of them in a scan). */
+static void add_path(struct cache_scan *s, struct scan_owner *own, const char *a, const char *b,
+                     const char *c, const char *d)
 {
-    struct strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/%s", a, b);
-    if (c)
-        strbuf_addf(&path, "/%s", c);
-    if (d)
-        strbuf_addf(&path, "/%s", d);
-    strlist_add(&own->paths, path.buf);
-    strbuf_release(&path);
+    struct strbuf *path = &s->index->scratch;
+    const char *parts[] = {a, b, c, d};
+    strbuf_reset(path);
+    for (size_t i = 0; i < 4 && parts[i]; i++) {
+        if (i)
+            strbuf_addch(path, '/');
+        strbuf_addstr(path, parts[i]);
+    }
+    strlist_add(&own->paths, path->buf);
 }
 
 static struct scan_owner *owner_of(struct cache_scan *s, long owner)
@@ -288,18 +308,30 @@ static struct scan_owner *owner_of(struct cache_scan *s, long owner)
 
 /* ---- the walk ---- */
 
-static DIR *open_dir_at(int at, const char *name)
+/* Directories are read into buffers kept for the whole scan, one per level being read. */
+#define SCAN_DIR_BUFFER 32768
+
+static void give_dir_buffer(struct scan_index *x, char *buf)
 {
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
-    if (fd >= 0 && !d)
-        close(fd);
-    return d;
+    ALLOC_GROW(x->dirbufs, x->ndirbufs + 1, x->dirbufs_alloc);
+    x->dirbufs[x->ndirbufs++] = buf;
 }
 
-static int is_dot(const char *name)
+/* 0 with d open, or -1 (unreadable or vanished: the caller counts nothing in it). */
+static int open_dir_at(struct cache_scan *s, struct fs_dir *d, int at, const char *name)
 {
-    return !strcmp(name, ".") || !strcmp(name, "..");
+    struct scan_index *x = s->index;
+    char *buf = x->ndirbufs ? x->dirbufs[--x->ndirbufs] : xmalloc(SCAN_DIR_BUFFER);
+    if (!fs_dir_open_at(d, at, name, buf, SCAN_DIR_BUFFER))
+        return 0;
+    give_dir_buffer(x, buf);
+    return -1;
+}
+
+static void close_dir(struct cache_scan *s, struct fs_dir *d)
+{
+    fs_dir_close(d);
+    give_dir_buffer(s->index, d->buf);
 }
 
 /* Count name (in dirfd) and everything under it for owner; its lstat data in *st. */
@@ -311,16 +343,13 @@ static void walk_tree(struct cache_scan *s, int at, const char *name, int part, 
         return; /* vanished meanwhile */
     }
     count_inode(s, st, part, owner);
-    if (!S_ISDIR(st->st_mode))
+    struct fs_dir d;
+    if (!S_ISDIR(st->st_mode) || open_dir_at(s, &d, at, name))
         return;
-    DIR *d = open_dir_at(at, name);
-    struct dirent *de;
     struct stat child;
-    while (d && (de = readdir(d)))
-        if (!is_dot(de->d_name))
-            walk_tree(s, dirfd(d), de->d_name, part, owner, &child);
-    if (d)
-        closedir(d);
+    for (const char *n; (n = fs_dir_next(&d));)
+        walk_tree(s, d.fd, n, part, owner, &child);
+    close_dir(s, &d);
 }
 
 /* In a unit's .fingerprint/<crate>-<hash>/: the files holding a fingerprint (not its .json,
@@ -339,17 +368,15 @@ static void walk_fingerprints(struct cache_scan *s, int at, const char *name, lo
     if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW))
         return;
     count_inode(s, &st, SCAN_TARGET, owner);
-    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(at, name) : NULL;
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (is_dot(de->d_name))
-            continue;
-        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
-        if (S_ISREG(child.st_mode) && is_fingerprint_file(de->d_name))
-            strlist_add(&s->units[u].fingerprint_files, de->d_name);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, at, name))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        walk_tree(s, d.fd, n, SCAN_TARGET, owner, &child);
+        if (S_ISREG(child.st_mode) && is_fingerprint_file(n))
+            strlist_add(&s->units[u].fingerprint_files, n);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 /* The newest modification time of an entry's files: its last use when it has no record. */
@@ -361,22 +388,28 @@ static void note_mtime(struct scan_entry *e, const struct stat *st)
 
 /* The few fields of the record a scan needs (a whole record is 9 KiB: 1000 of them in the
  * entries array cost more page faults than the walk's work). */
-static void load_record(struct cache_scan *s, struct scan_entry *e)
+static void load_record(struct cache_scan *s, int projectsfd, struct scan_entry *e)
 {
-    struct strbuf path = STRBUF_INIT;
-    struct entry_record rec;
-    strbuf_addf(&path, "%s/projects/%s/entry", s->root, e->name);
-    e->has_rec = !entry_record_load(path.buf, &rec);
-    strbuf_release(&path);
+    struct scan_index *x = s->index;
+    struct strbuf *path = &x->scratch;
+    /* The previous record is released only once this one is read: with musl's allocator,
+     * memory that becomes entirely free is unmapped, and a record's few allocations were
+     * then an mmap, its page faults and a munmap per entry. */
+    struct entry_record *rec = &x->records[x->nrecords++ % 2];
+    strbuf_reset(path);
+    strbuf_addstr(path, e->name);
+    strbuf_addstr(path, "/entry");
+    e->has_rec = !entry_record_read_at(projectsfd, path->buf, rec, NULL, &x->text);
+    if (x->nrecords > 1)
+        entry_record_release(&x->records[x->nrecords % 2]);
     if (e->has_rec) {
-        e->used = rec.used;
-        e->bin_size = rec.bin_size;
-        e->source = xstrdup(rec.source);
+        e->used = rec->used;
+        e->bin_size = rec->bin_size;
+        e->source = xstrdup(rec->source);
         e->kind = !strncmp(e->source, "content:", 8) ? SCAN_CONTENT : SCAN_SCRIPT;
         if (e->kind == SCAN_SCRIPT)
             e->script_exists = e->source[0] == '/' && !access(e->source, F_OK);
     }
-    entry_record_release(&rec);
 }
 
 /* projects/, bins/ or locks/ (part -1): the directory belongs to nobody, each <entry> in it to
@@ -388,25 +421,23 @@ static void scan_entry_dir(struct cache_scan *s, int rootfd, const char *dir, in
     if (fstatat(rootfd, dir, &st, AT_SYMLINK_NOFOLLOW))
         return;
     count_inode(s, &st, part, NOBODY);
-    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(rootfd, dir) : NULL;
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (is_dot(de->d_name))
-            continue;
-        long e = cache_is_entry_name(de->d_name) ? find_entry(s, de->d_name) : -1;
-        if (e < 0 && part != -1 && cache_is_entry_name(de->d_name))
-            e = (long)add_entry(s, de->d_name);
-        walk_tree(s, dirfd(d), de->d_name, part, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, rootfd, dir))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        long e = cache_is_entry_name(n) ? find_entry(s, n) : -1;
+        if (e < 0 && part != -1 && cache_is_entry_name(n))
+            e = (long)add_entry(s, n);
+        walk_tree(s, d.fd, n, part, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
         if (e < 0 || !child.st_mode)
             continue;
         if (part != -1)
-            add_path(&s->entries[e].own, dir, de->d_name, NULL, NULL);
+            add_path(s, &s->entries[e].own, dir, n, NULL, NULL);
         note_mtime(&s->entries[e], &child);
         if (part == SCAN_PROJECTS)
-            load_record(s, &s->entries[e]);
+            load_record(s, d.fd, &s->entries[e]);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 static const char *const unit_dirs[] = {"deps", ".fingerprint", "build", "incremental", "examples",
@@ -437,19 +468,18 @@ static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, c
         return;
     count_inode(s, &st, SCAN_TARGET, NOBODY);
     int fingerprints = !strcmp(sub, ".fingerprint");
-    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(profilefd, sub) : NULL;
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (is_dot(de->d_name))
-            continue;
-        long e = entry_of_artifact(s, de->d_name);
-        const char *hash = metadata_hash(de->d_name);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, profilefd, sub))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        long e = entry_of_artifact(s, n);
+        const char *hash = metadata_hash(n);
         long owner = e >= 0 ? ENTRY_OWNER(e) : NOBODY;
         size_t u = 0;
         if (hash && (fingerprints || e < 0)) {
             u = unit_for(s, profile, hash);
             if (fingerprints && !s->units[u].dir) {
-                s->units[u].dir = xstrdup(de->d_name);
+                s->units[u].dir = xstrdup(n);
                 if (e >= 0)
                     link_unit(s, u, e);
             }
@@ -457,14 +487,13 @@ static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, c
                 owner = UNIT_OWNER(u);
         }
         if (owner != NOBODY)
-            add_path(owner_of(s, owner), "target", s->profiles.items[profile], sub, de->d_name);
+            add_path(s, owner_of(s, owner), "target", s->profiles.items[profile], sub, n);
         if (fingerprints && hash)
-            walk_fingerprints(s, dirfd(d), de->d_name, owner, u);
+            walk_fingerprints(s, d.fd, n, owner, u);
         else
-            walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, owner, &child);
+            walk_tree(s, d.fd, n, SCAN_TARGET, owner, &child);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 /* target/<profile>/: <package> and <package>.d belong to their entry, the unit directories
@@ -473,23 +502,21 @@ static void scan_profile(struct cache_scan *s, int targetfd, const char *name)
 {
     strlist_add(&s->profiles, name);
     size_t profile = s->profiles.count - 1;
-    DIR *d = open_dir_at(targetfd, name);
-    struct dirent *de;
+    struct fs_dir d;
+    if (open_dir_at(s, &d, targetfd, name))
+        return;
     struct stat child;
-    while (d && (de = readdir(d))) {
-        if (is_dot(de->d_name))
-            continue;
-        if (is_unit_dir(de->d_name)) {
-            scan_unit_dir(s, dirfd(d), profile, de->d_name);
+    for (const char *n; (n = fs_dir_next(&d));) {
+        if (is_unit_dir(n)) {
+            scan_unit_dir(s, d.fd, profile, n);
             continue;
         }
-        long e = entry_of_artifact(s, de->d_name);
+        long e = entry_of_artifact(s, n);
         if (e >= 0)
-            add_path(&s->entries[e].own, "target", name, de->d_name, NULL);
-        walk_tree(s, dirfd(d), de->d_name, SCAN_TARGET, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+            add_path(s, &s->entries[e].own, "target", name, n, NULL);
+        walk_tree(s, d.fd, n, SCAN_TARGET, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 static void scan_target(struct cache_scan *s, int rootfd)
@@ -498,19 +525,17 @@ static void scan_target(struct cache_scan *s, int rootfd)
     if (fstatat(rootfd, "target", &st, AT_SYMLINK_NOFOLLOW))
         return;
     count_inode(s, &st, SCAN_TARGET, NOBODY);
-    DIR *d = S_ISDIR(st.st_mode) ? open_dir_at(rootfd, "target") : NULL;
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (is_dot(de->d_name))
-            continue;
-        if (fstatat(dirfd(d), de->d_name, &child, AT_SYMLINK_NOFOLLOW))
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, rootfd, "target"))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        if (fstatat(d.fd, n, &child, AT_SYMLINK_NOFOLLOW))
             continue;
         count_inode(s, &child, SCAN_TARGET, NOBODY);
         if (S_ISDIR(child.st_mode))
-            scan_profile(s, dirfd(d), de->d_name);
+            scan_profile(s, d.fd, n);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 /* Everything else under the root (the lock, the stamp, CACHEDIR.TAG) belongs to nobody. */
@@ -518,17 +543,17 @@ static void scan_rest(struct cache_scan *s, int rootfd)
 {
     static const char *const known[] = {"projects", "bins", "locks", "target", NULL};
     struct stat st;
-    DIR *d = open_dir_at(rootfd, ".");
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        int skip = is_dot(de->d_name);
+    struct fs_dir d;
+    if (open_dir_at(s, &d, rootfd, "."))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        int skip = 0;
         for (const char *const *k = known; *k && !skip; k++)
-            skip = !strcmp(de->d_name, *k);
+            skip = !strcmp(n, *k);
         if (!skip)
-            walk_tree(s, dirfd(d), de->d_name, -1, NOBODY, &st);
+            walk_tree(s, d.fd, n, -1, NOBODY, &st);
     }
-    if (d)
-        closedir(d);
+    close_dir(s, &d);
 }
 
 int cache_scan(const char *root, struct cache_scan *s)
@@ -536,6 +561,8 @@ int cache_scan(const char *root, struct cache_scan *s)
     memset(s, 0, sizeof(*s));
     s->root = xstrdup(root);
     s->index = xcalloc(1, sizeof(*s->index));
+    strbuf_init(&s->index->scratch);
+    strbuf_init(&s->index->text);
     int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (rootfd < 0)
         return errno == ENOENT ? 0 : error("cannot read %s: %s", root, strerror(errno));
@@ -576,7 +603,16 @@ void cache_scan_release(struct cache_scan *s)
         map_release(&s->index->units);
         map_release(&s->index->fingerprints);
         strlist_release(&s->index->fingerprint_keys);
+        strbuf_release(&s->index->scratch);
+        strbuf_release(&s->index->text);
+        if (s->index->nrecords) /* the one before it is released already */
+            entry_record_release(&s->index->records[(s->index->nrecords - 1) % 2]);
+        free(s->index->stack);
+        for (size_t i = 0; i < s->index->ndirbufs; i++)
+            free(s->index->dirbufs[i]);
+        free(s->index->dirbufs);
         free(s->index->inodes);
+        free(s->index->slots);
         free(s->index);
     }
     free(s->root);
@@ -590,14 +626,22 @@ void cache_scan_release(struct cache_scan *s)
  * lists each dependency as [id, "name", public, fingerprint] with the fingerprint a decimal
  * u64. */
 
-static void unit_dir_path(const struct cache_scan *s, const struct scan_unit *u, struct strbuf *path)
+/* <root>/target/<profile>/.fingerprint[/<name>] */
+static void fingerprint_path(const struct cache_scan *s, size_t profile, const char *name,
+                             struct strbuf *path)
 {
     strbuf_reset(path);
-    strbuf_addf(path, "%s/target/%s/.fingerprint/%s", s->root, s->profiles.items[u->profile],
-                u->dir);
+    strbuf_addstr(path, s->root);
+    strbuf_addstr(path, "/target/");
+    strbuf_addstr(path, s->profiles.items[profile]);
+    strbuf_addstr(path, "/.fingerprint");
+    if (name) {
+        strbuf_addch(path, '/');
+        strbuf_addstr(path, name);
+    }
 }
 
-/* The fingerprint .json files to read, with the unit of each. */
+/* The fingerprint .json files to read (relative to their .fingerprint/), with the unit of each. */
 struct json_list {
     struct strlist paths;
     size_t *units;
@@ -612,10 +656,10 @@ static void json_list_add(struct json_list *list, const char *path, size_t u)
 }
 
 /* A fingerprint file: 16 hex digits (trailing white space aside), read with one read(). */
-static int read_fingerprint(const char *path, char hex[17])
+static int read_fingerprint(int at, const char *path, char hex[17])
 {
     char buf[64];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = openat(at, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     ssize_t got = -1;
     if (fd >= 0) {
         while ((got = read(fd, buf, sizeof(buf))) < 0 && errno == EINTR)
@@ -631,21 +675,26 @@ static int read_fingerprint(const char *path, char hex[17])
     return 0;
 }
 
-/* Map each fingerprint file of unit u to it; its .json goes to jsons. */
-static void read_fingerprints(struct cache_scan *s, size_t u, struct json_list *jsons)
+/* Map each fingerprint file of unit u to it; its .json (relative to the profile's
+ * .fingerprint/, open as fingerprints) goes to jsons. */
+static void read_fingerprints(struct cache_scan *s, size_t u, int fingerprints,
+                              struct json_list *jsons)
 {
     struct strbuf path = STRBUF_INIT, key = STRBUF_INIT;
-    unit_dir_path(s, &s->units[u], &path);
+    strbuf_addstr(&path, s->units[u].dir);
     size_t base = path.len;
     const struct strlist *files = &s->units[u].fingerprint_files;
     for (size_t i = 0; i < files->count; i++) {
         strbuf_setlen(&path, base);
-        strbuf_addf(&path, "/%s", files->items[i]);
+        strbuf_addch(&path, '/');
+        strbuf_addstr(&path, files->items[i]);
         char hex[17];
-        if (read_fingerprint(path.buf, hex))
+        if (read_fingerprint(fingerprints, path.buf, hex))
             continue;
         strbuf_reset(&key);
-        strbuf_addf(&key, "%s/%s", s->profiles.items[s->units[u].profile], hex);
+        strbuf_addstr(&key, s->profiles.items[s->units[u].profile]);
+        strbuf_addch(&key, '/');
+        strbuf_add(&key, hex, 16);
         strlist_add(&s->index->fingerprint_keys, key.buf);
         map_put(&s->index->fingerprints,
                 s->index->fingerprint_keys.items[s->index->fingerprint_keys.count - 1], u);
@@ -672,19 +721,38 @@ static int fingerprint_hex(const struct json *number, char hex[17])
     unsigned long long value = strtoull(number->text, &end, 10);
     if (errno || *end || number->text[0] == '-')
         return -1;
-    for (int i = 0; i < 8; i++)
-        snprintf(hex + 2 * i, 3, "%02llx", (value >> (8 * i)) & 0xff);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        unsigned byte = (unsigned)(value >> (8 * i)) & 0xff;
+        hex[2 * i] = digits[byte >> 4];
+        hex[2 * i + 1] = digits[byte & 0xf];
+    }
+    hex[16] = '\0';
     return 0;
 }
 
-static int read_deps(struct cache_scan *s, size_t u, const char *json_path)
+/* The deps of unit u from its .json (name, relative to the open .fingerprint/ directory
+ * fingerprints); text is the caller's buffer to read it into. */
+static int read_deps(struct cache_scan *s, size_t u, int fingerprints, const char *name,
+                     struct strbuf *text)
 {
-    struct strbuf text = STRBUF_INIT, key = STRBUF_INIT;
-    if (fs_read_file(json_path, &text)) {
-        strbuf_release(&text);
-        return errno == ENOENT ? 0 : error("gc: cannot read %s: %s", json_path, strerror(errno));
+    struct strbuf *key = &s->index->scratch;
+    strbuf_reset(text);
+    int fd = openat(fingerprints, name, O_RDONLY | O_CLOEXEC);
+    int failed = fd < 0 || fs_read_fd(fd, text);
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (failed && saved == ENOENT)
+        return 0;
+    struct strbuf json_path = STRBUF_INIT; /* for messages */
+    fingerprint_path(s, s->units[u].profile, name, &json_path);
+    if (failed) {
+        error("gc: cannot read %s: %s", json_path.buf, strerror(saved));
+        strbuf_release(&json_path);
+        return -1;
     }
-    struct json *root = json_parse(text.buf, text.len);
+    struct json *root = json_parse(text->buf, text->len);
     const struct json *deps = root ? json_get(root, "deps") : NULL;
     int result = deps && deps->type == JSON_ARRAY ? 0 : -1;
     for (size_t i = 0; !result && i < deps->count; i++) {
@@ -694,29 +762,46 @@ static int read_deps(struct cache_scan *s, size_t u, const char *json_path)
             result = -1;
             break;
         }
-        strbuf_reset(&key);
-        strbuf_addf(&key, "%s/%s", s->profiles.items[s->units[u].profile], hex);
-        long found = map_get(&s->index->fingerprints, key.buf);
+        strbuf_reset(key);
+        strbuf_addstr(key, s->profiles.items[s->units[u].profile]);
+        strbuf_addch(key, '/');
+        strbuf_add(key, hex, 16);
+        long found = map_get(&s->index->fingerprints, key->buf);
         if (found >= 0)
             add_dep(&s->units[u], (size_t)found);
     }
     if (result)
-        error("gc: unexpected fingerprint format in %s; no dependency build removed", json_path);
+        error("gc: unexpected fingerprint format in %s; no dependency build removed",
+              json_path.buf);
     json_free(root);
-    strbuf_release(&text);
-    strbuf_release(&key);
+    strbuf_release(&json_path);
     return result;
 }
 
 int cache_scan_load_graph(struct cache_scan *s, const int *locked)
 {
     struct json_list jsons = {STRLIST_INIT, NULL, 0};
+    /* Each profile's .fingerprint/ open once: the files in it are opened relative to it. */
+    int *dirs = xmalloc((s->profiles.count + 1) * sizeof(*dirs));
+    struct strbuf path = STRBUF_INIT;
+    for (size_t p = 0; p < s->profiles.count; p++) {
+        fingerprint_path(s, p, NULL, &path);
+        dirs[p] = locked[p] ? open(path.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    }
+    strbuf_release(&path);
     for (size_t u = 0; u < s->nunits; u++)
-        if (s->units[u].dir && locked[s->units[u].profile])
-            read_fingerprints(s, u, &jsons);
+        if (s->units[u].dir && dirs[s->units[u].profile] >= 0)
+            read_fingerprints(s, u, dirs[s->units[u].profile], &jsons);
     int result = 0;
+    struct strbuf *text = &s->index->text;
+    strbuf_grow(text, 4096); /* reused: most fingerprint .json files fit */
     for (size_t i = 0; i < jsons.paths.count && !result; i++)
-        result = read_deps(s, jsons.units[i], jsons.paths.items[i]);
+        result = read_deps(s, jsons.units[i], dirs[s->units[jsons.units[i]].profile],
+                           jsons.paths.items[i], text);
+    for (size_t p = 0; p < s->profiles.count; p++)
+        if (dirs[p] >= 0)
+            close(dirs[p]);
+    free(dirs);
     if (result)
         for (size_t u = 0; u < s->nunits; u++)
             s->units[u].ndeps = 0;
@@ -729,7 +814,9 @@ void cache_scan_use(struct cache_scan *s, size_t e, int delta, uint64_t *freed)
 {
     unsigned mark = ++s->index->generation;
     const struct scan_entry *entry = &s->entries[e];
-    size_t *stack = xmalloc((s->nunits + 1) * sizeof(*stack));
+    if (!s->index->stack)
+        s->index->stack = xmalloc((s->nunits + 1) * sizeof(*s->index->stack));
+    size_t *stack = s->index->stack;
     size_t depth = 0;
     for (size_t i = 0; i < entry->nunits; i++)
         if (s->units[entry->units[i]].mark != mark) {
@@ -747,5 +834,4 @@ void cache_scan_use(struct cache_scan *s, size_t e, int delta, uint64_t *freed)
                 stack[depth++] = u->deps[i];
             }
     }
-    free(stack);
 }

@@ -251,22 +251,30 @@ int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
     return rec->key[0] ? 0 : -1;
 }
 
-int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st)
+int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st,
+                         struct strbuf *text)
 {
     struct stat own;
-    struct strbuf text = STRBUF_INIT;
     record_init(rec);
+    strbuf_reset(text);
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -1;
     int result = -1;
     struct stat *s = st ? st : &own;
     if (!fstat(fd, s) && S_ISREG(s->st_mode) && s->st_size < RECORD_MAX_BYTES) {
-        strbuf_grow(&text, (size_t)s->st_size + 1); /* read into a buffer of its size */
-        if (!fs_read_fd(fd, &text))
-            result = entry_record_parse(text.buf, text.len, rec);
+        strbuf_grow(text, (size_t)s->st_size + 1); /* read into a buffer of its size */
+        if (!fs_read_fd(fd, text))
+            result = entry_record_parse(text->buf, text->len, rec);
     }
     close(fd);
+    return result;
+}
+
+int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st)
+{
+    struct strbuf text = STRBUF_INIT;
+    int result = entry_record_read_at(dirfd, path, rec, st, &text);
     strbuf_release(&text);
     return result;
 }

@@ -59,6 +59,10 @@ int entry_record_parse(const char *buf, size_t len, struct entry_record *rec);
  * the record file's own stat data.  -1 (no message) when absent or not a valid record. */
 int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st);
 int entry_record_load(const char *path, struct entry_record *rec);
+/* entry_record_load_at() reading into text, a buffer the caller reuses (a scan of the cache
+ * reads every entry's record: one buffer, not an allocation and a free each). */
+int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st,
+                         struct strbuf *text);
 /* The record's text. */
 void entry_record_format(const struct entry_record *rec, struct strbuf *out);
 /* Write it atomically (temp file, fsync, rename, fsync of the directory).  Prints its error

@@ -1,3 +1,5 @@
+/* syscall(): getdents64 has no libc wrapper in older glibc and none by that name in musl. */
+#define _DEFAULT_SOURCE
 #include "fs.h"
 
 #include "die.h"
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int fs_read_fd(int fd, struct strbuf *sb)
@@ -61,7 +64,7 @@ int fs_read_fd_max(int fd, struct strbuf *sb, size_t max)
 
 int fs_read_file(const char *path, struct strbuf *sb)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC); /* musl's open() adds an fcntl */
     if (fd < 0)
         return -1;
     int result = fs_read_fd(fd, sb);
@@ -69,6 +72,50 @@ int fs_read_file(const char *path, struct strbuf *sb)
     close(fd);
     errno = saved;
     return result;
+}
+
+int fs_dir_open_at(struct fs_dir *d, int at, const char *name, char *buf, size_t size)
+{
+    d->fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    d->buf = buf;
+    d->size = size;
+    d->pos = d->end = 0;
+    return d->fd < 0 ? -1 : 0;
+}
+
+/* struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[]. */
+#define DIRENT64_RECLEN 16
+#define DIRENT64_NAME 19
+
+const char *fs_dir_next(struct fs_dir *d)
+{
+    while (d->fd >= 0) {
+        if (d->pos >= d->end) {
+            long got = syscall(SYS_getdents64, d->fd, d->buf, d->size);
+            if (got <= 0 || (size_t)got > d->size)
+                return NULL;
+            d->pos = 0;
+            d->end = (size_t)got;
+        }
+        unsigned short reclen;
+        if (d->end - d->pos <= DIRENT64_NAME)
+            return NULL;
+        memcpy(&reclen, d->buf + d->pos + DIRENT64_RECLEN, sizeof(reclen));
+        if (reclen <= DIRENT64_NAME || reclen > d->end - d->pos)
+            return NULL;
+        const char *name = d->buf + d->pos + DIRENT64_NAME;
+        d->pos += reclen;
+        if (strcmp(name, ".") && strcmp(name, ".."))
+            return name;
+    }
+    return NULL;
+}
+
+void fs_dir_close(struct fs_dir *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
 }
 
 static int write_all(int fd, const void *data, size_t len)

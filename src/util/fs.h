@@ -15,6 +15,20 @@ int fs_read_fd(int fd, struct strbuf *sb);
 int fs_read_fd_max(int fd, struct strbuf *sb, size_t max);
 /* Append the whole file to sb. -1 with errno set on failure. */
 int fs_read_file(const char *path, struct strbuf *sb);
+/* A directory read with getdents64 into a buffer the caller owns and may reuse: no allocation
+ * per directory (musl's opendir allocates a 2 KiB DIR, and each was an mmap and a munmap there)
+ * and, with a large buffer, few system calls for a large directory. */
+struct fs_dir {
+    int fd;
+    char *buf; /* 8-byte aligned */
+    size_t size, pos, end;
+};
+/* Open name (relative to at) without following a symbolic link.  -1 with errno set. */
+int fs_dir_open_at(struct fs_dir *d, int at, const char *name, char *buf, size_t size);
+/* The next name in it, "." and ".." left out, valid until the next call; NULL at the end or
+ * on an error. */
+const char *fs_dir_next(struct fs_dir *d);
+void fs_dir_close(struct fs_dir *d);
 /* Replace path atomically by data: write path.tmp.<pid>, fsync, rename, fsync the directory.
  * Prints its error. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);

@@ -15,10 +15,12 @@ struct json {
     struct json **items;  /* array elements or object values */
     char **keys;          /* object keys */
     size_t count;
+    struct json_chunk *arena; /* the root's: where the whole tree lives */
 };
 
 /* Parse one JSON value (surrounding whitespace allowed); NULL when it is not valid JSON. */
 struct json *json_parse(const char *text, size_t len);
+/* Free what json_parse() returned, the whole tree (a value inside it is not freed alone). */
 void json_free(struct json *value);
 /* Member of an object, or NULL. */
 const struct json *json_get(const struct json *object, const char *key);

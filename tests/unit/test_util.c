@@ -1,8 +1,10 @@
-/* util/die.c, util/strbuf.c, util/fs.c: running out of memory ends cthag one way (its message and
- * EXIT_OUT_OF_MEMORY), wherever it happens; a size that cannot be represented is the same. */
+/* util/die.c, util/strbuf.c, util/fs.c, util/json.c: running out of memory ends cthag one way
+ * (its message and EXIT_OUT_OF_MEMORY), wherever it happens; a size that cannot be represented
+ * is the same. */
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/json.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -250,9 +253,91 @@ static void test_read_fd(void)
     strbuf_release(&sb);
 }
 
+/* fs_dir: every name once, "." and ".." left out, across many getdents64 calls (a small
+ * buffer); an empty directory; a symbolic link or a missing name is not opened. */
+static void test_dir(void)
+{
+    char dir[] = "/tmp/cthag-test-dir.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    int dirfd_ = open(dir, O_RDONLY | O_DIRECTORY);
+    enum { FILES = 300 };
+    char name[128];
+    for (int i = 0; i < FILES; i++) {
+        snprintf(name, sizeof(name), "file-with-a-rather-long-name-%04d", i);
+        int fd = openat(dirfd_, name, O_WRONLY | O_CREAT, 0600);
+        CHECK(fd >= 0);
+        close(fd);
+    }
+    CHECK_INT(mkdirat(dirfd_, "empty", 0700), 0);
+    CHECK_INT(symlinkat("empty", dirfd_, "link"), 0);
+    static char seen[FILES + 2];
+    _Alignas(8) char buf[512];
+    struct fs_dir d;
+    CHECK_INT(fs_dir_open_at(&d, AT_FDCWD, dir, buf, sizeof(buf)), 0);
+    int others = 0;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        int i;
+        if (sscanf(n, "file-with-a-rather-long-name-%d", &i) == 1 && i >= 0 && i < FILES)
+            seen[i]++;
+        else
+            others += !strcmp(n, "empty") || !strcmp(n, "link") ? 1 : 100;
+    }
+    fs_dir_close(&d);
+    int once = 1;
+    for (int i = 0; i < FILES; i++)
+        once &= seen[i] == 1;
+    CHECK(once);
+    CHECK_INT(others, 2);
+    CHECK_INT(fs_dir_open_at(&d, dirfd_, "empty", buf, sizeof(buf)), 0);
+    CHECK(fs_dir_next(&d) == NULL);
+    fs_dir_close(&d);
+    CHECK_INT(fs_dir_open_at(&d, dirfd_, "link", buf, sizeof(buf)), -1);
+    CHECK_INT(fs_dir_open_at(&d, dirfd_, "missing", buf, sizeof(buf)), -1);
+    for (int i = 0; i < FILES; i++) {
+        snprintf(name, sizeof(name), "file-with-a-rather-long-name-%04d", i);
+        unlinkat(dirfd_, name, 0);
+    }
+    unlinkat(dirfd_, "link", 0);
+    unlinkat(dirfd_, "empty", AT_REMOVEDIR);
+    close(dirfd_);
+    rmdir(dir);
+}
+
+/* The JSON reader: a tree larger than one arena chunk and containers past their first room,
+ * escapes decoded; what is not JSON is NULL (and leaks nothing, under LSan). */
+static void test_json(void)
+{
+    struct strbuf text = STRBUF_INIT;
+    strbuf_addstr(&text, "{\"s\": \"a\\n\\u00e9\\\"b\", \"deps\": [");
+    for (int i = 0; i < 500; i++)
+        strbuf_addf(&text, "%s[%d, \"name-%d\", false, 1234567890123456789]", i ? ", " : "", i, i);
+    strbuf_addstr(&text, "], \"t\": true, \"n\": null, \"o\": {}}");
+    struct json *v = json_parse(text.buf, text.len);
+    CHECK(v != NULL);
+    CHECK_STR(json_get_string(v, "s"), "a\n\xc3\xa9\"b");
+    const struct json *deps = json_get(v, "deps");
+    CHECK(deps && deps->type == JSON_ARRAY && deps->count == 500);
+    if (deps && deps->count == 500) {
+        CHECK_STR(deps->items[499]->items[1]->text, "name-499");
+        CHECK_STR(deps->items[7]->items[3]->text, "1234567890123456789");
+        CHECK_INT(deps->items[0]->items[2]->boolean, 0);
+    }
+    CHECK(json_get(v, "t") && json_get(v, "t")->boolean == 1);
+    CHECK(json_get(v, "n") && json_get(v, "n")->type == JSON_NULL);
+    CHECK(json_get(v, "o") && json_get(v, "o")->count == 0);
+    json_free(v);
+    static const char *const bad[] = {"", "{", "[1,", "{\"a\" 1}", "\"\\x\"", "[1] 2", "tru",
+                                      "{\"a\": [1, {\"b\": \"\n\"}]}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        CHECK(json_parse(bad[i], strlen(bad[i])) == NULL);
+    strbuf_release(&text);
+}
+
 int main(void)
 {
     test_strbuf();
+    test_dir();
+    test_json();
     test_read_fd();
     test_spawn_environment();
     test_suggest();
