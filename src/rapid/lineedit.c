@@ -40,6 +40,18 @@ static char *prompt_of(EditLine *el)
     return (char *)le->prompt;
 }
 
+/* A NUL byte: what a Ctrl-D typed ahead becomes. libedit writes the prompt before it puts the
+ * terminal in raw mode, so a Ctrl-D that arrives in between (or while cthag-rapid starts) is
+ * taken by the terminal's cooked mode as end of file and reaches the raw read as "\0"; libedit's
+ * own binding for it then took the next key literally, and no Ctrl-D ended the session. On an
+ * empty line it is end of file, as the Ctrl-D was; otherwise it does nothing. */
+static unsigned char typed_ahead_eof(EditLine *el, int ch)
+{
+    (void)ch;
+    const LineInfo *li = el_line(el);
+    return li->lastchar == li->buffer ? CC_EOF : CC_NORM;
+}
+
 /* Ctrl-C: show ^C at the end of the line, end it and mark it cancelled. */
 static unsigned char cancel_line(EditLine *el, int ch)
 {
@@ -105,6 +117,8 @@ struct line_editor *lineedit_open(const char *history_path)
     el_set(le->el, EL_BIND, "^C", "cthag-cancel-line", NULL);
     el_set(le->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
     el_set(le->el, EL_BIND, "^S", "em-inc-search-next", NULL);
+    el_wset(le->el, EL_ADDFN, L"cthag-typed-ahead-eof", L"End of file typed ahead", typed_ahead_eof);
+    el_set(le->el, EL_BIND, "^@", "cthag-typed-ahead-eof", NULL);
     el_source(le->el, NULL); /* the user's ~/.editrc */
     open_history(le, history_path);
     return le;
