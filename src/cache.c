@@ -4,6 +4,7 @@
 
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -373,16 +374,10 @@ static int write_tag(const char *root)
     return result;
 }
 
-/* "<stem>-<16 hex>": the name of an entry's files in bins/ and locks/. */
-static int is_entry_name(const char *name)
+int cache_is_entry_name(const char *name)
 {
     size_t len = strlen(name);
-    if (len < 18 || name[len - 17] != '-')
-        return 0;
-    for (const char *p = name + len - 16; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return 0;
-    return 1;
+    return len >= 18 && name[len - 17] == '-' && hash_is_hex(name + len - 16, 16);
 }
 
 /* Does every name in root/sub pass the test (entries' directories hold an entry record)? */
@@ -397,7 +392,7 @@ static int all_entries(const char *root, const char *sub, int with_record)
     while (ok && d && (de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        ok = is_entry_name(de->d_name);
+        ok = cache_is_entry_name(de->d_name);
         if (ok && with_record) {
             strbuf_reset(&head);
             strbuf_addf(&head, "%s/%s/entry", path.buf, de->d_name);

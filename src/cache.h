@@ -55,6 +55,8 @@ void cache_sanitise_stem(const char *script_path, struct strbuf *stem);
 /* The package name in the shared target of the entry named <stem>-<id>: <stem>_<id>.  GC finds
  * an entry's artifacts by it. */
 void cache_package_name(const char *entry_name, struct strbuf *package);
+/* 1 when name is what cache_entry_init() names entries: <stem>-<16 hex digits>. */
+int cache_is_entry_name(const char *name);
 /* Fill in the entry's names and paths from its identity string. */
 void cache_entry_init(struct cache_entry *e, const char *root, const char *script_path,
                       const char *identity);

@@ -1,8 +1,11 @@
 /* struct stat's st_blocks is XSI. */
 #include "cachescan.h"
 
+#include "cache.h"
+
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/json.h"
 
 #include <errno.h>
@@ -205,20 +208,6 @@ static char *package_of(const char *name)
     return package;
 }
 
-static int is_hex(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return 1;
-}
-
-int cache_is_entry_name(const char *name)
-{
-    const char *dash = strrchr(name, '-');
-    return dash && dash != name && strlen(dash + 1) == 16 && is_hex(dash + 1, 16);
-}
-
 static long find_entry(const struct cache_scan *s, const char *name)
 {
     char *package = package_of(name);
@@ -265,7 +254,7 @@ static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
 static const char *metadata_hash(const char *name)
 {
     const char *dash = strrchr(name, '-');
-    if (!dash || strlen(dash + 1) < 16 || !is_hex(dash + 1, 16))
+    if (!dash || strlen(dash + 1) < 16 || !hash_is_hex(dash + 1, 16))
         return NULL;
     return dash[17] == '\0' || dash[17] == '.' ? dash + 1 : NULL;
 }
@@ -668,7 +657,7 @@ static int read_fingerprint(int at, const char *path, char hex[17])
     }
     while (got > 0 && buf[got - 1] && strchr(" \t\n\v\f\r", buf[got - 1]))
         got--;
-    if (got != 16 || !is_hex(buf, 16))
+    if (got != 16 || !hash_is_hex(buf, 16))
         return -1;
     memcpy(hex, buf, 16);
     hex[16] = '\0';

@@ -75,9 +75,6 @@ struct cache_scan {
 
 extern const char *const scan_part_names[SCAN_PARTS];
 
-/* 1 when name is what cache_entry_init() names entries: <stem>-<16 hex digits>. */
-int cache_is_entry_name(const char *name);
-
 /* Walk root once.  A missing root or directory is empty, not an error; -1 with the error
  * printed when root cannot be read. */
 int cache_scan(const char *root, struct cache_scan *scan);

@@ -118,18 +118,6 @@ static int next_field(const char **p, const char *end, const char **start, const
 
 /* ---- parsing ---- */
 
-/* A hash as records write it: HASH_HEX_LEN lowercase hexadecimal digits (a key or hash with any
- * other byte, a NUL above all, would not read back as the same record). */
-static int is_hash_hex(const char *p, size_t len)
-{
-    if (len != HASH_HEX_LEN)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-            return 0;
-    return 1;
-}
-
 static void grow_inputs(struct entry_record *rec)
 {
     if (rec->ninputs < rec->inputs_alloc)
@@ -154,7 +142,8 @@ static int parse_input(struct entry_record *rec, const char *p, const char *end)
         parse_unsigned(f[2][0], f[2][1], &in.size) ||
         parse_signed(f[3][0], f[3][1], &in.mtime_ns) ||
         parse_signed(f[4][0], f[4][1], &in.ctime_ns) ||
-        (!is_hash_hex(f[5][0], hash_len) && !(hash_len == 1 && *f[5][0] == '-')))
+        (!(hash_len == HASH_HEX_LEN && hash_is_hex(f[5][0], hash_len)) &&
+         !(hash_len == 1 && *f[5][0] == '-')))
         return -1;
     if (hash_len == HASH_HEX_LEN)
         memcpy(in.hash, f[5][0], HASH_HEX_LEN);
@@ -184,7 +173,9 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
 {
 #define FIELD(s) (name_len == sizeof(s) - 1 && !memcmp(name, s, name_len))
     if (FIELD("key")) {
-        if (!is_hash_hex(value, (size_t)(end - value)))
+        /* Lowercase hex digits only: a key with any other byte (a NUL above all) would not read
+         * back as the same record. */
+        if (end - value != HASH_HEX_LEN || !hash_is_hex(value, HASH_HEX_LEN))
             return -1;
         memcpy(rec->key, value, HASH_HEX_LEN);
         rec->key[HASH_HEX_LEN] = '\0';

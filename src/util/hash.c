@@ -42,6 +42,14 @@ void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1])
     free(h);
 }
 
+int hash_is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 void hash64_hex(const void *data, size_t len, char out[17])
 {
     snprintf(out, 17, "%016llx", (unsigned long long)XXH3_64bits(data, len));

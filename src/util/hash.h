@@ -20,4 +20,7 @@ void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1]);
 /* XXH3-64 of a buffer as 16 hex digits + NUL. */
 void hash64_hex(const void *data, size_t len, char out[17]);
 
+/* 1 when s[0..n) is n lowercase hex digits, as the two functions above write them. */
+int hash_is_hex(const char *s, size_t n);
+
 #endif
