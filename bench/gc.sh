@@ -85,19 +85,11 @@ bench_gc() {
 
 # On its own: the helpers bench.sh would provide.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-    set -euo pipefail
-    here=$(cd "$(dirname "$0")" && pwd)
-    top=$(cd "$here/.." && pwd)
-    CTHAG=${CTHAG:-$top/cthag}
-    export PATH="$HOME/.cargo/bin:$PATH"
-    work=$(mktemp -d "${TMPDIR:-/tmp}/cthag-bench-gc.XXXXXX")
-    [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-    export XDG_CONFIG_HOME="$work/config"
-    cd "$work"
+    . "$(dirname "$0")/alone.sh"
+    bench_alone gc
     bash "$top/tests/cli/make-registry.sh" "$work/registry"
     R=(--registry-dir "$work/registry")
     dep_code='tinydep::answer() + otherdep::twice(N) + foo_bar::id().len() as u32'
-    say() { printf '%-72s %s\n' "$1" "$2"; }
-    record() { :; }
+    say() { printf '%-72s %s\n' "$1" "$2"; }  # its labels are longer
     bench_gc
 fi

@@ -47,18 +47,10 @@ bench_inputs() {
 
 # On its own: the helpers bench.sh would provide.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-    set -euo pipefail
-    here=$(cd "$(dirname "$0")" && pwd)
-    top=$(cd "$here/.." && pwd)
-    CTHAG=${CTHAG:-$top/cthag}
-    export PATH="$HOME/.cargo/bin:$PATH"
-    work=$(mktemp -d "${TMPDIR:-/tmp}/cthag-bench-inputs.XXXXXX")
-    [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-    export XDG_CONFIG_HOME="$work/config" CTHAG_CACHE_DIR="$work/cache"
-    cd "$work"
+    . "$(dirname "$0")/alone.sh"
+    bench_alone inputs
+    export CTHAG_CACHE_DIR="$work/cache"
     cc -O2 -o "$work/pairtime" "$here/pairtime.c"
     pairtime() { "$work/pairtime" "$@"; }
-    say() { printf '%-68s %s\n' "$1" "$2"; }
-    record() { :; }
     bench_inputs
 fi

@@ -107,14 +107,8 @@ team_median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 # On its own: the helpers and the registry bench.sh would provide; records are printed.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-    set -euo pipefail
-    here=$(cd "$(dirname "$0")" && pwd)
-    top=$(cd "$here/.." && pwd)
-    CTHAG=${CTHAG:-$top/cthag}
-    export PATH="$HOME/.cargo/bin:$PATH"
-    work=$(mktemp -d "${TMPDIR:-/tmp}/cthag-bench-online.XXXXXX")
-    trap 'chmod -R u+w "$work" 2> /dev/null; rm -rf "$work"' EXIT
-    export XDG_CONFIG_HOME="$work/config"
+    . "$(dirname "$0")/alone.sh"
+    bench_alone online
     registry=/usr/share/cargo/registry
     if ls -d "$registry"/num-bigint-* > /dev/null 2>&1; then
         deps_kind=debian
@@ -123,7 +117,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
         registry="$work/registry"
         bash "$top/tests/cli/make-registry.sh" "$registry"
     fi
-    say() { printf '%-68s %s\n' "$1" "$2"; }
     record() { printf '  "%s": %s\n' "$1" "$2"; }
     ms_now() { date +%s%N | awk '{printf "%.1f", $1 / 1e6}'; }
     [ $# -gt 0 ] || set -- reuse team
