@@ -28,8 +28,8 @@ bench_inputs() {
     n=$(grep -c '^input ' "$record")
     bin50=$(ls "$CTHAG_CACHE_DIR"/bins/main-*)
     bin1=$(ls "$CTHAG_CACHE_DIR"/bins/inputs1-*)
-    # One alternating run of the four: pairtime prints "MEDIAN_MS MAXRSS_KB MINFLT" per command.
-    mapfile -t out < <(pairtime 1000 50 -- "$CTHAG" inputs1.rs -- "$bin1" \
+    # One alternating run of the four: pairtime -l prints "MEDIAN_MS MAXRSS_KB MINFLT" per command.
+    mapfile -t out < <(pairtime -l 1000 50 -- "$CTHAG" inputs1.rs -- "$bin1" \
                                      -- "$CTHAG" inputs50/main.rs -- "$bin50")
     a1=${out[0]%% *} b1=${out[1]%% *} a=${out[2]%% *} b=${out[3]%% *}
     ratio1=$(awk -v a="$a1" -v b="$b1" 'BEGIN { printf "%.3f", a / b }')
