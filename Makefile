@@ -59,10 +59,11 @@ UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := $(wildcard src/*.c src/util/*.c)
+SOURCES := $(wildcard src/*.c src/cli/*.c src/script/*.c src/toml/*.c src/cargo/*.c src/cache/*.c \
+                      src/util/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
-LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/main.o,$(HOST_OBJECTS))
+LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/cli/main.o,$(HOST_OBJECTS))
 UNIT_SOURCES := $(filter-out tests/unit/test_rapid_%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 

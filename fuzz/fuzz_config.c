@@ -1,5 +1,5 @@
 /* Fuzz the config reader. */
-#include "config.h"
+#include "cli/config.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* libFuzzer harness for the dep-info reader: no crash, no leak, and every path it returns is
  * non-empty. */
-#include "depinfo.h"
+#include "cargo/depinfo.h"
 
 #include <stddef.h>
 #include <stdint.h>

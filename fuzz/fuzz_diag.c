@@ -1,6 +1,6 @@
 /* Fuzz the showing of diagnostics in the script's terms: rendered text (locations renamed) and
  * rustc's JSON messages (cthag's own rendering), against a wrapped snippet and a -l loop. */
-#include "diag.h"
+#include "cargo/diag.h"
 
 #include <stdint.h>
 #include <string.h>

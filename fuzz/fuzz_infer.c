@@ -1,6 +1,6 @@
 /* Fuzz dependency inference (and the Rust lexer under it): every use it reports must name a
  * crate that could be spelled in the input, with a line inside it. */
-#include "infer.h"
+#include "script/infer.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Fuzz the Cargo.lock merger: the input is the project's own lock, a 0xff byte, then another
  * entry's lock.  Whatever they hold, the seed written must be TOML that cargo (and cthag) read
  * back with the same packages, and offering it again must offer the same packages. */
-#include "lockseed.h"
-#include "toml.h"
+#include "cargo/lockseed.h"
+#include "toml/toml.h"
 #include "util/die.h"
 
 #include <stdint.h>

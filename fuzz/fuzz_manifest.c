@@ -1,5 +1,5 @@
 /* Fuzz manifest generation from an embedded manifest, with inferred crates to merge. */
-#include "manifest.h"
+#include "cargo/manifest.h"
 
 #include <stdint.h>
 

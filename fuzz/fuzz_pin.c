@@ -1,7 +1,7 @@
 /* Fuzz --print-toml's readers: the input is a Cargo.lock for registry_locked_version() and, up
  * to its first NUL (or whole), the script's manifest for pin_block(). */
-#include "pin.h"
-#include "registry.h"
+#include "cargo/pin.h"
+#include "cargo/registry.h"
 
 #include <stdint.h>
 #include <stdlib.h>

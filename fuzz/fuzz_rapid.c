@@ -3,7 +3,7 @@
  * entry's items; committing an entry twice keeps as many items as once (same keys replace). */
 #include "rapid/input.h"
 #include "rapid/session.h"
-#include "wrap.h"
+#include "script/wrap.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Fuzz the entry-record reader (what the cached path trusts): no crash, and whatever it accepts
  * is written back to text that reads as the same record. */
-#include "record.h"
+#include "cache/record.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Fuzz the script reader: validation, the four manifest formats, the shebang, main detection. */
-#include "source.h"
+#include "script/source.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Fuzz the TOML reader, and check that what the writer makes of a document reads back as the
  * same document (write(read(write(read(x)))) == write(read(x))). */
-#include "toml.h"
+#include "toml/toml.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * same number (snippets and programs); and leaving cthag's text out of a generated line gives
  * the script's line back, for every part.  The delimiter check runs on any bytes: what it
  * reports is on a line of the text and names delimiters. */
-#include "wrap.h"
+#include "script/wrap.h"
 
 #include "util/utf8.h"
 

@@ -1,6 +1,6 @@
 #include "rapid/input.h"
 
-#include "rustlex.h"
+#include "script/rustlex.h"
 
 #include <string.h>
 

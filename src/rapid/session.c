@@ -1,10 +1,10 @@
 #include "rapid/session.h"
 
-#include "rustlex.h"
-#include "source.h"
-#include "toml.h"
+#include "script/rustlex.h"
+#include "script/source.h"
+#include "toml/toml.h"
 #include "util/die.h"
-#include "wrap.h"
+#include "script/wrap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Character-class helpers. */
-#ifndef CTHAG_CHARS_H
-#define CTHAG_CHARS_H
+#ifndef CTHAG_UTIL_CHARS_H
+#define CTHAG_UTIL_CHARS_H
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include "die.h"
+#include "util/die.h"
 
 #include <signal.h>
 #include <stdarg.h>

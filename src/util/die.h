@@ -3,8 +3,8 @@
  * Conventions (as in git): die() when the program cannot continue, error() prints and returns -1
  * so the caller decides, note() for what -v explains.  Every message is one line prefixed
  * with "cthag: ".  The x-wrappers handle allocation failure once, by dying. */
-#ifndef CTHAG_DIE_H
-#define CTHAG_DIE_H
+#ifndef CTHAG_UTIL_DIE_H
+#define CTHAG_UTIL_DIE_H
 
 #include <stddef.h>
 

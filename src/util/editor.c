@@ -1,9 +1,9 @@
-#include "editor.h"
+#include "util/editor.h"
 
-#include "die.h"
-#include "fs.h"
-#include "spawn.h"
-#include "strbuf.h"
+#include "util/die.h"
+#include "util/fs.h"
+#include "util/spawn.h"
+#include "util/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* The user's editor, run on a file as git runs it, and whether the user saved the file. */
-#ifndef CTHAG_EDITOR_H
-#define CTHAG_EDITOR_H
+#ifndef CTHAG_UTIL_EDITOR_H
+#define CTHAG_UTIL_EDITOR_H
 
 /* $VISUAL, else $EDITOR, else "vi" (an empty variable does not count). */
 const char *editor_command(void);

@@ -1,8 +1,8 @@
 /* syscall(): getdents64 has no libc wrapper in older glibc and none by that name in musl. */
 #define _DEFAULT_SOURCE
-#include "fs.h"
+#include "util/fs.h"
 
-#include "die.h"
+#include "util/die.h"
 
 #include <dirent.h>
 #include <errno.h>

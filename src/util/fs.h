@@ -1,9 +1,9 @@
 /* File-system helpers.  Functions that print their own error (naming the path and the cause)
  * say so; the others return -1 with errno set for the caller to report. */
-#ifndef CTHAG_FS_H
-#define CTHAG_FS_H
+#ifndef CTHAG_UTIL_FS_H
+#define CTHAG_UTIL_FS_H
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <stdint.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
-#include "hash.h"
+#include "util/hash.h"
 
-#include "die.h"
+#include "util/die.h"
 
 #include <stdio.h>
 #include <stdlib.h>

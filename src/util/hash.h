@@ -1,6 +1,6 @@
 /* Content hashing through libxxhash: XXH3-128 for build keys, XXH3-64 for entry identities. */
-#ifndef CTHAG_HASH_H
-#define CTHAG_HASH_H
+#ifndef CTHAG_UTIL_HASH_H
+#define CTHAG_UTIL_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
-#include "json.h"
+#include "util/json.h"
 
-#include "die.h"
-#include "strbuf.h"
+#include "util/die.h"
+#include "util/strbuf.h"
 
 #include <stdalign.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* A small JSON reader for cargo's and rustc's machine-readable messages: a tree of values,
  * strings decoded to UTF-8.  Never crashes on any input; depth is bounded. */
-#ifndef CTHAG_JSON_H
-#define CTHAG_JSON_H
+#ifndef CTHAG_UTIL_JSON_H
+#define CTHAG_UTIL_JSON_H
 
 #include <stddef.h>
 

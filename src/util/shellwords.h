@@ -1,7 +1,7 @@
 /* Splitting a command given as one string (`--wrapper 'valgrind -q'`) into its words, as a POSIX
  * shell would split it, without expanding anything. */
-#ifndef CTHAG_SHELLWORDS_H
-#define CTHAG_SHELLWORDS_H
+#ifndef CTHAG_UTIL_SHELLWORDS_H
+#define CTHAG_UTIL_SHELLWORDS_H
 
 #include "util/strlist.h"
 

@@ -1,6 +1,6 @@
-#include "spawn.h"
+#include "util/spawn.h"
 
-#include "die.h"
+#include "util/die.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* Running other programs (cargo) with an explicit argv and environment; never through a shell. */
-#ifndef CTHAG_SPAWN_H
-#define CTHAG_SPAWN_H
+#ifndef CTHAG_UTIL_SPAWN_H
+#define CTHAG_UTIL_SPAWN_H
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <signal.h>
 #include <sys/types.h>

@@ -1,8 +1,8 @@
-#include "strbuf.h"
+#include "util/strbuf.h"
 
-#include "chars.h"
+#include "util/chars.h"
 
-#include "die.h"
+#include "util/die.h"
 
 #include <stdint.h>
 #include <stdio.h>

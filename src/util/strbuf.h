@@ -2,8 +2,8 @@
  *
  * Invariant: buf[len] == '\0' and len < alloc (or buf points at a static "" when alloc == 0).
  * The struct owns buf; strbuf_release() frees it, strbuf_detach() hands it to the caller. */
-#ifndef CTHAG_STRBUF_H
-#define CTHAG_STRBUF_H
+#ifndef CTHAG_UTIL_STRBUF_H
+#define CTHAG_UTIL_STRBUF_H
 
 #include <stdarg.h>
 #include <stddef.h>

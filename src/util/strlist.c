@@ -1,6 +1,6 @@
-#include "strlist.h"
+#include "util/strlist.h"
 
-#include "die.h"
+#include "util/die.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* An ordered list of owned strings, used as a small set (linear lookups: lists stay short). */
-#ifndef CTHAG_STRLIST_H
-#define CTHAG_STRLIST_H
+#ifndef CTHAG_UTIL_STRLIST_H
+#define CTHAG_UTIL_STRLIST_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* "Did you mean": the name a misspelt one most likely meant (options, config keys). */
-#ifndef CTHAG_SUGGEST_H
-#define CTHAG_SUGGEST_H
+#ifndef CTHAG_UTIL_SUGGEST_H
+#define CTHAG_UTIL_SUGGEST_H
 
 #include <stddef.h>
 

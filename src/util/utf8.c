@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "util/utf8.h"
 
 /* The length of the valid sequence starting at p[i] (i < len), or 0 when it is invalid. */
 static size_t sequence_length(const unsigned char *p, size_t len, size_t i)

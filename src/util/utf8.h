@@ -1,8 +1,8 @@
 /* UTF-8 validation (strict: no overlongs, surrogates or values past U+10FFFF). */
-#ifndef CTHAG_UTF8_H
-#define CTHAG_UTF8_H
+#ifndef CTHAG_UTIL_UTF8_H
+#define CTHAG_UTIL_UTF8_H
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* cachescan.c and cachegc.c on a synthetic cache: attribution of every file, what removing an
  * owner frees (hard links), the dependency graph, and the keep set of the trim. */
-#include "cache.h"
-#include "cachegc.h"
-#include "cachescan.h"
+#include "cache/cache.h"
+#include "cache/gc.h"
+#include "cache/scan.h"
 #include "util/die.h"
 #include "util/fs.h"
 #include "unit.h"

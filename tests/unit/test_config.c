@@ -1,5 +1,5 @@
 /* config.c: values read as TOML reads them, sizes, unknown names warned and ignored. */
-#include "config.h"
+#include "cli/config.h"
 #include "util/die.h"
 #include "unit.h"
 

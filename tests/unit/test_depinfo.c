@@ -1,4 +1,4 @@
-#include "depinfo.h"
+#include "cargo/depinfo.h"
 #include "unit.h"
 
 static void parse(const char *text, struct depinfo *info, int expected)

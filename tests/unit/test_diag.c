@@ -1,4 +1,4 @@
-#include "diag.h"
+#include "cargo/diag.h"
 #include "unit.h"
 
 static const struct wrap_options plain = {0, NULL};

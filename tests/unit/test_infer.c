@@ -1,6 +1,6 @@
-#include "config.h"
-#include "infer.h"
-#include "toml.h"
+#include "cli/config.h"
+#include "script/infer.h"
+#include "toml/toml.h"
 #include "unit.h"
 #include "util/strbuf.h"
 

@@ -1,5 +1,5 @@
-#include "cache.h"
-#include "lockseed.h"
+#include "cache/cache.h"
+#include "cargo/lockseed.h"
 #include "util/fs.h"
 #include "unit.h"
 

@@ -1,4 +1,4 @@
-#include "manifest.h"
+#include "cargo/manifest.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "pin.h"
+#include "cargo/pin.h"
 #include "unit.h"
 
 static const char generated[] =

@@ -1,4 +1,4 @@
-#include "record.h"
+#include "cache/record.h"
 #include "unit.h"
 
 #include <fcntl.h>

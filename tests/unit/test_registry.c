@@ -1,4 +1,4 @@
-#include "registry.h"
+#include "cargo/registry.h"
 #include "unit.h"
 #include "util/fs.h"
 

@@ -1,4 +1,4 @@
-#include "source.h"
+#include "script/source.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "toml.h"
+#include "toml/toml.h"
 #include "unit.h"
 
 static struct toml_value *parse(const char *text, struct toml_error *err)

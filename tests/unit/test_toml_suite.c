@@ -3,8 +3,8 @@
  * independent reader) and read back the same after a round trip through the writer; every
  * document in tests/toml/invalid must be refused with a line inside the document.
  * With file arguments, prints each one's decoded value (or its error) instead. */
-#include "toml.h"
-#include "toml_literal.h"
+#include "toml/toml.h"
+#include "toml/literal.h"
 #include "unit.h"
 #include "util/fs.h"
 #include "util/strbuf.h"

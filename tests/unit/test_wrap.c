@@ -1,4 +1,4 @@
-#include "wrap.h"
+#include "script/wrap.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -1,0 +1,504 @@
+/* Linux first: CLOCK_REALTIME_COARSE is the clock the kernel stamps files with. */
+#define _GNU_SOURCE
+#include "cache/record.h"
+
+#include "util/die.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Larger records are not cthag's (50 inputs take about 8 KB). */
+#define RECORD_MAX_BYTES (4 << 20)
+
+/* The environment that changes what a build produces without appearing in any file. */
+static const char *const tracked_env[] = {
+    "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "RUSTC_WRAPPER",
+    "RUSTC_BOOTSTRAP", NULL,
+};
+
+/* ---- escaping: values are one line each, control bytes and '%' as %XX ---- */
+
+static void add_escaped(struct strbuf *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == '%' || c == 0x7f)
+            strbuf_addf(out, "%%%02X", c);
+        else
+            strbuf_addch(out, c);
+    }
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decode [p, end) into out; -1 when malformed or when it holds a NUL. */
+static int unescape(const char *p, const char *end, struct strbuf *out)
+{
+    strbuf_reset(out);
+    while (p < end) {
+        /* The text up to the next escape in one piece (this is on every cached run). */
+        const char *pct = memchr(p, '%', (size_t)(end - p)), *stop = pct ? pct : end;
+        if (memchr(p, '\0', (size_t)(stop - p)))
+            return -1;
+        strbuf_add(out, p, (size_t)(stop - p));
+        if (!pct)
+            return 0;
+        p = pct + 1;
+        if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+            return -1;
+        char c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
+        if (c == '\0')
+            return -1;
+        strbuf_addch(out, c);
+        p += 2;
+    }
+    return 0;
+}
+
+static int unescape_into(const char *p, const char *end, char *out, size_t size)
+{
+    struct strbuf value = STRBUF_INIT;
+    int result = unescape(p, end, &value) || value.len >= size ? -1 : 0;
+    if (!result)
+        memcpy(out, value.buf, value.len + 1);
+    strbuf_release(&value);
+    return result;
+}
+
+/* ---- numbers ---- */
+
+static int parse_unsigned(const char *p, const char *end, unsigned long long *out)
+{
+    if (p == end || end - p > 20)
+        return -1;
+    unsigned long long value = 0;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        unsigned digit = (unsigned)(*p - '0');
+        if (value > (~0ULL - digit) / 10)
+            return -1;
+        value = value * 10 + digit;
+    }
+    *out = value;
+    return 0;
+}
+
+static int parse_signed(const char *p, const char *end, long long *out)
+{
+    int negative = p < end && *p == '-';
+    unsigned long long magnitude;
+    if (parse_unsigned(p + negative, end, &magnitude) || magnitude > (unsigned long long)LLONG_MAX)
+        return -1;
+    *out = negative ? -(long long)magnitude : (long long)magnitude;
+    return 0;
+}
+
+/* The next blank-separated field of [*p, end), moving *p past it and its blank. */
+static int next_field(const char **p, const char *end, const char **start, const char **stop)
+{
+    const char *space = memchr(*p, ' ', (size_t)(end - *p));
+    *start = *p;
+    *stop = space ? space : end;
+    *p = space ? space + 1 : end;
+    return *start == *stop ? -1 : 0;
+}
+
+/* ---- parsing ---- */
+
+static void grow_inputs(struct entry_record *rec)
+{
+    if (rec->ninputs < rec->inputs_alloc)
+        return;
+    if (rec->inputs_alloc > ((size_t)-1) / 2 / sizeof(*rec->inputs))
+        die_out_of_memory();
+    rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 4;
+    rec->inputs = xrealloc(rec->inputs, rec->inputs_alloc * sizeof(*rec->inputs));
+}
+
+/* "input <dev> <ino> <size> <mtime> <ctime> <hash|-> <path>" */
+static int parse_input(struct entry_record *rec, const char *p, const char *end)
+{
+    struct record_input in;
+    const char *f[6][2];
+    memset(&in, 0, sizeof(in));
+    for (int i = 0; i < 6; i++)
+        if (next_field(&p, end, &f[i][0], &f[i][1]))
+            return -1;
+    size_t hash_len = (size_t)(f[5][1] - f[5][0]);
+    if (parse_unsigned(f[0][0], f[0][1], &in.dev) || parse_unsigned(f[1][0], f[1][1], &in.ino) ||
+        parse_unsigned(f[2][0], f[2][1], &in.size) ||
+        parse_signed(f[3][0], f[3][1], &in.mtime_ns) ||
+        parse_signed(f[4][0], f[4][1], &in.ctime_ns) ||
+        (!(hash_len == HASH_HEX_LEN && hash_is_hex(f[5][0], hash_len)) &&
+         !(hash_len == 1 && *f[5][0] == '-')))
+        return -1;
+    if (hash_len == HASH_HEX_LEN)
+        memcpy(in.hash, f[5][0], HASH_HEX_LEN);
+    struct strbuf path = STRBUF_INIT;
+    if (unescape(p, end, &path) || !path.len) {
+        strbuf_release(&path);
+        return -1;
+    }
+    in.path = strbuf_detach(&path);
+    grow_inputs(rec);
+    rec->inputs[rec->ninputs++] = in;
+    return 0;
+}
+
+static int parse_env(struct entry_record *rec, const char *p, const char *end)
+{
+    struct strbuf value = STRBUF_INIT;
+    int result = unescape(p, end, &value) || !value.len || value.buf[0] == '=' ? -1 : 0;
+    if (!result)
+        strlist_add(&rec->env, value.buf);
+    strbuf_release(&value);
+    return result;
+}
+
+static int parse_field(struct entry_record *rec, const char *name, size_t name_len,
+                       const char *value, const char *end)
+{
+#define FIELD(s) (name_len == sizeof(s) - 1 && !memcmp(name, s, name_len))
+    if (FIELD("key")) {
+        /* Lowercase hex digits only: a key with any other byte (a NUL above all) would not read
+         * back as the same record. */
+        if (end - value != HASH_HEX_LEN || !hash_is_hex(value, HASH_HEX_LEN))
+            return -1;
+        memcpy(rec->key, value, HASH_HEX_LEN);
+        rec->key[HASH_HEX_LEN] = '\0';
+        return 0;
+    }
+    if (FIELD("input"))
+        return parse_input(rec, value, end);
+    if (FIELD("env"))
+        return parse_env(rec, value, end);
+    if (FIELD("source"))
+        return unescape_into(value, end, rec->source, sizeof(rec->source));
+    if (FIELD("opts"))
+        return unescape_into(value, end, rec->opts, sizeof(rec->opts));
+    if (FIELD("registry"))
+        return unescape_into(value, end, rec->registry, sizeof(rec->registry));
+    if (FIELD("inode"))
+        return parse_unsigned(value, end, &rec->bin_inode);
+    if (FIELD("bin-size"))
+        return parse_unsigned(value, end, &rec->bin_size);
+    if (FIELD("stamp"))
+        return parse_signed(value, end, &rec->stamp_ns);
+    if (FIELD("built"))
+        return parse_signed(value, end, &rec->built);
+    if (FIELD("used"))
+        return parse_signed(value, end, &rec->used);
+    return 0; /* a field a later version added */
+#undef FIELD
+}
+
+static const char record_magic[] = "cthag-entry " CACHE_FORMAT_VERSION "\n";
+
+/* An empty record.  Not a memset of it all: its three path buffers are 9 KiB, and a cached run
+ * would fault three pages of stack in for them; a string in them is read up to its NUL. */
+_Static_assert(offsetof(struct entry_record, opts) ==
+                       offsetof(struct entry_record, source) + RECORD_SOURCE_MAX &&
+                   offsetof(struct entry_record, registry) ==
+                       offsetof(struct entry_record, opts) + RECORD_OPTS_MAX &&
+                   offsetof(struct entry_record, env) ==
+                       offsetof(struct entry_record, registry) + 4096,
+               "the path buffers are together, between the numbers and the lists");
+static void record_init(struct entry_record *rec)
+{
+    memset(rec, 0, offsetof(struct entry_record, source));
+    rec->source[0] = rec->opts[0] = rec->registry[0] = '\0';
+    memset(&rec->env, 0, sizeof(*rec) - offsetof(struct entry_record, env));
+}
+
+int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
+{
+    record_init(rec);
+    size_t magic = sizeof(record_magic) - 1;
+    if (len < magic || memcmp(buf, record_magic, magic))
+        return -1;
+    const char *p = buf + magic, *end = buf + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return -1; /* a record always ends with a newline: anything else is torn */
+        const char *space = memchr(p, ' ', (size_t)(nl - p));
+        if (!space || parse_field(rec, p, (size_t)(space - p), space + 1, nl))
+            return -1;
+        p = nl + 1;
+    }
+    return rec->key[0] ? 0 : -1;
+}
+
+int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st,
+                         struct strbuf *text)
+{
+    struct stat own;
+    record_init(rec);
+    strbuf_reset(text);
+    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -1;
+    int result = -1;
+    struct stat *s = st ? st : &own;
+    if (!fstat(fd, s) && S_ISREG(s->st_mode) && s->st_size < RECORD_MAX_BYTES) {
+        strbuf_grow(text, (size_t)s->st_size + 1); /* read into a buffer of its size */
+        if (!fs_read_fd(fd, text))
+            result = entry_record_parse(text->buf, text->len, rec);
+    }
+    close(fd);
+    return result;
+}
+
+int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st)
+{
+    struct strbuf text = STRBUF_INIT;
+    int result = entry_record_read_at(dirfd, path, rec, st, &text);
+    strbuf_release(&text);
+    return result;
+}
+
+int entry_record_load(const char *path, struct entry_record *rec)
+{
+    return entry_record_load_at(AT_FDCWD, path, rec, NULL);
+}
+
+void entry_record_format(const struct entry_record *rec, struct strbuf *out)
+{
+    strbuf_addstr(out, record_magic);
+    strbuf_addf(out, "key %s\ninode %llu\nstamp %lld\nbuilt %lld\nused %lld\nbin-size %llu\n",
+                rec->key, rec->bin_inode, rec->stamp_ns, rec->built, rec->used, rec->bin_size);
+    const char *names[] = {"source", "opts", "registry"};
+    const char *values[] = {rec->source, rec->opts, rec->registry};
+    for (int i = 0; i < 3; i++) {
+        strbuf_addf(out, "%s ", names[i]);
+        add_escaped(out, values[i]);
+        strbuf_addch(out, '\n');
+    }
+    for (size_t i = 0; i < rec->env.count; i++) {
+        strbuf_addstr(out, "env ");
+        add_escaped(out, rec->env.items[i]);
+        strbuf_addch(out, '\n');
+    }
+    for (size_t i = 0; i < rec->ninputs; i++) {
+        const struct record_input *in = &rec->inputs[i];
+        strbuf_addf(out, "input %llu %llu %llu %lld %lld %s ", in->dev, in->ino, in->size,
+                    in->mtime_ns, in->ctime_ns, in->hash[0] ? in->hash : "-");
+        add_escaped(out, in->path);
+        strbuf_addch(out, '\n');
+    }
+}
+
+int entry_record_store(const char *path, const struct entry_record *rec, int quietly)
+{
+    struct strbuf text = STRBUF_INIT;
+    entry_record_format(rec, &text);
+    int result = quietly ? fs_write_atomic_quietly(path, text.buf, text.len, 0600)
+                         : fs_write_atomic(path, text.buf, text.len, 0600);
+    strbuf_release(&text);
+    return result;
+}
+
+void entry_record_release(struct entry_record *rec)
+{
+    for (size_t i = 0; i < rec->ninputs; i++)
+        free(rec->inputs[i].path);
+    free(rec->inputs);
+    rec->inputs = NULL;
+    rec->ninputs = rec->inputs_alloc = 0;
+    strlist_release(&rec->env);
+}
+
+/* ---- building a record ---- */
+
+static long long timespec_ns(const struct timespec *ts)
+{
+    return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+long long record_clock_now(void)
+{
+    struct timespec ts;
+#ifdef CLOCK_REALTIME_COARSE
+    if (!clock_gettime(CLOCK_REALTIME_COARSE, &ts))
+        return timespec_ns(&ts);
+#endif
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return timespec_ns(&ts);
+}
+
+/* Linux 6.13's multigrain timestamps give a file written just after its stat data were read a
+ * fine-grained mtime, which can be ahead of the coarse clock by up to a tick: a file written
+ * before record_clock_now() could look written after it (and so racy, costing a rebuild).  Once
+ * the coarse clock has passed the fine clock of the moment, everything written before is older
+ * than the stamp, and everything written after is not (whatever its granularity). */
+long long record_clock_settled(void)
+{
+    struct timespec fine;
+    if (clock_gettime(CLOCK_REALTIME, &fine))
+        return record_clock_now();
+    long long before = timespec_ns(&fine), stamp = record_clock_now();
+    for (int tries = 0; stamp <= before && tries < 50; tries++) {
+        struct timespec pause = {0, 500 * 1000};
+        nanosleep(&pause, NULL);
+        stamp = record_clock_now();
+    }
+    return stamp;
+}
+
+void record_input_update(struct record_input *in, const struct stat *st, const char *hash)
+{
+    in->dev = (unsigned long long)st->st_dev;
+    in->ino = (unsigned long long)st->st_ino;
+    in->size = (unsigned long long)st->st_size;
+    in->mtime_ns = timespec_ns(&st->st_mtim);
+    in->ctime_ns = timespec_ns(&st->st_ctim);
+    snprintf(in->hash, sizeof(in->hash), "%s", hash ? hash : "");
+}
+
+void entry_record_add_input(struct entry_record *rec, const char *path, const struct stat *st,
+                            const char *hash)
+{
+    struct record_input in;
+    memset(&in, 0, sizeof(in));
+    record_input_update(&in, st, hash);
+    in.path = xstrdup(path);
+    grow_inputs(rec);
+    rec->inputs[rec->ninputs++] = in;
+}
+
+/* Set by cargo for rustc, or by cthag for the script: the same for every build of the entry. */
+static int is_builder_variable(const char *name, size_t len)
+{
+    static const char *const prefixes[] = {"CARGO_", "CTHAG_SCRIPT_", "RUST_SCRIPT_", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (len >= strlen(*p) && !strncmp(name, *p, strlen(*p)))
+            return 1;
+    return len == 7 && !strncmp(name, "OUT_DIR", 7);
+}
+
+static void add_env_value(struct entry_record *rec, const char *name, size_t len)
+{
+    struct strbuf entry = STRBUF_INIT;
+    strbuf_add(&entry, name, len);
+    for (size_t i = 0; i < rec->env.count; i++) {
+        const char *have = rec->env.items[i];
+        if (!strncmp(have, entry.buf, len) && (have[len] == '=' || !have[len])) {
+            strbuf_release(&entry);
+            return;
+        }
+    }
+    const char *value = getenv(entry.buf);
+    if (value)
+        strbuf_addf(&entry, "=%s", value);
+    strlist_add(&rec->env, entry.buf);
+    strbuf_release(&entry);
+}
+
+void entry_record_set_env(struct entry_record *rec, const struct strlist *env_deps)
+{
+    strlist_release(&rec->env);
+    for (const char *const *name = tracked_env; *name; name++)
+        add_env_value(rec, *name, strlen(*name));
+    for (size_t i = 0; env_deps && i < env_deps->count; i++) {
+        const char *dep = env_deps->items[i];
+        size_t len = strcspn(dep, "=");
+        if (len && !is_builder_variable(dep, len))
+            add_env_value(rec, dep, len);
+    }
+}
+
+/* ---- freshness ---- */
+
+/* Timestamps with no sub-second part come from a coarse file system (FAT: 2 s, ext4 with small
+ * inodes, many network file systems: 1 s). */
+static long long timestamp_granularity(const struct stat *st)
+{
+    return st->st_mtim.tv_nsec == 0 ? 2000000000LL : 0;
+}
+
+int record_stat_racy(const struct stat *st, long long stamp_ns)
+{
+    long long changed = timespec_ns(&st->st_mtim);
+    if (timespec_ns(&st->st_ctim) > changed)
+        changed = timespec_ns(&st->st_ctim);
+    return changed + timestamp_granularity(st) >= stamp_ns;
+}
+
+enum input_state record_input_check(const struct record_input *in, long long stamp_ns,
+                                    struct stat *st)
+{
+    if (stat(in->path, st))
+        return INPUT_MISSING;
+    if (in->dev != (unsigned long long)st->st_dev || in->ino != (unsigned long long)st->st_ino ||
+        in->size != (unsigned long long)st->st_size || in->mtime_ns != timespec_ns(&st->st_mtim) ||
+        in->ctime_ns != timespec_ns(&st->st_ctim))
+        return INPUT_CHANGED;
+    if (!in->hash[0] || record_stat_racy(st, stamp_ns))
+        return INPUT_RACY;
+    return INPUT_FRESH;
+}
+
+static const char *env_changed(const struct entry_record *rec)
+{
+    static struct strbuf name = STRBUF_INIT;
+    for (size_t i = 0; i < rec->env.count; i++) {
+        const char *entry = rec->env.items[i];
+        const char *eq = strchr(entry, '=');
+        strbuf_reset(&name);
+        strbuf_add(&name, entry, eq ? (size_t)(eq - entry) : strlen(entry));
+        const char *now = getenv(name.buf);
+        if (eq ? !now || strcmp(now, eq + 1) : now != NULL)
+            return name.buf;
+    }
+    return NULL;
+}
+
+int record_env_matches(const struct entry_record *rec)
+{
+    return env_changed(rec) == NULL;
+}
+
+int record_is_fresh(const struct entry_record *rec, const char **why)
+{
+    struct stat st;
+    for (size_t i = 0; i < rec->ninputs; i++) {
+        if (record_input_check(&rec->inputs[i], rec->stamp_ns, &st) != INPUT_FRESH) {
+            if (why)
+                *why = rec->inputs[i].path;
+            return 0;
+        }
+    }
+    const char *variable = env_changed(rec);
+    if (variable && why)
+        *why = variable;
+    return variable == NULL;
+}
+
+int record_hash_file(const char *path, char out[HASH_HEX_LEN + 1])
+{
+    struct strbuf content = STRBUF_INIT;
+    if (fs_read_file(path, &content)) {
+        int saved = errno;
+        strbuf_release(&content);
+        errno = saved;
+        return -1;
+    }
+    struct hasher *h = hasher_new();
+    hasher_add(h, content.buf, content.len);
+    hasher_finish(h, out);
+    strbuf_release(&content);
+    return 0;
+}

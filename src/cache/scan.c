@@ -1,0 +1,826 @@
+/* struct stat's st_blocks is XSI. */
+#include "cache/scan.h"
+
+#include "cache/cache.h"
+
+#include "util/die.h"
+#include "util/fs.h"
+#include "util/hash.h"
+#include "util/json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const scan_part_names[SCAN_PARTS] = {"projects", "bins", "target"};
+
+/* ---- hash tables ---- */
+
+/* String keys (owned by the caller) to indexes; open addressing, never more than half full. */
+struct name_map {
+    const char **keys;
+    size_t *values;
+    size_t alloc, count;
+};
+
+static size_t name_hash(const char *key)
+{
+    size_t h = 1469598103934665603u;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211u;
+    return h;
+}
+
+static size_t map_slot(const struct name_map *m, const char *key)
+{
+    size_t i = name_hash(key) & (m->alloc - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key))
+        i = (i + 1) & (m->alloc - 1);
+    return i;
+}
+
+static void map_put(struct name_map *m, const char *key, size_t value);
+
+static void map_grow(struct name_map *m)
+{
+    struct name_map old = *m;
+    m->alloc = old.alloc ? old.alloc * 2 : 64;
+    m->keys = xcalloc(m->alloc, sizeof(*m->keys));
+    m->values = xcalloc(m->alloc, sizeof(*m->values));
+    m->count = 0;
+    for (size_t i = 0; i < old.alloc; i++)
+        if (old.keys[i])
+            map_put(m, old.keys[i], old.values[i]);
+    free(old.keys);
+    free(old.values);
+}
+
+static void map_put(struct name_map *m, const char *key, size_t value)
+{
+    if ((m->count + 1) * 2 > m->alloc)
+        map_grow(m);
+    size_t i = map_slot(m, key);
+    if (!m->keys[i])
+        m->count++;
+    m->keys[i] = key;
+    m->values[i] = value;
+}
+
+/* The value of key, or -1. */
+static long map_get(const struct name_map *m, const char *key)
+{
+    if (!m->alloc)
+        return -1;
+    size_t i = map_slot(m, key);
+    return m->keys[i] ? (long)m->values[i] : -1;
+}
+
+static void map_release(struct name_map *m)
+{
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Owners in the inode table: entries are even, units odd, nobody -1. */
+#define NOBODY (-1L)
+#define ENTRY_OWNER(e) ((long)(e) * 2)
+#define UNIT_OWNER(u) ((long)(u) * 2 + 1)
+
+struct scan_inode {
+    dev_t dev;
+    ino_t ino;
+    nlink_t links, seen;
+    uint64_t bytes;
+    long owner;
+    unsigned parts;      /* bit per scan part it was seen in */
+    unsigned is_dir : 1;
+    unsigned shared : 1; /* seen with more than one owner */
+};
+
+struct scan_index {
+    struct name_map packages;     /* entry package -> entry */
+    struct name_map units;        /* unit key -> unit */
+    struct name_map fingerprints; /* <profile>/<fingerprint hex> -> unit (load_graph) */
+    struct strlist fingerprint_keys;
+    struct strbuf scratch;        /* a key or path being put together */
+    struct strbuf text;           /* a file being read */
+    struct entry_record records[2]; /* the last record read (load_record) and the one before */
+    size_t nrecords;
+    size_t *stack;                /* of cache_scan_use(), room for every unit */
+    char **dirbufs;               /* directory buffers not in use */
+    size_t ndirbufs, dirbufs_alloc;
+    /* The inodes in the order first seen, and a hash table of their indexes + 1 (0: a free
+     * slot): the table of small slots is what grows and is rehashed, the inodes are never
+     * moved by a rehash nor touched by it (fewer pages: 15000 inodes at 1000 entries). */
+    struct scan_inode *inodes;
+    size_t ninodes, inodes_alloc;
+    uint32_t *slots;
+    size_t nslots;
+    unsigned generation;          /* of the marks of cache_scan_use() */
+};
+
+static size_t inode_slot(const struct scan_index *x, dev_t dev, ino_t ino)
+{
+    size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull) ^ (size_t)dev;
+    size_t i = h & (x->nslots - 1);
+    while (x->slots[i] && (x->inodes[x->slots[i] - 1].dev != dev ||
+                           x->inodes[x->slots[i] - 1].ino != ino))
+        i = (i + 1) & (x->nslots - 1);
+    return i;
+}
+
+static void slots_grow(struct scan_index *x)
+{
+    if (x->ninodes >= UINT32_MAX / 2)
+        die("cache scan: too many files");
+    free(x->slots);
+    x->nslots = x->nslots ? x->nslots * 2 : 1024;
+    x->slots = xcalloc(x->nslots, sizeof(*x->slots));
+    for (size_t k = 0; k < x->ninodes; k++)
+        x->slots[inode_slot(x, x->inodes[k].dev, x->inodes[k].ino)] = (uint32_t)(k + 1);
+}
+
+/* One link of a file seen in part (or -1) with owner. */
+static void count_inode(struct cache_scan *s, const struct stat *st, int part, long owner)
+{
+    struct scan_index *x = s->index;
+    if ((x->ninodes + 1) * 2 > x->nslots)
+        slots_grow(x);
+    size_t slot = inode_slot(x, st->st_dev, st->st_ino);
+    struct scan_inode *node;
+    if (x->slots[slot]) {
+        node = &x->inodes[x->slots[slot] - 1];
+        if (node->owner != owner)
+            node->shared = 1;
+    } else {
+        ALLOC_GROW(x->inodes, x->ninodes + 1, x->inodes_alloc);
+        node = &x->inodes[x->ninodes++];
+        memset(node, 0, sizeof(*node));
+        x->slots[slot] = (uint32_t)x->ninodes;
+        node->dev = st->st_dev;
+        node->ino = st->st_ino;
+        node->links = st->st_nlink ? st->st_nlink : 1;
+        node->bytes = (uint64_t)st->st_blocks * 512;
+        node->owner = owner;
+        node->is_dir = S_ISDIR(st->st_mode) ? 1 : 0;
+    }
+    node->seen++;
+    if (part >= 0)
+        node->parts |= 1u << part;
+}
+
+/* After the walk: totals, and what each owner frees (all of a file's links are its own; a
+ * directory's link count includes its subdirectories, so a directory is never shared). */
+static void sum_inodes(struct cache_scan *s)
+{
+    const struct scan_index *x = s->index;
+    for (size_t i = 0; i < x->ninodes; i++) {
+        const struct scan_inode *node = &x->inodes[i];
+        s->total += node->bytes;
+        for (int p = 0; p < SCAN_PARTS; p++) {
+            if (!(node->parts & (1u << p)))
+                continue;
+            s->parts[p].bytes += node->bytes;
+            s->parts[p].files += !node->is_dir;
+        }
+        if (node->owner == NOBODY || node->shared || (!node->is_dir && node->seen < node->links))
+            continue;
+        struct scan_owner *own = node->owner % 2 == 0 ? &s->entries[node->owner / 2].own
+                                                      : &s->units[node->owner / 2].own;
+        own->bytes += node->bytes;
+    }
+}
+
+/* ---- entries and units ---- */
+
+/* <stem>_<id> for <stem>-<id>: the entry's package name in the shared target. */
+static char *package_of(const char *name)
+{
+    char *package = xstrdup(name);
+    char *dash = strrchr(package, '-');
+    if (dash)
+        *dash = '_';
+    return package;
+}
+
+static long find_entry(const struct cache_scan *s, const char *name)
+{
+    char *package = package_of(name);
+    long e = map_get(&s->index->packages, package);
+    free(package);
+    return e;
+}
+
+static size_t add_entry(struct cache_scan *s, const char *name)
+{
+    ALLOC_GROW(s->entries, s->nentries + 1, s->entries_alloc);
+    struct scan_entry *e = &s->entries[s->nentries];
+    memset(e, 0, sizeof(*e));
+    e->name = xstrdup(name);
+    e->package = package_of(name);
+    e->kind = SCAN_INCOMPLETE;
+    e->script_exists = -1;
+    map_put(&s->index->packages, e->package, s->nentries);
+    return s->nentries++;
+}
+
+/* The unit of <profile>/<hash>, made on first sight. */
+static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
+{
+    struct strbuf *key = &s->index->scratch;
+    strbuf_reset(key);
+    strbuf_addstr(key, s->profiles.items[profile]);
+    strbuf_addch(key, '/');
+    strbuf_add(key, hash, 16);
+    long found = map_get(&s->index->units, key->buf);
+    if (found >= 0)
+        return (size_t)found;
+    ALLOC_GROW(s->units, s->nunits + 1, s->units_alloc);
+    struct scan_unit *u = &s->units[s->nunits];
+    memset(u, 0, sizeof(*u));
+    u->profile = profile;
+    u->key = xstrdup(key->buf);
+    u->entry = -1;
+    map_put(&s->index->units, u->key, s->nunits);
+    return s->nunits++;
+}
+
+/* The metadata hash in <crate>-<hash>[.ext], or NULL. */
+static const char *metadata_hash(const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    if (!dash || strlen(dash + 1) < 16 || !hash_is_hex(dash + 1, 16))
+        return NULL;
+    return dash[17] == '\0' || dash[17] == '.' ? dash + 1 : NULL;
+}
+
+/* The entry whose package <name> is, starts with (<package>-...) or names (<package>.d). */
+static long entry_of_artifact(const struct cache_scan *s, const char *name)
+{
+    char package[256];
+    size_t n = strcspn(name, "-");
+    if (!name[n] && n > 2 && !strcmp(name + n - 2, ".d"))
+        n -= 2;
+    if (n >= sizeof(package))
+        return -1;
+    memcpy(package, name, n);
+    package[n] = '\0';
+    return map_get(&s->index->packages, package);
+}
+
+/* a/b[/c[/d]] to own's paths (appended, not formatted: thousands of them in a scan). */
+static void add_path(struct cache_scan *s, struct scan_owner *own, const char *a, const char *b,
+                     const char *c, const char *d)
+{
+    struct strbuf *path = &s->index->scratch;
+    const char *parts[] = {a, b, c, d};
+    strbuf_reset(path);
+    for (size_t i = 0; i < 4 && parts[i]; i++) {
+        if (i)
+            strbuf_addch(path, '/');
+        strbuf_addstr(path, parts[i]);
+    }
+    strlist_add(&own->paths, path->buf);
+}
+
+static struct scan_owner *owner_of(struct cache_scan *s, long owner)
+{
+    return owner == NOBODY      ? NULL
+           : owner % 2 == 0     ? &s->entries[owner / 2].own
+                                : &s->units[owner / 2].own;
+}
+
+/* ---- the walk ---- */
+
+/* Directories are read into buffers kept for the whole scan, one per level being read. */
+#define SCAN_DIR_BUFFER 32768
+
+static void give_dir_buffer(struct scan_index *x, char *buf)
+{
+    ALLOC_GROW(x->dirbufs, x->ndirbufs + 1, x->dirbufs_alloc);
+    x->dirbufs[x->ndirbufs++] = buf;
+}
+
+/* 0 with d open, or -1 (unreadable or vanished: the caller counts nothing in it). */
+static int open_dir_at(struct cache_scan *s, struct fs_dir *d, int at, const char *name)
+{
+    struct scan_index *x = s->index;
+    char *buf = x->ndirbufs ? x->dirbufs[--x->ndirbufs] : xmalloc(SCAN_DIR_BUFFER);
+    if (!fs_dir_open_at(d, at, name, buf, SCAN_DIR_BUFFER))
+        return 0;
+    give_dir_buffer(x, buf);
+    return -1;
+}
+
+static void close_dir(struct cache_scan *s, struct fs_dir *d)
+{
+    fs_dir_close(d);
+    give_dir_buffer(s->index, d->buf);
+}
+
+/* Count name (in dirfd) and everything under it for owner; its lstat data in *st. */
+static void walk_tree(struct cache_scan *s, int at, const char *name, int part, long owner,
+                      struct stat *st)
+{
+    if (fstatat(at, name, st, AT_SYMLINK_NOFOLLOW)) {
+        st->st_mode = 0;
+        return; /* vanished meanwhile */
+    }
+    count_inode(s, st, part, owner);
+    struct fs_dir d;
+    if (!S_ISDIR(st->st_mode) || open_dir_at(s, &d, at, name))
+        return;
+    struct stat child;
+    for (const char *n; (n = fs_dir_next(&d));)
+        walk_tree(s, d.fd, n, part, owner, &child);
+    close_dir(s, &d);
+}
+
+/* In a unit's .fingerprint/<crate>-<hash>/: the files holding a fingerprint (not its .json,
+ * dep-info, output or timestamp). */
+static int is_fingerprint_file(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && strncmp(name, "dep-", 4) && strncmp(name, "output-", 7) &&
+           strcmp(name, "invoked.timestamp") && !(n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+/* .fingerprint/<crate>-<hash>/ of unit u: counted like any tree, its fingerprint files noted. */
+static void walk_fingerprints(struct cache_scan *s, int at, const char *name, long owner, size_t u)
+{
+    struct stat st, child;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, owner);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, at, name))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        walk_tree(s, d.fd, n, SCAN_TARGET, owner, &child);
+        if (S_ISREG(child.st_mode) && is_fingerprint_file(n))
+            strlist_add(&s->units[u].fingerprint_files, n);
+    }
+    close_dir(s, &d);
+}
+
+/* The newest modification time of an entry's files: its last use when it has no record. */
+static void note_mtime(struct scan_entry *e, const struct stat *st)
+{
+    if (!e->has_rec && st->st_mode && st->st_mtim.tv_sec > e->used)
+        e->used = st->st_mtim.tv_sec;
+}
+
+/* The few fields of the record a scan needs (a whole record is 9 KiB: 1000 of them in the
+ * entries array cost more page faults than the walk's work). */
+static void load_record(struct cache_scan *s, int projectsfd, struct scan_entry *e)
+{
+    struct scan_index *x = s->index;
+    struct strbuf *path = &x->scratch;
+    /* The previous record is released only once this one is read: with musl's allocator,
+     * memory that becomes entirely free is unmapped, and a record's few allocations were
+     * then an mmap, its page faults and a munmap per entry. */
+    struct entry_record *rec = &x->records[x->nrecords++ % 2];
+    strbuf_reset(path);
+    strbuf_addstr(path, e->name);
+    strbuf_addstr(path, "/entry");
+    e->has_rec = !entry_record_read_at(projectsfd, path->buf, rec, NULL, &x->text);
+    if (x->nrecords > 1)
+        entry_record_release(&x->records[x->nrecords % 2]);
+    if (e->has_rec) {
+        e->used = rec->used;
+        e->bin_size = rec->bin_size;
+        e->source = xstrdup(rec->source);
+        e->kind = !strncmp(e->source, "content:", 8) ? SCAN_CONTENT : SCAN_SCRIPT;
+        if (e->kind == SCAN_SCRIPT)
+            e->script_exists = e->source[0] == '/' && !access(e->source, F_OK);
+    }
+}
+
+/* projects/, bins/ or locks/ (part -1): the directory belongs to nobody, each <entry> in it to
+ * that entry.  A bins/ file without a project makes an entry too (to be collected), a lock file
+ * alone does not; temporary files belong to nobody. */
+static void scan_entry_dir(struct cache_scan *s, int rootfd, const char *dir, int part)
+{
+    struct stat st, child;
+    if (fstatat(rootfd, dir, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, part, NOBODY);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, rootfd, dir))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        long e = cache_is_entry_name(n) ? find_entry(s, n) : -1;
+        if (e < 0 && part != -1 && cache_is_entry_name(n))
+            e = (long)add_entry(s, n);
+        walk_tree(s, d.fd, n, part, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+        if (e < 0 || !child.st_mode)
+            continue;
+        if (part != -1)
+            add_path(s, &s->entries[e].own, dir, n, NULL, NULL);
+        note_mtime(&s->entries[e], &child);
+        if (part == SCAN_PROJECTS)
+            load_record(s, d.fd, &s->entries[e]);
+    }
+    close_dir(s, &d);
+}
+
+static const char *const unit_dirs[] = {"deps", ".fingerprint", "build", "incremental", "examples",
+                                        NULL};
+
+static int is_unit_dir(const char *name)
+{
+    for (const char *const *dir = unit_dirs; *dir; dir++)
+        if (!strcmp(name, *dir))
+            return 1;
+    return 0;
+}
+
+static void link_unit(struct cache_scan *s, size_t u, long e)
+{
+    struct scan_entry *entry = &s->entries[e];
+    s->units[u].entry = e;
+    ALLOC_GROW(entry->units, entry->nunits + 1, entry->units_alloc);
+    entry->units[entry->nunits++] = u;
+}
+
+/* target/<profile>/<sub>/: each name in it belongs to an entry (by its package) or to the unit
+ * of its metadata hash; .fingerprint/<crate>-<hash> makes the unit known to cargo. */
+static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, const char *sub)
+{
+    struct stat st, child;
+    if (fstatat(profilefd, sub, &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, NOBODY);
+    int fingerprints = !strcmp(sub, ".fingerprint");
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, profilefd, sub))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        long e = entry_of_artifact(s, n);
+        const char *hash = metadata_hash(n);
+        long owner = e >= 0 ? ENTRY_OWNER(e) : NOBODY;
+        size_t u = 0;
+        if (hash && (fingerprints || e < 0)) {
+            u = unit_for(s, profile, hash);
+            if (fingerprints && !s->units[u].dir) {
+                s->units[u].dir = xstrdup(n);
+                if (e >= 0)
+                    link_unit(s, u, e);
+            }
+            if (e < 0)
+                owner = UNIT_OWNER(u);
+        }
+        if (owner != NOBODY)
+            add_path(s, owner_of(s, owner), "target", s->profiles.items[profile], sub, n);
+        if (fingerprints && hash)
+            walk_fingerprints(s, d.fd, n, owner, u);
+        else
+            walk_tree(s, d.fd, n, SCAN_TARGET, owner, &child);
+    }
+    close_dir(s, &d);
+}
+
+/* target/<profile>/: <package> and <package>.d belong to their entry, the unit directories
+ * are scanned by name, anything else belongs to nobody. */
+static void scan_profile(struct cache_scan *s, int targetfd, const char *name)
+{
+    strlist_add(&s->profiles, name);
+    size_t profile = s->profiles.count - 1;
+    struct fs_dir d;
+    if (open_dir_at(s, &d, targetfd, name))
+        return;
+    struct stat child;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        if (is_unit_dir(n)) {
+            scan_unit_dir(s, d.fd, profile, n);
+            continue;
+        }
+        long e = entry_of_artifact(s, n);
+        if (e >= 0)
+            add_path(s, &s->entries[e].own, "target", name, n, NULL);
+        walk_tree(s, d.fd, n, SCAN_TARGET, e >= 0 ? ENTRY_OWNER(e) : NOBODY, &child);
+    }
+    close_dir(s, &d);
+}
+
+static void scan_target(struct cache_scan *s, int rootfd)
+{
+    struct stat st, child;
+    if (fstatat(rootfd, "target", &st, AT_SYMLINK_NOFOLLOW))
+        return;
+    count_inode(s, &st, SCAN_TARGET, NOBODY);
+    struct fs_dir d;
+    if (!S_ISDIR(st.st_mode) || open_dir_at(s, &d, rootfd, "target"))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        if (fstatat(d.fd, n, &child, AT_SYMLINK_NOFOLLOW))
+            continue;
+        count_inode(s, &child, SCAN_TARGET, NOBODY);
+        if (S_ISDIR(child.st_mode))
+            scan_profile(s, d.fd, n);
+    }
+    close_dir(s, &d);
+}
+
+/* Everything else under the root (the lock, the stamp, CACHEDIR.TAG) belongs to nobody. */
+static void scan_rest(struct cache_scan *s, int rootfd)
+{
+    static const char *const known[] = {"projects", "bins", "locks", "target", NULL};
+    struct stat st;
+    struct fs_dir d;
+    if (open_dir_at(s, &d, rootfd, "."))
+        return;
+    for (const char *n; (n = fs_dir_next(&d));) {
+        int skip = 0;
+        for (const char *const *k = known; *k && !skip; k++)
+            skip = !strcmp(n, *k);
+        if (!skip)
+            walk_tree(s, d.fd, n, -1, NOBODY, &st);
+    }
+    close_dir(s, &d);
+}
+
+int cache_scan(const char *root, struct cache_scan *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->root = xstrdup(root);
+    s->index = xcalloc(1, sizeof(*s->index));
+    strbuf_init(&s->index->scratch);
+    strbuf_init(&s->index->text);
+    int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (rootfd < 0)
+        return errno == ENOENT ? 0 : error("cannot read %s: %s", root, strerror(errno));
+    struct stat st;
+    if (!fstat(rootfd, &st))
+        count_inode(s, &st, -1, NOBODY);
+    scan_entry_dir(s, rootfd, "projects", SCAN_PROJECTS);
+    scan_entry_dir(s, rootfd, "bins", SCAN_BINS);
+    scan_entry_dir(s, rootfd, "locks", -1);
+    scan_target(s, rootfd);
+    scan_rest(s, rootfd);
+    close(rootfd);
+    sum_inodes(s);
+    return 0;
+}
+
+void cache_scan_release(struct cache_scan *s)
+{
+    for (size_t i = 0; i < s->nentries; i++) {
+        free(s->entries[i].name);
+        free(s->entries[i].package);
+        free(s->entries[i].source);
+        free(s->entries[i].units);
+        strlist_release(&s->entries[i].own.paths);
+    }
+    for (size_t i = 0; i < s->nunits; i++) {
+        free(s->units[i].key);
+        free(s->units[i].dir);
+        free(s->units[i].deps);
+        strlist_release(&s->units[i].fingerprint_files);
+        strlist_release(&s->units[i].own.paths);
+    }
+    free(s->entries);
+    free(s->units);
+    strlist_release(&s->profiles);
+    if (s->index) {
+        map_release(&s->index->packages);
+        map_release(&s->index->units);
+        map_release(&s->index->fingerprints);
+        strlist_release(&s->index->fingerprint_keys);
+        strbuf_release(&s->index->scratch);
+        strbuf_release(&s->index->text);
+        if (s->index->nrecords) /* the one before it is released already */
+            entry_record_release(&s->index->records[(s->index->nrecords - 1) % 2]);
+        free(s->index->stack);
+        for (size_t i = 0; i < s->index->ndirbufs; i++)
+            free(s->index->dirbufs[i]);
+        free(s->index->dirbufs);
+        free(s->index->inodes);
+        free(s->index->slots);
+        free(s->index);
+    }
+    free(s->root);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- the dependency graph ----
+ *
+ * Each unit's directory .fingerprint/<crate>-<hash>/ holds a file with the unit's fingerprint
+ * (16 hex digits: the u64's bytes, least significant first) and a .json beside it whose "deps"
+ * lists each dependency as [id, "name", public, fingerprint] with the fingerprint a decimal
+ * u64. */
+
+/* <root>/target/<profile>/.fingerprint[/<name>] */
+static void fingerprint_path(const struct cache_scan *s, size_t profile, const char *name,
+                             struct strbuf *path)
+{
+    strbuf_reset(path);
+    strbuf_addstr(path, s->root);
+    strbuf_addstr(path, "/target/");
+    strbuf_addstr(path, s->profiles.items[profile]);
+    strbuf_addstr(path, "/.fingerprint");
+    if (name) {
+        strbuf_addch(path, '/');
+        strbuf_addstr(path, name);
+    }
+}
+
+/* The fingerprint .json files to read (relative to their .fingerprint/), with the unit of each. */
+struct json_list {
+    struct strlist paths;
+    size_t *units;
+    size_t alloc;
+};
+
+static void json_list_add(struct json_list *list, const char *path, size_t u)
+{
+    strlist_add(&list->paths, path);
+    ALLOC_GROW(list->units, list->paths.count, list->alloc);
+    list->units[list->paths.count - 1] = u;
+}
+
+/* A fingerprint file: 16 hex digits (trailing white space aside), read with one read(). */
+static int read_fingerprint(int at, const char *path, char hex[17])
+{
+    char buf[64];
+    int fd = openat(at, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t got = -1;
+    if (fd >= 0) {
+        while ((got = read(fd, buf, sizeof(buf))) < 0 && errno == EINTR)
+            ;
+        close(fd);
+    }
+    while (got > 0 && buf[got - 1] && strchr(" \t\n\v\f\r", buf[got - 1]))
+        got--;
+    if (got != 16 || !hash_is_hex(buf, 16))
+        return -1;
+    memcpy(hex, buf, 16);
+    hex[16] = '\0';
+    return 0;
+}
+
+/* Map each fingerprint file of unit u to it; its .json (relative to the profile's
+ * .fingerprint/, open as fingerprints) goes to jsons. */
+static void read_fingerprints(struct cache_scan *s, size_t u, int fingerprints,
+                              struct json_list *jsons)
+{
+    struct strbuf path = STRBUF_INIT, key = STRBUF_INIT;
+    strbuf_addstr(&path, s->units[u].dir);
+    size_t base = path.len;
+    const struct strlist *files = &s->units[u].fingerprint_files;
+    for (size_t i = 0; i < files->count; i++) {
+        strbuf_setlen(&path, base);
+        strbuf_addch(&path, '/');
+        strbuf_addstr(&path, files->items[i]);
+        char hex[17];
+        if (read_fingerprint(fingerprints, path.buf, hex))
+            continue;
+        strbuf_reset(&key);
+        strbuf_addstr(&key, s->profiles.items[s->units[u].profile]);
+        strbuf_addch(&key, '/');
+        strbuf_add(&key, hex, 16);
+        strlist_add(&s->index->fingerprint_keys, key.buf);
+        map_put(&s->index->fingerprints,
+                s->index->fingerprint_keys.items[s->index->fingerprint_keys.count - 1], u);
+        strbuf_addstr(&path, ".json");
+        json_list_add(jsons, path.buf, u);
+    }
+    strbuf_release(&path);
+    strbuf_release(&key);
+}
+
+static void add_dep(struct scan_unit *u, size_t dep)
+{
+    ALLOC_GROW(u->deps, u->ndeps + 1, u->deps_alloc);
+    u->deps[u->ndeps++] = dep;
+}
+
+/* A dependency's fingerprint (decimal u64) as its file spells it. */
+static int fingerprint_hex(const struct json *number, char hex[17])
+{
+    if (!number || number->type != JSON_NUMBER)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(number->text, &end, 10);
+    if (errno || *end || number->text[0] == '-')
+        return -1;
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        unsigned byte = (unsigned)(value >> (8 * i)) & 0xff;
+        hex[2 * i] = digits[byte >> 4];
+        hex[2 * i + 1] = digits[byte & 0xf];
+    }
+    hex[16] = '\0';
+    return 0;
+}
+
+/* The deps of unit u from its .json (name, relative to the open .fingerprint/ directory
+ * fingerprints); text is the caller's buffer to read it into. */
+static int read_deps(struct cache_scan *s, size_t u, int fingerprints, const char *name,
+                     struct strbuf *text)
+{
+    struct strbuf *key = &s->index->scratch;
+    strbuf_reset(text);
+    int fd = openat(fingerprints, name, O_RDONLY | O_CLOEXEC);
+    int failed = fd < 0 || fs_read_fd(fd, text);
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (failed && saved == ENOENT)
+        return 0;
+    struct strbuf json_path = STRBUF_INIT; /* for messages */
+    fingerprint_path(s, s->units[u].profile, name, &json_path);
+    if (failed) {
+        error("gc: cannot read %s: %s", json_path.buf, strerror(saved));
+        strbuf_release(&json_path);
+        return -1;
+    }
+    struct json *root = json_parse(text->buf, text->len);
+    const struct json *deps = root ? json_get(root, "deps") : NULL;
+    int result = deps && deps->type == JSON_ARRAY ? 0 : -1;
+    for (size_t i = 0; !result && i < deps->count; i++) {
+        const struct json *dep = deps->items[i];
+        char hex[17];
+        if (dep->type != JSON_ARRAY || dep->count < 4 || fingerprint_hex(dep->items[3], hex)) {
+            result = -1;
+            break;
+        }
+        strbuf_reset(key);
+        strbuf_addstr(key, s->profiles.items[s->units[u].profile]);
+        strbuf_addch(key, '/');
+        strbuf_add(key, hex, 16);
+        long found = map_get(&s->index->fingerprints, key->buf);
+        if (found >= 0)
+            add_dep(&s->units[u], (size_t)found);
+    }
+    if (result)
+        error("gc: unexpected fingerprint format in %s; no dependency build removed",
+              json_path.buf);
+    json_free(root);
+    strbuf_release(&json_path);
+    return result;
+}
+
+int cache_scan_load_graph(struct cache_scan *s, const int *locked)
+{
+    struct json_list jsons = {STRLIST_INIT, NULL, 0};
+    /* Each profile's .fingerprint/ open once: the files in it are opened relative to it. */
+    int *dirs = xmalloc((s->profiles.count + 1) * sizeof(*dirs));
+    struct strbuf path = STRBUF_INIT;
+    for (size_t p = 0; p < s->profiles.count; p++) {
+        fingerprint_path(s, p, NULL, &path);
+        dirs[p] = locked[p] ? open(path.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    }
+    strbuf_release(&path);
+    for (size_t u = 0; u < s->nunits; u++)
+        if (s->units[u].dir && dirs[s->units[u].profile] >= 0)
+            read_fingerprints(s, u, dirs[s->units[u].profile], &jsons);
+    int result = 0;
+    struct strbuf *text = &s->index->text;
+    strbuf_grow(text, 4096); /* reused: most fingerprint .json files fit */
+    for (size_t i = 0; i < jsons.paths.count && !result; i++)
+        result = read_deps(s, jsons.units[i], dirs[s->units[jsons.units[i]].profile],
+                           jsons.paths.items[i], text);
+    for (size_t p = 0; p < s->profiles.count; p++)
+        if (dirs[p] >= 0)
+            close(dirs[p]);
+    free(dirs);
+    if (result)
+        for (size_t u = 0; u < s->nunits; u++)
+            s->units[u].ndeps = 0;
+    strlist_release(&jsons.paths);
+    free(jsons.units);
+    return result;
+}
+
+void cache_scan_use(struct cache_scan *s, size_t e, int delta, uint64_t *freed)
+{
+    unsigned mark = ++s->index->generation;
+    const struct scan_entry *entry = &s->entries[e];
+    if (!s->index->stack)
+        s->index->stack = xmalloc((s->nunits + 1) * sizeof(*s->index->stack));
+    size_t *stack = s->index->stack;
+    size_t depth = 0;
+    for (size_t i = 0; i < entry->nunits; i++)
+        if (s->units[entry->units[i]].mark != mark) {
+            s->units[entry->units[i]].mark = mark;
+            stack[depth++] = entry->units[i];
+        }
+    while (depth) {
+        struct scan_unit *u = &s->units[stack[--depth]];
+        u->refs += delta;
+        if (delta < 0 && !u->refs && u->entry < 0 && freed)
+            *freed += u->own.bytes;
+        for (size_t i = 0; i < u->ndeps; i++)
+            if (s->units[u->deps[i]].mark != mark) {
+                s->units[u->deps[i]].mark = mark;
+                stack[depth++] = u->deps[i];
+            }
+    }
+}

@@ -1,0 +1,50 @@
+/* Running cargo on a generated project, always with the one shared target directory, and
+ * showing its compiler diagnostics against the script's own lines. */
+#ifndef CTHAG_CARGO_BUILD_H
+#define CTHAG_CARGO_BUILD_H
+
+#include "cache/cache.h"
+#include "cargo/diag.h"
+#include "util/strbuf.h"
+
+enum cargo_action {
+    CARGO_BUILD, /* cargo build: the executable to install */
+    CARGO_CHECK, /* cargo check (-c) */
+    CARGO_TEST,  /* cargo test (-T); extra args go after "--" to the test binary */
+    CARGO_OTHER, /* -A: extra args are the subcommand and its arguments */
+};
+
+struct build_opts {
+    const char *toolchain;    /* "+nightly" passes "nightly"; NULL for the default */
+    int release;
+    const char *features;     /* --features value or NULL */
+    int offline;
+    const char *registry_dir; /* absolute path of a directory source, or NULL */
+    int quiet;                /* capture cargo's output; show it only if the build fails */
+    int color;                /* diagnostics with ANSI colours */
+    const char *color_arg;    /* "always" or "never" for cargo's --color, or NULL (auto) */
+    const char *wrapper;      /* RUSTC_WRAPPER for cargo, or NULL to leave the environment's */
+    const char *const *env;   /* more "NAME=value" for cargo (and rustc): the script's variables */
+};
+
+struct build_request {
+    enum cargo_action action;
+    char *const *args;        /* see enum cargo_action */
+    int nargs;
+    const struct diag_map *diag;
+    struct strbuf *executable; /* CARGO_BUILD: where cargo says it put the executable */
+    /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
+     * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
+    const char *const *rustc_args;
+};
+
+/* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */
+int build_locate_cargo(struct strbuf *cargo);
+/* The same, printing how to install Rust when there is none. */
+int build_find_cargo(struct strbuf *cargo);
+/* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
+ * the reason has been printed), or -1 when cargo could not be started (reason printed). */
+int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
+                    const struct build_request *r, const char *script_name);
+
+#endif

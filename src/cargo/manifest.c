@@ -1,0 +1,311 @@
+#include "cargo/manifest.h"
+
+#include "cargo/registry.h"
+#include "toml/toml.h"
+#include "util/die.h"
+
+#include <string.h>
+
+/* Tables whose shape cargo insists on; anything else in them is the user's business. */
+static const char *const must_be_tables[] = {"package", "dependencies", "dev-dependencies",
+                                             "build-dependencies", "features", "profile",
+                                             "target", "workspace", NULL};
+
+/* Targets cthag defines itself: the script is the one binary. */
+static const char *const replaced_keys[] = {"bin", "lib", "example", "test", "bench", NULL};
+
+static int check_shapes(const struct manifest_input *in, const struct toml_value *root)
+{
+    for (const char *const *key = must_be_tables; *key; key++) {
+        const struct toml_value *v = toml_get(root, *key);
+        if (v && v->type != TOML_TABLE)
+            return error("%s:%d: [%s] must be a table", in->script_name, v->line, *key);
+    }
+    const struct toml_value *deps = toml_get(root, "dependencies");
+    for (size_t i = 0; deps && i < deps->count; i++) {
+        const struct toml_value *dep = deps->items[i];
+        if (dep->type != TOML_STRING && dep->type != TOML_TABLE)
+            return error("%s:%d: dependency `%s` must be a version string or a table "
+                         "(e.g. %s = \"1\")", in->script_name, dep->line, deps->keys[i],
+                         deps->keys[i]);
+    }
+    return 0;
+}
+
+static void normalise_crate_name(const char *name, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < size; i++)
+        out[i] = name[i] == '-' ? '_' : name[i];
+    out[i] = '\0';
+}
+
+static int table_declares(const struct toml_value *deps, const char *crate)
+{
+    char want[256], have[256];
+    normalise_crate_name(crate, want, sizeof(want));
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++) {
+        normalise_crate_name(deps->keys[i], have, sizeof(have));
+        if (!strcmp(want, have))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
+                                                "build-dependencies", NULL};
+
+/* Declared in any dependency table, [target.X.*] ones included: such a crate is never added
+ * again (a dev-dependency used in #[cfg(test)] code stays one). */
+static int is_declared(const struct toml_value *root, const char *crate)
+{
+    const struct toml_value *targets = toml_get(root, "target");
+    for (const char *const *t = dependency_tables; *t; t++) {
+        if (table_declares(toml_get(root, *t), crate))
+            return 1;
+        for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+            if (table_declares(toml_get(targets->items[i], *t), crate))
+                return 1;
+    }
+    return 0;
+}
+
+void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out)
+{
+    struct registry r = {registry_dir, NULL, NULL, 1};
+    if (registry_dir) {
+        registry_crate_name(&r, name, out);
+        return;
+    }
+    strbuf_reset(out);
+    strbuf_addstr(out, name);
+}
+
+/* The features configured for crate in a table of crate = [...] (names compared as cargo
+ * does, '-' and '_' alike), appended to features. */
+static void add_configured_features(const struct manifest_input *in,
+                                    const struct toml_value *table, const char *table_name,
+                                    const char *crate, struct toml_value *features)
+{
+    char want[256], have[256];
+    normalise_crate_name(crate, want, sizeof(want));
+    for (size_t i = 0; table && i < table->count; i++) {
+        normalise_crate_name(table->keys[i], have, sizeof(have));
+        const struct toml_value *list = table->items[i];
+        if (strcmp(want, have) || list->type != TOML_ARRAY)
+            continue;
+        struct strbuf names = STRBUF_INIT;
+        for (size_t j = 0; j < list->count; j++) {
+            toml_push(features, toml_clone(list->items[j]));
+            strbuf_addf(&names, "%s%s", j ? ", " : "", list->items[j]->text);
+        }
+        note("%s: inferred crate %s gets features [%s] from %s (%s)", in->script_name, crate,
+             names.buf, table_name, list->line ? "config file" : "built-in");
+        strbuf_release(&names);
+    }
+}
+
+/* "*", or { version = "*", features = [...] } when the config gives features. */
+static struct toml_value *inferred_dependency(const struct manifest_input *in, const char *crate)
+{
+    struct toml_value *features = toml_new_array();
+    features->is_inline = 1;
+    add_configured_features(in, in->infer_features, "[infer.features]", crate, features);
+    add_configured_features(in, in->infer_max_features, "[infer.max-features]", crate, features);
+    if (!features->count) {
+        toml_free(features);
+        return toml_new_string("*");
+    }
+    struct toml_value *dep = toml_new_table();
+    dep->is_inline = 1;
+    toml_set(dep, "version", toml_new_string("*"));
+    toml_set(dep, "features", features);
+    return dep;
+}
+
+static void add_inferred(const struct manifest_input *in, struct toml_value *root)
+{
+    struct strbuf name = STRBUF_INIT;
+    for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
+        const char *crate = in->used_crates->items[i];
+        if (is_declared(root, crate)) {
+            note("%s: crate %s is declared by the script's manifest: not added", in->script_name,
+                 crate);
+            continue;
+        }
+        if (in->registry)
+            registry_crate_name(in->registry, crate, &name);
+        else
+            manifest_registry_name(in->registry_dir, crate, &name);
+        toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
+    }
+    strbuf_release(&name);
+}
+
+static void set_default(struct toml_value *table, const char *key, struct toml_value *value)
+{
+    if (toml_get(table, key))
+        toml_free(value);
+    else
+        toml_set(table, key, value);
+}
+
+/* [package]: the user's keys, with the name cthag needs and defaults for the rest. */
+static struct toml_value *package_table(const struct manifest_input *in, struct toml_value *user)
+{
+    struct toml_value *package = user ? toml_clone(user) : toml_new_table();
+    package->is_defined = 1;
+    toml_set(package, "name", toml_new_string(in->package_name));
+    set_default(package, "version", toml_new_string("0.1.0"));
+    set_default(package, "edition", toml_new_string(in->edition));
+    set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
+    /* A script named build.rs must not also be run as the package's build script. */
+    set_default(package, "build", toml_new_literal(TOML_BOOL, "false"));
+    /* The project directory holds only the script: keep cargo from looking for more targets. */
+    const char *autos[] = {"autobins", "autoexamples", "autotests", "autobenches"};
+    for (size_t i = 0; i < sizeof(autos) / sizeof(*autos); i++)
+        toml_set(package, autos[i], toml_new_literal(TOML_BOOL, "false"));
+    toml_remove(package, "workspace");
+    toml_remove(package, "default-run");
+    return package;
+}
+
+static struct toml_value *bin_targets(const struct manifest_input *in)
+{
+    struct toml_value *bin = toml_new_table();
+    bin->is_defined = 1;
+    toml_set(bin, "name", toml_new_string(in->package_name));
+    toml_set(bin, "path", toml_new_string(in->source_file));
+    struct toml_value *bins = toml_new_array();
+    bins->is_table_array = 1;
+    toml_push(bins, bin);
+    return bins;
+}
+
+static int is_replaced(const char *key)
+{
+    for (const char *const *r = replaced_keys; *r; r++)
+        if (!strcmp(key, *r))
+            return 1;
+    return !strcmp(key, "package");
+}
+
+/* [profile.dev] defaults for scripts (a script's own keys win): line tables only, so that panics
+ * and RUST_BACKTRACE=1 name the script's file and line while the executable stays small and quick
+ * to link (full debuginfo costs far more; figures in README, measured by make bench), and no
+ * incremental data (~600 KB per script that a script rarely gains from).  Every script gets the
+ * same, so dependencies stay shared. */
+static void add_profile_defaults(struct toml_value *root)
+{
+    struct toml_value *dev = toml_table(toml_table(root, "profile"), "dev");
+    if (!dev)
+        return;
+    set_default(dev, "debug", toml_new_string("line-tables-only"));
+    set_default(dev, "incremental", toml_new_literal(TOML_BOOL, "false"));
+}
+
+/* ---- relative paths: the manifest is written into the cache, but its relative paths mean
+ * the script's directory, as they would for a Cargo.toml beside the script ---- */
+
+static void make_absolute(struct toml_value *holder, const char *key, const char *dir)
+{
+    const struct toml_value *v = toml_get(holder, key);
+    if (!v || v->type != TOML_STRING || !v->text_len || v->text[0] == '/' ||
+        strlen(v->text) != v->text_len)
+        return;
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/%s", dir, v->text);
+    toml_set(holder, key, toml_new_string(path.buf));
+    strbuf_release(&path);
+}
+
+/* Every `path = "..."` of a table of dependencies (or of [patch.X], [replace]). */
+static void absolute_dependency_paths(struct toml_value *deps, const char *dir)
+{
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++)
+        if (deps->items[i]->type == TOML_TABLE)
+            make_absolute(deps->items[i], "path", dir);
+}
+
+static void absolute_tables(struct toml_value *holder, const char *dir)
+{
+    for (const char *const *t = dependency_tables; *t; t++)
+        absolute_dependency_paths(toml_get(holder, *t), dir);
+}
+
+static void absolute_paths(struct toml_value *root, const char *dir)
+{
+    absolute_tables(root, dir);
+    absolute_tables(toml_get(root, "workspace"), dir);
+    struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
+        absolute_tables(targets->items[i], dir);
+    struct toml_value *patches = toml_get(root, "patch");
+    for (size_t i = 0; patches && patches->type == TOML_TABLE && i < patches->count; i++)
+        absolute_dependency_paths(patches->items[i], dir);
+    absolute_dependency_paths(toml_get(root, "replace"), dir);
+    struct toml_value *package = toml_get(root, "package");
+    if (package && package->type == TOML_TABLE)
+        make_absolute(package, "build", dir);
+}
+
+static struct toml_value *assemble(const struct manifest_input *in, const struct toml_value *user)
+{
+    struct toml_value *root = toml_new_table();
+    toml_set(root, "package", package_table(in, user ? toml_get(user, "package") : NULL));
+    toml_set(root, "bin", bin_targets(in));
+    for (size_t i = 0; user && i < user->count; i++)
+        if (!is_replaced(user->keys[i]))
+            toml_set(root, user->keys[i], toml_clone(user->items[i]));
+    add_inferred(in, root);
+    add_profile_defaults(root);
+    if (in->script_dir)
+        absolute_paths(root, in->script_dir);
+    /* An empty [workspace] makes the project its own root: cargo never climbs into a parent
+     * directory's Cargo.toml, and the [profile]s given here apply. */
+    toml_table(root, "workspace");
+    return root;
+}
+
+static int table_uses_registry(const struct toml_value *deps)
+{
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++) {
+        const struct toml_value *dep = deps->items[i];
+        if (dep->type == TOML_STRING || (dep->type == TOML_TABLE && !toml_get(dep, "path") &&
+                                         !toml_get(dep, "git")))
+            return 1;
+    }
+    return 0;
+}
+
+int manifest_uses_registry(const char *manifest)
+{
+    struct toml_error err;
+    struct toml_value *root = toml_parse(manifest, strlen(manifest), 1, &err);
+    int uses = table_uses_registry(toml_get(root, "dependencies"));
+    const struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; !uses && targets && targets->type == TOML_TABLE && i < targets->count; i++)
+        uses = table_uses_registry(toml_get(targets->items[i], "dependencies"));
+    toml_free(root);
+    return uses;
+}
+
+int manifest_generate(const struct manifest_input *in, struct strbuf *out)
+{
+    struct toml_value *user = NULL;
+    if (in->toml) {
+        struct toml_error err;
+        user = toml_parse(in->toml, in->toml_len, in->toml_line, &err);
+        if (!user)
+            return error("%s:%d: bad manifest: %s", in->script_name, err.line, err.message);
+        if (check_shapes(in, user)) {
+            toml_free(user);
+            return -1;
+        }
+    }
+    struct toml_value *root = assemble(in, user);
+    toml_write(root, out);
+    toml_free(root);
+    toml_free(user);
+    return 0;
+}

@@ -1,0 +1,44 @@
+/* The Cargo.toml cthag generates for a script: the script's own embedded manifest (any format,
+ * already turned into TOML by source.c) with [package] name, [[bin]] and [workspace] imposed, and
+ * the crates the code uses but does not declare added as `name = "*"`. */
+#ifndef CTHAG_CARGO_MANIFEST_H
+#define CTHAG_CARGO_MANIFEST_H
+
+#include "util/strbuf.h"
+#include "util/strlist.h"
+
+struct registry;
+struct toml_value;
+
+struct manifest_input {
+    const char *script_name;   /* for messages */
+    const char *toml;          /* the embedded manifest, or NULL */
+    size_t toml_len;
+    int toml_line;             /* script line of its first line */
+    const struct strlist *used_crates; /* from infer_crates(), or NULL for no inference */
+    const char *package_name;  /* unique per cache entry */
+    const char *source_file;   /* the [[bin]] path, relative to the project */
+    const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
+    /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
+    const struct registry *registry;
+    const char *edition;       /* when the script gives none */
+    /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
+     * beside the script; NULL leaves them as written. */
+    const char *script_dir;
+    /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
+    const struct toml_value *infer_features;
+    const struct toml_value *infer_max_features;
+};
+
+/* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when
+ * the embedded manifest is malformed. */
+int manifest_generate(const struct manifest_input *in, struct strbuf *out);
+
+/* Does the generated manifest take any dependency from a registry (not a path or git)? */
+int manifest_uses_registry(const char *manifest);
+
+/* The name under which a directory registry holds the crate code calls `name`: name itself,
+ * or with '_' and '-' swapped, whichever the registry has; name when it has neither. */
+void manifest_registry_name(const char *registry_dir, const char *name, struct strbuf *out);
+
+#endif

@@ -1,0 +1,780 @@
+/* cthag: run Rust scripts through one shared cargo target and an executable cache.
+ * This file only parses the command line and dispatches.
+ *
+ * Every option is one row of option_table below: its names, its value, what it sets and its
+ * --help text.  Parsing, --help, "did you mean" and the checks of the man page and the
+ * completions (tests/cli/t18, t37) all read that one table. */
+#include "cargo/build.h"
+#include "cache/cache.h"
+#include "cache/gc.h"
+#include "cli/config.h"
+#include "cli/edit.h"
+#include "cli/options.h"
+#include "pipeline.h"
+#include "cli/rapid_launch.h"
+#include "version.h"
+#include "run.h"
+#include "script/source.h"
+#include "util/die.h"
+#include "util/shellwords.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+#include "util/suggest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+static const char usage_head[] =
+    "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT[.rs] [--] [ARGS...]\n"
+    "       cthag [OPTIONS] -e EXPR | -s < SCRIPT | -l FILTER [-B PRE] [-E POST] [-- ARGS...]\n"
+    "       cthag -r [OPTIONS] [-- ARGS...]     an interactive session\n"
+    "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
+    "\n"
+    "Runs a Rust script: a program with fn main, or a snippet of statements whose last\n"
+    "expression's value is printed. The first run generates a cargo project in the cache and\n"
+    "builds it in one target directory shared by all scripts; later runs of the unchanged\n"
+    "script execute the cached binary directly. Dependencies come from an embedded manifest\n"
+    "(/*[toml] block, //! ```cargo block, // cargo-deps: line or --- frontmatter) or are\n"
+    "inferred from the code's paths. Options come before the script; every argument after it\n"
+    "is the script's own, options included (a shebang script gets exactly its arguments), but\n"
+    "for one `--` right after the script, which is dropped: `cthag x.rs -- -v` passes -v.\n"
+    "SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
+
+static const char usage_tail[] =
+    "\n"
+    "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
+    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run), NO_COLOR.\n"
+    "Config: $XDG_CONFIG_HOME/cthag/config.toml ([build], [infer] and [cache] tables).\n"
+    "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input;\n"
+    "with -T or -A, cargo's.\n";
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "cthag: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see cthag --help)\n");
+    exit(EXIT_BAD_INPUT);
+}
+
+/* ---- the option table ---- */
+
+struct option_row;
+
+struct parser {
+    int argc;
+    char **argv;
+    int i;
+    struct options *o;
+    const struct option_row *action_row; /* the option that chose o->action */
+    const struct option_row *source_row; /* the option that chose o->kind */
+};
+
+/* How an option takes its value. */
+enum arg_kind {
+    ARG_NONE,     /* a flag */
+    ARG_REQUIRED, /* --name VALUE, --name=VALUE, -x VALUE, -xVALUE */
+    ARG_OPTIONAL, /* --name=VALUE or --name alone (the callback may take the next word) */
+};
+
+/* What an option does. */
+enum option_effect {
+    SET_FLAG,   /* the int at field becomes 1 */
+    SET_STRING, /* the const char * at field becomes the value */
+    SET_ACTION, /* o->action becomes value (one action per run) */
+    SET_MODE,   /* o->mode becomes value */
+    CALL,       /* callback(parser, row, value) */
+    REFUSE,     /* another runner's option that cthag does not have: help says why */
+    HELP_ONLY,  /* a line of --help that is not an option (+TOOLCHAIN) */
+};
+
+/* The sections of --help, in this order. */
+enum option_group {
+    G_PROCESSING,
+    G_DYNAMIC,
+    G_INTERACTIVE,
+    G_NORUN,
+    G_OUTPUT,
+    G_CACHE,
+    G_CONFIG,
+    G_OTHER_RUNNERS,
+    G_HIDDEN,
+};
+
+static const char *const group_titles[] = {
+    "Processing", "Dynamic (no script file)", "Interactive", "No-run", "Output", "Cache", "Config",
+    "Other runners' names (rust-script, thag)",
+};
+
+struct option_row {
+    const char *name;       /* long name without "--" */
+    char letter;            /* short name, or 0 */
+    enum arg_kind arg;
+    const char *value_name; /* how --help shows the value: "LEVEL", "[=json]" */
+    enum option_group group;
+    enum option_effect effect;
+    size_t field;           /* SET_FLAG, SET_STRING: offsetof(struct options, ...) */
+    int value;              /* SET_ACTION, SET_MODE */
+    void (*callback)(struct parser *p, const struct option_row *row, const char *value);
+    const char *help;       /* --help's text, lines separated by \n; REFUSE: why, one line */
+};
+
+#define FLAG(name, letter, field, group, help)                                                     \
+    {name, letter, ARG_NONE, NULL, group, SET_FLAG, offsetof(struct options, field), 0, NULL, help}
+#define STRING(name, letter, value_name, field, group, help)                                      \
+    {name, letter, ARG_REQUIRED, value_name, group, SET_STRING, offsetof(struct options, field),  \
+     0, NULL, help}
+#define ACTION(name, letter, action, group, help)                                                  \
+    {name, letter, ARG_NONE, NULL, group, SET_ACTION, 0, action, NULL, help}
+#define MODE(name, letter, mode, group, help)                                                      \
+    {name, letter, ARG_NONE, NULL, group, SET_MODE, 0, mode, NULL, help}
+#define CALLBACK(name, letter, arg, value_name, callback, group, help)                             \
+    {name, letter, arg, value_name, group, CALL, 0, 0, callback, help}
+#define REFUSED(name, arg, why) {name, 0, arg, NULL, G_HIDDEN, REFUSE, 0, 0, NULL, why}
+#define HELP_LINE(name, group, help) {name, 0, ARG_NONE, NULL, group, HELP_ONLY, 0, 0, NULL, help}
+
+static void opt_infer(struct parser *p, const struct option_row *row, const char *value);
+static void opt_registry_dir(struct parser *p, const struct option_row *row, const char *value);
+static void opt_color(struct parser *p, const struct option_row *row, const char *value);
+static void opt_source(struct parser *p, const struct option_row *row, const char *value);
+static void opt_verbose(struct parser *p, const struct option_row *row, const char *value);
+static void opt_normal(struct parser *p, const struct option_row *row, const char *value);
+static void opt_clean(struct parser *p, const struct option_row *row, const char *value);
+static void opt_cache_stats(struct parser *p, const struct option_row *row, const char *value);
+static void opt_toolchain(struct parser *p, const struct option_row *row, const char *value);
+static void opt_profile(struct parser *p, const struct option_row *row, const char *value);
+static void opt_update(struct parser *p, const struct option_row *row, const char *value);
+static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value);
+
+/* One row per option; keep one line per row (several people add options at once). */
+static const struct option_row option_table[] = {
+    HELP_LINE("+TOOLCHAIN", G_PROCESSING, "use this rustup toolchain (first argument, as with cargo)"),
+    FLAG("force", 'f', force, G_PROCESSING, "rebuild even if the cached executable is fresh"),
+    CALLBACK("update", 0, ARG_NONE, NULL, opt_update, G_PROCESSING, "rebuild (as -f) with the newest versions of the dependencies,\nnot those other scripts already compiled (as cargo update)"),
+    CALLBACK("release", 0, ARG_NONE, NULL, opt_profile, G_PROCESSING, "build with the release profile (default: dev, as cargo)"),
+    STRING("features", 'F', "F", features, G_PROCESSING, "enable the script's features F (comma-separated)"),
+    CALLBACK("infer", 'i', ARG_REQUIRED, "LEVEL", opt_infer, G_PROCESSING, "dependency inference: none, min (names only), config (default:\nplus [infer.features] from the config file) or max (plus\n[infer.max-features])"),
+    FLAG("multimain", 'm', multimain, G_PROCESSING, "allow more than one `fn main` in the script"),
+    FLAG("offline", 0, offline, G_PROCESSING, "run cargo offline"),
+    CALLBACK("registry-dir", 0, ARG_REQUIRED, "DIR", opt_registry_dir, G_PROCESSING, "use DIR as a directory source in place of crates.io (offline);\ne.g. Debian's /usr/share/cargo/registry"),
+    STRING("rustc-wrapper", 0, "PROGRAM", wrapper, G_PROCESSING, "compile through PROGRAM (RUSTC_WRAPPER), e.g. sccache, to share\ncompiled dependencies across cache roots and machines"),
+    STRING("wrapper", 0, "CMD", run_wrapper, G_PROCESSING, "run the built program under CMD (split into words as a shell\nwould): --wrapper 'valgrind -q', hyperfine, rust-lldb"),
+    CALLBACK("expr", 'e', ARG_REQUIRED, "EXPR", opt_source, G_DYNAMIC, "evaluate a Rust expression or block; its value is printed"),
+    CALLBACK("stdin", 's', ARG_NONE, NULL, opt_source, G_DYNAMIC, "read the script from standard input"),
+    CALLBACK("loop", 'l', ARG_REQUIRED, "FILTER", opt_source, G_DYNAMIC, "run FILTER for every line of standard input, with `line`\n(String) and `i` (its 1-based number) in scope; a non-() value\nis printed"),
+    STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line"),
+    STRING("end", 'E', "POST", loop_end, G_DYNAMIC, "with -l: statements run after the last line"),
+    STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest lines for -e, -s and -l, e.g. '[dependencies] ...'\n(--toml SCRIPT alone: the same as --print-toml SCRIPT)"),
+    FLAG("unquote", 'u', unquote, G_DYNAMIC, "print a final String or &str value without quotes"),
+    MODE("rapid", 'r', MODE_RAPID, G_INTERACTIVE, "a session: each entry is evaluated like -e once its brackets\nand quotes are closed; items and `use` stay for later entries;\n:help lists the commands"),
+    MODE("repl", 0, MODE_RAPID, G_INTERACTIVE, "the same as -r"),
+    FLAG("edit", 'd', edit, G_INTERACTIVE, "open the script (or the -e/-s/-l code) in $VISUAL/$EDITOR\nfirst; run it if it was saved"),
+    ACTION("gen", 'g', ACTION_GEN, G_NORUN, "generate the project only; print its directory"),
+    ACTION("build", 'b', ACTION_BUILD, G_NORUN, "build (if needed) but do not run"),
+    ACTION("norun", 'n', ACTION_BUILD, G_NORUN, "the same as -b"),
+    ACTION("check", 'c', ACTION_CHECK, G_NORUN, "cargo check the script"),
+    ACTION("test-only", 'T', ACTION_TEST, G_NORUN, "run the script's own #[test]s (ARGS go to the test binary)"),
+    ACTION("cargo", 'A', ACTION_CARGO, G_NORUN, "run a cargo subcommand on the generated project:\ncthag -A SCRIPT.rs -- tree --depth 1"),
+    ACTION("executable", 'x', ACTION_EXECUTABLE, G_NORUN, "build in release mode and install as $CARGO_HOME/bin/NAME\n(never over the script, nor a file cthag did not install\nthere unless -f)"),
+    STRING("install-dir", 0, "DIR", install_dir, G_NORUN, "with -x: install into DIR instead"),
+    {"print-toml", 0, ARG_OPTIONAL, "[=frontmatter]", G_NORUN, CALL, 0, ACTION_PRINT_TOML, opt_print_toml, "build (if needed), then print a /*[toml] block (or --- frontmatter)\nthat pins the inferred crates at the versions cargo chose"},
+    CALLBACK("color", 0, ARG_REQUIRED, "WHEN", opt_color, G_OUTPUT, "auto (default), always or never; also NO_COLOR, CLICOLOR,\nCLICOLOR_FORCE; passed on to cargo"),
+    CALLBACK("verbose", 'v', ARG_NONE, NULL, opt_verbose, G_OUTPUT, "say what cthag decides and why (fresh, stale, build key)"),
+    FLAG("quiet", 'q', quiet, G_OUTPUT, "hide cargo's output unless the build fails"),
+    FLAG("timings", 't', timings, G_OUTPUT, "print how long generating, building and running took"),
+    MODE("help", 'h', MODE_HELP, G_OUTPUT, "print this help"),
+    MODE("version", 'V', MODE_VERSION, G_OUTPUT, "print the version"),
+    CALLBACK("clean", 0, ARG_OPTIONAL, "[WHAT]", opt_clean, G_CACHE, "remove cached executables (bins), the shared target (target)\nor everything (all, the default)"),
+    CALLBACK("cache-stats", 0, ARG_OPTIONAL, "[=json]", opt_cache_stats, G_CACHE, "list the entries (script, last use, binary size) and totals"),
+    MODE("gc", 0, MODE_GC, G_CACHE, "remove entries unused for --max-age days, then the least\nrecently used until the cache is under --max-size"),
+    STRING("max-size", 0, "SIZE", max_size, G_CACHE, "cap for --gc (default 2GiB, or [cache] max-size, or\n$CTHAG_MAX_CACHE_SIZE)"),
+    STRING("max-age", 0, "DAYS", max_age, G_CACHE, "age limit for --gc (default 30, or [cache] max-age-days)"),
+    FLAG("deep", 0, deep, G_CACHE, "with --gc: also remove dependency builds no entry uses"),
+    MODE("config-path", 0, MODE_CONFIG_PATH, G_CONFIG, "print where the config file is read from"),
+    MODE("print-config", 0, MODE_PRINT_CONFIG, G_CONFIG, "print the effective settings and where each comes from"),
+    ACTION("package", 0, ACTION_GEN, G_OTHER_RUNNERS, "= -g (rust-script; also --gen-pkg-only)"),
+    ACTION("gen-pkg-only", 0, ACTION_GEN, G_HIDDEN, "= -g (older rust-script)"),
+    ACTION("test", 0, ACTION_TEST, G_OTHER_RUNNERS, "= -T (rust-script)"),
+    CALLBACK("toolchain", 0, ARG_REQUIRED, "NAME", opt_toolchain, G_OTHER_RUNNERS, "= +NAME (rust-script)"),
+    CALLBACK("debug", 0, ARG_NONE, NULL, opt_profile, G_OTHER_RUNNERS, "the dev profile, cthag's default (rust-script builds release)"),
+    CALLBACK("clear-cache", 0, ARG_NONE, NULL, opt_clean, G_OTHER_RUNNERS, "= --clean all (rust-script)"),
+    CALLBACK("cargo-output", 0, ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "show cargo's output, cthag's default (rust-script)"),
+    CALLBACK("normal", 'N', ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "normal output: cancels -v and -q (thag)"),
+    REFUSED("dep", ARG_REQUIRED, "rust-script's --dep is not cthag's: declare the dependency in the script (a // cargo-deps: line, a ```cargo block, frontmatter) or let cthag infer it"),
+    REFUSED("extern", ARG_REQUIRED, "rust-script's --extern is not cthag's: write `use` or `extern crate` in the code"),
+    REFUSED("unstable-feature", ARG_REQUIRED, "rust-script's --unstable-feature is not cthag's: write #![feature(...)] at the top of the script and use a nightly +TOOLCHAIN"),
+    REFUSED("pkg-path", ARG_REQUIRED, "rust-script's --pkg-path is not cthag's: the project lives in the cache (cthag -g prints where)"),
+    REFUSED("base-path", ARG_REQUIRED, "rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them"),
+    REFUSED("bench", ARG_NONE, "rust-script's --bench is not cthag's: cthag -A SCRIPT -- bench runs cargo bench"),
+    REFUSED("count", ARG_NONE, "rust-script's --count is not cthag's: with -l, `i` is the line's number"),
+    REFUSED("expand", ARG_NONE, "thag's --expand is not cthag's: cthag -A SCRIPT -- expand runs cargo expand"),
+    REFUSED("config", ARG_NONE, "thag's --config is not cthag's: cthag --config-path prints where the config file is"),
+};
+
+#define OPTION_COUNT (sizeof(option_table) / sizeof(*option_table))
+
+/* "-e/--expr", "--release", "-N/--normal": how messages name an option. */
+static const char *option_label(const struct option_row *row)
+{
+    static char label[2][80];
+    static int which;
+    char *out = label[which ^= 1];
+    if (row->letter)
+        snprintf(out, sizeof(label[0]), "-%c/--%s", row->letter, row->name);
+    else
+        snprintf(out, sizeof(label[0]), "--%s", row->name);
+    return out;
+}
+
+static enum infer_level parse_infer_level(const char *value)
+{
+    static const char *const levels[] = {"none", "min", "config", "max"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(value, levels[i]))
+            return (enum infer_level)i;
+    usage_error("unknown inference level `%s` (expected none, min, config or max)", value);
+}
+
+static void opt_infer(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    p->o->infer = parse_infer_level(value);
+    p->o->infer_given = 1;
+}
+
+static const char *absolute_directory(const char *option, const char *dir)
+{
+    static char path[PATH_MAX]; /* lives as long as the process; one such option exists */
+    struct stat st;
+    const char *problem = !realpath(dir, path)                       ? strerror(errno)
+                          : stat(path, &st) || !S_ISDIR(st.st_mode) ? "not a directory"
+                                                                    : NULL;
+    if (problem) {
+        fprintf(stderr, "cthag: %s %s: %s\n", option, dir, problem);
+        exit(EXIT_BAD_INPUT);
+    }
+    return path;
+}
+
+static void opt_registry_dir(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    p->o->registry_dir = absolute_directory("--registry-dir", value);
+}
+
+static void opt_color(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
+        usage_error("--color: `%s` is not auto, always or never", value);
+    p->o->color = value;
+}
+
+/* -e, -s and -l: where the script comes from, once. */
+static void opt_source(struct parser *p, const struct option_row *row, const char *value)
+{
+    enum source_kind kind = row->letter == 'e' ? SOURCE_EXPR
+                            : row->letter == 's' ? SOURCE_STDIN
+                                                 : SOURCE_LOOP;
+    if (p->source_row && p->o->kind != kind) {
+        fprintf(stderr, "cthag: %s and %s cannot be combined (see cthag --help)\n",
+                option_label(p->source_row), option_label(row));
+        exit(EXIT_BAD_INPUT);
+    }
+    p->source_row = row;
+    p->o->kind = kind;
+    p->o->text = value;
+}
+
+static void set_action(struct parser *p, const struct option_row *row)
+{
+    if (p->action_row && p->o->action != (enum action)row->value) {
+        fprintf(stderr, "cthag: %s and %s cannot be combined (see cthag --help)\n",
+                option_label(p->action_row), option_label(row));
+        exit(EXIT_BAD_INPUT);
+    }
+    p->action_row = row;
+    p->o->action = (enum action)row->value;
+}
+
+static void opt_verbose(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)p, (void)row, (void)value;
+    verbosity = 1;
+}
+
+/* -N/--normal (thag), --cargo-output (rust-script): cthag's usual output. */
+static void opt_normal(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row, (void)value;
+    verbosity = 0;
+    p->o->quiet = 0;
+}
+
+/* --release and --debug: the last one given wins over the config file's profile. */
+static void opt_profile(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)value;
+    p->o->release = !strcmp(row->name, "release");
+    p->o->debug = !p->o->release;
+}
+
+/* --update: a rebuild that also asks for the newest dependency versions. */
+static void opt_update(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row, (void)value;
+    p->o->update = p->o->force = 1;
+}
+
+static int is_clean_part(const char *s)
+{
+    return !strcmp(s, "bins") || !strcmp(s, "target") || !strcmp(s, "all");
+}
+
+/* --clean [WHAT], and rust-script's --clear-cache (everything). */
+static void opt_clean(struct parser *p, const struct option_row *row, const char *value)
+{
+    p->o->mode = MODE_CLEAN;
+    /* The part is optional: take the next argument only when it does not look like an option. */
+    if (row->arg == ARG_OPTIONAL && !value && p->i + 1 < p->argc && p->argv[p->i + 1][0] != '-')
+        value = p->argv[++p->i];
+    if (value && !is_clean_part(value))
+        usage_error("--clean: unknown part `%s` (expected bins, target or all)", value);
+    p->o->clean_what = value ? value : "all";
+}
+
+/* --print-toml[=frontmatter]: an action of its own (thag prints such blocks with -v; its
+ * --toml is cthag's -M, so the name here is --print-toml, like --print-config). */
+static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value)
+{
+    if (value && strcmp(value, "frontmatter"))
+        usage_error("--print-toml: unknown format `%s` (expected frontmatter)", value);
+    set_action(p, row);
+    p->o->pin_frontmatter = value != NULL;
+}
+
+static void opt_cache_stats(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    p->o->mode = MODE_STATS;
+    if (value && strcmp(value, "json"))
+        usage_error("--cache-stats: unknown format `%s` (expected json)", value);
+    p->o->stats_json = value != NULL;
+}
+
+/* rust-script's --toolchain NAME: cargo's +NAME. */
+static void opt_toolchain(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    if (!*value)
+        usage_error("%s", "--toolchain: the toolchain name is empty");
+    if (p->o->toolchain && strcmp(p->o->toolchain, value)) {
+        fprintf(stderr, "cthag: +%s and --toolchain %s disagree (see cthag --help)\n",
+                p->o->toolchain, value);
+        exit(EXIT_BAD_INPUT);
+    }
+    p->o->toolchain = value;
+}
+
+static void apply_option(struct parser *p, const struct option_row *row, const char *value)
+{
+    char *base = (char *)p->o;
+    switch (row->effect) {
+    case SET_FLAG: *(int *)(base + row->field) = 1; break;
+    case SET_STRING: *(const char **)(base + row->field) = value; break;
+    case SET_ACTION: set_action(p, row); break;
+    case SET_MODE: p->o->mode = (enum mode)row->value; break;
+    case CALL: row->callback(p, row, value); break;
+    case REFUSE:
+        fprintf(stderr, "cthag: %s\n", row->help);
+        exit(EXIT_BAD_INPUT);
+    case HELP_ONLY: break;
+    }
+}
+
+/* ---- finding options, and near misses ---- */
+
+static const struct option_row *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const struct option_row *row = &option_table[i];
+        if (row->effect != HELP_ONLY && strlen(row->name) == len && !memcmp(row->name, name, len))
+            return row;
+    }
+    return NULL;
+}
+
+static const struct option_row *find_short(char letter)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++)
+        if (option_table[i].letter == letter)
+            return &option_table[i];
+    return NULL;
+}
+
+/* The option an unknown long name most likely meant: the only one it starts, else the nearest
+ * within two edits (and fewer edits than it has letters), or NULL. */
+static const struct option_row *nearest_long(const char *name, size_t len)
+{
+    const struct option_row *prefixed = NULL, *nearest = NULL;
+    size_t prefixes = 0, best = 3;
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const struct option_row *row = &option_table[i];
+        if (row->effect == HELP_ONLY || row->effect == REFUSE || row->group == G_HIDDEN)
+            continue;
+        size_t n = strlen(row->name);
+        if (len && len < n && !memcmp(row->name, name, len)) {
+            prefixed = row;
+            prefixes++;
+        }
+        size_t d = suggest_distance(name, len, row->name, n);
+        if (d < best && d < len) {
+            best = d;
+            nearest = row;
+        }
+    }
+    return prefixes == 1 ? prefixed : nearest;
+}
+
+static _Noreturn void unknown_option(const char *arg, const struct option_row *guess)
+{
+    if (guess)
+        fprintf(stderr, "cthag: unknown option %s; did you mean --%s? (see cthag --help)\n", arg,
+                guess->name);
+    else
+        fprintf(stderr, "cthag: unknown option %s (see cthag --help)\n", arg);
+    exit(EXIT_BAD_INPUT);
+}
+
+/* ---- parsing ---- */
+
+/* The value of an option: after '=' in "--name=value", else the next argument. */
+static const char *option_value(struct parser *p, const char *name, const char *inline_value)
+{
+    if (inline_value)
+        return inline_value;
+    if (p->i + 1 >= p->argc)
+        usage_error("option %s needs a value", name);
+    return p->argv[++p->i];
+}
+
+static void parse_long(struct parser *p, const char *arg)
+{
+    const char *name = arg + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const char *value = eq ? eq + 1 : NULL;
+    const struct option_row *row = find_long(name, len);
+    if (!row) {
+        char shown[80];
+        snprintf(shown, sizeof(shown), "--%.*s", (int)(len < 60 ? len : 60), name);
+        unknown_option(shown, nearest_long(name, len));
+    }
+    if (row->arg == ARG_NONE && value)
+        usage_error("option %s takes no value", option_label(row));
+    if (row->arg == ARG_REQUIRED)
+        value = option_value(p, arg, value);
+    apply_option(p, row, value);
+}
+
+static void parse_short(struct parser *p, const char *arg)
+{
+    /* -release: a long option written with one dash, even when its letters are short options
+     * (-r -e lease). */
+    const struct option_row *whole = find_long(arg + 1, strlen(arg + 1));
+    if (whole && arg[2] && whole->group != G_HIDDEN && whole->effect != REFUSE)
+        unknown_option(arg, whole);
+    for (const char *c = arg + 1; *c; c++) {
+        char flag[3] = {'-', *c, '\0'};
+        const struct option_row *row = find_short(*c);
+        if (!row) {
+            /* -release: a long option written with one dash. */
+            const struct option_row *meant = find_long(arg + 1, strlen(arg + 1));
+            unknown_option(flag, meant && meant->group != G_HIDDEN ? meant : NULL);
+        }
+        if (row->arg == ARG_REQUIRED) {
+            /* "-inone" or "-i none" */
+            apply_option(p, row, c[1] ? c + 1 : option_value(p, flag, NULL));
+            return;
+        }
+        apply_option(p, row, NULL);
+    }
+}
+
+/* A +toolchain must come first, as for cargo; elsewhere it would be taken for the script. */
+static void check_misplaced_toolchain(const char *arg)
+{
+    struct stat st;
+    if (arg[0] == '+' && arg[1] && stat(arg, &st))
+        usage_error("`%s`: a +toolchain must be the first argument, as for cargo", arg);
+}
+
+static void parse_command_line(int argc, char **argv, struct options *o)
+{
+    struct parser p = {argc, argv, 1, o, NULL, NULL};
+    memset(o, 0, sizeof(*o));
+    o->infer = INFER_CONFIG;
+    if (argc > 1 && argv[1][0] == '+') {
+        if (!argv[1][1])
+            usage_error("`%s`: a toolchain name must follow +", argv[1]);
+        o->toolchain = argv[1] + 1;
+        p.i = 2;
+    }
+    int separated = 0;
+    for (; p.i < argc; p.i++) {
+        const char *arg = argv[p.i];
+        if (!strcmp(arg, "--")) {
+            p.i++;
+            separated = 1;
+            break;
+        }
+        check_misplaced_toolchain(arg);
+        if (arg[0] != '-' || !arg[1])
+            break;
+        if (arg[1] == '-')
+            parse_long(&p, arg);
+        else
+            parse_short(&p, arg);
+    }
+    /* cthag -r -- ARGS: arguments for every entry's program, not a script. */
+    if (o->kind == SOURCE_FILE && p.i < argc && !(separated && o->mode == MODE_RAPID)) {
+        o->script = source_find_script(argv[p.i++]);
+        /* Arguments after the script belong to it; a "--" right after the script is a separator. */
+        if (p.i < argc && !strcmp(argv[p.i], "--"))
+            p.i++;
+    } else if (o->kind != SOURCE_FILE && !separated && p.i < argc) {
+        usage_error("`%s`: -e, -s and -l take no script file; put the arguments for the code "
+                    "after --", argv[p.i]);
+    }
+    o->script_args = argv + p.i;
+    o->nscript_args = argc - p.i;
+    /* -q silences cthag's warnings too, unless -v asked to hear its decisions. */
+    if (o->quiet && verbosity == 0)
+        verbosity = -1;
+}
+
+/* ---- --help, from the table ---- */
+
+/* Where the help text starts: options shorter than this are padded to it. */
+#define HELP_COLUMN 26
+
+static void print_help_row(const struct option_row *row)
+{
+    struct strbuf left = STRBUF_INIT;
+    if (row->effect == HELP_ONLY)
+        strbuf_addf(&left, "  %s", row->name);
+    else if (row->letter)
+        strbuf_addf(&left, "  -%c, --%s", row->letter, row->name);
+    else
+        strbuf_addf(&left, "      --%s", row->name);
+    if (row->value_name)
+        strbuf_addf(&left, "%s%s", row->value_name[0] == '[' && row->value_name[1] == '=' ? "" : " ",
+                    row->value_name);
+    if (left.len >= HELP_COLUMN - 1)
+        strbuf_addf(&left, "\n%*s", HELP_COLUMN - 1, "");
+    while (left.len < HELP_COLUMN - 1)
+        strbuf_addch(&left, ' ');
+    fputs(left.buf, stdout);
+    for (const char *line = row->help; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        printf(" %.*s\n", (int)n, line);
+        if (!nl)
+            break;
+        line = nl + 1;
+        printf("%*s", HELP_COLUMN - 1, "");
+    }
+    strbuf_release(&left);
+}
+
+static void print_help(void)
+{
+    fputs(usage_head, stdout);
+    for (int group = 0; group < G_HIDDEN; group++) {
+        printf("\n%s:\n", group_titles[group]);
+        for (size_t i = 0; i < OPTION_COUNT; i++)
+            if (option_table[i].group == (enum option_group)group)
+                print_help_row(&option_table[i]);
+    }
+    fputs(usage_tail, stdout);
+}
+
+static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
+
+/* Combinations that make no sense, each a one-line error with exit 2. */
+static void check_dynamic(struct options *o)
+{
+    if (o->kind == SOURCE_FILE) {
+        struct stat st;
+        const char *named = o->toml && !o->script ? source_find_script(o->toml) : NULL;
+        if (named && o->action == ACTION_RUN && !stat(named, &st) && S_ISREG(st.st_mode)) {
+            /* cthag --toml SCRIPT (the spelling issue 12 gives): the pinned block, as
+             * --print-toml SCRIPT. Without -e, -s or -l, -M's manifest lines would have nothing
+             * to apply to, so a value naming an existing file can only mean this. */
+            o->script = named;
+            o->toml = NULL;
+            o->action = ACTION_PRINT_TOML;
+            return;
+        }
+        if (o->toml && !o->script) /* manifest lines with nothing to apply to */
+            usage_error("-M/--toml takes manifest lines for -e, -s or -l (got `%s`); to print a "
+                        "block pinning the crates inference chose, use --print-toml SCRIPT",
+                        o->toml);
+        if (o->toml)
+            usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
+        return;
+    }
+    if (o->kind == SOURCE_EXPR && !*o->text)
+        usage_error("%s", "-e: empty expression");
+    if (o->kind == SOURCE_LOOP && !*o->text)
+        usage_error("%s", "-l: empty filter");
+    if (o->action == ACTION_GEN || o->action == ACTION_EXECUTABLE || o->action == ACTION_CARGO)
+        usage_error("%s", "-g, -x and -A need a script file, not -e, -s or -l");
+    if (o->kind == SOURCE_LOOP || o->kind == SOURCE_STDIN) {
+        struct stat st;
+        if (fstat(STDIN_FILENO, &st))
+            usage_error("%s", o->kind == SOURCE_LOOP ? "-l: no standard input to read lines from"
+                                                     : "-s: no standard input to read the script from");
+        if (isatty(STDIN_FILENO))
+            usage_error("%s", o->kind == SOURCE_LOOP
+                                  ? "-l reads lines from standard input, which is a terminal; "
+                                    "pipe some input in"
+                                  : "-s reads the script from standard input, which is a terminal");
+    }
+    o->script = source_names[o->kind];
+}
+
+static int check_mode(struct options *o)
+{
+    int cache_command = o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC ||
+                        o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG;
+    if (cache_command && (o->script || o->kind != SOURCE_FILE))
+        usage_error("cache and config commands take no script (got `%s`)",
+                    o->script ? o->script : o->text);
+    if (o->mode != MODE_GC && (o->max_size || o->max_age || o->deep))
+        usage_error("%s", "--max-size, --max-age and --deep go with --gc");
+    if (cache_command)
+        return 0;
+    if ((o->loop_begin || o->loop_end) && o->kind != SOURCE_LOOP)
+        usage_error("%s", "-B/--begin and -E/--end go with -l/--loop");
+    if (o->install_dir && o->action != ACTION_EXECUTABLE)
+        usage_error("%s", "--install-dir goes with -x/--executable");
+    check_dynamic(o);
+    if (o->kind == SOURCE_FILE && !o->script)
+        usage_error("%s", "no script given");
+    if (o->action == ACTION_CARGO && !o->nscript_args)
+        usage_error("-A needs a cargo subcommand after the script: cthag -A %s -- tree", o->script);
+    if (o->action == ACTION_EXECUTABLE)
+        o->release = 1;
+    if (!o->loop_begin)
+        o->loop_begin = "";
+    if (!o->loop_end)
+        o->loop_end = "";
+    return 0;
+}
+
+/* --gc: the config's caps, overridden by the command line. */
+static int run_gc(const struct options *o, const char *root)
+{
+    struct config cfg;
+    if (config_load(&cfg))
+        return EXIT_BAD_INPUT;
+    struct gc_opts gc = {cfg.max_cache_size, cfg.max_age_days, o->deep, 0, NULL};
+    config_release(&cfg);
+    if (o->max_size && config_parse_size(o->max_size, &gc.max_size))
+        usage_error("--max-size: `%s` is not a size (e.g. 2GiB, 500MB, 1000000)", o->max_size);
+    if (o->max_age) {
+        char *end;
+        long days = strtol(o->max_age, &end, 10);
+        if (*end || end == o->max_age || days < 0 || days > 100000)
+            usage_error("--max-age: `%s` is not a number of days", o->max_age);
+        gc.max_age_days = (int)days;
+    }
+    return cache_gc(root, &gc) ? EXIT_BUILD_FAILED : 0;
+}
+
+/* --config-path and --print-config. */
+static int run_config_command(const struct options *o, const char *root)
+{
+    struct strbuf path = STRBUF_INIT, cargo = STRBUF_INIT;
+    struct config cfg;
+    int status = 0;
+    if (o->mode == MODE_CONFIG_PATH) {
+        config_path(&path);
+        printf("%s\n", path.buf);
+    } else if (config_load(&cfg)) {
+        status = EXIT_BAD_INPUT;
+    } else {
+        int found = !build_locate_cargo(&cargo);
+        config_print(&cfg, root, found ? cargo.buf : NULL);
+        config_release(&cfg);
+    }
+    strbuf_release(&path);
+    strbuf_release(&cargo);
+    return status;
+}
+
+/* The cache and config commands: --clean, --cache-stats, --gc, --config-path, --print-config. */
+static int run_cache_command(const struct options *o)
+{
+    struct strbuf root = STRBUF_INIT;
+    int status = EXIT_BAD_INPUT;
+    if (!cache_root(&root)) {
+        if (o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG)
+            status = run_config_command(o, root.buf);
+        else if (o->mode == MODE_CLEAN)
+            status = cache_clean(root.buf, o->clean_what) ? EXIT_BUILD_FAILED : 0;
+        else if (o->mode == MODE_STATS)
+            status = cache_stats(root.buf, o->stats_json) ? EXIT_BUILD_FAILED : 0;
+        else
+            status = run_gc(o, root.buf);
+    }
+    strbuf_release(&root);
+    return status;
+}
+
+/* --wrapper CMD: the built program runs under CMD's words. */
+static void set_run_wrapper(const char *command)
+{
+    static struct strlist words = STRLIST_INIT; /* used until the exec */
+    const char *problem;
+    if (shell_split(command, &words, &problem))
+        usage_error("--wrapper: %s", problem);
+    if (run_set_wrapper(words.items, (int)words.count))
+        exit(EXIT_BAD_INPUT);
+}
+
+int main(int argc, char **argv)
+{
+    /* Static: what the options point to (a script name found with its extension added) lives as
+     * long as the process, and stays reachable for LeakSanitizer when main returns. */
+    static struct options o;
+    parse_command_line(argc, argv, &o);
+    if (o.mode == MODE_HELP) {
+        print_help();
+        return 0;
+    }
+    if (o.mode == MODE_VERSION) {
+        printf("cthag %s (cache format %s)\n", CTHAG_VERSION, CACHE_FORMAT_VERSION);
+        return 0;
+    }
+    if (o.mode == MODE_RAPID)
+        return rapid_launch(&o);
+    check_mode(&o);
+    if (o.run_wrapper)
+        set_run_wrapper(o.run_wrapper);
+    if (o.mode != MODE_RUN)
+        return run_cache_command(&o);
+    if (o.edit) {
+        int edited = edit_source(&o);
+        if (edited)
+            return edited < 0 ? EXIT_BAD_INPUT : 0;
+    }
+    return pipeline_run(&o);
+}
