@@ -4,6 +4,7 @@
 #include "cache/cache.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
@@ -101,15 +102,15 @@ static void print_json(const struct cache_scan *s, const struct scan_entry *cons
 {
     struct strbuf out = STRBUF_INIT;
     strbuf_addstr(&out, "{\"root\": ");
-    strbuf_add_json_string(&out, s->root);
+    json_add_string(&out, s->root);
     strbuf_addstr(&out, ",\n \"entries\": [");
     for (size_t i = 0; i < s->nentries; i++) {
         const struct scan_entry *e = order[i];
         strbuf_addstr(&out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
-        strbuf_add_json_string(&out, e->name);
+        json_add_string(&out, e->name);
         strbuf_addf(&out, ", \"kind\": \"%s\", \"script\": ", kind_name(e));
         if (e->kind == SCAN_SCRIPT)
-            strbuf_add_json_string(&out, e->source);
+            json_add_string(&out, e->source);
         else
             strbuf_addstr(&out, "null");
         strbuf_addf(&out, ", \"last_used\": %lld, \"binary_bytes\": %llu, \"entry_bytes\": %llu, "

@@ -1,5 +1,6 @@
 #include "cargo/build.h"
 
+#include "toml/toml.h"
 #include "util/die.h"
 #include "util/json.h"
 #include "util/spawn.h"
@@ -65,7 +66,7 @@ static char *config_string(const char *key, const char *value)
 {
     struct strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "%s=", key);
-    strbuf_add_toml_string(&sb, value, strlen(value));
+    toml_write_string(&sb, value, strlen(value));
     return strbuf_detach(&sb);
 }
 

@@ -357,7 +357,7 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
     *pp = p < end ? p + 1 : p;
     strbuf_add(&s->manifest, name, (size_t)(name_end - name));
     strbuf_addstr(&s->manifest, " = ");
-    strbuf_add_toml_string(&s->manifest, version, (size_t)(version_end - version));
+    toml_write_string(&s->manifest, version, (size_t)(version_end - version));
     strbuf_addch(&s->manifest, '\n');
     return 0;
 }
