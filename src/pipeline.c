@@ -12,7 +12,7 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
-#include "cli/config.h"
+#include "config.h"
 #include "generate.h"
 #include "install.h"
 #include "run.h"
