@@ -128,11 +128,13 @@ int cache_lock_root(const char *root, int exclusive)
     int fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     int result = fd < 0 ? -1 : 0;
     if (!result && exclusive)
-        result = wait_for_range(fd, F_WRLCK, ROOT_GATE, 1, "waiting for another cthag cleaning the cache") ||
+        result = wait_for_range(fd, F_WRLCK, ROOT_GATE, 1,
+                                "waiting for another cthag cleaning the cache") ||
                  wait_for_range(fd, F_WRLCK, ROOT_LOCK, 1, "waiting for running builds to finish");
     else if (!result)
         result = wait_for_range(fd, F_RDLCK, ROOT_GATE, 1, "waiting for cthag --clean to finish") ||
-                 lock_range(fd, F_RDLCK, ROOT_LOCK, 1, 1) || lock_range(fd, F_UNLCK, ROOT_GATE, 1, 0);
+                 lock_range(fd, F_RDLCK, ROOT_LOCK, 1, 1) ||
+                 lock_range(fd, F_UNLCK, ROOT_GATE, 1, 0);
     if (result) {
         error("cannot lock %s: %s", path.buf, strerror(errno));
         if (fd >= 0)
