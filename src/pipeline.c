@@ -70,7 +70,7 @@ static int job_start(struct job *job, const struct options *o)
     identity_init(&job->id, &job->entry, o, job->root.buf, job->content.buf, job->content.len);
     if (job->id.source)
         run_environment(&job->env, o->kind == SOURCE_FILE ? job->id.source : NULL,
-                        job->entry.package.buf);
+                        identity_kind_name(o->kind));
     return 0;
 }
 
