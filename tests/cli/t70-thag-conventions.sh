@@ -113,6 +113,41 @@ expect_out "thag_rs registry / thag_styling registry +color_detect / 42" "regist
 expect_file_has "$(echo "$CTHAG_CACHE_DIR"/projects/auto_target-*/Cargo.toml)" \
     'thag_styling = { version = "1", features = ["color_detect"] }' "registry (target table):"
 
+# ---- thag's own test_manifest_merge_manifest: a [patch] table keeps its entries ----
+# (thag's block as thag's tests/manifest.rs writes it, indented; the path entry resolved against
+# the script's directory, as a Cargo.toml beside the script would have it.)
+mkdir -p demo/my/local/bar/src
+printf '[package]\nname = "tinydep"\nversion = "0.1.0"\nedition = "2021"\n' > demo/my/local/bar/Cargo.toml
+printf 'pub fn answer() -> u32 { 7 }\n' > demo/my/local/bar/src/lib.rs
+write_script demo/merge.rs <<'EOF_RS'
+/*[toml]
+    [package]
+    name = "toml_block_name"
+    version = "0.0.1"
+    edition = "2021"
+
+    [dependencies]
+    tinydep = "0.1"
+
+    [patch.crates-io]
+    toml_block_foo = { git = 'https://github.com/example/foo.git' }
+    tinydep = { path = 'my/local/bar' }
+
+    [workspace]
+    */
+fn main() { println!("patched {}", tinydep::answer()); }
+EOF_RS
+run_cthag -q "${R[@]}" -g demo/merge.rs
+expect_status 0 "[patch] with a path entry:"
+expect_eq "$(sed -n '/^\[patch/,/^$/p' "$(out)/Cargo.toml")" "[patch.crates-io]
+toml_block_foo = { git = \"https://github.com/example/foo.git\" }
+tinydep = { path = \"$TMP/demo/my/local/bar\" }" "[patch] entries kept:"
+# cargo uses it (without the git entry, which cargo would fetch even unused).
+sed -i '/toml_block_foo/d' demo/merge.rs
+run_cthag -q "${R[@]}" demo/merge.rs
+expect_status 0 "[patch] with a path entry, built:"
+expect_out "patched 7" "[patch] with a path entry (cargo used it):"
+
 # ---- thag's local proc-macro crate ----
 # proc_macro_crate DIR ANSWER: a proc-macro crate thag_demo_proc_macros whose answer!() is ANSWER.
 proc_macro_crate() {
