@@ -27,7 +27,6 @@ cp v.rs v1.rs.saved
 run_cthag -q v.rs
 expect_out "one"
 record=$(ls "$CTHAG_CACHE_DIR"/projects/v-*/entry)
-sleep 0.1
 # A cached run whose last-used time is old refreshes its record: make it pause before writing.
 sed -i 's/^used .*/used 0/' "$record"
 CTHAG_TEST_PAUSE_AT=refresh CTHAG_TEST_PAUSE_FILE="$TMP/paused" "$CTHAG" v.rs > paused.out 2>&1 &
