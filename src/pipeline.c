@@ -70,7 +70,7 @@ static int job_start(struct job *job, const struct options *o)
     identity_init(&job->id, &job->entry, o, job->root.buf, job->content.buf, job->content.len);
     if (job->id.source)
         run_environment(&job->env, o->kind == SOURCE_FILE ? job->id.source : NULL,
-                        job->entry.package.buf);
+                        identity_kind_name(o->kind));
     return 0;
 }
 
@@ -277,7 +277,8 @@ static int generate(struct job *job, struct script *s, struct generated *g,
         return EXIT_BAD_INPUT;
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
-                                .registry = job->set.registry_dir ? job->set.registry_dir : ""};
+                                .registry = job->set.registry_dir ? job->set.registry_dir : "",
+                                .generated_env = &g->env_used};
     if (o->kind == SOURCE_FILE)
         freshness_set_script(in, job->id.source, &st, s->text.buf, s->text.len);
     return 0;
