@@ -5,6 +5,14 @@
 R=(--registry-dir "$REGISTRY")
 set -m   # background jobs in their own process groups, with default signal handling
 
+# catches_sigint PID: the process has a handler for SIGINT (its SigCgt mask in /proc): cthag
+# installs its own once cargo is started, to pass the signal on.  Before that, a signal kills it.
+catches_sigint() {
+    local mask
+    mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$mask" ] && (( 0x$mask & 2 ))
+}
+
 write_script build.rs <<'EOF_RS'
 fn main() { println!("built"); }
 EOF_RS
@@ -14,6 +22,7 @@ gated_cargo slow-cargo
 CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" build.rs > out 2> err &
 job=$!
 wait_until "cthag to start cargo" test -e "$TMP/slow-cargo.started"
+wait_until "cthag to catch SIGINT" catches_sigint "$job"
 kill -INT -- "-$job"
 wait "$job" 2>/dev/null
 status=$?
@@ -31,6 +40,7 @@ gated_cargo slow-cargo
 CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" second.rs > out 2> err &
 job=$!
 wait_until "cthag to start cargo" test -e "$TMP/slow-cargo.started"
+wait_until "cthag to catch SIGINT" catches_sigint "$job"
 kill -INT "$job"
 wait "$job" 2>/dev/null
 status=$?
