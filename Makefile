@@ -60,7 +60,7 @@ UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := $(wildcard src/*.c src/cli/*.c src/script/*.c src/toml/*.c src/cargo/*.c src/cache/*.c \
-                      src/util/*.c)
+                      src/util/*.c src/fetch/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/cli/main.o,$(HOST_OBJECTS))
