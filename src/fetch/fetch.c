@@ -59,6 +59,9 @@ static int parse_meta_line(const char *line, size_t len, struct fetch_meta *m, u
         return -1;
     size_t name_len = (size_t)(sp - line), vlen = len - name_len - 1;
     const char *v = sp + 1;
+    for (size_t i = 0; i < vlen; i++)
+        if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
+            return -1; /* never written: fetch_meta_format keeps values to one line */
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strlen(names[i]) != name_len || memcmp(names[i], line, name_len) || (*seen & 1u << i))
             continue;

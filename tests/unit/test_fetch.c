@@ -57,6 +57,7 @@ static void test_meta(void)
         "cthag-fetched 1\nurl u\nurl v\nfetched 1\nchecked 1\nhash " HASH "\n",   /* twice */
         "cthag-fetched 1\nurl u\nfetched 1\nchecked 1\nhash " HASH,              /* cut short */
         "cthag-fetched 1\nurl \nfetched 1\nchecked 1\nhash " HASH "\n",          /* empty url */
+        "cthag-fetched 1\nurl u\x02v\nfetched 1\nchecked 1\nhash " HASH "\n",    /* control */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         fetch_meta_init(&back);
