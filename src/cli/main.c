@@ -12,6 +12,7 @@
 #include "cli/options.h"
 #include "pipeline.h"
 #include "cli/rapid_launch.h"
+#include "fetch/url.h"
 #include "version.h"
 #include "run.h"
 #include "script/source.h"
@@ -544,7 +545,8 @@ static void parse_command_line(int argc, char **argv, struct options *o)
     }
     /* cthag -r -- ARGS: arguments for every entry's program, not a script. */
     if (o->kind == SOURCE_FILE && p.i < argc && !(separated && o->mode == MODE_RAPID)) {
-        o->script = source_find_script(argv[p.i++]);
+        const char *arg = argv[p.i++];
+        o->script = url_is_remote(arg) ? arg : source_find_script(arg);
         /* Arguments after the script belong to it; a "--" right after the script is a separator. */
         if (p.i < argc && !strcmp(argv[p.i], "--"))
             p.i++;
@@ -605,7 +607,27 @@ static void print_help(void)
     fputs(usage_tail, stdout);
 }
 
-static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
+static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>", NULL};
+
+/* A script named by an http(s) URL: the URL of its raw text (fetch/url.h), or a usage error
+ * saying why it names no script. */
+static void check_url(struct options *o)
+{
+    static struct strbuf raw = STRBUF_INIT; /* as long as the process: o->url points into it */
+    struct strbuf why = STRBUF_INIT;
+    if (o->kind != SOURCE_FILE || !o->script || !url_is_remote(o->script))
+        return;
+    if (o->edit)
+        usage_error("-d/--edit: %s is a URL; fetch it into a file to edit it", o->script);
+    if (url_to_raw(o->script, &raw, &why)) {
+        struct strbuf message = STRBUF_INIT;
+        strbuf_addf(&message, "%s: %s", o->script, why.buf);
+        usage_error("%s", message.buf);
+    }
+    strbuf_release(&why);
+    o->kind = SOURCE_URL;
+    o->url = raw.buf;
+}
 
 /* Combinations that make no sense, each a one-line error with exit 2. */
 static void check_dynamic(struct options *o)
@@ -666,6 +688,7 @@ static int check_mode(struct options *o)
     if (o->install_dir && o->action != ACTION_EXECUTABLE)
         usage_error("%s", "--install-dir goes with -x/--executable");
     check_dynamic(o);
+    check_url(o);
     if (o->kind == SOURCE_FILE && !o->script)
         usage_error("%s", "no script given");
     if (o->action == ACTION_CARGO && !o->nscript_args)

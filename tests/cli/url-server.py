@@ -20,8 +20,10 @@ raw server sends them: .rs and .txt text/plain; charset=utf-8, .html text/html. 
     /binary            bytes that are not text (application/octet-stream)
     /missing...        404 with an HTML error page, as real servers send
 
-A request whose target is absolute (http://host/path) is what a proxy gets: it is served the
-same way, and its log line names the host asked for."""
+While DOCROOT/.slow exists, every request waits SLOW_SECONDS first (a server that stopped
+answering).  A request whose target is absolute (http://host/path) is what a proxy gets: it is
+served the same way, and its log line names the host asked for.  CONNECT (an https URL through
+a proxy) is logged and refused: nothing here speaks TLS, nor goes beyond loopback."""
 
 import email.utils
 import hashlib
@@ -64,7 +66,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_CONNECT(self):
+        self.answer(502)
+
     def do_GET(self):
+        if os.path.exists(os.path.join(DOCROOT, ".slow")):
+            time.sleep(SLOW_SECONDS)
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/redirect/"):
             _, _, count, rest = path.split("/", 3)
