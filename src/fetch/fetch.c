@@ -321,7 +321,7 @@ static void confirm_copy(const struct fetch_request *req, struct fetch_result *r
     long long now = (long long)time(NULL);
     int changed = r->status == 200 && (strcmp(m->etag.buf, r->etag.buf) ||
                                        strcmp(m->last_modified.buf, r->last_modified.buf));
-    note("%s: %s: unchanged since it was fetched (HTTP %d)", req->name, req->url, r->status);
+    note("%s: unchanged since it was fetched (HTTP %d)", req->name, r->status);
     if (changed) {
         strbuf_reset(&m->etag);
         strbuf_addstr(&m->etag, r->etag.buf);

@@ -81,7 +81,7 @@ expect_eq "$([ "$etag" != "inm=-" ] && echo conditional)" conditional "the reque
 # -v says what was fetched and what was decided.
 run_cthag -v "$BASE/hello.rs"
 expect_err_has "cthag: $BASE/hello.rs: fetching $BASE/hello.rs (if changed)"
-expect_err_has "cthag: $BASE/hello.rs: $BASE/hello.rs: unchanged since it was fetched (HTTP 304)"
+expect_err_has "cthag: $BASE/hello.rs: unchanged since it was fetched (HTTP 304)"
 expect_err_has "cthag: $BASE/hello.rs: fresh (unchanged since the build of key"
 expect_requests 1 "-v:"
 expect_cargo_calls 0
