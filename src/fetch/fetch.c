@@ -263,8 +263,10 @@ int fetch_store(const struct fetch_request *req, const struct fetch_result *res)
     if (fs_mkdir_private(req->dir))
         result = error("cannot create %s: %s", req->dir, strerror(errno));
     fetch_body_path(req->dir, &path);
-    if (!result)
-        result = fs_write_atomic(path.buf, res->text.buf, res->text.len, 0600);
+    /* The same text stored meanwhile (a parallel first run) stays as it is: a build reading it
+     * must not see its stat data change under it. */
+    if (!result && fs_write_if_changed(path.buf, res->text.buf, res->text.len) < 0)
+        result = -1;
     strbuf_reset(&path);
     meta_path(req->dir, &path);
     fetch_meta_format(&res->meta, &text);

@@ -86,6 +86,21 @@ expect_err_has "cthag: $BASE/hello.rs: fresh (unchanged since the build of key"
 expect_requests 1 "-v:"
 expect_cargo_calls 0
 
+# Parallel first runs of one URL: each fetches, one builds, all run; the next run is fresh.
+printf 'fn main() { println!("parallel"); }\n' > "$DOC/par.rs"
+pids=()
+for i in 1 2 3 4; do
+    "$CTHAG" -q "$BASE/par.rs" > "$TMP/par.$i" 2>&1 &
+    pids+=($!)
+done
+wait "${pids[@]}"
+expect_eq "$(cat "$TMP"/par.? | sort | uniq -c | tr -s ' ')" " 4 parallel" "parallel first runs:"
+expect_cargo_calls 1 "parallel first runs:"
+run_cthag "$BASE/par.rs"
+expect_out "parallel"
+expect_cargo_calls 0 "after parallel first runs:"
+seen=$(requests)
+
 # The text changes on the server: fetched again (200), rebuilt, the new text runs.
 printf 'fn main() { println!("second version"); }\n' > "$DOC/hello.rs"
 run_cthag -q "$BASE/hello.rs"
