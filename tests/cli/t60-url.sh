@@ -297,13 +297,17 @@ PATH=$TMP/nocurl run_cthag "$BASE/hello.rs"
 expect_status 2
 expect_err "cthag: $BASE/hello.rs: fetching a URL needs the curl program, which is not installed (on Debian: apt-get install curl)"
 
-# The server gone for good: the cached copy still runs, saying how old it is.
+# The server gone for good: the cached copy still runs, saying how old it is (its times set
+# back two days, as if it had been fetched then).
 stop_server
+two_days_ago=$(($(date +%s) - 2 * 86400))
+meta=$(grep -l "^url $BASE/hello.rs\$" "$CTHAG_CACHE_DIR"/projects/*/url.meta)
+sed -i "s/^fetched .*/fetched $two_days_ago/; s/^checked .*/checked $two_days_ago/" "$meta"
 run_cthag "$BASE/hello.rs" -- x
 expect_status 0
 expect_out "second version"
 expect_err_has "cthag: warning: $BASE/hello.rs: cannot fetch it (curl: (7) Failed to connect to 127.0.0.1 port ${BASE##*:}"
-expect_err_has "); running the copy fetched "
+expect_err_has "); running the copy fetched 2 days ago"
 expect_cargo_calls 0 "server gone:"
 run_cthag -q "$BASE/hello.rs"
 expect_out "second version"

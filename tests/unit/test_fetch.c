@@ -235,6 +235,25 @@ static void answer_200(const char *body, const char *etag)
     strbuf_release(&out);
 }
 
+/* Move the copy's fetched and checked times back by these many seconds. */
+static void age_copy(long long fetched_ago, long long checked_ago)
+{
+    struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+    struct fetch_meta m;
+    fetch_meta_init(&m);
+    strbuf_addf(&path, "%s/url.meta", copy_dir);
+    CHECK_INT(fs_read_file(path.buf, &text), 0);
+    CHECK_INT(fetch_meta_parse(text.buf, text.len, &m), 0);
+    m.fetched = (long long)time(NULL) - fetched_ago;
+    m.checked = (long long)time(NULL) - checked_ago;
+    strbuf_reset(&text);
+    fetch_meta_format(&m, &text);
+    CHECK_INT(fs_write_atomic(path.buf, text.buf, text.len, 0600), 0);
+    fetch_meta_release(&m);
+    strbuf_release(&path);
+    strbuf_release(&text);
+}
+
 static void test_stage(void)
 {
     struct fetch_result res;
@@ -288,12 +307,15 @@ static void test_stage(void)
     CHECK_CONTAINS(sent_args(), "\nIf-None-Match: \"v2\"\n"); /* the new validator was kept */
     fetch_result_release(&res);
 
-    /* Unreachable, 503: the copy runs, saying how old it is. */
+    /* Unreachable, 503: the copy runs, saying how old it is (fetched three days ago, last
+     * confirmed an hour ago: the meta's times are set back so that no clock is raced). */
+    age_copy(3 * 86400, 3600 + 30);
     answer("", 7);
     CHECK_INT(fetch(0, &res, &err), 0);
     CHECK_INT(res.state, FETCH_COPY);
     CHECK_STR(err.buf, "cthag: warning: http://h/x.rs: cannot fetch it (curl: (7) Failed to "
-                       "connect to 127.0.0.1); running the copy fetched 0 seconds ago\n");
+                       "connect to 127.0.0.1); running the copy fetched 3 days ago (still "
+                       "current 60 minutes ago)\n");
     fetch_result_release(&res);
     answer("HTTP/1.1 503 Service Unavailable\r\n\r\n\ncthag-curl-1 503 0 0 http://h/x.rs\n", 0);
     CHECK_INT(fetch(0, &res, &err), 0);
