@@ -235,8 +235,10 @@ enum http_result http_get(const struct http_request *req, struct http_response *
     struct spawn_opts opts = {NULL, &err, NULL, NULL, NULL, &out};
     int status = spawn_wait(argv, &opts);
     enum http_result result = HTTP_OK;
-    if (status < 0) {
-        if (errno == ENOENT)
+    /* 127: a libc whose posix_spawnp reports a failed exec as the child's exit status (curl's
+     * own statuses stop below 100). */
+    if (status < 0 || status == 127) {
+        if (status == 127 || errno == ENOENT)
             strbuf_addstr(&r->failure, "fetching a URL needs the curl program, which is not "
                                        "installed (on Debian: apt-get install curl)");
         else
