@@ -118,6 +118,8 @@ expect_out "second version"
 expect_err_has "cthag: warning: $BASE/hello.rs: cannot fetch it (curl: (28) "
 expect_err_has "); running the copy fetched "
 expect_cargo_calls 0 "timed out, copy:"
+expect_requests 1 "timed out:"
+expect_eq "$(last_request | awk '{print $NF}')" slow "the request the server did not answer in time:"
 # ...and with no copy, the timeout is an error (exit 2), nothing built.
 CTHAG_FETCH_TIMEOUT=1 run_cthag "$BASE/other.rs"
 expect_status 2

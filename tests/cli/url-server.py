@@ -14,6 +14,7 @@ raw server sends them: .rs and .txt text/plain; charset=utf-8, .html text/html. 
 
     /redirect/N/PATH   302 to /PATH, N times over (a chain)
     /slow/PATH         waits SLOW_SECONDS (env, default 30) before answering: past any timeout
+                       (logged when asked, with the status "slow")
     /nocache/PATH      PATH without ETag and Last-Modified
     /lastmod/PATH      PATH with Last-Modified only
     /status/CODE       an empty answer with that status
@@ -47,8 +48,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def log_request_line(self, status):
+        if getattr(self, "logged", False):
+            return
+        self.logged = True
         with open(LOG_FILE, "a") as log:
-            log.write("%s %s inm=%s ims=%s host=%s -> %d\n" % (
+            log.write("%s %s inm=%s ims=%s host=%s -> %s\n" % (
                 self.command, self.path, self.headers.get("If-None-Match", "-"),
                 self.headers.get("If-Modified-Since", "-"), self.headers.get("Host", "-"),
                 status))
@@ -72,16 +76,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_CONNECT(self):
         self.answer(502)
 
+    def wait(self):
+        """A slow answer: logged now ("-> slow"), when the client asks, not when it is long gone."""
+        self.log_request_line("slow")
+        time.sleep(SLOW_SECONDS)
+
     def do_GET(self):
         if os.path.exists(os.path.join(DOCROOT, ".slow")):
-            time.sleep(SLOW_SECONDS)
+            self.wait()
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/redirect/"):
             _, _, count, rest = path.split("/", 3)
             target = "/" + rest if int(count) <= 1 else "/redirect/%d/%s" % (int(count) - 1, rest)
             return self.answer(302, headers=[("Location", target)])
         if path.startswith("/slow/"):
-            time.sleep(SLOW_SECONDS)
+            self.wait()
             path = path[len("/slow"):]
         if path.startswith("/status/"):
             return self.answer(int(path.split("/")[2]))
