@@ -12,7 +12,7 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
-#include "cli/config.h"
+#include "config.h"
 #include "fetch/fetch.h"
 #include "generate.h"
 #include "install.h"
@@ -84,7 +84,8 @@ static int job_start(struct job *job, const struct options *o)
 static int fetch_url(struct job *job)
 {
     const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline};
+    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                SOURCE_MAX_BYTES};
     return o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
 }
 
@@ -93,7 +94,8 @@ static int fetch_url(struct job *job)
 static int store_fetched(struct job *job)
 {
     const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline};
+    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                SOURCE_MAX_BYTES};
     if (o->kind != SOURCE_URL || job->fetched.state != FETCH_NEW)
         return 0;
     job->root_lock = cache_prepare_locked(job->root.buf);
@@ -335,7 +337,8 @@ __attribute__((noinline)) static int slow_path(struct job *job)
         job->times.built = run_clock_ms();
         /* The cache only grows when something is built: the place for the daily trim. */
         if (!status && needs_install(o->action))
-            cache_auto_trim(job->root.buf, job->entry.name.buf);
+            cache_auto_trim(job->root.buf, job->entry.name.buf, job->cfg.max_cache_size,
+                            job->cfg.max_age_days);
     }
     if (!status && o->action == ACTION_EXECUTABLE)
         status = install_executable(job->root.buf, job->entry.bin_path.buf,

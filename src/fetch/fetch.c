@@ -1,6 +1,5 @@
 #include "fetch/fetch.h"
 
-#include "script/source.h"
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/spawn.h"
@@ -409,7 +408,7 @@ int fetch_script(const struct fetch_request *req, struct fetch_result *res)
     struct http_request hr = {req->url, have_copy && res->meta.etag.len ? res->meta.etag.buf : NULL,
                               have_copy && res->meta.last_modified.len ? res->meta.last_modified.buf
                                                                        : NULL,
-                              timeout, SOURCE_MAX_BYTES};
+                              timeout, req->max_bytes};
     note("%s: fetching %s%s", req->name, req->url, hr.etag || hr.last_modified ? " (if changed)" : "");
     http_response_init(&r);
     enum http_result got = http_get(&hr, &r);

@@ -34,6 +34,7 @@ struct fetch_request {
     const char *url;  /* its raw URL (fetch/url.h) */
     const char *dir;  /* where the copy is kept */
     int offline;      /* --offline: the copy, never the network */
+    size_t max_bytes; /* a larger text is refused (the largest script cthag reads) */
 };
 
 struct fetch_meta {

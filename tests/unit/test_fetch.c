@@ -209,7 +209,7 @@ static const char *sent_args(void)
 /* Run the stage; its stderr into err. */
 static int fetch(int offline, struct fetch_result *res, struct strbuf *err)
 {
-    struct fetch_request req = {"http://h/x.rs", "http://h/x.rs", copy_dir, offline};
+    struct fetch_request req = {"http://h/x.rs", "http://h/x.rs", copy_dir, offline, 1 << 20};
     char *text = NULL;
     size_t len = 0;
     FILE *saved = stderr;
