@@ -244,6 +244,9 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,
+        .thag_format = s->format == MANIFEST_THAG,
+        .thag = &set->thag,
+        .env_used = &g->env_used,
     };
     int result = manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
@@ -278,5 +281,6 @@ void generated_release(struct generated *g)
     strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);
+    strlist_release(&g->env_used);
     wrap_release(&g->code);
 }

@@ -20,6 +20,7 @@
 #include "script/wrap.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 #include <sys/stat.h>
 
@@ -30,6 +31,9 @@ struct generated {
     const char *in_place;     /* the script's canonical path when compiled where it lives */
     struct wrapped code;      /* the source cargo compiles, with its map to the script's lines */
     struct diag_map diag;     /* how diagnostics name the script's parts */
+    /* Environment variables the generated project was decided by (thag-auto's): the build
+     * depends on their values as on env!'s. */
+    struct strlist env_used;
     char key[HASH_HEX_LEN + 1];
 };
 

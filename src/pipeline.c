@@ -73,7 +73,7 @@ static int job_start(struct job *job, const struct options *o)
     identity_init(&job->id, &job->entry, o, job->root.buf, job->content.buf, job->content.len);
     if (job->id.source)
         run_environment(&job->env, o->kind == SOURCE_FILE ? job->id.source : NULL,
-                        job->entry.package.buf);
+                        o->kind == SOURCE_URL ? job->entry.stem.buf : identity_kind_name(o->kind));
     if (o->kind == SOURCE_URL)
         fetch_body_path(job->entry.project_dir.buf, &job->url_copy);
     return 0;
@@ -120,8 +120,8 @@ static void job_finish(struct job *job)
 static void exec_entry(struct job *job, int executable)
 {
     const struct options *o = job->o;
-    const char *argv0 = o->kind == SOURCE_FILE || o->kind == SOURCE_URL ? run_argv0(o->script)
-                                                                        : identity_kind_name(o->kind);
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL; /* by its path or its URL */
+    const char *argv0 = named ? run_argv0(o->script) : identity_kind_name(o->kind);
     struct run_request r = {argv0, o->script_args, o->nscript_args, job->env.vars,
                             job->entry.bin_path.buf};
     if (!o->timings) {
@@ -206,7 +206,8 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
     const char *rustc_args[4];
     build_options(job, &bo);
     /* Panics and file!() name the script: its path, or its URL. */
-    action_remap_copy_paths(o->kind == SOURCE_FILE || o->kind == SOURCE_URL ? job->id.source : NULL,
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL;
+    action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
@@ -311,7 +312,8 @@ static int generate(struct job *job, struct script *s, struct generated *g,
         return EXIT_BAD_INPUT;
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
-                                .registry = job->set.registry_dir ? job->set.registry_dir : ""};
+                                .registry = job->set.registry_dir ? job->set.registry_dir : "",
+                                .generated_env = &g->env_used};
     if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL)
         freshness_set_script(in, o->kind == SOURCE_URL ? file : job->id.source, &st, s->text.buf,
                              s->text.len);

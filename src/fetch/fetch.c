@@ -409,7 +409,8 @@ int fetch_script(const struct fetch_request *req, struct fetch_result *res)
                               have_copy && res->meta.last_modified.len ? res->meta.last_modified.buf
                                                                        : NULL,
                               timeout, req->max_bytes};
-    note("%s: fetching %s%s", req->name, req->url, hr.etag || hr.last_modified ? " (if changed)" : "");
+    note("%s: fetching %s%s", req->name, req->url,
+         hr.etag || hr.last_modified ? " (if changed)" : "");
     http_response_init(&r);
     enum http_result got = http_get(&hr, &r);
     int result;

@@ -232,10 +232,11 @@ static int playground(const struct url *u, struct strbuf *raw, struct strbuf *wh
 /* The index of a "-" segment followed by "blob" or "tree" (GitLab's page forms), or 0. */
 static size_t gitlab_dash(const struct url *u)
 {
-    for (size_t i = 2; i + 1 < u->segments.count; i++)
-        if (!strcmp(u->segments.items[i], "-") &&
-            (!strcmp(u->segments.items[i + 1], "blob") || !strcmp(u->segments.items[i + 1], "tree")))
+    for (size_t i = 2; i + 1 < u->segments.count; i++) {
+        const char *next = u->segments.items[i + 1];
+        if (!strcmp(u->segments.items[i], "-") && (!strcmp(next, "blob") || !strcmp(next, "tree")))
             return i;
+    }
     return 0;
 }
 
