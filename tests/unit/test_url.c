@@ -99,7 +99,8 @@ static void test_gist(void)
     CHECK_RAW("https://gist.github.com/rust-play/" GIST_ID "#file-main-rs", expected);
     CHECK_RAW("https://gist.github.com/rust-play/" GIST_ID "?permalink_comment_id=1", expected);
     CHECK_RAW("https://gist.github.com/durbanlegend/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
-              "https://gist.githubusercontent.com/durbanlegend/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6/raw");
+              "https://gist.githubusercontent.com/durbanlegend/"
+              "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6/raw");
     /* An old numeric Gist, and a file of one revision. */
     CHECK_RAW("https://gist.github.com/someone/1234567",
               "https://gist.githubusercontent.com/someone/1234567/raw");
