@@ -38,6 +38,7 @@ struct job {
     int heal;                   /* the cached executable could not be executed: rebuild it */
     struct run_timings times;
     struct config cfg;          /* read on the slow path only */
+    struct strbuf config_file;  /* where cfg is read from (an input of every build) */
     struct settings set;
     /* Held on the slow path until exec (close-on-exec releases it): the root lock, shared, so
      * no --clean removes the cache under the build.  -1 when not held.  (Between the build and
@@ -78,6 +79,7 @@ static void job_finish(struct job *job)
 {
     cache_unlock(job->root_lock);
     config_release(&job->cfg);
+    strbuf_release(&job->config_file);
     strbuf_release(&job->root);
     identity_release(&job->id);
     strbuf_release(&job->content);
@@ -165,7 +167,10 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->env = job->env.vars;
 }
 
-static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
+/* cargo build, recording what it read.  A unit cargo kept although its files changed at an
+ * mtime it does not look at is forgotten by the recording, and cargo asked once more. */
+static int build_and_record(struct job *job, const struct generated *g, struct build_inputs *in,
+                            struct entry_record *rec)
 {
     const struct options *o = job->o;
     struct build_opts bo;
@@ -176,32 +181,48 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
     action_remap_copy_paths(o->kind == SOURCE_FILE ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
-    struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL};
-    note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
-    /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
-     * decided to build, so the script's own crate is compiled again. */
-    cache_forget_fingerprint(&job->entry);
-    freshness_before_build(in);
-    int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
-    if (spawn_interrupted) {
-        error("%s: interrupted; nothing was installed", o->script);
-        result = -1;
-    } else if (result) {
-        action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf, o->script);
+    int result = 0, again = 1;
+    for (int round = 0; again && !result && round < 2; round++) {
+        struct cargo_units units = CARGO_UNITS_INIT;
+        struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
+                                    rustc_args[0] ? rustc_args : NULL, &units};
+        strbuf_reset(&built);
+        result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+        if (spawn_interrupted) {
+            result = error("%s: interrupted; nothing was installed", o->script);
+        } else if (result) {
+            action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf, o->script);
+        } else if (!built.len || access(built.buf, F_OK)) {
+            result = error("%s: cargo succeeded but reported no executable", o->script);
+        } else {
+            if (round)
+                entry_record_release(rec);
+            again = freshness_record_build(in, built.buf, &units, rec);
+        }
+        cargo_units_release(&units);
     }
     test_crash_point("built");
-    if (!result && (!built.len || access(built.buf, F_OK))) {
-        result = error("%s: cargo succeeded but reported no executable", o->script);
-    } else if (!result) {
-        struct entry_record rec;
-        freshness_record_build(in, built.buf, &rec);
-        result = cache_commit(&job->entry, built.buf, &rec);
-        entry_record_release(&rec);
-    }
+    if (!result)
+        result = cache_commit(&job->entry, built.buf, rec);
     strbuf_release(&built);
     strbuf_release(&remap[0]);
     strbuf_release(&remap[1]);
+    return result;
+}
+
+static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
+{
+    struct entry_record rec;
+    memset(&rec, 0, sizeof(rec));
+    note("%s: building %s (key %s)", job->o->script, job->entry.project_dir.buf, g->key);
+    /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
+     * decided to build, so the script's own crate is compiled again (and, by freshness, every
+     * local unit whose files changed). */
+    cache_forget_fingerprint(&job->entry);
+    freshness_before_build(in);
+    int result = build_and_record(job, g, in, &rec);
+    entry_record_release(&rec);
+    freshness_build_done(in);
     return result;
 }
 
@@ -275,9 +296,12 @@ static int generate(struct job *job, struct script *s, struct generated *g,
     if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
         config_settle(o, &job->cfg, &job->set) || generate_project(&r, s, g))
         return EXIT_BAD_INPUT;
+    config_path(&job->config_file);
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
-                                .registry = job->set.registry_dir ? job->set.registry_dir : ""};
+                                .registry = job->set.registry_dir ? job->set.registry_dir : "",
+                                .manifest = g->manifest.buf, .toolchain = o->toolchain,
+                                .config_file = job->config_file.buf, .force = o->force};
     if (o->kind == SOURCE_FILE)
         freshness_set_script(in, job->id.source, &st, s->text.buf, s->text.len);
     return 0;

@@ -21,7 +21,8 @@ const char *identity_kind_name(enum source_kind kind)
 static void describe_options(const struct options *o, struct strbuf *out)
 {
     /* Only the command line: the config file is not read on the cached path (and no
-     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]").
+     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]
+     * [ registry=DIR]").
      * cthag's release first: another release's entries are not this one's (version.h). */
     const char *parts[] = {"cthag=" CTHAG_VERSION " profile=", o->release ? "release" : "default",
                            " features=", o->features ? o->features : "",
@@ -30,6 +31,12 @@ static void describe_options(const struct options *o, struct strbuf *out)
                            o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
+    /* Another registry is another build (the config file's registry, which the cached path
+     * does not read, is checked through the config file, an input of every record). */
+    if (o->registry_dir) {
+        strbuf_addstr(out, " registry=");
+        strbuf_addstr(out, o->registry_dir);
+    }
     if (out->len > OPTS_TEXT_MAX) {
         char hex[HASH_HEX_LEN + 1];
         struct hasher *h = hasher_new();
