@@ -49,10 +49,12 @@ long long freshness_clock_settled(void)
 }
 
 /* Timestamps with no sub-second part come from a coarse file system (FAT: 2 s, ext4 with small
- * inodes, many network file systems: 1 s). */
-static long long timestamp_granularity(const struct stat *st)
+ * inodes, many network file systems: 1 s).  Judged per timestamp: an mtime from an archive
+ * (tar, cp -p) is whole seconds on any file system, while the kernel's ctime beside it is not;
+ * and FAT's "ctime" is the creation time, finer than its 2-second mtime. */
+static long long granularity(const struct timespec *ts)
 {
-    return st->st_mtim.tv_nsec == 0 ? 2000000000LL : 0;
+    return ts->tv_nsec == 0 ? 2000000000LL : 0;
 }
 
 /* A timestamp further ahead of the clock than this comes from a clock ahead of ours (an archive
@@ -63,14 +65,15 @@ static long long timestamp_granularity(const struct stat *st)
 
 int freshness_stat_racy(const struct stat *st, long long stamp_ns)
 {
-    long long times[2] = {fs_timespec_ns(&st->st_mtim), fs_timespec_ns(&st->st_ctim)};
-    long long granularity = timestamp_granularity(st), future = 0;
+    const struct timespec *times[2] = {&st->st_mtim, &st->st_ctim};
+    long long future = 0;
     for (int i = 0; i < 2; i++) {
-        if (times[i] + granularity < stamp_ns)
+        long long t = fs_timespec_ns(times[i]);
+        if (t + granularity(times[i]) < stamp_ns)
             continue;
         if (!future)
             future = freshness_clock_now() + FUTURE_MARGIN_NS;
-        if (times[i] <= future)
+        if (t <= future)
             return 1;
     }
     return 0;
@@ -202,6 +205,11 @@ static int load_fresh_record(int rootfd, const struct cache_entry *e,
     const char *why = NULL;
     if (!loaded || !identity_owns_record(id, rec))
         return 0;
+    if (!identity_registry_ok(id, rec)) {
+        note("%s: built for the registry %s; not for this one", script_name,
+             rec->registry[0] ? rec->registry : "crates.io");
+        return 0;
+    }
     if (!freshness_is_fresh(rec, &why)) {
         note("%s: %s changed since the last build (or is too recent to trust its stat data); "
              "checking its content", script_name, why);

@@ -57,6 +57,7 @@ struct build_inputs {
     const char *script_name;           /* how messages name the script */
     const char *key;                   /* the build key of the generated project */
     const char *registry;              /* --registry-dir of the build, "" for crates.io */
+    const char *config_registry;       /* the config file's registry-dir, or NULL */
     const char *manifest;              /* the generated Cargo.toml */
     const char *toolchain;             /* +TOOLCHAIN, or NULL */
     const char *config_file;           /* cthag's config file */

@@ -664,6 +664,7 @@ static void start_record(const struct build_inputs *in, struct entry_record *rec
     snprintf(rec->source, sizeof(rec->source), "%s", in->id->source);
     snprintf(rec->opts, sizeof(rec->opts), "%s", in->id->opts.buf);
     snprintf(rec->registry, sizeof(rec->registry), "%s", in->registry);
+    entry_record_set(&rec->config_registry, in->config_registry);
     if (in->manifest)
         freshness_hash_text(in->manifest, strlen(in->manifest), rec->manifest);
     strbuf_addf(&lock, "%s/Cargo.lock", in->entry->project_dir.buf);

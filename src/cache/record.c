@@ -257,6 +257,8 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
         return unescape_into(value, end, rec->opts, sizeof(rec->opts));
     if (FIELD("registry"))
         return unescape_into(value, end, rec->registry, sizeof(rec->registry));
+    if (FIELD("config-registry"))
+        return parse_string(value, end, &rec->config_registry);
     if (FIELD("inode"))
         return parse_unsigned(value, end, &rec->bin_inode);
     if (FIELD("bin-size"))
@@ -389,9 +391,9 @@ void entry_record_format(const struct entry_record *rec, struct strbuf *out)
     for (int i = 0; i < 3; i++)
         if (hashes[i][0] || i == 1)
             strbuf_addf(out, "%s %s\n", hash_names[i], hashes[i][0] ? hashes[i] : "-");
-    const char *string_names[] = {"rustc", "sysroot", "uncacheable"};
-    const char *strings[] = {rec->rustc, rec->sysroot, rec->uncacheable};
-    for (int i = 0; i < 3; i++)
+    const char *string_names[] = {"config-registry", "rustc", "sysroot", "uncacheable"};
+    const char *strings[] = {rec->config_registry, rec->rustc, rec->sysroot, rec->uncacheable};
+    for (int i = 0; i < 4; i++)
         if (strings[i])
             add_line(out, string_names[i], strings[i]);
     for (size_t i = 0; i < rec->env.count; i++)
@@ -421,6 +423,7 @@ void entry_record_release(struct entry_record *rec)
     entry_record_set(&rec->rustc, NULL);
     entry_record_set(&rec->sysroot, NULL);
     entry_record_set(&rec->uncacheable, NULL);
+    entry_record_set(&rec->config_registry, NULL);
 }
 
 /* ---- building a record ---- */

@@ -9,6 +9,8 @@
  *     source <path>           canonical script path, or content:<hash> for -e/-s/-l
  *     opts <text>             the options of the identity
  *     registry <dir>          --registry-dir of the build (Cargo.lock belongs to it)
+ *     config-registry <dir>   the config file's registry-dir then (what a run without
+ *                             --registry-dir uses while the config file is unchanged)
  *     manifest <32 hex>       the generated Cargo.toml's hash
  *     lock <32 hex | ->       the project's Cargo.lock after the build
  *     config <32 hex>         the build configuration the environment held (cache/buildenv.h)
@@ -75,6 +77,7 @@ struct entry_record {
     size_t ninputs, inputs_alloc;
     char manifest[HASH_HEX_LEN + 1], lock[HASH_HEX_LEN + 1], config[HASH_HEX_LEN + 1];
     char *rustc, *sysroot;          /* NULL when not recorded */
+    char *config_registry;          /* the config file's registry-dir at that build, or NULL */
     char *uncacheable;              /* why the entry is never fresh, or NULL */
     struct strlist units;           /* "script", "<profile>/<fingerprint dir>" */
 };
@@ -106,7 +109,8 @@ struct record_input *entry_record_add_input(struct entry_record *rec, unsigned g
 void entry_record_add_absent(struct entry_record *rec, unsigned group, const char *path);
 /* The group of the unit named name, added when new. */
 unsigned entry_record_unit(struct entry_record *rec, const char *name);
-/* Set a string field (rustc, sysroot, uncacheable) to a copy of value (NULL clears it). */
+/* Set a string field (rustc, sysroot, config_registry, uncacheable) to a copy of value (NULL
+ * clears it). */
 void entry_record_set(char **field, const char *value);
 /* Set an input's stat data and hash (NULL: unknown). */
 void record_input_update(struct record_input *in, const struct stat *st, const char *hash);

@@ -31,7 +31,7 @@ expect_run "registry 1" 1 42 --registry-dir "$REGISTRY" reg.rs
 expect_run "registry 1, cached" 0 42 --registry-dir "$REGISTRY" reg.rs
 expect_run "registry 2" 1 7 --registry-dir "$TMP/reg2" reg.rs
 expect_run "registry 2, cached" 0 7 --registry-dir "$TMP/reg2" reg.rs
-expect_run "registry 1 again, cached" 0 42 --registry-dir "$REGISTRY" reg.rs
+expect_run "registry 1 again: built for it again (one entry per script)" 1 42 --registry-dir "$REGISTRY" reg.rs
 
 # ---- 6. cargo's configuration ----
 write_script flags.rs <<'EOF'
