@@ -5,7 +5,6 @@
 #include "util/fs.h"
 #include "util/spawn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,54 +15,57 @@ extern char **environ;
 
 /* ---- the environment ---- */
 
-/* Variables that choose the toolchain, the tools or where cargo's and cthag's configuration
- * live. */
-static const char *const config_names[] = {
-    "CARGO", "CARGO_HOME", "CARGO_ENCODED_RUSTFLAGS", "RUSTC", "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER", "RUSTC_BOOTSTRAP", "RUSTFLAGS", "RUSTUP_TOOLCHAIN", "RUSTUP_HOME",
-    "HOME", "XDG_CONFIG_HOME", NULL,
+/* The variables of the build configuration: exact names (that choose the toolchain, the tools
+ * or where cargo's and cthag's configuration live) and families of cargo's configuration
+ * (CARGO_<TABLE>_<KEY>).  Lengths given: this runs over the whole environment on every cached
+ * run. */
+#define NAME(s) {s, sizeof(s) - 1, 0}
+#define FAMILY(s) {s, sizeof(s) - 1, 1}
+static const struct config_name {
+    const char *name;
+    size_t len;
+    int family;
+} config_names[] = {
+    NAME("CARGO"), NAME("CARGO_HOME"), NAME("CARGO_ENCODED_RUSTFLAGS"), NAME("RUSTC"),
+    NAME("RUSTC_WRAPPER"), NAME("RUSTC_WORKSPACE_WRAPPER"), NAME("RUSTC_BOOTSTRAP"),
+    NAME("RUSTFLAGS"), NAME("RUSTUP_TOOLCHAIN"), NAME("RUSTUP_HOME"), NAME("HOME"),
+    NAME("XDG_CONFIG_HOME"), FAMILY("CARGO_BUILD_"), FAMILY("CARGO_PROFILE_"),
+    FAMILY("CARGO_TARGET_"), FAMILY("CARGO_UNSTABLE_"), FAMILY("CARGO_REGISTRIES_"),
+    FAMILY("CARGO_REGISTRY_"), FAMILY("CARGO_SOURCE_"), FAMILY("CARGO_RESOLVER_"),
+    FAMILY("CARGO_PATCH_"), FAMILY("__CARGO_"),
+    /* Matching names that do not change what is built: cthag overrides the target directory
+     * and triple for cargo, the job count only changes the order of work, and credentials are
+     * no part of a build (a token rotated must not rebuild every script). */
+    {"CARGO_TARGET_DIR", 16, -1}, {"CARGO_BUILD_TARGET_DIR", 22, -1},
+    {"CARGO_BUILD_TARGET", 18, -1}, {"CARGO_BUILD_JOBS", 16, -1}, {"CARGO_TARGET_TMPDIR", 19, -1},
 };
-/* Families of cargo's configuration in the environment (CARGO_<TABLE>_<KEY>). */
-static const char *const config_prefixes[] = {
-    "CARGO_BUILD_",  "CARGO_PROFILE_",   "CARGO_TARGET_",  "CARGO_UNSTABLE_", "CARGO_REGISTRIES_",
-    "CARGO_REGISTRY_", "CARGO_SOURCE_", "CARGO_RESOLVER_", "CARGO_PATCH_", "__CARGO_", NULL,
-};
-/* Matching names that do not change what is built: cthag overrides the target directory and
- * triple for cargo, the job count only changes the order of work, and credentials are no part
- * of a build (and a token rotated must not rebuild every script). */
-static const char *const config_ignored[] = {
-    "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_BUILD_TARGET", "CARGO_BUILD_JOBS",
-    "CARGO_TARGET_TMPDIR", NULL,
-};
+#undef NAME
+#undef FAMILY
 
-static int name_is(const char *entry, size_t len, const char *name)
+static int ends_with(const char *entry, size_t len, const char *suffix, size_t n)
 {
-    return strlen(name) == len && !memcmp(entry, name, len);
-}
-
-static int ends_with(const char *entry, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
     return len >= n && !memcmp(entry + len - n, suffix, n);
 }
 
 /* Is the environment entry NAME=value part of the build configuration? */
 static int is_config_variable(const char *entry)
 {
+    switch (entry[0]) {
+    case 'C': case 'R': case 'H': case 'X': case '_':
+        break;
+    default:
+        return 0;
+    }
     size_t len = strcspn(entry, "=");
-    if (!entry[len])
-        return 0;
     int listed = 0;
-    for (const char *const *name = config_names; *name && !listed; name++)
-        listed = name_is(entry, len, *name);
-    for (const char *const *p = config_prefixes; *p && !listed; p++)
-        listed = len > strlen(*p) && !strncmp(entry, *p, strlen(*p));
-    if (!listed || ends_with(entry, len, "_TOKEN") || ends_with(entry, len, "_CREDENTIAL_PROVIDER"))
-        return 0;
-    for (const char *const *name = config_ignored; *name; name++)
-        if (name_is(entry, len, *name))
-            return 0;
-    return 1;
+    for (size_t i = 0; i < sizeof(config_names) / sizeof(*config_names); i++) {
+        const struct config_name *c = &config_names[i];
+        if (c->family == 1 ? len > c->len && !memcmp(entry, c->name, c->len)
+                           : len == c->len && !memcmp(entry, c->name, len))
+            listed = c->family >= 0;
+    }
+    return listed && entry[len] && !ends_with(entry, len, "_TOKEN", 6) &&
+           !ends_with(entry, len, "_CREDENTIAL_PROVIDER", 20);
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -71,48 +73,102 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int buildenv_which(const char *name, struct strbuf *out)
+/* The first directory of path (PATH's value) holding an executable name, into out (size
+ * bytes): 0, or -1. */
+static int which_in(const char *path, const char *name, char *out, size_t size)
 {
-    const char *path = getenv("PATH");
     size_t name_len = strlen(name);
     while (path && *path) {
         size_t len = strcspn(path, ":");
-        strbuf_reset(out);
-        if (len)
-            strbuf_add(out, path, len);
-        else
-            strbuf_addch(out, '.');
-        strbuf_addch(out, '/');
-        strbuf_add(out, name, name_len);
-        if (!access(out->buf, X_OK))
-            return 0;
+        const char *dir = len ? path : ".";
+        size_t dir_len = len ? len : 1;
+        if (dir_len + name_len + 2 <= size) {
+            memcpy(out, dir, dir_len);
+            out[dir_len] = '/';
+            memcpy(out + dir_len + 1, name, name_len + 1);
+            if (!access(out, X_OK))
+                return 0;
+        }
         path += len + (path[len] == ':');
     }
-    strbuf_reset(out);
+    out[0] = '\0';
     return -1;
 }
 
-/* Which cargo or rustc a build would start, when no variable names it (buildenv_which). */
-static void add_tool(struct hasher *h, const char *variable, const char *tool)
+int buildenv_which(const char *name, struct strbuf *out)
 {
-    const char *set = getenv(variable);
+    size_t size = 4096;
+    const char *path = getenv("PATH");
+    if (path && strlen(path) + strlen(name) + 2 > size)
+        size = strlen(path) + strlen(name) + 2;
+    char *found = xmalloc(size);
+    int result = which_in(path, name, found, size);
+    strbuf_reset(out);
+    strbuf_addstr(out, found);
+    free(found);
+    return result;
+}
+
+/* The configuration hashed: NUL-terminated fields one after the other, on the stack unless
+ * the environment is unusually large. */
+struct fields {
+    char local[1024];
+    struct strbuf heap;
+    size_t len;
+};
+
+static void add_field(struct fields *f, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (!f->heap.len && f->len + n <= sizeof(f->local)) {
+        memcpy(f->local + f->len, s, n);
+        f->len += n;
+        return;
+    }
+    if (!f->heap.len)
+        strbuf_add(&f->heap, f->local, f->len);
+    strbuf_add(&f->heap, s, n);
+}
+
+/* Which cargo or rustc a build would start, when no variable names it (set: its value, which
+ * is hashed itself). */
+static void add_tool(struct fields *f, const char *set, const char *path, const char *tool)
+{
     if (set && *set)
-        return; /* the variable is hashed itself */
-    struct strbuf found = STRBUF_INIT;
-    buildenv_which(tool, &found);
-    hasher_add_field(h, tool);
-    hasher_add_field(h, found.buf);
-    strbuf_release(&found);
+        return;
+    char found[1024]; /* small: this is on the stack of every cached run */
+    add_field(f, tool);
+    if (!which_in(path, tool, found, sizeof(found))) {
+        add_field(f, found);
+    } else {
+        struct strbuf heap = STRBUF_INIT; /* a directory on PATH longer than that */
+        buildenv_which(tool, &heap);
+        add_field(f, heap.buf);
+        strbuf_release(&heap);
+    }
+}
+
+/* The value of an environment entry, when it is NAME=value. */
+static const char *value_of(const char *entry, const char *name, size_t len)
+{
+    return !strncmp(entry, name, len) && entry[len] == '=' ? entry + len + 1 : NULL;
 }
 
 void buildenv_config_hash(char out[HASH_HEX_LEN + 1])
 {
-    /* Sorted: the same variables in another order are the same configuration. */
-    const char *local[64], **matches = local;
+    /* Sorted: the same variables in another order are the same configuration.  One pass over
+     * the environment (no getenv: each is another). */
+    const char *local[64], **matches = local, *path = NULL, *cargo = NULL, *rustc = NULL, *v;
     size_t n = 0, alloc = sizeof(local) / sizeof(*local);
     for (char **e = environ; e && *e; e++) {
+        if ((v = value_of(*e, "PATH", 4)))
+            path = v;
         if (!is_config_variable(*e))
             continue;
+        if ((v = value_of(*e, "CARGO", 5)))
+            cargo = v;
+        if ((v = value_of(*e, "RUSTC", 5)))
+            rustc = v;
         if (n == alloc) {
             const char **more = xcalloc(alloc * 2, sizeof(*more));
             memcpy(more, matches, n * sizeof(*more));
@@ -124,15 +180,18 @@ void buildenv_config_hash(char out[HASH_HEX_LEN + 1])
         matches[n++] = *e;
     }
     qsort(matches, n, sizeof(*matches), compare_strings);
-    struct hasher *h = hasher_new();
-    hasher_add_field(h, "cthag-config 1");
+    struct fields f;
+    f.len = 0;
+    strbuf_init(&f.heap);
+    add_field(&f, "cthag-config 1");
     for (size_t i = 0; i < n; i++)
-        hasher_add_field(h, matches[i]);
+        add_field(&f, matches[i]);
     if (matches != local)
         free(matches);
-    add_tool(h, "CARGO", "cargo");
-    add_tool(h, "RUSTC", "rustc");
-    hasher_finish(h, out);
+    add_tool(&f, cargo, path, "cargo");
+    add_tool(&f, rustc, path, "rustc");
+    hash128_hex(f.heap.len ? f.heap.buf : f.local, f.heap.len ? f.heap.len : f.len, out);
+    strbuf_release(&f.heap);
 }
 
 /* ---- the files ---- */
@@ -275,26 +334,6 @@ static int resolve_sysroot(const char *rustc, int from_rustup, const char *toolc
     return ask(argv, toolchain, sysroot);
 }
 
-/* <sysroot>/lib/librustc_driver-*.so: the compiler itself (rustc is a small launcher). */
-static void add_driver(struct entry_record *rec, const char *sysroot)
-{
-    static const char prefix[] = "librustc_driver-";
-    struct strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/lib", sysroot);
-    DIR *d = opendir(path.buf);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (strncmp(de->d_name, prefix, sizeof(prefix) - 1))
-            continue;
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/lib/%s", sysroot, de->d_name);
-        add_stat_probe(rec, path.buf);
-    }
-    if (d)
-        closedir(d);
-    strbuf_release(&path);
-}
-
 /* rustup's choice lives in settings.toml (the default, overrides) and toolchains/ (which names
  * exist, where a linked one points). */
 static void add_rustup_home(struct entry_record *rec, long long stamp)
@@ -320,8 +359,9 @@ static void add_toolchain(const char *toolchain, struct entry_record *rec, long 
     } else {
         entry_record_set(&rec->rustc, rustc.buf);
         entry_record_set(&rec->sysroot, sysroot.buf);
+        /* An update replaces the toolchain's files (rustup installs them anew, a package
+         * manager too): the compiler's new inode shows it. */
         add_stat_probe(rec, rustc.buf);
-        add_driver(rec, sysroot.buf);
     }
     if (!find_rustup(&rustup))
         add_rustup_home(rec, stamp);

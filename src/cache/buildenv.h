@@ -3,9 +3,9 @@
  *   - the toolchain: the rustc cargo runs, as rustup resolves it for a cargo started in "/"
  *     (+toolchain, RUSTUP_TOOLCHAIN, /rust-toolchain(.toml), settings.toml's default, the
  *     toolchain directory), or $RUSTC, or the rustc on PATH; identified by the stat data of its
- *     binary and of its librustc_driver (an update in place replaces them), of rustup's
- *     settings.toml and toolchains/ directory (a default changed, a toolchain linked or
- *     retargeted) and of "/" (a rust-toolchain file appearing where cargo starts);
+ *     binary (an update replaces the toolchain's files), of rustup's settings.toml and
+ *     toolchains/ directory (a default changed, a toolchain linked or retargeted) and of "/" (a
+ *     rust-toolchain file appearing where cargo starts);
  *   - cargo's configuration: the environment's CARGO_* build, profile, target, registry and
  *     unstable variables, RUSTFLAGS & co. (a variable that appears counts: the whole matching
  *     set is hashed, not the names seen once), the config files cargo reads when started in "/"

@@ -59,14 +59,40 @@ static int unescape(const char *p, const char *end, struct strbuf *out)
     return 0;
 }
 
+/* Decode [p, end) into out (size bytes, NUL-terminated); -1 when malformed, holding a NUL or
+ * too long.  No allocation: source, opts and registry are read on every cached run. */
 static int unescape_into(const char *p, const char *end, char *out, size_t size)
 {
+    size_t n = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '%') {
+            if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+                return -1;
+            c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
+            p += 2;
+        }
+        if (c == '\0' || n + 1 >= size)
+            return -1;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* A decoded copy of [p, end) (malloc'd); NULL when malformed or empty. */
+static char *unescape_dup(const char *p, const char *end)
+{
+    if (p == end)
+        return NULL;
+    if (!memchr(p, '%', (size_t)(end - p))) /* nothing escaped (most values): one allocation */
+        return memchr(p, '\0', (size_t)(end - p)) ? NULL : xmemdupz(p, (size_t)(end - p));
     struct strbuf value = STRBUF_INIT;
-    int result = unescape(p, end, &value) || value.len >= size ? -1 : 0;
-    if (!result)
-        memcpy(out, value.buf, value.len + 1);
-    strbuf_release(&value);
-    return result;
+    if (unescape(p, end, &value) || !value.len) {
+        strbuf_release(&value);
+        return NULL;
+    }
+    return strbuf_detach(&value);
 }
 
 /* ---- numbers ---- */
@@ -75,12 +101,15 @@ static int parse_unsigned(const char *p, const char *end, unsigned long long *ou
 {
     if (p == end || end - p > 20)
         return -1;
+    /* 19 digits cannot overflow: only a 20th is checked (on every cached run each input's five
+     * numbers are read, and a division per digit showed). */
+    int check = end - p == 20;
     unsigned long long value = 0;
     for (; p < end; p++) {
         if (*p < '0' || *p > '9')
             return -1;
         unsigned digit = (unsigned)(*p - '0');
-        if (value > (~0ULL - digit) / 10)
+        if (check && end - p == 1 && value > (~0ULL - digit) / 10)
             return -1;
         value = value * 10 + digit;
     }
@@ -116,7 +145,7 @@ static void grow_inputs(struct entry_record *rec)
         return;
     if (rec->inputs_alloc > ((size_t)-1) / 2 / sizeof(*rec->inputs))
         die_out_of_memory();
-    rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 4;
+    rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 8;
     rec->inputs = xrealloc(rec->inputs, rec->inputs_alloc * sizeof(*rec->inputs));
 }
 
@@ -140,12 +169,9 @@ static int parse_stat_fields(const char **p, const char *end, struct record_inpu
 static int add_parsed_input(struct entry_record *rec, struct record_input *in, const char *p,
                             const char *end)
 {
-    struct strbuf path = STRBUF_INIT;
-    if (unescape(p, end, &path) || !path.len) {
-        strbuf_release(&path);
+    in->path = unescape_dup(p, end);
+    if (!in->path)
         return -1;
-    }
-    in->path = strbuf_detach(&path);
     in->group = rec->units.count;
     grow_inputs(rec);
     rec->inputs[rec->ninputs++] = *in;
@@ -205,12 +231,10 @@ static int parse_hash(const char *value, const char *end, char *out, int dash_al
 
 static int parse_string(const char *value, const char *end, char **field)
 {
-    struct strbuf text = STRBUF_INIT;
-    int result = unescape(value, end, &text) || !text.len || *field ? -1 : 0;
-    if (!result)
-        *field = strbuf_detach(&text);
-    strbuf_release(&text);
-    return result;
+    if (*field)
+        return -1;
+    *field = unescape_dup(value, end);
+    return *field ? 0 : -1;
 }
 
 static int parse_env(struct entry_record *rec, const char *p, const char *end)
