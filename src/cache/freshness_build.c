@@ -259,14 +259,6 @@ static int recorded_in(const struct entry_record *rec, unsigned group, const cha
     return 0;
 }
 
-static int recorded_in_any(const struct entry_record *rec, const char *path)
-{
-    for (size_t i = 0; i < rec->ninputs; i++)
-        if (!strcmp(rec->inputs[i].path, path))
-            return 1;
-    return 0;
-}
-
 /* The script: what cthag read, if it is still that (stat data from before the read). */
 static void add_script(struct recorder *r, unsigned group)
 {
@@ -397,43 +389,24 @@ static int script_depinfo(const struct build_inputs *in, const char *profile_dir
     return newest_path->len ? 0 : -1;
 }
 
-/* The script's crate: the script, what rustc's dep-info lists, and what cargo's dep-info beside
- * the executable lists that no other unit claimed (cthag always has cargo compile it). */
-static void record_script_unit(struct recorder *r, const char *built, unsigned *group)
+/* The script's crate: the script and what rustc's dep-info lists (rustc's, not cargo's beside the
+ * executable: cargo splits rustc's paths at tabs too).  cthag always has cargo compile it. */
+static void record_script_unit(struct recorder *r, const char *built)
 {
     struct unit_time now = {1, 0, SCRIPT_UNIT};
     struct strbuf path = STRBUF_INIT;
-    *group = entry_record_unit(r->rec, SCRIPT_UNIT);
+    unsigned group = entry_record_unit(r->rec, SCRIPT_UNIT);
     if (r->in->script)
-        add_script(r, *group);
+        add_script(r, group);
     const char *slash = strrchr(built, '/');
     strbuf_add(&path, built, (size_t)(slash - built));
     struct strbuf depinfo = STRBUF_INIT;
     if (script_depinfo(r->in, path.buf, &depinfo))
         untrackable(r, path.buf, "no dep-info for the script's crate");
     else
-        add_depinfo_files(r, *group, &now, depinfo.buf);
+        add_depinfo_files(r, group, &now, depinfo.buf);
     strbuf_release(&depinfo);
     strbuf_release(&path);
-}
-
-/* The files cargo's own dep-info names that no unit claimed: the script's crate's. */
-static void record_leftovers(struct recorder *r, const char *built, unsigned group)
-{
-    struct unit_time now = {1, 0, SCRIPT_UNIT};
-    struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
-    struct depinfo info = DEPINFO_INIT;
-    strbuf_addf(&path, "%s.d", built);
-    if (fs_read_file(path.buf, &text) || depinfo_parse(text.buf, text.len, &info))
-        untrackable(r, path.buf, "cargo's dep-info cannot be read: a newline in a file name?");
-    for (size_t i = 0; i < info.files.count; i++) {
-        const char *file = info.files.items[i];
-        if (!recorded_in_any(r->rec, file))
-            add_read_file(r, group, &now, file);
-    }
-    depinfo_release(&info);
-    strbuf_release(&path);
-    strbuf_release(&text);
 }
 
 /* Where a unit cargo reported keeps its account: its name in the record (the fingerprint
@@ -695,12 +668,10 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     if (!in->state)
         in->state = xcalloc(1, sizeof(*in->state)); /* no previous record to compare with */
     struct build_state *state = in->state;
-    unsigned script_group;
     start_record(in, rec);
-    record_script_unit(&r, built, &script_group);
+    record_script_unit(&r, built);
     for (size_t i = 0; units && i < units->count; i++)
         record_unit(&r, &units->items[i]);
-    record_leftovers(&r, built, script_group);
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    state->config_unchanged ? &state->previous : NULL, in->stamp};
     buildenv_snapshot(&req, rec);

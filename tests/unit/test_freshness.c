@@ -402,6 +402,35 @@ static void test_env(void)
     entry_record_release(&rec);
 }
 
+/* For a build that wants to skip cargo: what changed since the record. */
+static void test_classify(void)
+{
+    struct fixture f;
+    struct entry_record rec;
+    fixture_start(&f, "classify");
+    struct build_inputs in = f.in;
+    in.manifest = "[package]\n";
+    commit(&f.e, &in, 3 * SECOND);
+    CHECK_INT(entry_record_load(f.e.record_path.buf, &rec), 0);
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_NOTHING);
+    set_mtime(helper, 1000 * SECOND); /* touched: the same content */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_NOTHING);
+    write_file(helper, "pub fn g() {}\n"); /* a file of the script's own crate */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_SCRIPT_ONLY);
+    in.manifest = "[package]\nname = \"x\"\n"; /* and the manifest */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    in.manifest = "[package]\n";
+    in.registry = "/elsewhere";
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    in.registry = "";
+    setenv("CARGO_PROFILE_DEV_OPT_LEVEL", "1", 1); /* the configuration */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    unsetenv("CARGO_PROFILE_DEV_OPT_LEVEL");
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_SCRIPT_ONLY);
+    entry_record_release(&rec);
+    fixture_end(&f);
+}
+
 int main(void)
 {
     make_dirs();
@@ -411,6 +440,7 @@ int main(void)
     test_racy_stat();
     test_cached();
     test_reuse();
+    test_classify();
     CHECK_INT(fs_remove_tree(dir), 0);
     return unit_finish("test_freshness");
 }
