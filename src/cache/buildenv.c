@@ -238,27 +238,35 @@ static void home_dir(const char *variable, const char *under_home, struct strbuf
         strbuf_addf(out, "%s/%s", home ? home : "", under_home);
 }
 
+/* A file in cargo's or rustup's home ($VARIABLE, else ~/under_home): its content (or absence),
+ * or its stat data alone (stat_only). */
+static void add_in_home(struct entry_record *rec, const char *variable, const char *under_home,
+                        const char *name, int stat_only, long long stamp)
+{
+    struct strbuf path = STRBUF_INIT;
+    home_dir(variable, under_home, &path);
+    strbuf_addf(&path, "/%s", name);
+    if (stat_only)
+        add_stat_probe(rec, path.buf);
+    else
+        add_config_file(rec, path.buf, stamp);
+    strbuf_release(&path);
+}
+
 /* The config files cargo reads when started in "/" (build.c starts it there), rust-toolchain
  * files rustup reads there, and "/" itself: a file appearing there changes its stat data. */
 static void add_cargo_config(struct entry_record *rec, long long stamp)
 {
     static const char *const at_root[] = {"/rust-toolchain", "/rust-toolchain.toml",
                                           "/.cargo/config", "/.cargo/config.toml", NULL};
-    struct strbuf path = STRBUF_INIT;
     struct stat st;
     add_stat_probe(rec, "/");
     int dot_cargo = !lstat("/.cargo", &st);
     for (const char *const *p = at_root; *p; p++)
         if (strncmp(*p, "/.cargo/", 8) ? !stat(*p, &st) : dot_cargo)
             add_config_file(rec, *p, stamp);
-    home_dir("CARGO_HOME", ".cargo", &path);
-    size_t len = path.len;
-    strbuf_addstr(&path, "/config");
-    add_config_file(rec, path.buf, stamp);
-    strbuf_setlen(&path, len);
-    strbuf_addstr(&path, "/config.toml");
-    add_config_file(rec, path.buf, stamp);
-    strbuf_release(&path);
+    add_in_home(rec, "CARGO_HOME", ".cargo", "config", 0, stamp);
+    add_in_home(rec, "CARGO_HOME", ".cargo", "config.toml", 0, stamp);
 }
 
 /* ---- the toolchain ---- */
@@ -338,15 +346,8 @@ static int resolve_sysroot(const char *rustc, int from_rustup, const char *toolc
  * exist, where a linked one points). */
 static void add_rustup_home(struct entry_record *rec, long long stamp)
 {
-    struct strbuf path = STRBUF_INIT;
-    home_dir("RUSTUP_HOME", ".rustup", &path);
-    size_t len = path.len;
-    strbuf_addstr(&path, "/settings.toml");
-    add_config_file(rec, path.buf, stamp);
-    strbuf_setlen(&path, len);
-    strbuf_addstr(&path, "/toolchains");
-    add_stat_probe(rec, path.buf);
-    strbuf_release(&path);
+    add_in_home(rec, "RUSTUP_HOME", ".rustup", "settings.toml", 0, stamp);
+    add_in_home(rec, "RUSTUP_HOME", ".rustup", "toolchains", 1, stamp);
 }
 
 static void add_toolchain(const char *toolchain, struct entry_record *rec, long long stamp)

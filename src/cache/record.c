@@ -418,7 +418,7 @@ void entry_record_format(const struct entry_record *rec, struct strbuf *out)
     const char *string_names[] = {"config-registry", "rustc", "sysroot", "uncacheable"};
     const char *strings[] = {rec->config_registry, rec->rustc, rec->sysroot, rec->uncacheable};
     for (int i = 0; i < 4; i++)
-        if (strings[i])
+        if (strings[i] && *strings[i])
             add_line(out, string_names[i], strings[i]);
     for (size_t i = 0; i < rec->env.count; i++)
         add_line(out, "env", rec->env.items[i]);
