@@ -174,7 +174,151 @@ int freshness_is_fresh(const struct entry_record *rec, const char **why)
             return 0;
         }
     }
+<<<<<<< HEAD
     return 1;
+=======
+    const char *variable = env_changed(rec);
+    if (variable && why)
+        *why = variable;
+    return variable == NULL;
+}
+
+/* ---- recording a build ---- */
+
+void freshness_set_script(struct build_inputs *in, const char *path, const struct stat *st,
+                          const char *text, size_t len)
+{
+    struct hasher *h = hasher_new();
+    in->script = path;
+    in->script_st = *st;
+    hasher_add(h, text, len);
+    hasher_finish(h, in->script_hash);
+}
+
+void freshness_before_build(struct build_inputs *in)
+{
+    in->stamp = freshness_clock_settled();
+}
+
+static int is_script(const struct build_inputs *in, const char *path)
+{
+    return in->script && !strcmp(path, in->script);
+}
+
+/* Files under the cache root are cthag's own (the generated project): not inputs to watch. */
+static int is_cache_file(const struct build_inputs *in, const char *path)
+{
+    size_t len = in->entry->root.len;
+    return !strncmp(path, in->entry->root.buf, len) && path[len] == '/';
+}
+
+/* A file the build read, hashed now.  Hash first, stat second: a change in between shows in
+ * the stat data.  Its content is what the compiler read only if it has not changed since
+ * before the build (its stat data are not racy against the stamp, or, for the script, they are
+ * still those from before cthag read it and so is its content). */
+static void add_built_input(const struct build_inputs *in, const char *file,
+                            struct entry_record *rec)
+{
+    struct stat st;
+    char hash[HASH_HEX_LEN + 1];
+    int hashed = !freshness_hash_file(file, hash);
+    if (stat(file, &st) || !S_ISREG(st.st_mode))
+        return;
+    int known = hashed && (is_script(in, file) ? same_stat(&st, &in->script_st) &&
+                                                     !strcmp(hash, in->script_hash)
+                                               : !freshness_stat_racy(&st, in->stamp));
+    entry_record_add_input(rec, file, &st, known ? hash : NULL);
+}
+
+/* deps/<package>-<hash>.d: one of rustc's own dep-info files for the script's crate. */
+static int is_package_depinfo(const char *name, const char *package, size_t len)
+{
+    size_t n = strlen(name);
+    return !strncmp(name, package, len) && name[len] == '-' && n >= 2 &&
+           !strcmp(name + n - 2, ".d");
+}
+
+/* rustc's own dep-info for the script's crate (deps/<package>-<hash>.d, the newest), which
+ * lists the environment variables env!/option_env! read. */
+static void read_rustc_depinfo(const struct build_inputs *in, const char *profile_dir,
+                               struct depinfo *info)
+{
+    struct strbuf deps = STRBUF_INIT, path = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf_addf(&deps, "%s/deps", profile_dir);
+    struct timespec newest = {0, 0};
+    DIR *d = opendir(deps.buf);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        struct stat st;
+        if (!is_package_depinfo(de->d_name, in->entry->package.buf, in->entry->package.len))
+            continue;
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/%s", deps.buf, de->d_name);
+        if (stat(path.buf, &st) || st.st_mtim.tv_sec < newest.tv_sec ||
+            (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec <= newest.tv_nsec))
+            continue;
+        newest = st.st_mtim;
+        strbuf_reset(&text);
+        if (fs_read_file(path.buf, &text))
+            continue;
+        strlist_release(&info->env);
+        struct depinfo one = DEPINFO_INIT;
+        if (!depinfo_parse(text.buf, text.len, &one)) {
+            info->env = one.env;
+            one.env = (struct strlist)STRLIST_INIT;
+        }
+        depinfo_release(&one);
+    }
+    if (d)
+        closedir(d);
+    strbuf_release(&deps);
+    strbuf_release(&path);
+    strbuf_release(&text);
+}
+
+/* The inputs of a finished build, from cargo's dep-info beside the executable (every file the
+ * compiler read, path dependencies included) and rustc's (the env-dep lines).  The record's
+ * stamp is taken before they are hashed. */
+static void collect_inputs(const struct build_inputs *in, const char *built,
+                           struct entry_record *rec)
+{
+    struct depinfo info = DEPINFO_INIT;
+    struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+    rec->stamp_ns = freshness_clock_now();
+    if (in->script)
+        add_built_input(in, in->script, rec);
+    strbuf_addf(&path, "%s.d", built);
+    if (fs_read_file(path.buf, &text) || depinfo_parse(text.buf, text.len, &info))
+        note("%s: no dep-info at %s; only the script itself is watched", in->script_name,
+             path.buf);
+    const char *slash = strrchr(built, '/');
+    strbuf_reset(&path);
+    strbuf_add(&path, built, (size_t)(slash - built));
+    read_rustc_depinfo(in, path.buf, &info);
+    for (size_t i = 0; i < info.files.count; i++) {
+        const char *file = info.files.items[i];
+        if (!is_script(in, file) && !is_cache_file(in, file))
+            add_built_input(in, file, rec);
+    }
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&info.env, in->generated_env->items[i]);
+    freshness_record_env(rec, &info.env);
+    depinfo_release(&info);
+    strbuf_release(&path);
+    strbuf_release(&text);
+}
+
+void freshness_record_build(const struct build_inputs *in, const char *built,
+                            struct entry_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    snprintf(rec->key, sizeof(rec->key), "%s", in->key);
+    rec->built = rec->used = time(NULL);
+    snprintf(rec->source, sizeof(rec->source), "%s", in->id->source);
+    snprintf(rec->opts, sizeof(rec->opts), "%s", in->id->opts.buf);
+    snprintf(rec->registry, sizeof(rec->registry), "%s", in->registry);
+    collect_inputs(in, built, rec);
+>>>>>>> main
 }
 
 /* ---- re-checking ---- */

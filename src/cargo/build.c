@@ -151,7 +151,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     int capture = o->quiet && r->action != CARGO_OTHER;
     struct message_sink sink = {r, capture ? &output : NULL};
     struct spawn_opts spawn = {env, capture ? &output : NULL,
-                               command_reads_messages(r) ? on_cargo_line : NULL, &sink, "/"};
+                               command_reads_messages(r) ? on_cargo_line : NULL, &sink, "/", NULL};
     struct cargo_argv args;
     command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
