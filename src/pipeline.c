@@ -335,17 +335,13 @@ static int generate(struct job *job, struct script *s, struct generated *g,
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
                                 .registry = job->set.registry_dir ? job->set.registry_dir : "",
-<<<<<<< HEAD
-                                .config_registry = job->cfg.registry_dir, .manifest = g->manifest.buf, .toolchain = o->toolchain,
-                                .config_file = job->config_file.buf, .force = o->force};
-    if (o->kind == SOURCE_FILE)
-        freshness_set_script(in, job->id.source, &st, s->text.buf, s->text.len);
-=======
-                                .generated_env = &g->env_used};
+                                .config_registry = job->cfg.registry_dir,
+                                .generated_env = &g->env_used, .manifest = g->manifest.buf,
+                                .toolchain = o->toolchain, .config_file = job->config_file.buf,
+                                .force = o->force};
     if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL)
         freshness_set_script(in, o->kind == SOURCE_URL ? file : job->id.source, &st, s->text.buf,
                              s->text.len);
->>>>>>> main
     return 0;
 }
 

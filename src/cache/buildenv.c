@@ -289,7 +289,7 @@ static int ask(const char *const *argv, const char *toolchain, struct strbuf *ou
         strbuf_addf(&env_toolchain, "RUSTUP_TOOLCHAIN=%s", toolchain);
         env[0] = env_toolchain.buf;
     }
-    struct spawn_opts opts = {env, &errors, first_line, out, "/"};
+    struct spawn_opts opts = {env, &errors, first_line, out, "/", NULL};
     strbuf_reset(out);
     int status = spawn_wait(argv, &opts);
     strbuf_release(&env_toolchain);

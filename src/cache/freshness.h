@@ -1,7 +1,6 @@
 /* Freshness: what a build depended on, how that is recorded, and how a later run re-checks it
  * (DESIGN §3).  The record's format is record.h's; the decisions are here.
  *
-<<<<<<< HEAD
  * What a build depended on (recorded by freshness_record_build):
  *   - every file of every local unit cargo compiled for the entry: the script's own crate
  *     (the script as cthag read it, and what rustc's dep-info lists) and each path
@@ -9,23 +8,11 @@
  *     rerun-if-changed files), each unit in its own group (record.h), so that a rebuild can make
  *     cargo recompile exactly the units whose files changed;
  *   - every environment value rustc (# env-dep) or any build script (rerun-if-env-changed)
- *     declared, and the build configuration the environment holds (cache/buildenv.h);
+ *     declared, those cthag decided the generated project by (generated_env: thag-auto's), and
+ *     the build configuration the environment holds (cache/buildenv.h);
  *   - the toolchain and the configuration files cargo, rustup and cthag read (buildenv.h);
  *   - the build key, the generated manifest and lock, and the registry.
  * Each file is recorded with (dev, ino, size, mtime_ns, ctime_ns) and its content hash.
-=======
- * What a build depended on (struct build_inputs, recorded by freshness_record_build):
- *   - the script file, as cthag read it: its stat data from before the read and the hash of
- *     the bytes read (the build key covers the text, so this only vouches for the stat data);
- *   - every file cargo's dep-info beside the executable lists (the files rustc read for the
- *     script's crate and its path dependencies), except cthag's own generated project;
- *   - the environment values rustc's dep-info for the script's crate declares (env!,
- *     option_env!), those the generated project was decided by (generated_env: thag-auto's)
- *     and the build variables cthag always tracks (RUSTFLAGS & co.);
- *   - the build key and the registry (in the record beside them).
- * Each file is recorded with (dev, ino, size, mtime_ns, ctime_ns) and its content hash, hashed
- * after the build (hash first, stat second: a change in between shows in the stat data).
->>>>>>> main
  *
  * What was compiled is what is recorded, or "unknown" (hash "-": the next run rebuilds):
  *   - a file whose mtime or ctime is not older than the stamp (taken before cargo read anything,
@@ -71,17 +58,14 @@ struct build_inputs {
     const char *script_name;           /* how messages name the script */
     const char *key;                   /* the build key of the generated project */
     const char *registry;              /* --registry-dir of the build, "" for crates.io */
-<<<<<<< HEAD
     const char *config_registry;       /* the config file's registry-dir, or NULL */
+    /* Variables cthag itself decided the project by (thag-auto's), recorded as env!'s are;
+     * NULL for none. */
+    const struct strlist *generated_env;
     const char *manifest;              /* the generated Cargo.toml */
     const char *toolchain;             /* +TOOLCHAIN, or NULL */
     const char *config_file;           /* cthag's config file */
     int force;                         /* -f: every local unit is compiled again */
-=======
-    /* Variables cthag itself decided the project by (thag-auto's), recorded as env!'s are;
-     * NULL for none. */
-    const struct strlist *generated_env;
->>>>>>> main
     const char *script;                /* the script file's canonical path; NULL for -e/-s/-l */
     struct stat script_st;             /* its stat data from before cthag read it */
     char script_hash[HASH_HEX_LEN + 1]; /* the hash of the bytes cthag read */

@@ -675,6 +675,8 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    state->config_unchanged ? &state->previous : NULL, in->stamp};
     buildenv_snapshot(&req, rec);
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
     record_env(rec, &r);
     int again = retry_stale(&r);
     if (!again && r.untrackable.len && !rec->uncacheable) {
