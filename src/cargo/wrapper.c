@@ -163,7 +163,7 @@ int wrapper_find_libstd(const char *const *prefix, int nprefix, const char *cons
     argv[n++] = "--print";
     argv[n++] = "target-libdir";
     struct strbuf libdir = STRBUF_INIT, ignored = STRBUF_INIT;
-    struct spawn_opts opts = {NULL, &ignored, on_libdir_line, &libdir, NULL};
+    struct spawn_opts opts = {.capture = &ignored, .on_line = on_libdir_line, .ctx = &libdir};
     int result = -1;
     if (!spawn_wait(argv, &opts) && libdir.len && libdir.buf[0] == '/')
         result = find_libstd_in(libdir.buf, out);
