@@ -192,6 +192,9 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
     package->is_defined = 1;
     toml_set(package, "name", toml_new_string(in->package_name));
     set_default(package, "version", toml_new_string("0.1.0"));
+    if (!toml_get(package, "edition") && in->warn_default_edition)
+        warning("%s: `package.edition` is unspecified, defaulting to `%s`", in->script_name,
+                in->edition);
     set_default(package, "edition", toml_new_string(in->edition));
     set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
     /* A script named build.rs must not also be run as the package's build script. */

@@ -34,7 +34,8 @@ run_cthag link.rs
 expect_out "hello from a"
 expect_cargo_calls 0 "run through a symlink:"
 
-# touch: stat data change, content does not: no cargo.
+# touch: stat data change, content does not: no cargo.  (The sleep lets the clock tick, so that
+# the touch gives a new mtime: not a wait for another process.)
 sleep 0.01; touch a/hello.rs
 run_cthag -v a/hello.rs
 expect_out "hello from a"
