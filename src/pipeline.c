@@ -81,14 +81,20 @@ static int job_start(struct job *job, const struct options *o)
     return 0;
 }
 
+/* What the fetch stage is asked for a script from a URL: its copy lives in the entry. */
+static struct fetch_request url_request(const struct job *job)
+{
+    const struct options *o = job->o;
+    return (struct fetch_request){o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                  SOURCE_MAX_BYTES};
+}
+
 /* A script from a URL: its text from the server, or its copy in the entry (fetch.h).  First:
  * the cached path then finds the entry fresh when the copy is the text it was built from. */
 static int fetch_url(struct job *job)
 {
-    const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
-                                SOURCE_MAX_BYTES};
-    return o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
+    struct fetch_request req = url_request(job);
+    return job->o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
 }
 
 /* New text from a URL goes into the entry before the slow path reads it as a script file;
@@ -96,8 +102,7 @@ static int fetch_url(struct job *job)
 static int store_fetched(struct job *job)
 {
     const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
-                                SOURCE_MAX_BYTES};
+    struct fetch_request req = url_request(job);
     if (o->kind != SOURCE_URL || job->fetched.state != FETCH_NEW)
         return 0;
     job->root_lock = cache_prepare_locked(job->root.buf);
