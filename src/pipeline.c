@@ -12,6 +12,8 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
+#include "cargo/replay.h"
+#include "cargo/wrapper.h"
 #include "config.h"
 #include "fetch/fetch.h"
 #include "generate.h"
@@ -202,11 +204,24 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->env = job->env.vars;
 }
 
+/* After cargo's build: the record of what it read, with the toolchain's libstd when the
+ * executable links it dynamically (a toolchain update or removal then rebuilds it). */
+static void record_build(const struct build_inputs *in, const char *built, const char *capture,
+                         struct entry_record *rec)
+{
+    struct rustc_command cmd = RUSTC_COMMAND_INIT;
+    freshness_record_build(in, built, rec);
+    if (!replay_read_capture(capture, &cmd) && cmd.libstd.len)
+        freshness_record_file(in, cmd.libstd.buf, rec);
+    rustc_command_release(&cmd);
+    unlink(capture);
+}
+
 static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
 {
     const struct options *o = job->o;
     struct build_opts bo;
-    struct strbuf built = STRBUF_INIT;
+    struct strbuf built = STRBUF_INIT, capture = STRBUF_INIT;
     struct strbuf remap[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *rustc_args[4];
     build_options(job, &bo);
@@ -215,8 +230,15 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
     action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
+    strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
+    unlink(capture.buf);
+    /* -x installs a program that must outlive the toolchain it was built with: static. */
+    struct wrapper_request wrap = {
+        job->entry.package.buf,
+        o->action == ACTION_EXECUTABLE ? WRAPPER_LINK_STATIC : WRAPPER_LINK_DYNAMIC,
+        capture.buf, NULL};
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL};
+                                rustc_args[0] ? rustc_args : NULL, &wrap};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
@@ -234,11 +256,13 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
         result = error("%s: cargo succeeded but reported no executable", o->script);
     } else if (!result) {
         struct entry_record rec;
-        freshness_record_build(in, built.buf, &rec);
+        record_build(in, built.buf, capture.buf, &rec);
         result = cache_commit(&job->entry, built.buf, &rec);
         entry_record_release(&rec);
     }
+    unlink(capture.buf);
     strbuf_release(&built);
+    strbuf_release(&capture);
     strbuf_release(&remap[0]);
     strbuf_release(&remap[1]);
     return result;

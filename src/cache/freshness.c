@@ -323,6 +323,12 @@ void freshness_record_build(const struct build_inputs *in, const char *built,
     collect_inputs(in, built, rec);
 }
 
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec)
+{
+    add_built_input(in, path, rec);
+}
+
 /* ---- re-checking ---- */
 
 int freshness_open_executable(int dirfd, const char *path, const struct entry_record *rec)

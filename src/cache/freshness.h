@@ -66,6 +66,11 @@ void freshness_before_build(struct build_inputs *in);
 void freshness_record_build(const struct build_inputs *in, const char *built,
                             struct entry_record *rec);
 
+/* One more file the build depended on, hashed now (the toolchain's libstd, which a dynamically
+ * linked executable loads). */
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec);
+
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and
  * record_st get the record and its file's stat data (release rec either way). */

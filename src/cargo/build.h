@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "cargo/diag.h"
+#include "cargo/wrapper.h"
 #include "util/strbuf.h"
 
 enum cargo_action {
@@ -37,6 +38,9 @@ struct build_request {
     /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
      * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
     const char *const *rustc_args;
+    /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
+     * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
+    const struct wrapper_request *wrap;
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */
