@@ -12,6 +12,8 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
+#include "cargo/replay.h"
+#include "cargo/wrapper.h"
 #include "config.h"
 #include "fetch/fetch.h"
 #include "generate.h"
@@ -80,14 +82,20 @@ static int job_start(struct job *job, const struct options *o)
     return 0;
 }
 
+/* What the fetch stage is asked for a script from a URL: its copy lives in the entry. */
+static struct fetch_request url_request(const struct job *job)
+{
+    const struct options *o = job->o;
+    return (struct fetch_request){o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                  SOURCE_MAX_BYTES};
+}
+
 /* A script from a URL: its text from the server, or its copy in the entry (fetch.h).  First:
  * the cached path then finds the entry fresh when the copy is the text it was built from. */
 static int fetch_url(struct job *job)
 {
-    const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
-                                SOURCE_MAX_BYTES};
-    return o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
+    struct fetch_request req = url_request(job);
+    return job->o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
 }
 
 /* New text from a URL goes into the entry before the slow path reads it as a script file;
@@ -95,8 +103,7 @@ static int fetch_url(struct job *job)
 static int store_fetched(struct job *job)
 {
     const struct options *o = job->o;
-    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
-                                SOURCE_MAX_BYTES};
+    struct fetch_request req = url_request(job);
     if (o->kind != SOURCE_URL || job->fetched.state != FETCH_NEW)
         return 0;
     job->root_lock = cache_prepare_locked(job->root.buf);
@@ -199,6 +206,21 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->env = job->env.vars;
 }
 
+/* After cargo's build: the record of what it read, with the toolchain's libstd when the
+ * executable links it dynamically (a toolchain update or removal then rebuilds it).  Returns
+ * freshness_record_build()'s answer: 1 when cargo must be asked once more. */
+static int record_build(struct build_inputs *in, const char *built, const char *capture,
+                        const struct cargo_units *units, struct entry_record *rec)
+{
+    struct rustc_command cmd = RUSTC_COMMAND_INIT;
+    int again = freshness_record_build(in, built, units, rec);
+    if (!replay_read_capture(capture, &cmd) && cmd.libstd.len)
+        freshness_record_file(in, cmd.libstd.buf, rec);
+    rustc_command_release(&cmd);
+    unlink(capture);
+    return again;
+}
+
 /* cargo build, recording what it read.  A unit cargo kept although its files changed at an
  * mtime it does not look at is forgotten by the recording, and cargo asked once more. */
 static int build_and_record(struct job *job, const struct generated *g, struct build_inputs *in,
@@ -206,7 +228,7 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
 {
     const struct options *o = job->o;
     struct build_opts bo;
-    struct strbuf built = STRBUF_INIT;
+    struct strbuf built = STRBUF_INIT, capture = STRBUF_INIT;
     struct strbuf remap[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *rustc_args[4];
     build_options(job, &bo);
@@ -215,11 +237,18 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
+    strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
+    /* -x installs a program that must outlive the toolchain it was built with: static. */
+    struct wrapper_request wrap = {
+        job->entry.package.buf,
+        o->action == ACTION_EXECUTABLE ? WRAPPER_LINK_STATIC : WRAPPER_LINK_DYNAMIC,
+        capture.buf, NULL};
     int result = 0, again = 1;
     for (int round = 0; again && !result && round < 2; round++) {
         struct cargo_units units = CARGO_UNITS_INIT;
         struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                    rustc_args[0] ? rustc_args : NULL, &units};
+                                    rustc_args[0] ? rustc_args : NULL, &wrap, &units};
+        unlink(capture.buf);
         strbuf_reset(&built);
         result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
         if (spawn_interrupted) {
@@ -231,14 +260,16 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
         } else {
             if (round)
                 entry_record_release(rec);
-            again = freshness_record_build(in, built.buf, &units, rec);
+            again = record_build(in, built.buf, capture.buf, &units, rec);
         }
         cargo_units_release(&units);
     }
     test_crash_point("built");
     if (!result)
         result = cache_commit(&job->entry, built.buf, rec);
+    unlink(capture.buf);
     strbuf_release(&built);
+    strbuf_release(&capture);
     strbuf_release(&remap[0]);
     strbuf_release(&remap[1]);
     return result;

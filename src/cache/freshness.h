@@ -88,8 +88,14 @@ void freshness_before_build(struct build_inputs *in);
  * caller runs cargo once more (and records again, then never 1); else 0. */
 int freshness_record_build(struct build_inputs *in, const char *built,
                            const struct cargo_units *units, struct entry_record *rec);
+/* One more file the build depended on that no unit lists: the toolchain's libstd, which a
+ * dynamically linked executable loads.  Compared by its stat data (a toolchain update or
+ * removal rebuilds), in the configuration's group. */
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec);
 /* Release what freshness_before_build() kept. */
 void freshness_build_done(struct build_inputs *in);
+
 
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and

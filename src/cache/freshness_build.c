@@ -155,6 +155,20 @@ void freshness_before_build(struct build_inputs *in)
     in->stamp = freshness_clock_settled();
 }
 
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec)
+{
+    struct stat st;
+    (void)in;
+    for (size_t i = 0; i < rec->ninputs; i++)
+        if (rec->inputs[i].group == RECORD_CONFIG_GROUP && !strcmp(rec->inputs[i].path, path))
+            return; /* the previous build's configuration, reused */
+    if (stat(path, &st))
+        entry_record_add_absent(rec, RECORD_CONFIG_GROUP, path);
+    else
+        entry_record_add_input(rec, RECORD_CONFIG_GROUP, path, &st, NULL)->kind = INPUT_STAT;
+}
+
 void freshness_build_done(struct build_inputs *in)
 {
     struct build_state *state = in->state;

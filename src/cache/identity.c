@@ -23,13 +23,16 @@ const char *identity_kind_name(enum source_kind kind)
 static void describe_options(const struct options *o, struct strbuf *out)
 {
     /* Only the command line: the config file is not read on the cached path (and no
-     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]").
+     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]
+     * [ static]").
      * cthag's release first: another release's entries are not this one's (version.h). */
     const char *parts[] = {"cthag=" CTHAG_VERSION " profile=", o->release ? "release" : "default",
                            " features=", o->features ? o->features : "",
                            " toolchain=", o->toolchain ? o->toolchain : "",
                            " infer=", o->infer_given ? infer_names[o->infer] : "default",
-                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
+                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : "",
+                           /* -x: linked statically (cargo/wrapper.h), not the cached kind */
+                           o->action == ACTION_EXECUTABLE ? " static" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
     if (out->len > OPTS_TEXT_MAX) {
