@@ -67,6 +67,7 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
                    const char *root, const char *content, size_t content_len)
 {
     strbuf_init(&id->opts);
+    id->registry_dir = o->registry_dir;
     memset(e, 0, sizeof(*e));
     if (o->kind == SOURCE_FILE) {
         id->source = realpath(o->script, NULL);
@@ -104,6 +105,14 @@ void identity_release(struct entry_identity *id)
 int identity_owns_record(const struct entry_identity *id, const struct entry_record *rec)
 {
     return !strcmp(rec->source, id->source) && !strcmp(rec->opts, id->opts.buf);
+}
+
+int identity_registry_ok(const struct entry_identity *id, const struct entry_record *rec)
+{
+    const char *now = id->registry_dir      ? id->registry_dir
+                      : rec->config_registry ? rec->config_registry
+                                             : "";
+    return !strcmp(rec->registry, now);
 }
 
 void identity_build_key(const struct build_key_input *in, char key[HASH_HEX_LEN + 1])

@@ -108,6 +108,8 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
             strbuf_addstr(sink->r->executable, exe);
         }
     }
+    if (reason && sink->r->units)
+        cargo_units_add_message(sink->r->units, msg);
     json_free(msg);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "cargo/diag.h"
+#include "cargo/units.h"
 #include "cargo/wrapper.h"
 #include "util/strbuf.h"
 
@@ -41,6 +42,9 @@ struct build_request {
     /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
      * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
     const struct wrapper_request *wrap;
+    /* CARGO_BUILD: where what cargo said about each unit goes (its artifacts, the build
+     * scripts it ran), or NULL. */
+    struct cargo_units *units;
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */
