@@ -1,6 +1,6 @@
 #!/bin/bash
-# Run the unit-test programs in $UNIT_TESTS (if any) and every tests/cli/t*.sh (or the files given
-# as arguments), $TEST_JOBS at a time, and summarise over all of them.  Each test file has its
+# Run the unit-test programs in $UNIT_TESTS (if any) and every tests/cli/tNN-*.sh (or the files
+# given as arguments), $TEST_JOBS at a time, and summarise over all of them.  Each test file has its
 # own scratch directory, cache root and cargo home (lib.sh), so files run side by side; each
 # one's output goes to a file of its own and is shown, whole, only when the file fails (or with
 # TEST_VERBOSE=1); SKIP lines are always shown.  The last line is always
@@ -32,7 +32,7 @@ for u in ${UNIT_TESTS:-}; do
     names+=("$(basename "$u")") commands+=("$u")
 done
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=("$here"/t*.sh)
+[ ${#tests[@]} -gt 0 ] || tests=("$here"/t[0-9]*.sh)
 for t in "${tests[@]}"; do
     names+=("$(basename "$t")") commands+=("bash $t")
 done
