@@ -743,7 +743,7 @@ static int run_config_command(const struct options *o, const char *root)
     } else if (config_load(&cfg)) {
         status = EXIT_BAD_INPUT;
     } else {
-        int found = !build_locate_cargo(&cargo);
+        int found = !build_locate_cargo(&cargo, NULL);
         config_print(&cfg, root, found ? cargo.buf : NULL);
         config_release(&cfg);
     }
