@@ -188,7 +188,12 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
          command_subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
+    /* cargo and rustc write the shared target: the owner's bits are theirs to have whatever
+     * the umask (under 0777 rustc could not write its own objects), others' stay the umask's. */
+    mode_t umask_was = umask(0);
+    umask(umask_was & 077);
     int status = spawn_wait(args.argv, &spawn);
+    umask(umask_was);
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
     } else if (status) {
