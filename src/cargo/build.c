@@ -3,6 +3,9 @@
 #include "cargo/command.h"
 
 #include "util/die.h"
+#include "util/fs.h"
+#include "util/passwd.h"
+#include "util/strlist.h"
 #include "util/json.h"
 #include "util/spawn.h"
 
@@ -10,33 +13,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static int is_executable_file(const char *path)
+/* A cargo cthag runs is the user's or root's: one another user owns would run their code with
+ * the user's rights (sudo -E: root with another user's PATH or $CARGO). */
+static int owned_by_user_or_root(const char *path, struct strbuf *why)
 {
-    return !access(path, X_OK);
-}
-
-static int find_in_path(const char *name, struct strbuf *out)
-{
-    const char *path = getenv("PATH");
-    while (path && *path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        strbuf_reset(out);
-        if (len)
-            strbuf_add(out, path, len);
-        else
-            strbuf_addch(out, '.');
-        strbuf_addf(out, "/%s", name);
-        if (is_executable_file(out->buf))
-            return 0;
-        path = colon ? colon + 1 : path + len;
+    struct stat st;
+    if (stat(path, &st)) {
+        strbuf_addf(why, "cannot run %s: %s", path, strerror(errno));
+        return 0;
     }
-    return -1;
+    if (st.st_uid == geteuid() || st.st_uid == 0)
+        return 1;
+    strbuf_addf(why, "%s is owned by uid %ld, not you or root; refusing to run it", path,
+                (long)st.st_uid);
+    return 0;
 }
 
-int build_locate_cargo(struct strbuf *cargo)
+/* ~/.cargo/bin/cargo of the user cthag runs as: the home from the user database, by uid, not
+ * $HOME (which sudo -E keeps as another user's). */
+static int find_in_own_home(struct strbuf *cargo)
+{
+    if (passwd_home(getuid(), cargo))
+        return -1;
+    strbuf_addstr(cargo, "/.cargo/bin/cargo");
+    return access(cargo->buf, X_OK) ? -1 : 0;
+}
+
+int build_locate_cargo(struct strbuf *cargo, struct strbuf *why)
 {
     const char *env = getenv("CARGO");
     if (env && *env) {
@@ -44,22 +50,28 @@ int build_locate_cargo(struct strbuf *cargo)
         char *real = strchr(env, '/') ? realpath(env, NULL) : NULL;
         strbuf_addstr(cargo, real ? real : env);
         free(real);
-        return 0;
+        if (!strchr(cargo->buf, '/') && fs_which(env, cargo))
+            strbuf_addstr(cargo, env);
+    } else if (fs_which("cargo", cargo) && find_in_own_home(cargo)) {
+        return -1;
     }
-    if (!find_in_path("cargo", cargo))
-        return 0;
-    const char *home = getenv("HOME");
-    strbuf_reset(cargo);
-    strbuf_addf(cargo, "%s/.cargo/bin/cargo", home ? home : "");
-    return home && is_executable_file(cargo->buf) ? 0 : -1;
+    struct strbuf ignored = STRBUF_INIT;
+    int ok = owned_by_user_or_root(cargo->buf, why ? why : &ignored);
+    strbuf_release(&ignored);
+    return ok ? 0 : -1;
 }
 
 int build_find_cargo(struct strbuf *cargo)
 {
-    if (!build_locate_cargo(cargo))
-        return 0;
-    return error("cargo not found (not in $CARGO, on PATH or in ~/.cargo/bin): install Rust "
-                 "from https://rustup.rs or your system's cargo package");
+    struct strbuf why = STRBUF_INIT;
+    int result = 0;
+    if (build_locate_cargo(cargo, &why))
+        result = why.len ? error("%s", why.buf)
+                         : error("cargo not found (not in $CARGO, on PATH or in ~/.cargo/bin): "
+                                 "install Rust from https://rustup.rs or your system's cargo "
+                                 "package");
+    strbuf_release(&why);
+    return result;
 }
 
 /* What cargo's JSON messages on stdout turn into. */
@@ -107,26 +119,47 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
             strbuf_addstr(sink->r->executable, exe);
         }
     }
+    if (reason && sink->r->units)
+        cargo_units_add_message(sink->r->units, msg);
     json_free(msg);
+}
+
+/* cthag as RUSTC_WRAPPER for the script's crate (cargo/wrapper.h), chaining to the wrapper
+ * cargo would have used: its environment entries into owned; 0, or -1 when it cannot be. */
+static int add_wrapper(const struct build_opts *o, const struct build_request *r,
+                       struct strlist *owned)
+{
+    struct strbuf next = STRBUF_INIT;
+    wrapper_user_wrapper(o->wrapper, &next);
+    struct wrapper_request w = *r->wrap;
+    w.next = next.len ? next.buf : NULL;
+    int result = wrapper_environment(&w, owned);
+    strbuf_release(&next);
+    return result;
 }
 
 /* The user's environment must not move the build out of the shared target or change its target
  * triple behind the cache's back: those variables are removed ("NAME" alone), the compiler
- * wrapper and the script's own variables added. */
-static const char **cargo_environment(const struct build_opts *o, struct strbuf *wrapper)
+ * wrapper and the script's own variables added.  Strings made here go into owned. */
+static const char **cargo_environment(const struct build_opts *o, const struct build_request *r,
+                                      struct strlist *owned)
 {
     static const char *const removed[] = {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
                                           "CARGO_BUILD_TARGET", NULL};
     size_t n = 0, extra = 0;
+    if (!(r->wrap && !add_wrapper(o, r, owned)) && o->wrapper) {
+        struct strbuf wrapper = STRBUF_INIT;
+        strbuf_addf(&wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
+        strlist_add(owned, wrapper.buf);
+        strbuf_release(&wrapper);
+    }
     while (o->env && o->env[extra])
         extra++;
-    const char **env = xcalloc(extra + 5, sizeof(char *));
+    const char **env = xcalloc(extra + owned->count + 4, sizeof(char *));
     for (const char *const *name = removed; *name; name++)
         env[n++] = *name;
-    if (o->wrapper) {
-        strbuf_addf(wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
-        env[n++] = wrapper->buf;
-    }
+    for (size_t i = 0; i < owned->count; i++)
+        env[n++] = owned->items[i];
     for (size_t i = 0; i < extra; i++)
         env[n++] = o->env[i];
     return env;
@@ -136,14 +169,14 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
     struct strbuf cargo = STRBUF_INIT, manifest = STRBUF_INIT, target = STRBUF_INIT;
-    struct strbuf wrapper = STRBUF_INIT;
+    struct strlist owned = STRLIST_INIT;
     if (build_find_cargo(&cargo)) {
         strbuf_release(&cargo);
         return -1;
     }
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
     strbuf_addf(&target, "%s/target", e->root.buf);
-    const char **env = cargo_environment(o, &wrapper);
+    const char **env = cargo_environment(o, r, &owned);
     struct strbuf output = STRBUF_INIT;
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
     int capture = o->quiet && r->action != CARGO_OTHER;
@@ -155,7 +188,12 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
          command_subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
+    /* cargo and rustc write the shared target: the owner's bits are theirs to have whatever
+     * the umask (under 0777 rustc could not write its own objects), others' stay the umask's. */
+    mode_t umask_was = umask(0);
+    umask(umask_was & 077);
     int status = spawn_wait(args.argv, &spawn);
+    umask(umask_was);
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
     } else if (status) {
@@ -171,7 +209,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_release(&cargo);
     strbuf_release(&manifest);
     strbuf_release(&target);
-    strbuf_release(&wrapper);
+    strlist_release(&owned);
     free(env);
     return status;
 }

@@ -5,6 +5,7 @@
  * --help text.  Parsing, --help, "did you mean" and the checks of the man page and the
  * completions (tests/cli/t18, t37) all read that one table. */
 #include "cargo/build.h"
+#include "cargo/wrapper.h"
 #include "cache/cache.h"
 #include "cache/clean.h"
 #include "cache/gc.h"
@@ -742,7 +743,7 @@ static int run_config_command(const struct options *o, const char *root)
     } else if (config_load(&cfg)) {
         status = EXIT_BAD_INPUT;
     } else {
-        int found = !build_locate_cargo(&cargo);
+        int found = !build_locate_cargo(&cargo, NULL);
         config_print(&cfg, root, found ? cargo.buf : NULL);
         config_release(&cfg);
     }
@@ -756,7 +757,9 @@ static int run_cache_command(const struct options *o)
 {
     struct strbuf root = STRBUF_INIT;
     int status = EXIT_BAD_INPUT;
-    if (!cache_root(&root)) {
+    int refused = o->mode != MODE_CONFIG_PATH && o->mode != MODE_PRINT_CONFIG;
+    /* A root that is not cthag's is bad input, for these commands as for a run (it says why). */
+    if (!cache_root(&root) && !(refused && cache_check_root(root.buf) < 0)) {
         switch (o->mode) {
         case MODE_CONFIG_PATH:
         case MODE_PRINT_CONFIG:
@@ -795,6 +798,9 @@ int main(int argc, char **argv)
     /* Static: what the options point to (a script name found with its extension added) lives as
      * long as the process, and stays reachable for LeakSanitizer when main returns. */
     static struct options o;
+    /* cargo calling cthag back as its RUSTC_WRAPPER, during a build cthag started. */
+    if (wrapper_invoked(argc, argv))
+        return wrapper_main(argc, argv);
     parse_command_line(argc, argv, &o);
     if (o.mode == MODE_HELP) {
         print_help();
