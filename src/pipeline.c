@@ -7,6 +7,7 @@
 #include "cargo/depinfo.h"
 #include "cargo/diag.h"
 #include "script/infer.h"
+#include "cargo/inferred.h"
 #include "install.h"
 #include "cargo/lockseed.h"
 #include "cargo/manifest.h"
@@ -369,6 +370,7 @@ struct generated {
     const char *in_place;    /* the script's canonical path when compiled where it lives */
     struct wrapped code;
     struct diag_map diag;
+    struct inferred_list inferred; /* the crates inference added, with their ranges */
     char key[HASH_HEX_LEN + 1];
     char content_hash[HASH_HEX_LEN + 1]; /* of the script's bytes as read */
     struct stat script_st;   /* the script's stat data from before it was read */
@@ -453,14 +455,10 @@ static void wrap_code(const struct job *job, const struct script *s, const char 
 }
 
 /* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
-static void drop_prelude_names(struct strlist *crates)
+static int not_in_prelude(void *ctx, const char *crate)
 {
-    struct strlist kept = STRLIST_INIT;
-    for (size_t i = 0; i < crates->count; i++)
-        if (!wrap_in_prelude(crates->items[i]))
-            strlist_add(&kept, crates->items[i]);
-    strlist_release(crates);
-    *crates = kept;
+    (void)ctx;
+    return !wrap_in_prelude(crate);
 }
 
 /* How diagnostics name the script's parts. */
@@ -560,18 +558,21 @@ static int compiles_in_place(const struct job *job, const struct script *s,
            !memcmp(g->code.code.buf, s->body.buf, s->body.len);
 }
 
+/* generate(): the script names crates that must not be (its -1 is bad input). */
+#define GENERATE_STOPPED 1
+
 static int generate(struct job *job, const struct script *s, struct generated *g)
 {
     const struct options *o = job->o;
     const struct settings *set = &job->set;
-    struct strlist crates = STRLIST_INIT;
+    struct crate_uses uses = CRATE_USES_INIT;
     struct strbuf cargo_home = STRBUF_INIT;
     struct registry registry = {set->registry_dir, NULL, o->toolchain, o->offline};
     registry_init(&registry, &cargo_home);
     if (set->infer != INFER_NONE)
-        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
+        infer_script_uses(s->name, s->body.buf, s->body.len, &uses);
     if (o->kind == SOURCE_LOOP || !s->main_count)
-        drop_prelude_names(&crates);
+        crate_uses_filter(&uses, not_in_prelude, NULL);
     script_directory(job, &g->script_dir);
     wrap_code(job, s, NULL, &g->code);
     if (compiles_in_place(job, s, g)) {
@@ -587,7 +588,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
         .toml_len = s->manifest.len,
         .toml_line = s->manifest_line,
-        .used_crates = set->infer != INFER_NONE ? &crates : NULL,
+        .inferred = &g->inferred,
         .package_name = job->entry.package.buf,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
@@ -597,11 +598,15 @@ static int generate(struct job *job, const struct script *s, struct generated *g
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
     };
-    int result = manifest_generate(&in, &g->manifest);
-    strlist_release(&crates);
+    struct inferred_context ic = {s->name, o->kind == SOURCE_FILE ? job->identity_source : NULL,
+                                  job->entry.project_dir.buf, &registry, o->update};
+    manifest_drop_declared(&in, &uses);
+    int result = inferred_choose(&ic, &uses, &g->inferred) ? GENERATE_STOPPED
+                 : manifest_generate(&in, &g->manifest);
+    crate_uses_release(&uses);
     strbuf_release(&cargo_home);
     if (result)
-        return -1;
+        return result;
     diag_parts(o, g->diag.parts);
     g->diag.generated_name = g->in_place ? g->in_place : g->file_name.buf;
     g->diag.code = &g->code;
@@ -614,6 +619,7 @@ static int generate(struct job *job, const struct script *s, struct generated *g
 
 static void generated_release(struct generated *g)
 {
+    inferred_list_release(&g->inferred);
     strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);
@@ -902,6 +908,38 @@ static void remap_copy_paths(const struct job *job, const struct generated *g,
     argv[3] = NULL;
 }
 
+/* What version reuse (lockseed.c) needs of the job. */
+struct reuse {
+    struct build_opts build;
+    struct registry registry;
+    struct strbuf cargo_home;
+    struct lockseed_request request;
+};
+
+static void reuse_start(const struct job *job, struct reuse *r)
+{
+    build_options(job, &r->build);
+    r->registry = (struct registry){job->set.registry_dir, NULL, job->o->toolchain,
+                                    job->o->offline};
+    strbuf_init(&r->cargo_home);
+    registry_init(&r->registry, &r->cargo_home);
+    r->request = (struct lockseed_request){job->root.buf, &job->entry, &r->build, &r->registry,
+                                           job->o->script};
+}
+
+/* After a build: a lock cargo refused before compiling anything is put back as cargo would
+ * have it, and the build runs once more (1). */
+static int retry_without_reuse(const struct job *job, int failed, int compiled)
+{
+    if (job->o->update)
+        return 0;
+    struct reuse r;
+    reuse_start(job, &r);
+    int retry = lockseed_after_build(&r.request, failed, compiled);
+    strbuf_release(&r.cargo_home);
+    return retry;
+}
+
 static int build_and_commit(struct job *job, const struct generated *g)
 {
     const struct options *o = job->o;
@@ -911,8 +949,9 @@ static int build_and_commit(struct job *job, const struct generated *g)
     const char *rustc_args[4];
     build_options(job, &bo);
     remap_copy_paths(job, g, remap, rustc_args);
+    int compiled = 0;
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL};
+                                rustc_args[0] ? rustc_args : NULL, NULL, &compiled};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
@@ -921,6 +960,8 @@ static int build_and_commit(struct job *job, const struct generated *g)
      * a file saved just before the run is not mistaken for one changed during the build. */
     job->stamp = record_clock_settled();
     int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+    if (!spawn_interrupted && retry_without_reuse(job, result, compiled))
+        result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", o->script);
         result = -1;
@@ -961,7 +1002,8 @@ static int run_cargo_action(struct job *job, const struct generated *g)
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
-    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL, NULL};
+    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL, NULL,
+                                NULL, NULL};
     if (refuse_editing_copy(job, g))
         return EXIT_BAD_INPUT;
     int status = build_run_cargo(&job->entry, &bo, &req, o->script);
@@ -985,7 +1027,15 @@ static int write_project(const struct job *job, const struct generated *g)
                             g->in_place ? NULL : g->file_name.buf, g->code.code.buf,
                             g->code.code.len, new_registry || job->o->update))
         return -1;
-    return job->o->update ? 0 : lockseed_write(job->root.buf, job->entry.project_dir.buf, registry);
+    inferred_commit(job->o->script, job->entry.project_dir.buf, job->set.registry_dir,
+                    &g->inferred);
+    if (job->o->update)
+        return 0;
+    struct reuse r;
+    reuse_start(job, &r);
+    int result = lockseed_prepare(&r.request);
+    strbuf_release(&r.cargo_home);
+    return result;
 }
 
 /* Write the project and do what the action needs, under the entry lock.  *executable gets an
@@ -1048,9 +1098,13 @@ __attribute__((noinline)) static int slow_path(struct job *job)
         error("%s: %s", o->script, strerror(errno));
         goto done;
     }
+    int generated = -1;
     if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
-        config_settle(o, &job->cfg, &job->set) || generate(job, &s, &g))
+        config_settle(o, &job->cfg, &job->set) || (generated = generate(job, &s, &g))) {
+        if (generated == GENERATE_STOPPED) /* code that cannot build as it is */
+            status = EXIT_BUILD_FAILED;
         goto done;
+    }
     job->times.generated = now_ms();
     status = 0;
     executable = reuse_unchanged(job, &g);

@@ -41,6 +41,16 @@ void warning(const char *fmt, ...)
     va_end(ap);
 }
 
+void inform(const char *fmt, ...)
+{
+    if (verbosity < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(fmt, ap);
+    va_end(ap);
+}
+
 void die(const char *fmt, ...)
 {
     va_list ap;
