@@ -19,6 +19,9 @@
 #define O_PATH O_RDONLY /* an fd only to walk from and stat: Linux's O_PATH needs no read right */
 #endif
 
+/* A last-used time older than this is refreshed on a cached run (like go's build cache). */
+#define USED_TIME_RESOLUTION 3600
+
 static const char *const subdirs[] = {"projects", "bins", "locks", NULL};
 
 static const char cachedir_tag[] =
@@ -839,6 +842,15 @@ int cache_write_project(const struct cache_entry *e, const char *manifest, size_
     return result;
 }
 
+void cache_remove_stale_temps(const struct cache_entry *e)
+{
+    struct strbuf bins = STRBUF_INIT;
+    strbuf_addf(&bins, "%s/bins", e->root.buf);
+    fs_remove_stale_temps(e->project_dir.buf, "");
+    fs_remove_stale_temps(bins.buf, e->name.buf);
+    strbuf_release(&bins);
+}
+
 void cache_forget_fingerprint(const struct cache_entry *e)
 {
     static const char *const profiles[] = {"debug", "release", NULL};
@@ -919,6 +931,16 @@ void cache_refresh_record(const struct cache_entry *e, const struct entry_record
     if (record_unchanged(e, loaded))
         entry_record_store(e->record_path.buf, rec, 1);
     cache_unlock(lock);
+}
+
+void cache_note_used(const struct cache_entry *e, struct entry_record *rec,
+                     const struct stat *loaded)
+{
+    time_t now = time(NULL);
+    if (now - rec->used < USED_TIME_RESOLUTION)
+        return;
+    rec->used = now;
+    cache_refresh_record(e, rec, loaded);
 }
 
 void cache_drop_record(const struct cache_entry *e, const struct stat *loaded)

@@ -82,6 +82,9 @@ int cache_prepare_locked(const char *root);
 int cache_write_project(const struct cache_entry *e, const char *manifest, size_t manifest_len,
                         const char *source_name, const char *code, size_t code_len,
                         int new_registry);
+/* Remove what a process killed while writing into this entry left behind (temporary files in
+ * its project directory and beside its executable).  Under the entry lock. */
+void cache_remove_stale_temps(const struct cache_entry *e);
 /* Make the next cargo build recompile the script's own crate (not its dependencies): cargo's
  * mtime check cannot see a same-second edit on a coarse-timestamp file system, nor a damaged
  * executable. */
@@ -96,6 +99,10 @@ int cache_commit(const struct cache_entry *e, const char *built, struct entry_re
  * record file's stat data when rec was read, and the file must still be that one. */
 void cache_refresh_record(const struct cache_entry *e, const struct entry_record *rec,
                           const struct stat *loaded);
+/* A cached run of the entry: its record's last-used time (for --gc) is refreshed when it is
+ * older than an hour (as go's build cache does: one write an hour, not one a run). */
+void cache_note_used(const struct cache_entry *e, struct entry_record *rec,
+                     const struct stat *loaded);
 /* Remove the entry's record if it is still the one loaded (after an exec failure); loaded: the
  * record file's stat data when it was read. */
 void cache_drop_record(const struct cache_entry *e, const struct stat *loaded);
