@@ -13,7 +13,7 @@
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
 #include "cargo/registry.h"
-#include "cli/config.h"
+#include "config.h"
 #include "generate.h"
 #include "install.h"
 #include "run.h"
@@ -348,7 +348,8 @@ __attribute__((noinline)) static int slow_path(struct job *job)
         job->times.built = run_clock_ms();
         /* The cache only grows when something is built: the place for the daily trim. */
         if (!status && needs_install(o->action))
-            cache_auto_trim(job->root.buf, job->entry.name.buf);
+            cache_auto_trim(job->root.buf, job->entry.name.buf, job->cfg.max_cache_size,
+                            job->cfg.max_age_days);
     }
     if (!status && o->action == ACTION_EXECUTABLE)
         status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,

@@ -13,7 +13,7 @@
 
 #include "cache/cache.h"
 #include "cache/record.h"
-#include "cli/options.h"
+#include "options.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
 

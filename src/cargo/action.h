@@ -7,7 +7,7 @@
 #include "cache/cache.h"
 #include "cargo/build.h"
 #include "cargo/diag.h"
-#include "cli/options.h"
+#include "options.h"
 #include "util/strbuf.h"
 
 /* -A fmt: rustfmt formats the script file itself (it reads frontmatter; it compiles nothing). */

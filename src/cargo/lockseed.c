@@ -374,7 +374,7 @@ static int in_lock(const struct toml_value *doc, const struct pkg *p)
 static void add_field(struct strbuf *out, const char *key, const char *value)
 {
     strbuf_addf(out, "%s = ", key);
-    strbuf_add_toml_string(out, value, strlen(value));
+    toml_write_string(out, value, strlen(value));
     strbuf_addch(out, '\n');
 }
 
@@ -436,7 +436,7 @@ static void write_package(const struct graph *g, const struct pkg *p, struct str
     for (size_t i = 0; i < nedges; i++) {
         if (!i || strcmp(names[i], names[i - 1])) {
             strbuf_addch(out, ' ');
-            strbuf_add_toml_string(out, names[i], strlen(names[i]));
+            toml_write_string(out, names[i], strlen(names[i]));
             strbuf_addstr(out, ",\n");
         }
     }

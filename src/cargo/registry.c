@@ -260,7 +260,7 @@ static int add_probe_dependency(void *ctx, const char *variant)
 {
     struct probe_manifest *m = ctx;
     strbuf_addf(m->text, "d%zu = { package = ", m->deps++);
-    strbuf_add_toml_string(m->text, variant, strlen(variant));
+    toml_write_string(m->text, variant, strlen(variant));
     strbuf_addstr(m->text, ", version = \">=999999999\" }\n");
     return 0;
 }
