@@ -2,7 +2,7 @@
  * another entry's lock (a second 0xff: then the entry's own lock).  The registry is a directory
  * made once, holding a and b in two versions each.  Whatever the inputs, a lock written with
  * packages moved must be TOML that cthag reads back with as many packages as the resolution,
- * and moving again from it must find nothing more to move. */
+ * and moving again from it (with the same own lock) must find nothing more to move. */
 #include "cargo/lockseed.h"
 #include "cargo/registry.h"
 #include "toml/toml.h"
@@ -78,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (moved) {
         if (package_count(out.buf) != package_count(parts[0]))
             __builtin_trap();
-        if (lockseed_reuse(out.buf, NULL, others, 1, manifest, &r, &again, NULL))
+        if (lockseed_reuse(out.buf, n > 2 ? parts[2] : NULL, others, 1, manifest, &r, &again,
+                           NULL))
             __builtin_trap();
     } else if (out.len) {
         __builtin_trap();

@@ -832,9 +832,13 @@ int lockseed_prepare(const struct lockseed_request *r)
     project_file(r, "Cargo.lock", &path);
     int has_own = !fs_read_file(path.buf, &own), reused = 0;
     project_file(r, "Cargo.toml", &path);
-    if (!fs_read_file(path.buf, &manifest) && manifest_uses_registry(manifest.buf))
+    /* Other entries' locks are read only when they can matter: not for a rebuild whose own
+     * lock cargo keeps as it is (an edit and rerun reads no other entry). */
+    int has_manifest = !fs_read_file(path.buf, &manifest);
+    int fits = has_own && has_manifest && own_lock_fits(own.buf, manifest.buf);
+    if (has_manifest && !fits && manifest_uses_registry(manifest.buf))
         read_other_locks(r, &others, &nothers);
-    if (!nothers || (has_own && own_lock_fits(own.buf, manifest.buf)))
+    if (!nothers)
         ; /* nothing to offer, or cargo keeps the entry's own lock */
     else if (!has_own && graft_other_locks(r, manifest.buf, others, nothers))
         reused = 1;
