@@ -60,7 +60,7 @@ UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := $(wildcard src/*.c src/cli/*.c src/script/*.c src/toml/*.c src/cargo/*.c src/cache/*.c \
-                      src/util/*.c)
+                      src/util/*.c src/fetch/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/cli/main.o,$(HOST_OBJECTS))
@@ -167,7 +167,7 @@ cli-check: $(BIN) $(RAPID_BIN)
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
 FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin \
-                rapid
+                rapid fetch
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

@@ -10,7 +10,7 @@
 # BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
 # rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.  BENCH_ONLY="a b"
 # runs only the sections named, of: cached zscript first rebuild disk lines scale gc versions team
-# inputs (rebuild holds the shared-dependency figures; disk and lines need rebuild).
+# inputs url (rebuild holds the shared-dependency figures; disk and lines need rebuild).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -271,6 +271,10 @@ want team && bench_team_cache
 # ---- 10. cached runs with 50 inputs (bench/inputs.sh) ----
 . "$here/inputs.sh"
 want inputs && bench_inputs
+
+# ---- 11. a cached run of a script from a URL (bench/url.sh) ----
+. "$here/url.sh"
+want url && bench_url
 
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \

@@ -14,6 +14,7 @@
 #include "cargo/pin.h"
 #include "cargo/registry.h"
 #include "config.h"
+#include "fetch/fetch.h"
 #include "generate.h"
 #include "install.h"
 #include "run.h"
@@ -40,6 +41,8 @@ struct job {
     struct run_timings times;
     struct config cfg;          /* read on the slow path only */
     struct settings set;
+    struct fetch_result fetched; /* a URL's text: fetched (to store), or the copy's meta */
+    struct strbuf url_copy;     /* a URL's copy, which the slow path reads as a script file */
     /* Held on the slow path until exec (close-on-exec releases it): the root lock, shared, so
      * no --clean removes the cache under the build.  -1 when not held.  (Between the build and
      * the exec the executable is held by an open fd: a --gc meanwhile cannot take it away.) */
@@ -71,8 +74,33 @@ static int job_start(struct job *job, const struct options *o)
     identity_init(&job->id, &job->entry, o, job->root.buf, job->content.buf, job->content.len);
     if (job->id.source)
         run_environment(&job->env, o->kind == SOURCE_FILE ? job->id.source : NULL,
-                        job->entry.package.buf);
+                        o->kind == SOURCE_URL ? job->entry.stem.buf : identity_kind_name(o->kind));
+    if (o->kind == SOURCE_URL)
+        fetch_body_path(job->entry.project_dir.buf, &job->url_copy);
     return 0;
+}
+
+/* A script from a URL: its text from the server, or its copy in the entry (fetch.h).  First:
+ * the cached path then finds the entry fresh when the copy is the text it was built from. */
+static int fetch_url(struct job *job)
+{
+    const struct options *o = job->o;
+    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                SOURCE_MAX_BYTES};
+    return o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
+}
+
+/* New text from a URL goes into the entry before the slow path reads it as a script file;
+ * under the root lock, as everything the build writes (held from now on). */
+static int store_fetched(struct job *job)
+{
+    const struct options *o = job->o;
+    struct fetch_request req = {o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                SOURCE_MAX_BYTES};
+    if (o->kind != SOURCE_URL || job->fetched.state != FETCH_NEW)
+        return 0;
+    job->root_lock = cache_prepare_locked(job->root.buf);
+    return job->root_lock < 0 || fetch_store(&req, &job->fetched) ? -1 : 0;
 }
 
 static void job_finish(struct job *job)
@@ -84,13 +112,17 @@ static void job_finish(struct job *job)
     strbuf_release(&job->content);
     run_environment_release(&job->env);
     cache_entry_release(&job->entry);
+    if (job->o->kind == SOURCE_URL)
+        fetch_result_release(&job->fetched);
+    strbuf_release(&job->url_copy);
 }
 
 /* Hand over to the executable.  Returns only when it cannot be executed, with errno set. */
 static void exec_entry(struct job *job, int executable)
 {
     const struct options *o = job->o;
-    const char *argv0 = o->kind == SOURCE_FILE ? run_argv0(o->script) : identity_kind_name(o->kind);
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL; /* by its path or its URL */
+    const char *argv0 = named ? run_argv0(o->script) : identity_kind_name(o->kind);
     struct run_request r = {argv0, o->script_args, o->nscript_args, job->env.vars,
                             job->entry.bin_path.buf};
     if (!o->timings) {
@@ -206,7 +238,9 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
     struct strbuf remap[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *rustc_args[4];
     build_options(job, &bo);
-    action_remap_copy_paths(o->kind == SOURCE_FILE ? job->id.source : NULL,
+    /* Panics and file!() name the script: its path, or its URL. */
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL;
+    action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
     int compiled = 0;
@@ -306,7 +340,8 @@ static int generate(struct job *job, struct script *s, struct generated *g,
 {
     const struct options *o = job->o;
     struct stat st;
-    if (generate_load(o, &job->content, s, &st))
+    const char *file = o->kind == SOURCE_URL ? job->url_copy.buf : o->script;
+    if (store_fetched(job) || generate_load(o, file, &job->content, s, &st))
         return EXIT_BAD_INPUT;
     /* Code that does not pair its delimiters does not compile: a build failure, as rustc's. */
     if (generate_check(o, s))
@@ -317,15 +352,17 @@ static int generate(struct job *job, struct script *s, struct generated *g,
     }
     struct generate_request r = {o, &job->set, &job->cfg, &job->id, &job->entry};
     int generated = -1;
-    if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
+    if ((job->root_lock < 0 && (job->root_lock = cache_prepare_locked(job->root.buf)) < 0) ||
         config_settle(o, &job->cfg, &job->set) || (generated = generate_project(&r, s, g)))
         /* names that cannot become crates: code that does not build as it is */
         return generated == GENERATE_STOPPED ? EXIT_BUILD_FAILED : EXIT_BAD_INPUT;
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
-                                .registry = job->set.registry_dir ? job->set.registry_dir : ""};
-    if (o->kind == SOURCE_FILE)
-        freshness_set_script(in, job->id.source, &st, s->text.buf, s->text.len);
+                                .registry = job->set.registry_dir ? job->set.registry_dir : "",
+                                .generated_env = &g->env_used};
+    if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL)
+        freshness_set_script(in, o->kind == SOURCE_URL ? file : job->id.source, &st, s->text.buf,
+                             s->text.len);
     return 0;
 }
 
@@ -352,7 +389,8 @@ __attribute__((noinline)) static int slow_path(struct job *job)
                             job->cfg.max_age_days);
     }
     if (!status && o->action == ACTION_EXECUTABLE)
-        status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,
+        status = install_executable(job->root.buf, job->entry.bin_path.buf,
+                                    o->kind == SOURCE_URL ? job->entry.stem.buf : o->script,
                                     o->install_dir, o->force);
     if (!status && o->action == ACTION_PRINT_TOML)
         status = pin_print_script(&s, g.manifest.buf, job->entry.package.buf,
@@ -376,8 +414,10 @@ int pipeline_run(const struct options *o)
 {
     struct job job;
     int status = EXIT_BAD_INPUT;
-    if (!job_start(&job, o)) {
-        try_cached_run(&job);
+    if (!job_start(&job, o) && !fetch_url(&job)) {
+        /* New text from a URL is not stored yet: the record would vouch for the old copy. */
+        if (o->kind != SOURCE_URL || job.fetched.state != FETCH_NEW)
+            try_cached_run(&job);
         status = slow_path(&job);
     }
     job_finish(&job);

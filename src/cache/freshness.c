@@ -303,6 +303,8 @@ static void collect_inputs(const struct build_inputs *in, const char *built,
         if (!is_script(in, file) && !is_cache_file(in, file))
             add_built_input(in, file, rec);
     }
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&info.env, in->generated_env->items[i]);
     freshness_record_env(rec, &info.env);
     depinfo_release(&info);
     strbuf_release(&path);

@@ -1,5 +1,7 @@
 #include "cache/identity.h"
 
+#include "fetch/url.h"
+#include "util/die.h"
 #include "version.h"
 
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 #define OPTS_TEXT_MAX 512
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
-static const char *const kind_names[] = {"script", "expr", "stdin", "loop"};
+static const char *const kind_names[] = {"script", "expr", "stdin", "loop", "url"};
 
 const char *identity_kind_name(enum source_kind kind)
 {
@@ -67,6 +69,8 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
         id->source = realpath(o->script, NULL);
         if (!id->source)
             return;
+    } else if (o->kind == SOURCE_URL) {
+        id->source = xstrdup(o->url); /* the raw URL: a page and its raw form are one entry */
     } else {
         id->source = content_identity(o, content, content_len);
     }
@@ -75,9 +79,16 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
     strbuf_addstr(&identity, id->source);
     strbuf_addch(&identity, '\n');
     strbuf_addstr(&identity, id->opts.buf);
-    cache_entry_init(e, root, o->kind == SOURCE_FILE ? id->source : kind_names[o->kind],
+    struct strbuf stem = STRBUF_INIT; /* named for the script's file: demo.rs, not url */
+    if (o->kind == SOURCE_URL)
+        url_script_name(o->url, &stem);
+    cache_entry_init(e, root,
+                     o->kind == SOURCE_FILE ? id->source
+                     : o->kind == SOURCE_URL ? stem.buf
+                                             : kind_names[o->kind],
                      identity.buf);
     strbuf_release(&identity);
+    strbuf_release(&stem);
 }
 
 void identity_release(struct entry_identity *id)

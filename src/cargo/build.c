@@ -156,7 +156,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                                                                     : NULL;
     struct message_sink sink = {r, capture};
     struct spawn_opts spawn = {env, capture, command_reads_messages(r) ? on_cargo_line : NULL,
-                               &sink, "/"};
+                               &sink, "/", NULL};
     struct cargo_argv args;
     command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,

@@ -2,9 +2,11 @@
 
 #include "cargo/inferred.h"
 #include "cargo/registry.h"
+#include "cargo/thag.h"
 #include "toml/toml.h"
 #include "util/die.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Tables whose shape cargo insists on; anything else in them is the user's business. */
@@ -125,7 +127,32 @@ static struct toml_value *inferred_dependency(const struct manifest_input *in, c
     return dep;
 }
 
-static void add_inferred(const struct manifest_input *in, struct toml_value *root)
+/* thag's local proc-macro crates are path dependencies: 1 when crate is one (added, or -1
+ * after an error when its directory is not there), 0 when it is not. */
+static int add_thag_proc_macros(const struct manifest_input *in, struct toml_value *root,
+                                const char *crate)
+{
+    char *missing;
+    const char *dir = in->script_dir ? in->script_dir : ".";
+    struct toml_value *dep = in->thag ? thag_proc_macro_dependency(crate, dir, in->thag, &missing)
+                                      : NULL;
+    if (dep) {
+        note("%s: crate %s is thag's local proc-macro crate: path %s", in->script_name, crate,
+             toml_get(dep, "path")->text);
+        toml_set(toml_table(root, "dependencies"), crate, dep);
+        return 1;
+    }
+    if (!in->thag || !missing)
+        return 0;
+    error("%s: %s is thag's local proc-macro crate, looked for in %s: not a directory (give its "
+          "path as [proc_macros] %s_proc_macro_crate_path in the config file, cthag "
+          "--config-path)", in->script_name, crate, missing,
+          strstr(crate, "bank") ? "bank" : "demo");
+    free(missing);
+    return -1;
+}
+
+static int add_inferred(const struct manifest_input *in, struct toml_value *root)
 {
     struct strbuf name = STRBUF_INIT;
     for (size_t i = 0; in->inferred && i < in->inferred->count; i++) {
@@ -141,6 +168,13 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
                  crate);
             continue;
         }
+        int local = add_thag_proc_macros(in, root, crate);
+        if (local < 0) {
+            strbuf_release(&name);
+            return -1;
+        }
+        if (local)
+            continue;
         if (in->registry)
             registry_crate_name(in->registry, crate, &name);
         else
@@ -149,6 +183,7 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
                  inferred_dependency(in, name.buf, "*"));
     }
     strbuf_release(&name);
+    return 0;
 }
 
 static void set_default(struct toml_value *table, const char *key, struct toml_value *value)
@@ -258,6 +293,18 @@ static void absolute_paths(struct toml_value *root, const char *dir)
         make_absolute(package, "build", dir);
 }
 
+/* thag-auto dependencies: resolved, and the build then depends on the variables that decided. */
+static int resolve_thag_auto(const struct manifest_input *in, struct toml_value *root)
+{
+    if (!in->thag_format || !in->thag)
+        return 0;
+    int resolved = thag_resolve_auto(root, in->script_name, in->thag);
+    for (const char *const *v = thag_auto_variables; resolved > 0 && in->env_used && *v; v++)
+        strlist_add_unique(in->env_used, *v);
+    return resolved < 0 ? -1 : 0;
+}
+
+/* The generated manifest, or NULL after an error. */
 static struct toml_value *assemble(const struct manifest_input *in, const struct toml_value *user)
 {
     struct toml_value *root = toml_new_table();
@@ -266,7 +313,10 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
     for (size_t i = 0; user && i < user->count; i++)
         if (!is_replaced(user->keys[i]))
             toml_set(root, user->keys[i], toml_clone(user->items[i]));
-    add_inferred(in, root);
+    if (resolve_thag_auto(in, root) || add_inferred(in, root)) {
+        toml_free(root);
+        return NULL;
+    }
     add_profile_defaults(root);
     if (in->script_dir)
         absolute_paths(root, in->script_dir);
@@ -338,8 +388,10 @@ int manifest_generate(const struct manifest_input *in, struct strbuf *out)
         }
     }
     struct toml_value *root = assemble(in, user);
+    toml_free(user);
+    if (!root)
+        return -1;
     toml_write(root, out);
     toml_free(root);
-    toml_free(user);
     return 0;
 }

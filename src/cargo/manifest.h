@@ -11,6 +11,7 @@
 
 struct inferred_list;
 struct registry;
+struct thag_sources;
 struct toml_value;
 
 struct manifest_input {
@@ -32,6 +33,13 @@ struct manifest_input {
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;
+    /* The manifest is thag's (its block, or -M): thag's own crates are resolved as thag does
+     * (cargo/thag.h) from these sources. */
+    int thag_format;
+    const struct thag_sources *thag;
+    /* Gets the names of the environment variables the manifest was decided by (thag-auto's):
+     * the build depends on their values.  NULL: not wanted. */
+    struct strlist *env_used;
 };
 
 /* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when

@@ -127,7 +127,7 @@ static void read_pipes(int fds[2], const struct spawn_opts *opts)
             if (i == 0 && opts->on_line)
                 feed_lines(&lr, buf, done ? 0 : (size_t)got, done);
             else if (!done)
-                strbuf_add(opts->capture, buf, (size_t)got);
+                strbuf_add(i == 0 && opts->out ? opts->out : opts->capture, buf, (size_t)got);
             if (done) {
                 close(fds[i]);
                 fds[i] = -1;
@@ -166,14 +166,14 @@ static int add_pipe(posix_spawn_file_actions_t *actions, int target, int *read_e
 
 int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
 {
-    static const struct spawn_opts none = {NULL, NULL, NULL, NULL, NULL};
+    static const struct spawn_opts none = {NULL, NULL, NULL, NULL, NULL, NULL};
     if (!opts)
         opts = &none;
     int reads[2] = {-1, -1}, writes[2] = {-1, -1};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     int failed = 0;
-    if (opts->on_line || opts->capture)
+    if (opts->on_line || opts->capture || opts->out)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
     if (opts->capture)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);

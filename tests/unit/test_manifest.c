@@ -176,8 +176,8 @@ static void test_declared_anywhere(void)
                             "[build-dependencies]\nproptest = \"1\"\n",
                             "[target.'cfg(unix)'.dependencies]\nproptest = \"1\"\n",
                             "[target.'cfg(unix)'.dev-dependencies]\nproptest = \"1\"\n",
-                            "[target.x86_64-unknown-linux-gnu.build-dependencies]\n"
-                            "proptest = \"1\"\n"};
+                            ("[target.x86_64-unknown-linux-gnu.build-dependencies]\n"
+                             "proptest = \"1\"\n")};
     struct strbuf out = STRBUF_INIT;
     struct strlist crates = STRLIST_INIT;
     strlist_add(&crates, "proptest");
