@@ -247,7 +247,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .env_used = &g->env_used,
     };
     struct inferred_context ic = {s->name, r->o->kind == SOURCE_FILE ? r->id->source : NULL,
-                                  r->entry->project_dir.buf, &registry, r->o->update};
+                                  r->entry->project_dir.buf, &registry, r->o->update,
+                                  manifest_is_local_crate, &in};
     manifest_drop_declared(&in, uses);
     int result = inferred_choose(&ic, uses, &g->inferred) ? GENERATE_STOPPED
                  : manifest_generate(&in, &g->manifest);

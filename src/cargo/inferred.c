@@ -133,7 +133,7 @@ static int look_up(const struct inferred_context *c, struct inferred_list *out, 
     struct registry_crate *crates = xcalloc(out->count - first + 1, sizeof(*crates));
     struct inferred_crate **items = xcalloc(out->count - first + 1, sizeof(*items));
     for (size_t i = first; i < out->count; i++) {
-        if (out->items[i].kept)
+        if (out->items[i].kept || out->items[i].local)
             continue;
         items[n] = &out->items[i];
         crates[n++] = (struct registry_crate){out->items[i].code_name, STRBUF_INIT, STRBUF_INIT,
@@ -175,6 +175,10 @@ int inferred_choose(const struct inferred_context *c, const struct crate_uses *u
         const struct crate_use *u = &uses->items[i];
         if (u->glob)
             continue;
+        if (c->is_local && c->is_local(c->local_ctx, u->crate)) {
+            add_crate(out, u)->local = 1;
+            continue;
+        }
         if (is_module_file(c, u)) {
             result = error("%s:%d: %s is a file beside the script: add mod %s;", c->script_name,
                            u->line, u->crate, u->crate);
@@ -204,6 +208,8 @@ void inferred_commit(const char *script_name, const char *project_dir, const cha
     strbuf_addf(&text, "registry %s\n", registry_dir ? registry_dir : "");
     for (size_t i = 0; i < list->count; i++) {
         const struct inferred_crate *item = &list->items[i];
+        if (item->local)
+            continue;
         inform("%s:%d: crate %s %s (inferred from %s)", script_name, item->line, item->name,
                item->range, item->use);
         if (item->kept)

@@ -23,6 +23,8 @@ struct inferred_crate {
     char *use;       /* how the code uses it: "rand::random" */
     int line;
     int kept;        /* the range of an earlier build of the entry */
+    int local;       /* not the registry's: a crate the manifest adds itself (thag's local
+                      * proc-macro crates); no name, no range */
 };
 
 struct inferred_list {
@@ -37,6 +39,9 @@ struct inferred_context {
     const char *project_dir; /* the entry's project: the ranges of its earlier builds */
     const struct registry *registry;
     int update;              /* --update: look every crate up again */
+    /* Is the crate one the manifest adds itself, not the registry's (or NULL: none is)? */
+    int (*is_local)(void *ctx, const char *crate);
+    void *local_ctx;
 };
 
 /* The crates of uses (the undeclared ones), named and given their ranges, appended to out.

@@ -152,12 +152,32 @@ static int add_thag_proc_macros(const struct manifest_input *in, struct toml_val
     return -1;
 }
 
+int manifest_is_local_crate(void *ctx, const char *crate)
+{
+    const struct manifest_input *in = ctx;
+    char *missing = NULL;
+    struct toml_value *dep = in->thag ? thag_proc_macro_dependency(
+                                            crate, in->script_dir ? in->script_dir : ".",
+                                            in->thag, &missing)
+                                      : NULL;
+    int local = dep || missing;
+    toml_free(dep);
+    free(missing);
+    return local;
+}
+
 static int add_inferred(const struct manifest_input *in, struct toml_value *root)
 {
     struct strbuf name = STRBUF_INIT;
     for (size_t i = 0; in->inferred && i < in->inferred->count; i++) {
         const struct inferred_crate *c = &in->inferred->items[i];
-        if (!is_declared(root, c->code_name))
+        if (is_declared(root, c->code_name))
+            continue;
+        if (c->local && add_thag_proc_macros(in, root, c->code_name) < 0) {
+            strbuf_release(&name);
+            return -1;
+        }
+        if (!c->local)
             toml_set(toml_table(root, "dependencies"), c->name,
                      inferred_dependency(in, c->name, c->range));
     }

@@ -50,6 +50,10 @@ int manifest_generate(const struct manifest_input *in, struct strbuf *out);
  * with -v: those are not inferred.  A malformed manifest drops nothing (generating reports it). */
 void manifest_drop_declared(const struct manifest_input *in, struct crate_uses *uses);
 
+/* Is crate one the manifest adds itself rather than the registry's (thag's local proc-macro
+ * crates, for a thag manifest)?  in is the manifest_input, as a callback's context. */
+int manifest_is_local_crate(void *in, const char *crate);
+
 /* Does the generated manifest take any dependency from a registry (not a path or git)? */
 int manifest_uses_registry(const char *manifest);
 
