@@ -23,12 +23,19 @@ static void put(const char *rel, const char *text)
     strbuf_release(&path);
 }
 
+/* The crates the manifest adds itself (as thag's local proc-macro crates). */
+static int is_local(void *ctx, const char *crate)
+{
+    (void)ctx;
+    return !strcmp(crate, "thag_demo_proc_macros");
+}
+
 /* inferred_choose on code, its stderr in err; "name range" of each crate in got. */
 static int choose(const char *code, int update, struct strbuf *got, struct strbuf *err,
                   struct inferred_list *list)
 {
     struct registry r = {registry_dir.buf, NULL, NULL, 1};
-    struct inferred_context c = {"x.rs", script.buf, project.buf, &r, update};
+    struct inferred_context c = {"x.rs", script.buf, project.buf, &r, update, is_local, NULL};
     struct crate_uses uses = CRATE_USES_INIT;
     struct strbuf path = STRBUF_INIT;
     infer_uses(code, strlen(code), &uses);
@@ -45,8 +52,11 @@ static int choose(const char *code, int update, struct strbuf *got, struct strbu
     fs_read_file(path.buf, err);
     strbuf_reset(got);
     for (size_t i = 0; i < list->count; i++)
-        strbuf_addf(got, "%s%s %s%s", i ? ", " : "", list->items[i].name, list->items[i].range,
-                    list->items[i].kept ? " (kept)" : "");
+        if (list->items[i].local)
+            strbuf_addf(got, "%s%s (local)", i ? ", " : "", list->items[i].code_name);
+        else
+            strbuf_addf(got, "%s%s %s%s", i ? ", " : "", list->items[i].name,
+                        list->items[i].range, list->items[i].kept ? " (kept)" : "");
     crate_uses_release(&uses);
     strbuf_release(&path);
     return result;
@@ -112,6 +122,11 @@ static void test_stops_before_cargo(void)
     strbuf_addf(&want, "cthag: x.rs:1: no crate serd in %s (inferred from use serd::Serialize); "
                        "did you mean serde?\n", registry_dir.buf);
     CHECK_STR(err.buf, want.buf);
+    inferred_list_release(&list);
+    /* A crate the manifest adds itself is not the registry's to know. */
+    CHECK_INT(choose("use thag_demo_proc_macros::answer;\n", 0, &got, &err, &list), 0);
+    CHECK_STR(got.buf, "thag_demo_proc_macros (local)");
+    CHECK_STR(err.buf, "");
     inferred_list_release(&list);
     CHECK_INT(choose("fn main() { zzzzzzzzz::q(); }\n", 0, &got, &err, &list), -1);
     CHECK_CONTAINS(err.buf, "no crate zzzzzzzzz in");
