@@ -219,6 +219,9 @@ static void wrap_script(const struct generate_request *r, const struct script *s
 
 /* ---- manifest, key ---- */
 
+/* The edition cargo (1.95) gives a frontmatter manifest that names none: its newest stable. */
+#define CARGO_SCRIPT_EDITION "2024"
+
 /* The manifest, with the crates of uses that it does not declare added (or, with
  * GENERATE_STOPPED, none: names that must not become crates). */
 static int generate_manifest(const struct generate_request *r, const struct script *s,
@@ -227,6 +230,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
     const struct settings *set = r->set;
     struct strbuf cargo_home = STRBUF_INIT;
     struct registry registry = {set->registry_dir, NULL, r->o->toolchain, r->o->offline};
+    /* cargo's default for an embedded manifest, unless the config file names one. */
+    int frontmatter_edition = s->format == MANIFEST_FRONTMATTER && !r->cfg->edition;
     registry_init(&registry, &cargo_home);
     struct manifest_input in = {
         .script_name = s->name,
@@ -238,7 +243,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
         .registry = &registry,
-        .edition = set->edition,
+        .edition = frontmatter_edition ? CARGO_SCRIPT_EDITION : set->edition,
+        .warn_default_edition = frontmatter_edition,
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,

@@ -23,13 +23,16 @@ const char *identity_kind_name(enum source_kind kind)
 static void describe_options(const struct options *o, struct strbuf *out)
 {
     /* Only the command line: the config file is not read on the cached path (and no
-     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]").
+     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]
+     * [ static]").
      * cthag's release first: another release's entries are not this one's (version.h). */
     const char *parts[] = {"cthag=" CTHAG_VERSION " profile=", o->release ? "release" : "default",
                            " features=", o->features ? o->features : "",
                            " toolchain=", o->toolchain ? o->toolchain : "",
                            " infer=", o->infer_given ? infer_names[o->infer] : "default",
-                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
+                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : "",
+                           /* -x: linked statically (cargo/wrapper.h), not the cached kind */
+                           o->action == ACTION_EXECUTABLE ? " static" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
     if (out->len > OPTS_TEXT_MAX) {
@@ -64,6 +67,7 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
                    const char *root, const char *content, size_t content_len)
 {
     strbuf_init(&id->opts);
+    id->registry_dir = o->registry_dir;
     memset(e, 0, sizeof(*e));
     if (o->kind == SOURCE_FILE) {
         id->source = realpath(o->script, NULL);
@@ -101,6 +105,14 @@ void identity_release(struct entry_identity *id)
 int identity_owns_record(const struct entry_identity *id, const struct entry_record *rec)
 {
     return !strcmp(rec->source, id->source) && !strcmp(rec->opts, id->opts.buf);
+}
+
+int identity_registry_ok(const struct entry_identity *id, const struct entry_record *rec)
+{
+    const char *now = id->registry_dir      ? id->registry_dir
+                      : rec->config_registry ? rec->config_registry
+                                             : "";
+    return !strcmp(rec->registry, now);
 }
 
 void identity_build_key(const struct build_key_input *in, char key[HASH_HEX_LEN + 1])

@@ -6,6 +6,8 @@
 
 #include "cache/cache.h"
 #include "cargo/diag.h"
+#include "cargo/units.h"
+#include "cargo/wrapper.h"
 #include "util/strbuf.h"
 
 enum cargo_action {
@@ -42,6 +44,12 @@ struct build_request {
     /* When set, counts what rustc reported (artifacts and messages): 0 after a failure means
      * cargo failed before compiling anything. */
     int *compiled;
+    /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
+     * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
+    const struct wrapper_request *wrap;
+    /* CARGO_BUILD: where what cargo said about each unit goes (its artifacts, the build
+     * scripts it ran), or NULL. */
+    struct cargo_units *units;
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */

@@ -27,6 +27,8 @@ struct manifest_input {
     /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
     const struct registry *registry;
     const char *edition;       /* when the script gives none */
+    /* Say so, as cargo does for an embedded manifest, when the script gives none. */
+    int warn_default_edition;
     /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
      * beside the script; NULL leaves them as written. */
     const char *script_dir;

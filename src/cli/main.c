@@ -5,6 +5,7 @@
  * --help text.  Parsing, --help, "did you mean" and the checks of the man page and the
  * completions (tests/cli/t18, t37) all read that one table. */
 #include "cargo/build.h"
+#include "cargo/wrapper.h"
 #include "cache/cache.h"
 #include "cache/clean.h"
 #include "cache/gc.h"
@@ -795,6 +796,9 @@ int main(int argc, char **argv)
     /* Static: what the options point to (a script name found with its extension added) lives as
      * long as the process, and stays reachable for LeakSanitizer when main returns. */
     static struct options o;
+    /* cargo calling cthag back as its RUSTC_WRAPPER, during a build cthag started. */
+    if (wrapper_invoked(argc, argv))
+        return wrapper_main(argc, argv);
     parse_command_line(argc, argv, &o);
     if (o.mode == MODE_HELP) {
         print_help();

@@ -50,7 +50,7 @@ expect_status 101 "panic:"
 expect_err_has "panicked at $P/main.rs:13:9:"
 expect_err_has "on purpose"
 
-# Every input: an edit rebuilds, a touch does not.
+# Every input: an edit rebuilds, a touch does not.  (Past the build's clock tick, as above.)
 sleep 0.01
 for f in helper.rs sub/other.rs data.txt; do
     touch "proj/$f"

@@ -45,17 +45,22 @@ BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
 RUN_TIMEOUT=${RUN_TIMEOUT:-10}
 
 # ---- prerequisites: a missing one would count its demos as failures of cthag's ----
-missing=()
-command -v m4 > /dev/null || missing+=(m4)
-command -v pkg-config > /dev/null || missing+=(pkg-config)
-for lib in wayland-client:libwayland-dev openssl:libssl-dev fontconfig:libfontconfig1-dev \
-           xcb:libxcb1-dev; do
-    command -v pkg-config > /dev/null && pkg-config --exists "${lib%%:*}" 2> /dev/null ||
-        missing+=("${lib#*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "$0: missing prerequisites: apt-get install -y ${missing[*]}" >&2
-    exit 2
+# (checked for a run over every demo; the NAMEs given are the caller's choice)
+missing_prerequisites() {
+    command -v m4 > /dev/null || echo m4
+    command -v pkg-config > /dev/null || echo pkg-config
+    local lib
+    for lib in wayland-client:libwayland-dev openssl:libssl-dev fontconfig:libfontconfig1-dev \
+               xcb:libxcb1-dev; do
+        pkg-config --exists "${lib%%:*}" 2> /dev/null || echo "${lib#*:}"
+    done
+}
+if [ $# -eq 0 ]; then
+    missing=$(missing_prerequisites | tr '\n' ' ')
+    if [ -n "$missing" ]; then
+        echo "$0: missing prerequisites: apt-get install -y $missing" >&2
+        exit 2
+    fi
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/thag-demos.XXXXXX")
