@@ -95,19 +95,6 @@ static int which_in(const char *path, const char *name, char *out, size_t size)
     return -1;
 }
 
-int buildenv_which(const char *name, struct strbuf *out)
-{
-    size_t size = 4096;
-    const char *path = getenv("PATH");
-    if (path && strlen(path) + strlen(name) + 2 > size)
-        size = strlen(path) + strlen(name) + 2;
-    char *found = xmalloc(size);
-    int result = which_in(path, name, found, size);
-    strbuf_reset(out);
-    strbuf_addstr(out, found);
-    free(found);
-    return result;
-}
 
 /* The configuration hashed: NUL-terminated fields one after the other, on the stack unless
  * the environment is unusually large. */
@@ -142,7 +129,7 @@ static void add_tool(struct fields *f, const char *set, const char *path, const 
         add_field(f, found);
     } else {
         struct strbuf heap = STRBUF_INIT; /* a directory on PATH longer than that */
-        buildenv_which(tool, &heap);
+        fs_which(tool, &heap);
         add_field(f, heap.buf);
         strbuf_release(&heap);
     }
@@ -300,7 +287,7 @@ static int ask(const char *const *argv, const char *toolchain, struct strbuf *ou
 /* rustup, if it is installed: on PATH, else in cargo's home. */
 static int find_rustup(struct strbuf *rustup)
 {
-    if (!buildenv_which("rustup", rustup))
+    if (!fs_which("rustup", rustup))
         return 0;
     home_dir("CARGO_HOME", ".cargo", rustup);
     strbuf_addstr(rustup, "/bin/rustup");
@@ -316,14 +303,14 @@ static int resolve_rustc(const char *toolchain, struct strbuf *rustc, int *from_
     *from_rustup = 0;
     if (env && *env) {
         strbuf_addstr(rustc, env);
-        result = strchr(env, '/') ? 0 : buildenv_which(env, rustc);
+        result = strchr(env, '/') ? 0 : fs_which(env, rustc);
     } else if (!find_rustup(&rustup)) {
         const char *argv[] = {rustup.buf, "which", "rustc", NULL};
         result = ask(argv, toolchain, rustc);
         *from_rustup = !result;
     }
     if (result && !(env && *env))
-        result = buildenv_which("rustc", rustc);
+        result = fs_which("rustc", rustc);
     strbuf_release(&rustup);
     return result;
 }

@@ -40,7 +40,4 @@ struct buildenv_request {
  * found or asked, rec->uncacheable says why (the build itself succeeded: cargo found one). */
 void buildenv_snapshot(const struct buildenv_request *req, struct entry_record *rec);
 
-/* The first directory on PATH holding an executable name: 0 and the path in out, or -1. */
-int buildenv_which(const char *name, struct strbuf *out);
-
 #endif

@@ -81,18 +81,7 @@ int freshness_stat_racy(const struct stat *st, long long stamp_ns)
 
 int freshness_hash_file(const char *path, char out[HASH_HEX_LEN + 1])
 {
-    struct strbuf content = STRBUF_INIT;
-    if (fs_read_file(path, &content)) {
-        int saved = errno;
-        strbuf_release(&content);
-        errno = saved;
-        return -1;
-    }
-    struct hasher *h = hasher_new();
-    hasher_add(h, content.buf, content.len);
-    hasher_finish(h, out);
-    strbuf_release(&content);
-    return 0;
+    return hash_file(path, out);
 }
 
 int freshness_same_stat(const struct stat *a, const struct stat *b)

@@ -298,7 +298,7 @@ static int refresh_index(const struct registry *r, const struct registry_crate *
     const char *tmp = getenv("TMPDIR");
     int reached = 0;
     strbuf_addf(&dir, "%s/cthag-names-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-    if (build_locate_cargo(&cargo) || !mkdtemp(dir.buf)) {
+    if (build_locate_cargo(&cargo, NULL) || !mkdtemp(dir.buf)) {
         strbuf_release(&cargo);
         strbuf_release(&dir);
         return 0;

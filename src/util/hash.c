@@ -1,6 +1,10 @@
 #include "util/hash.h"
 
 #include "util/die.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
 
 #include <stdlib.h>
 #include <xxhash.h>
@@ -57,6 +61,20 @@ void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1])
 void hash128_hex(const void *data, size_t len, char out[HASH_HEX_LEN + 1])
 {
     hex128(XXH3_128bits(data, len), out);
+}
+
+int hash_file(const char *path, char out[HASH_HEX_LEN + 1])
+{
+    struct strbuf content = STRBUF_INIT;
+    if (fs_read_file(path, &content)) {
+        int saved = errno;
+        strbuf_release(&content);
+        errno = saved;
+        return -1;
+    }
+    hash128_hex(content.buf, content.len, out);
+    strbuf_release(&content);
+    return 0;
 }
 
 int hash_is_hex(const char *s, size_t n)

@@ -19,6 +19,8 @@ void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1]);
 
 /* XXH3-128 of a buffer, in one call (no allocation): the hex digits of hasher_finish(). */
 void hash128_hex(const void *data, size_t len, char out[HASH_HEX_LEN + 1]);
+/* XXH3-128 of a file's bytes, as hash128_hex(); -1 with errno set when it cannot be read. */
+int hash_file(const char *path, char out[HASH_HEX_LEN + 1]);
 /* XXH3-64 of a buffer as 16 hex digits + NUL. */
 void hash64_hex(const void *data, size_t len, char out[17]);
 
