@@ -226,15 +226,16 @@ static void reuse_start(const struct job *job, struct reuse *r)
                                            job->o->script};
 }
 
-/* After a build: a lock cargo refused before compiling anything is put back as cargo would
- * have it, and the build runs once more (1). */
-static int retry_without_reuse(const struct job *job, int failed, int compiled)
+/* After a build (cargo's status): a lock cargo refused before compiling anything is put back
+ * as cargo would have it, and the build runs once more (1).  Not when cargo could not start or
+ * was killed: the lock had nothing to do with it. */
+static int retry_without_reuse(const struct job *job, int status, int compiled)
 {
     if (job->o->update)
         return 0;
     struct reuse r;
     reuse_start(job, &r);
-    int retry = lockseed_after_build(&r.request, failed, compiled);
+    int retry = lockseed_after_build(&r.request, status > 0 && status < 128, compiled);
     strbuf_release(&r.cargo_home);
     return retry;
 }
@@ -285,9 +286,10 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
                                     &wrap, &units};
         unlink(capture.buf);
         strbuf_reset(&built);
-        result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+        int status = build_run_cargo(&job->entry, &bo, &req, o->script);
+        result = status ? -1 : 0;
         /* A lock cargo refused before compiling anything: once more, without the reuse. */
-        if (!spawn_interrupted && retry_without_reuse(job, result, compiled)) {
+        if (!spawn_interrupted && retry_without_reuse(job, status, compiled)) {
             unlink(capture.buf);
             result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
         }

@@ -675,6 +675,11 @@ static int read_entry_lock(const char *projects, const char *name, const char *r
     return result;
 }
 
+static int has_registry_package(const char *lock)
+{
+    return strstr(lock, "source = \"registry+") || strstr(lock, "source = \"sparse+");
+}
+
 /* The other entries' locks, as texts in others (each malloc'd). */
 static void read_other_locks(const struct lockseed_request *r, char ***others, size_t *count)
 {
@@ -690,7 +695,7 @@ static void read_other_locks(const struct lockseed_request *r, char ***others, s
         strbuf_reset(&lock);
         /* only locks with registry packages have versions to offer */
         if (read_entry_lock(projects.buf, de->d_name, registry, &lock) ||
-            (!strstr(lock.buf, "source = \"registry+") && !strstr(lock.buf, "source = \"sparse+")))
+            !has_registry_package(lock.buf))
             continue;
         ALLOC_GROW(*others, *count + 1, alloc);
         (*others)[(*count)++] = strbuf_detach(&lock);
@@ -846,7 +851,8 @@ int lockseed_prepare(const struct lockseed_request *r)
         reused = resolve_and_move(r, &has_own, own.buf, manifest.buf, others, nothers,
                                   &fallback);
     project_file(r, FALLBACK_FILE, &path);
-    if (reused || has_own)
+    /* (an own lock of no registry package is one cargo cannot refuse) */
+    if (reused || (has_own && has_registry_package(own.buf)))
         write_fallback(path.buf, reused ? "reused\n" : "own\n", &fallback);
     for (size_t i = 0; i < nothers; i++)
         free(others[i]);
