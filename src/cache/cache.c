@@ -202,18 +202,26 @@ static int sync_executable(const struct cache_entry *e, struct entry_record *rec
     return 0;
 }
 
-int cache_commit(const struct cache_entry *e, const char *built, struct entry_record *rec)
+int cache_commit_install(const struct cache_entry *e, const char *built, struct entry_record *rec)
 {
     /* Record out first: a crash between the install and the new record must leave no record
      * rather than the old record beside the new executable. */
     if (unlink(e->record_path.buf) && errno != ENOENT)
         return error("cannot remove %s: %s", e->record_path.buf, strerror(errno));
-    if (fs_install_file(built, e->bin_path.buf, 0755) || sync_executable(e, rec))
-        return -1;
+    return fs_install_file(built, e->bin_path.buf, 0755) || sync_executable(e, rec) ? -1 : 0;
+}
+
+int cache_commit_record(const struct cache_entry *e, const struct entry_record *rec)
+{
     test_crash_point("installed");
     int result = entry_record_store(e->record_path.buf, rec, 0);
     test_crash_point("recorded");
     return result;
+}
+
+int cache_commit(const struct cache_entry *e, const char *built, struct entry_record *rec)
+{
+    return cache_commit_install(e, built, rec) ? -1 : cache_commit_record(e, rec);
 }
 
 /* Is the record file at the entry's path still the one whose stat data were taken at load? */

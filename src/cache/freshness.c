@@ -329,6 +329,80 @@ void freshness_record_file(const struct build_inputs *in, const char *path,
     add_built_input(in, path, rec);
 }
 
+/* The inputs of a direct build: the script crate's files from its rustc dep-info (hashed now),
+ * the inputs of old that are not the crate's (unchanged, or the build would not have been
+ * direct) as they were recorded. */
+static void collect_direct_inputs(const struct build_inputs *in, const char *depinfo,
+                                  const struct entry_record *old, const struct strlist *own,
+                                  struct entry_record *rec)
+{
+    struct depinfo info = DEPINFO_INIT;
+    struct strbuf text = STRBUF_INIT;
+    rec->stamp_ns = freshness_clock_now();
+    if (in->script)
+        add_built_input(in, in->script, rec);
+    if (fs_read_file(depinfo, &text) || depinfo_parse(text.buf, text.len, &info))
+        note("%s: no dep-info at %s; only the script itself is watched", in->script_name, depinfo);
+    for (size_t i = 0; i < info.files.count; i++) {
+        const char *file = info.files.items[i];
+        if (!is_script(in, file) && !is_cache_file(in, file))
+            add_built_input(in, file, rec);
+    }
+    for (size_t i = 0; old && i < old->ninputs; i++) {
+        const struct record_input *input = &old->inputs[i];
+        if (strlist_contains(own, input->path) || strlist_contains(&info.files, input->path) ||
+            is_script(in, input->path))
+            continue;
+        struct stat st;
+        memset(&st, 0, sizeof(st));
+        st.st_dev = (dev_t)input->dev;
+        st.st_ino = (ino_t)input->ino;
+        st.st_size = (off_t)input->size;
+        st.st_mtim = (struct timespec){input->mtime_ns / 1000000000LL, input->mtime_ns % 1000000000LL};
+        st.st_ctim = (struct timespec){input->ctime_ns / 1000000000LL, input->ctime_ns % 1000000000LL};
+        entry_record_add_input(rec, input->path, &st, input->hash[0] ? input->hash : NULL);
+    }
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&info.env, in->generated_env->items[i]);
+    freshness_record_env(rec, &info.env);
+    depinfo_release(&info);
+    strbuf_release(&text);
+}
+
+void freshness_record_direct(const struct build_inputs *in, const char *depinfo,
+                             const struct entry_record *old, const struct strlist *own,
+                             struct entry_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    snprintf(rec->key, sizeof(rec->key), "%s", in->key);
+    rec->built = rec->used = time(NULL);
+    snprintf(rec->source, sizeof(rec->source), "%s", in->id->source);
+    snprintf(rec->opts, sizeof(rec->opts), "%s", in->id->opts.buf);
+    snprintf(rec->registry, sizeof(rec->registry), "%s", in->registry);
+    collect_direct_inputs(in, depinfo, old, own, rec);
+}
+
+int freshness_others_unchanged(const struct entry_record *rec, const struct strlist *own,
+                               const char **why)
+{
+    struct stat st;
+    char hash[HASH_HEX_LEN + 1];
+    for (size_t i = 0; i < rec->ninputs; i++) {
+        const struct record_input *input = &rec->inputs[i];
+        if (strlist_contains(own, input->path))
+            continue;
+        enum input_state state = check_input(input, rec->stamp_ns, &st);
+        if (state == INPUT_FRESH)
+            continue;
+        if (state == INPUT_MISSING || !input->hash[0] || freshness_hash_file(input->path, hash) ||
+            strcmp(hash, input->hash)) {
+            *why = input->path;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* ---- re-checking ---- */
 
 int freshness_open_executable(int dirfd, const char *path, const struct entry_record *rec)

@@ -71,6 +71,17 @@ void freshness_record_build(const struct build_inputs *in, const char *built,
 void freshness_record_file(const struct build_inputs *in, const char *path,
                            struct entry_record *rec);
 
+/* After a build cthag ran without cargo (cargo/replay.h): the record of what it read, from
+ * rustc's dep-info of the script crate, and old's other inputs (those not in own, the crate's
+ * files when old was made), which the build did not change. */
+void freshness_record_direct(const struct build_inputs *in, const char *depinfo,
+                             const struct entry_record *old, const struct strlist *own,
+                             struct entry_record *rec);
+/* Is every input of rec that is not one of the script crate's own files (own) unchanged: the
+ * same stat data, or the same content?  why gets the first that is not. */
+int freshness_others_unchanged(const struct entry_record *rec, const struct strlist *own,
+                               const char **why);
+
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and
  * record_st get the record and its file's stat data (release rec either way). */

@@ -383,7 +383,8 @@ void fs_remove_stale_temps(const char *dir, const char *prefix)
         if (kill((pid_t)pid, 0) && errno == ESRCH) {
             struct strbuf path = STRBUF_INIT;
             strbuf_addf(&path, "%s/%s", dir, de->d_name);
-            unlink(path.buf);
+            if (unlink(path.buf) && errno == EISDIR)
+                fs_remove_tree(path.buf); /* a build's private output directory */
             strbuf_release(&path);
         }
     }

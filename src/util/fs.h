@@ -55,8 +55,9 @@ int fs_install_copy(const char *src, const char *dst, mode_t mode);
 /* Byte-for-byte copy of src into a new file dst (which must not exist).  Prints its error. */
 int fs_copy_file(const char *src, const char *dst, mode_t mode);
 
-/* Remove the temporary files (NAME.tmp.PID) in dir that start with prefix and whose writer
- * is dead: what a crash (or SIGKILL) in the middle of fs_write_atomic/install leaves. */
+/* Remove the temporary files and directories (NAME.tmp.PID) in dir that start with prefix and
+ * whose writer is dead: what a crash (or SIGKILL) in the middle of fs_write_atomic/install or a
+ * build leaves. */
 void fs_remove_stale_temps(const char *dir, const char *prefix);
 
 /* Disk usage over a set of trees, counting every inode once. */
