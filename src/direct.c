@@ -236,7 +236,7 @@ static int command_still_valid(const struct direct_request *r, const struct rust
     }
     *has_old = !entry_record_load(r->entry->record_path.buf, old) &&
                identity_owns_record(r->id, old);
-    if (*has_old && !freshness_others_unchanged(old, &spec->own, &why)) {
+    if (*has_old && !freshness_others_unchanged(r->in, old, &spec->own, &why)) {
         note("%s: %s, not a file of the script's own crate, changed; building with cargo",
              r->o->script, why);
         return 0;

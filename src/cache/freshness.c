@@ -382,14 +382,15 @@ void freshness_record_direct(const struct build_inputs *in, const char *depinfo,
     collect_direct_inputs(in, depinfo, old, own, rec);
 }
 
-int freshness_others_unchanged(const struct entry_record *rec, const struct strlist *own,
-                               const char **why)
+int freshness_others_unchanged(const struct build_inputs *in, const struct entry_record *rec,
+                               const struct strlist *own, const char **why)
 {
     struct stat st;
     char hash[HASH_HEX_LEN + 1];
     for (size_t i = 0; i < rec->ninputs; i++) {
         const struct record_input *input = &rec->inputs[i];
-        if (strlist_contains(own, input->path))
+        /* The script is the crate's, also when the crate compiles a copy of it. */
+        if (strlist_contains(own, input->path) || is_script(in, input->path))
             continue;
         enum input_state state = check_input(input, rec->stamp_ns, &st);
         if (state == INPUT_FRESH)

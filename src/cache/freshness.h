@@ -77,10 +77,10 @@ void freshness_record_file(const struct build_inputs *in, const char *path,
 void freshness_record_direct(const struct build_inputs *in, const char *depinfo,
                              const struct entry_record *old, const struct strlist *own,
                              struct entry_record *rec);
-/* Is every input of rec that is not one of the script crate's own files (own) unchanged: the
- * same stat data, or the same content?  why gets the first that is not. */
-int freshness_others_unchanged(const struct entry_record *rec, const struct strlist *own,
-                               const char **why);
+/* Is every input of rec that is not one of the script crate's own files (own, and the script)
+ * unchanged: the same stat data, or the same content?  why gets the first that is not. */
+int freshness_others_unchanged(const struct build_inputs *in, const struct entry_record *rec,
+                               const struct strlist *own, const char **why);
 
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and

@@ -105,9 +105,9 @@ seen=$(requests)
 
 # The text changes on the server: fetched again (200), rebuilt, the new text runs.
 printf 'fn main() { println!("second version"); }\n' > "$DOC/hello.rs"
-run_cthag -q "$BASE/hello.rs"
+run_cthag -q -v "$BASE/hello.rs"
 expect_out "second version"
-expect_cargo_calls 1 "changed text:"
+expect_builds 1 "changed text:"
 expect_requests 1 "changed text:"
 expect_eq "$(last_request | awk '{print $NF}')" 200 "changed text fetched:"
 
