@@ -21,94 +21,27 @@ extern char **environ;
 
 /* ---- what a command is valid for ---- */
 
-/* Variables that change what cargo asks of rustc (or which rustc): RUSTFLAGS and its kin,
- * cargo's CARGO_* configuration, rustup's choice of toolchain. */
-static int is_build_variable(const char *entry)
+/* The configuration a record was built with (generated manifest and lock, registry, options,
+ * toolchain, cargo's configuration): a kept command is valid for the one it was kept with.
+ * Whether that configuration is still today's is the freshness module's to say. */
+static void spec_key(const struct entry_record *rec, char key[HASH_HEX_LEN + 1])
 {
-    static const char *const prefixes[] = {"CARGO_", "RUSTUP_", "RUSTC", "RUSTFLAGS=",
-                                           "RUSTDOCFLAGS=", NULL};
-    for (const char *const *p = prefixes; *p; p++)
-        if (!strncmp(entry, *p, strlen(*p)))
-            return 1;
-    return 0;
+    struct hasher *h = hasher_new();
+    hasher_add_field(h, "cthag-rustc-config " CACHE_FORMAT_VERSION);
+    hasher_add_field(h, rec->manifest);
+    hasher_add_field(h, rec->lock);
+    hasher_add_field(h, rec->config);
+    hasher_add_field(h, rec->rustc ? rec->rustc : "");
+    hasher_add_field(h, rec->sysroot ? rec->sysroot : "");
+    hasher_add_field(h, rec->registry);
+    hasher_add_field(h, rec->opts);
+    hasher_finish(h, key);
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void hash_build_variables(struct hasher *h)
-{
-    struct strlist vars = STRLIST_INIT;
-    for (char **e = environ; *e; e++)
-        if (is_build_variable(*e))
-            strlist_add(&vars, *e);
-    if (vars.count)
-        qsort(vars.items, vars.count, sizeof(char *), by_string);
-    for (size_t i = 0; i < vars.count; i++)
-        hasher_add_field(h, vars.items[i]);
-    strlist_release(&vars);
-}
-
-static void hash_file(struct hasher *h, const char *path)
-{
-    struct strbuf text = STRBUF_INIT;
-    hasher_add_field(h, path);
-    if (!fs_read_file(path, &text))
-        hasher_add(h, text.buf, text.len);
-    hasher_add_field(h, "");
-    strbuf_release(&text);
-}
-
-/* The configuration files cargo (run from "/") and rustup read. */
-static void hash_config_files(struct hasher *h)
-{
-    const char *home = getenv("HOME"), *cargo = getenv("CARGO_HOME"),
-               *rustup = getenv("RUSTUP_HOME");
-    struct strbuf cargo_home = STRBUF_INIT, rustup_home = STRBUF_INIT, path = STRBUF_INIT;
-    strbuf_addf(&cargo_home, "%s", cargo && *cargo ? cargo : "");
-    if (!cargo_home.len && home)
-        strbuf_addf(&cargo_home, "%s/.cargo", home);
-    strbuf_addf(&rustup_home, "%s", rustup && *rustup ? rustup : "");
-    if (!rustup_home.len && home)
-        strbuf_addf(&rustup_home, "%s/.rustup", home);
-    const char *files[] = {"/.cargo/config", "/.cargo/config.toml", "/rust-toolchain",
-                           "/rust-toolchain.toml"};
-    for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
-        hash_file(h, files[i]);
-    const char *names[] = {"config", "config.toml"};
-    for (size_t i = 0; i < 2; i++) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", cargo_home.buf, names[i]);
-        hash_file(h, path.buf);
-    }
-    strbuf_reset(&path);
-    strbuf_addf(&path, "%s/settings.toml", rustup_home.buf);
-    hash_file(h, path.buf);
-    strbuf_release(&cargo_home);
-    strbuf_release(&rustup_home);
-    strbuf_release(&path);
-}
-
-/* The cargo cthag would run (another cargo may ask rustc otherwise): its path and stat data. */
-static void hash_cargo(struct hasher *h)
-{
-    struct strbuf cargo = STRBUF_INIT;
-    struct stat st;
-    if (!build_locate_cargo(&cargo) && !stat(cargo.buf, &st))
-        strbuf_addf(&cargo, " %llu:%llu:%llu:%lld", (unsigned long long)st.st_dev,
-                    (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
-                    fs_timespec_ns(&st.st_mtim));
-    hasher_add_field(h, cargo.buf);
-    strbuf_release(&cargo);
-}
-
-/* What any build's key covers besides the manifest and the lock. */
+/* What a template's command depends on besides the manifest's shape. */
 static void hash_setting(const struct direct_request *r, struct hasher *h)
 {
     struct utsname machine;
-    hash_cargo(h);
     hasher_add_field(h, r->id->opts.buf);
     hasher_add_field(h, r->bo->release ? "release" : "dev");
     hasher_add_field(h, r->bo->registry_dir ? r->bo->registry_dir : "");
@@ -117,22 +50,6 @@ static void hash_setting(const struct direct_request *r, struct hasher *h)
     hasher_add_field(h, r->p.in_place ? "in place" : "copy");
     /* A script's copy has its path remapped, an expression's has none. */
     hasher_add_field(h, r->o->kind == SOURCE_FILE || r->o->kind == SOURCE_URL ? "file" : "text");
-    hash_build_variables(h);
-    hash_config_files(h);
-}
-
-/* The configuration key of the entry's command: its generated manifest and lock, and setting. */
-static void config_key(const struct direct_request *r, char key[HASH_HEX_LEN + 1])
-{
-    struct hasher *h = hasher_new();
-    struct strbuf lock = STRBUF_INIT;
-    strbuf_addf(&lock, "%s/Cargo.lock", r->entry->project_dir.buf);
-    hasher_add_field(h, "cthag-rustc-config " CACHE_FORMAT_VERSION);
-    hasher_add_field(h, r->p.manifest);
-    hash_file(h, lock.buf);
-    hash_setting(r, h);
-    hasher_finish(h, key);
-    strbuf_release(&lock);
 }
 
 /* The manifest with the entry's names (package, binary, source) made placeholders: entries
@@ -195,58 +112,72 @@ static int may_skip_cargo(const struct options *o)
             o->action == ACTION_EXECUTABLE || o->action == ACTION_PRINT_TOML);
 }
 
-/* The entry's own command, valid for key, or a template's made the entry's; 0 when there is
- * one.  how says which. */
-static int find_command(const struct direct_request *r, const char *key, struct rustc_spec *spec,
-                        const char **how)
+/* What a direct build goes by: the command, and the record whose configuration (and, for the
+ * entry's own, other units) it carries over. */
+struct plan {
+    struct rustc_spec spec;
+    struct entry_record base;
+    int has_base, base_is_entry;
+    const char *how;
+};
+
+/* The entry's own command: kept with its record, and since then only the script crate's own
+ * files changed.  0 when it applies; 1 when the entry has a record that rules a direct build
+ * out (the reason noted); -1 when there is no command to go by. */
+static int own_command(const struct direct_request *r, struct plan *p)
 {
     struct strbuf path = STRBUF_INIT;
-    char shape[HASH_HEX_LEN + 1];
+    char key[HASH_HEX_LEN + 1];
     spec_path(r->entry, &path);
-    int found = !replay_spec_load(path.buf, spec) && !strcmp(spec->config, key);
-    *how = "the rustc command cargo ran for it";
-    if (!found && !shape_key(r, shape)) {
-        struct rustc_spec tmpl;
-        struct replay_names names;
-        replay_spec_init(&tmpl);
-        entry_names(r, &names);
-        strbuf_reset(&path);
-        template_path(r->entry, shape, &path);
-        replay_spec_release(spec);
-        replay_spec_init(spec);
-        found = !replay_spec_load(path.buf, &tmpl) && !replay_derive(&tmpl, &names, key, spec);
-        *how = "the rustc command of a dependency-free script like it";
-        replay_spec_release(&tmpl);
-    }
+    p->has_base = !entry_record_load(r->entry->record_path.buf, &p->base) &&
+                  identity_owns_record(r->id, &p->base);
+    int loaded = p->has_base && !replay_spec_load(path.buf, &p->spec);
     strbuf_release(&path);
-    return found ? 0 : -1;
+    if (!loaded)
+        return -1;
+    spec_key(&p->base, key);
+    if (strcmp(key, p->spec.config))
+        return -1;
+    p->base_is_entry = 1;
+    p->how = "the rustc command cargo ran for it";
+    if (p->base.uncacheable || freshness_classify(r->in, &p->base) == CHANGED_MORE) {
+        note("%s: more than the script crate's own files changed since its last build (its "
+             "manifest, lock, toolchain, configuration or a path dependency); building with "
+             "cargo", r->o->script);
+        return 1;
+    }
+    return 0;
 }
 
-/* Is the command still what cargo would run?  The libraries it reads are the ones it read, and
- * the entry's other inputs (path dependencies) have not changed.  old gets the entry's record
- * (has_old: loaded). */
-static int command_still_valid(const struct direct_request *r, const struct rustc_spec *spec,
-                               struct entry_record *old, int *has_old)
+/* A template's command, made the entry's: a dependency-free entry's of the same shape, whose
+ * record says its configuration is still today's. */
+static int template_command(const struct direct_request *r, struct plan *p)
 {
-    const char *why = replay_deps_changed(spec);
-    if (why) {
-        note("%s: %s changed since the build it was compiled for; building with cargo",
-             r->o->script, why);
-        return 0;
+    struct rustc_spec tmpl;
+    struct replay_names names;
+    struct strbuf path = STRBUF_INIT;
+    char shape[HASH_HEX_LEN + 1];
+    int found = 0;
+    replay_spec_init(&tmpl);
+    replay_spec_release(&p->spec);
+    replay_spec_init(&p->spec);
+    if (p->has_base)
+        entry_record_release(&p->base);
+    memset(&p->base, 0, sizeof(p->base));
+    p->has_base = p->base_is_entry = 0;
+    template_path(r->entry, NULL, &path);
+    if (!shape_key(r, shape) && (strbuf_addf(&path, "/%s", shape), !replay_spec_load(path.buf, &tmpl))) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/projects/%s/entry", r->entry->root.buf, tmpl.entry.buf);
+        p->has_base = !entry_record_load(path.buf, &p->base);
+        entry_names(r, &names);
+        found = p->has_base && !p->base.uncacheable && p->base.units.count == 1 &&
+                freshness_config_holds(&p->base) && !replay_derive(&tmpl, &names, "", &p->spec);
     }
-    *has_old = !entry_record_load(r->entry->record_path.buf, old) &&
-               identity_owns_record(r->id, old);
-    if (*has_old && !freshness_others_unchanged(r->in, old, &spec->own, &why)) {
-        note("%s: %s, not a file of the script's own crate, changed; building with cargo",
-             r->o->script, why);
-        return 0;
-    }
-    /* The entry's own command without a record would leave its other inputs unknown. */
-    if (!*has_old && spec->own.count) {
-        note("%s: no record of the entry's inputs; building with cargo", r->o->script);
-        return 0;
-    }
-    return 1;
+    p->how = "the rustc command of a dependency-free script like it";
+    replay_spec_release(&tmpl);
+    strbuf_release(&path);
+    return found ? 0 : -1;
 }
 
 /* ---- building ---- */
@@ -281,40 +212,47 @@ static void remove_cargo_outputs(const struct direct_request *r, const struct ru
     strbuf_release(&target);
 }
 
+/* Keep the command with the record it was committed with. */
+static void store_spec(const struct direct_request *r, struct rustc_spec *spec,
+                       const struct entry_record *rec)
+{
+    struct strbuf path = STRBUF_INIT;
+    spec_key(rec, spec->config);
+    spec_path(r->entry, &path);
+    if (replay_spec_store(path.buf, spec))
+        unlink(path.buf);
+    strbuf_release(&path);
+}
+
 /* Install the executable, remove the private directory it was built in (so that no crash after
  * the install leaves it behind), then write the record, and keep the command. */
-static int commit_direct(const struct direct_request *r, struct rustc_spec *spec,
-                         const struct entry_record *old, const char *out_dir, const char *exe,
-                         const char *depinfo)
+static int commit_direct(const struct direct_request *r, struct plan *p, const char *out_dir,
+                         const char *exe, const char *depinfo)
 {
     struct entry_record rec;
-    freshness_record_direct(r->in, depinfo, old, &spec->own, &rec);
-    if (spec->cmd.libstd.len)
-        freshness_record_file(r->in, spec->cmd.libstd.buf, &rec);
-    update_own_files(spec, depinfo);
+    freshness_record_direct(r->in, depinfo, p->has_base ? &p->base : NULL, p->base_is_entry, &rec);
+    if (p->spec.cmd.libstd.len)
+        freshness_record_file(r->in, p->spec.cmd.libstd.buf, &rec);
+    update_own_files(&p->spec, depinfo);
     test_crash_point("built");
     int result = cache_commit_install(r->entry, exe, &rec);
     fs_remove_tree(out_dir);
     if (!result)
         result = cache_commit_record(r->entry, &rec);
-    entry_record_release(&rec);
     if (!result) {
-        struct strbuf path = STRBUF_INIT;
-        remove_cargo_outputs(r, spec);
-        spec_path(r->entry, &path);
-        replay_spec_store(path.buf, spec);
-        strbuf_release(&path);
+        remove_cargo_outputs(r, &p->spec);
+        store_spec(r, &p->spec, &rec);
     }
+    entry_record_release(&rec);
     return result;
 }
 
 /* Run the command into a private directory of the entry, and commit what it built. */
-static enum direct_result run_command(const struct direct_request *r, struct rustc_spec *spec,
-                                      const struct entry_record *old)
+static enum direct_result run_command(const struct direct_request *r, struct plan *p)
 {
     struct strbuf out_dir = STRBUF_INIT, exe = STRBUF_INIT, depinfo = STRBUF_INIT;
     struct strlist owned = STRLIST_INIT;
-    struct build_request req = {CARGO_BUILD, NULL, 0, r->p.diag, NULL, NULL, NULL};
+    struct build_request req = {CARGO_BUILD, NULL, 0, r->p.diag, NULL, NULL, NULL, NULL};
     const char **env = build_environment(r->bo, &req, &owned);
     strbuf_addf(&out_dir, "%s/rustc-out.tmp.%ld", r->entry->project_dir.buf, (long)getpid());
     fs_remove_tree(out_dir.buf);
@@ -326,8 +264,8 @@ static enum direct_result run_command(const struct direct_request *r, struct rus
     struct replay_run run = {env, out_dir.buf, r->p.diag, r->bo->quiet, r->bo->color, &exe,
                              &depinfo};
     freshness_before_build(r->in);
-    int status = replay_run(spec, &run);
-    const char *changed = status >= 0 ? replay_deps_changed(spec) : NULL;
+    int status = replay_run(&p->spec, &run);
+    const char *changed = status >= 0 ? replay_deps_changed(&p->spec) : NULL;
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", r->o->script);
         result = DIRECT_FAILED;
@@ -340,9 +278,10 @@ static enum direct_result run_command(const struct direct_request *r, struct rus
     } else if (!exe.len || !depinfo.len) {
         note("%s: rustc reported no executable; building with cargo", r->o->script);
     } else {
-        result = commit_direct(r, spec, old, out_dir.buf, exe.buf, depinfo.buf) ? DIRECT_FAILED
-                                                                                   : DIRECT_BUILT;
+        result = commit_direct(r, p, out_dir.buf, exe.buf, depinfo.buf) ? DIRECT_FAILED
+                                                                         : DIRECT_BUILT;
     }
+    freshness_build_done(r->in);
 done:
     fs_remove_tree(out_dir.buf);
     strbuf_release(&out_dir);
@@ -353,32 +292,44 @@ done:
     return result;
 }
 
+/* The command to go by, checked: 0, or -1 (the reason noted). */
+static int plan_build(const struct direct_request *r, struct plan *p)
+{
+    int own = own_command(r, p);
+    if (own > 0)
+        return -1;
+    if (own < 0 && template_command(r, p)) {
+        note("%s: no rustc command for this configuration yet; building with cargo",
+             r->o->script);
+        return -1;
+    }
+    const char *why = replay_deps_changed(&p->spec);
+    if (why) {
+        note("%s: %s changed since the build it was compiled for; building with cargo",
+             r->o->script, why);
+        return -1;
+    }
+    return 0;
+}
+
 enum direct_result direct_build(const struct direct_request *r)
 {
     const struct options *o = r->o;
     if (!may_skip_cargo(o))
         return DIRECT_CARGO;
-    char key[HASH_HEX_LEN + 1];
-    const char *how;
-    struct rustc_spec spec;
-    struct entry_record old;
-    int has_old = 0;
-    memset(&old, 0, sizeof(old));
-    replay_spec_init(&spec);
-    config_key(r, key);
+    struct plan p;
+    memset(&p, 0, sizeof(p));
+    replay_spec_init(&p.spec);
     enum direct_result result = DIRECT_CARGO;
-    if (find_command(r, key, &spec, &how)) {
-        note("%s: no rustc command for this configuration yet; building with cargo", o->script);
-    } else if (command_still_valid(r, &spec, &old, &has_old)) {
-        note("%s: building with rustc directly (%s; no cargo, no cargo lock)", o->script, how);
+    if (!plan_build(r, &p)) {
+        note("%s: building with rustc directly (%s; no cargo, no cargo lock)", o->script, p.how);
         if (!cache_write_project(r->entry, r->p.manifest, strlen(r->p.manifest),
                                  r->p.in_place ? NULL : r->p.copy_name, r->p.code,
                                  r->p.code_len, 0))
-            result = run_command(r, &spec, has_old ? &old : NULL);
+            result = run_command(r, &p);
     }
-    if (has_old)
-        entry_record_release(&old);
-    replay_spec_release(&spec);
+    entry_record_release(&p.base);
+    replay_spec_release(&p.spec);
     return result;
 }
 
@@ -389,15 +340,15 @@ static void keep_template(const struct direct_request *r, const struct rustc_spe
     char shape[HASH_HEX_LEN + 1];
     struct strbuf path = STRBUF_INIT;
     template_path(r->entry, NULL, &path);
-    if (!shape_key(r, shape) && (!fs_mkdir_private(path.buf) || errno == EEXIST)) {
-        strbuf_reset(&path);
-        template_path(r->entry, shape, &path);
+    if (!shape_key(r, shape) && !fs_mkdir_private(path.buf)) {
+        strbuf_addf(&path, "/%s", shape);
         replay_spec_store(path.buf, spec);
     }
     strbuf_release(&path);
 }
 
-void direct_keep(const struct direct_request *r, const char *capture, const char *const *handed)
+void direct_keep(const struct direct_request *r, const char *capture, const char *const *handed,
+                 const struct entry_record *rec)
 {
     struct rustc_command cmd = RUSTC_COMMAND_INIT;
     struct rustc_spec spec;
@@ -407,12 +358,12 @@ void direct_keep(const struct direct_request *r, const char *capture, const char
     replay_spec_init(&spec);
     spec_path(r->entry, &path);
     entry_names(r, &names);
-    config_key(r, key);
+    spec_key(rec, key);
     char **env = spawn_environment(handed);
-    if (!replay_read_capture(capture, &cmd) &&
+    if (!rec->uncacheable && !replay_read_capture(capture, &cmd) &&
         !replay_spec_from_capture(&cmd, env, &names, key, &spec) &&
         !replay_spec_store(path.buf, &spec)) {
-        if (replay_is_template(&spec))
+        if (replay_is_template(&spec) && rec->units.count == 1)
             keep_template(r, &spec);
     } else {
         unlink(path.buf); /* no command to replay: the next build goes through cargo too */

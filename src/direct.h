@@ -5,12 +5,12 @@
  * snippets, -e/-s/-l and cthag -r entries need no cargo at all.  Anything else, or any doubt,
  * goes through cargo; -v says which way a build went and why.
  *
- * A command is valid for a configuration key: the generated manifest and lock, the options, the
- * registry, the machine, the variables and configuration files that change what cargo asks
- * rustc (RUSTFLAGS, CARGO_*, RUSTUP_*, cargo's and rustup's config files).  Besides, the compiler
- * and every library the command reads must have their recorded stat data, and every input of
- * the entry's record that is not the script crate's own (a path dependency's files) must be
- * unchanged. */
+ * A command is kept with the record of the build it came from, and valid for that record's
+ * configuration (generated manifest and lock, registry, options, toolchain, cargo's
+ * configuration).  The freshness module says whether only the script crate's own files changed
+ * since (freshness_classify()), or, for a template, whether its record's configuration is still
+ * today's (freshness_config_holds()).  Besides, the compiler and every library the command reads
+ * must have their recorded stat data. */
 #ifndef CTHAG_DIRECT_H
 #define CTHAG_DIRECT_H
 
@@ -49,7 +49,9 @@ struct direct_request {
 enum direct_result direct_build(const struct direct_request *r);
 /* After a successful cargo build whose script crate the wrapper captured at capture: keep its
  * command for the next builds of the entry, and as a template when it is dependency-free.
- * handed: the environment changes cthag gave cargo (build_environment()). */
-void direct_keep(const struct direct_request *r, const char *capture, const char *const *handed);
+ * handed: the environment changes cthag gave cargo (build_environment()); rec: the record the
+ * build was committed with. */
+void direct_keep(const struct direct_request *r, const char *capture, const char *const *handed,
+                 const struct entry_record *rec);
 
 #endif
