@@ -149,6 +149,20 @@ static int own_command(const struct direct_request *r, struct plan *p)
     return 0;
 }
 
+/* The template of the entry's shape, as stored: 0, or -1 when there is none. */
+static int load_template(const struct direct_request *r, struct rustc_spec *tmpl)
+{
+    char shape[HASH_HEX_LEN + 1];
+    struct strbuf path = STRBUF_INIT;
+    int result = -1;
+    if (!shape_key(r, shape)) {
+        template_path(r->entry, shape, &path);
+        result = replay_spec_load(path.buf, tmpl);
+    }
+    strbuf_release(&path);
+    return result;
+}
+
 /* A template's command, made the entry's: a dependency-free entry's of the same shape, whose
  * record says its configuration is still today's. */
 static int template_command(const struct direct_request *r, struct plan *p)
@@ -156,18 +170,14 @@ static int template_command(const struct direct_request *r, struct plan *p)
     struct rustc_spec tmpl;
     struct replay_names names;
     struct strbuf path = STRBUF_INIT;
-    char shape[HASH_HEX_LEN + 1];
     int found = 0;
     replay_spec_init(&tmpl);
     replay_spec_release(&p->spec);
     replay_spec_init(&p->spec);
-    if (p->has_base)
-        entry_record_release(&p->base);
+    entry_record_release(&p->base);
     memset(&p->base, 0, sizeof(p->base));
     p->has_base = p->base_is_entry = 0;
-    template_path(r->entry, NULL, &path);
-    if (!shape_key(r, shape) && (strbuf_addf(&path, "/%s", shape), !replay_spec_load(path.buf, &tmpl))) {
-        strbuf_reset(&path);
+    if (!load_template(r, &tmpl)) {
         strbuf_addf(&path, "%s/projects/%s/entry", r->entry->root.buf, tmpl.entry.buf);
         p->has_base = !entry_record_load(path.buf, &p->base);
         entry_names(r, &names);

@@ -366,7 +366,10 @@ int replay_spec_store(const char *path, const struct rustc_spec *spec)
         add_field(&sb, "stat", spec->dep_stats.items[i]);
     }
     add_list(&sb, "own", &spec->own);
-    int result = fs_write_atomic_quietly(path, sb.buf, sb.len, 0600);
+    /* Not made durable (a lost spec only means a build by cargo), so a power cut may leave it
+     * short: it is only valid with its end. */
+    add_field(&sb, "end", "");
+    int result = fs_write_replace(path, sb.buf, sb.len, 0600);
     strbuf_release(&sb);
     return result;
 }
@@ -387,6 +390,10 @@ static int load_field(struct rustc_spec *spec, const char *tag, const char *valu
         {"dep", NULL, &spec->deps},        {"stat", NULL, &spec->dep_stats},
         {"own", NULL, &spec->own},
     };
+    if (!strcmp(tag, "end"))
+        return spec->complete = 1, 0;
+    if (spec->complete)
+        return -1; /* nothing after the end */
     if (!strcmp(tag, "config")) {
         snprintf(spec->config, sizeof(spec->config), "%s", value);
         return hash_is_hex(value, strlen(value)) && strlen(value) == HASH_HEX_LEN ? 0 : -1;
@@ -423,8 +430,8 @@ int replay_spec_load(const char *path, struct rustc_spec *spec)
         p = value + strlen(value) + 1;
     }
     strbuf_release(&text);
-    if (!result && (!spec->config[0] || !spec->cmd.argv.count || !spec->cmd.cwd.len ||
-                    spec->deps.count != spec->dep_stats.count))
+    if (!result && (!spec->complete || !spec->config[0] || !spec->cmd.argv.count ||
+                    !spec->cmd.cwd.len || spec->deps.count != spec->dep_stats.count))
         result = -1;
     return result;
 }

@@ -57,6 +57,7 @@ struct rustc_spec {
     struct strlist deps;           /* what the command reads besides the crate's own files */
     struct strlist dep_stats;      /* their stat data, one per dep ("dev:ino:size:mtime") */
     struct strlist own;            /* the script crate's own files */
+    int complete;                  /* loaded with its end marker */
 };
 void replay_spec_init(struct rustc_spec *spec);
 void replay_spec_release(struct rustc_spec *spec);

@@ -34,6 +34,10 @@ void fs_dir_close(struct fs_dir *d);
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* The same, silent: -1 with errno set. */
 int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode);
+/* The same without fsync: atomic while the system runs, not durable across a power cut (the
+ * file may then be short): for what a reader checks whole and can do without.  Silent; -1 with
+ * errno set. */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode);
 /* fsync a directory (so the names created or renamed in it survive a power cut). */
 int fs_fsync_dir(const char *path);
 /* fs_write_atomic() unless path already holds exactly these bytes (keeps cargo's mtimes).
