@@ -262,7 +262,7 @@ static enum direct_result run_command(const struct direct_request *r, struct pla
 {
     struct strbuf out_dir = STRBUF_INIT, exe = STRBUF_INIT, depinfo = STRBUF_INIT;
     struct strlist owned = STRLIST_INIT;
-    struct build_request req = {CARGO_BUILD, NULL, 0, r->p.diag, NULL, NULL, NULL, NULL};
+    struct build_request req = {.action = CARGO_BUILD, .diag = r->p.diag};
     const char **env = build_environment(r->bo, &req, &owned);
     strbuf_addf(&out_dir, "%s/rustc-out.tmp.%ld", r->entry->project_dir.buf, (long)getpid());
     fs_remove_tree(out_dir.buf);
@@ -335,8 +335,11 @@ enum direct_result direct_build(const struct direct_request *r)
         note("%s: building with rustc directly (%s; no cargo, no cargo lock)", o->script, p.how);
         if (!cache_write_project(r->entry, r->p.manifest, strlen(r->p.manifest),
                                  r->p.in_place ? NULL : r->p.copy_name, r->p.code,
-                                 r->p.code_len, 0))
+                                 r->p.code_len, 0)) {
+            inferred_commit(o->script, r->entry->project_dir.buf, r->bo->registry_dir,
+                            r->p.inferred);
             result = run_command(r, &p);
+        }
     }
     entry_record_release(&p.base);
     replay_spec_release(&p.spec);

@@ -18,6 +18,7 @@
 #include "cache/freshness.h"
 #include "cargo/build.h"
 #include "cargo/diag.h"
+#include "cargo/inferred.h"
 #include "options.h"
 
 enum direct_result {
@@ -34,6 +35,7 @@ struct direct_project {
     const char *code;         /* and its text */
     size_t code_len;
     const struct diag_map *diag;
+    const struct inferred_list *inferred; /* the crates inferred, reported as for cargo's builds */
 };
 
 struct direct_request {
