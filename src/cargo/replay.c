@@ -25,19 +25,15 @@ void rustc_command_release(struct rustc_command *cmd)
 }
 
 /* The capture's fields: magic, cwd, libstd, argv..., "", env... (each NUL-terminated). */
-int replay_read_capture(const char *path, struct rustc_command *cmd)
+int replay_parse_capture(const char *buf, size_t len, struct rustc_command *cmd)
 {
-    struct strbuf text = STRBUF_INIT;
-    int result = -1;
-    if (fs_read_file(path, &text) || !text.len || text.buf[text.len - 1]) {
-        strbuf_release(&text);
+    if (!len || buf[len - 1])
         return -1;
-    }
-    const char *p = text.buf, *end = text.buf + text.len;
+    const char *p = buf, *end = buf + len;
     int field = 0, in_env = 0;
     for (; p < end; p += strlen(p) + 1, field++) {
         if (field == 0 && strcmp(p, CAPTURE_MAGIC))
-            break;
+            return -1;
         else if (field == 1)
             strbuf_addstr(&cmd->cwd, p);
         else if (field == 2)
@@ -47,8 +43,13 @@ int replay_read_capture(const char *path, struct rustc_command *cmd)
         else if (field > 2)
             strlist_add(in_env ? &cmd->env : &cmd->argv, p);
     }
-    if (p == end && in_env && cmd->argv.count && cmd->cwd.len)
-        result = 0;
+    return in_env && cmd->argv.count && cmd->cwd.len ? 0 : -1;
+}
+
+int replay_read_capture(const char *path, struct rustc_command *cmd)
+{
+    struct strbuf text = STRBUF_INIT;
+    int result = fs_read_file(path, &text) ? -1 : replay_parse_capture(text.buf, text.len, cmd);
     strbuf_release(&text);
     return result;
 }
@@ -346,7 +347,7 @@ static void add_list(struct strbuf *sb, const char *tag, const struct strlist *l
         add_field(sb, tag, list->items[i]);
 }
 
-int replay_spec_store(const char *path, const struct rustc_spec *spec)
+void replay_spec_format(const struct rustc_spec *spec, struct strbuf *out)
 {
     struct strbuf sb = STRBUF_INIT;
     strbuf_add(&sb, SPEC_MAGIC, sizeof(SPEC_MAGIC));
@@ -369,6 +370,14 @@ int replay_spec_store(const char *path, const struct rustc_spec *spec)
     /* Not made durable (a lost spec only means a build by cargo), so a power cut may leave it
      * short: it is only valid with its end. */
     add_field(&sb, "end", "");
+    strbuf_add(out, sb.buf, sb.len);
+    strbuf_release(&sb);
+}
+
+int replay_spec_store(const char *path, const struct rustc_spec *spec)
+{
+    struct strbuf sb = STRBUF_INIT;
+    replay_spec_format(spec, &sb);
     int result = fs_write_replace(path, sb.buf, sb.len, 0600);
     strbuf_release(&sb);
     return result;
@@ -410,29 +419,30 @@ static int load_field(struct rustc_spec *spec, const char *tag, const char *valu
     return -1;
 }
 
-int replay_spec_load(const char *path, struct rustc_spec *spec)
+int replay_spec_parse(const char *buf, size_t len, struct rustc_spec *spec)
 {
-    struct strbuf text = STRBUF_INIT;
-    if (fs_read_file(path, &text) || !text.len || text.buf[text.len - 1] ||
-        strcmp(text.buf, SPEC_MAGIC)) {
-        strbuf_release(&text);
+    if (!len || buf[len - 1] || strcmp(buf, SPEC_MAGIC))
         return -1;
-    }
-    const char *p = text.buf + sizeof(SPEC_MAGIC), *end = text.buf + text.len;
+    const char *p = buf + sizeof(SPEC_MAGIC), *end = buf + len;
     int result = 0;
     while (p < end && !result) {
         const char *tag = p, *value = p + strlen(p) + 1;
-        if (value >= end) {
-            result = -1;
-            break;
-        }
+        if (value >= end)
+            return -1;
         result = load_field(spec, tag, value);
         p = value + strlen(value) + 1;
     }
-    strbuf_release(&text);
     if (!result && (!spec->complete || !spec->config[0] || !spec->cmd.argv.count ||
                     !spec->cmd.cwd.len || spec->deps.count != spec->dep_stats.count))
         result = -1;
+    return result;
+}
+
+int replay_spec_load(const char *path, struct rustc_spec *spec)
+{
+    struct strbuf text = STRBUF_INIT;
+    int result = fs_read_file(path, &text) ? -1 : replay_spec_parse(text.buf, text.len, spec);
+    strbuf_release(&text);
     return result;
 }
 

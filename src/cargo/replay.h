@@ -35,8 +35,10 @@ struct rustc_command {
 };
 #define RUSTC_COMMAND_INIT {STRBUF_INIT, STRBUF_INIT, STRLIST_INIT, STRLIST_INIT}
 
-/* Read what the wrapper captured at path; -1 when it is missing or not a capture. */
+/* Read what the wrapper captured at path (or parse its bytes); -1 when it is missing or not a
+ * capture.  cmd needs rustc_command_release() either way. */
 int replay_read_capture(const char *path, struct rustc_command *cmd);
+int replay_parse_capture(const char *buf, size_t len, struct rustc_command *cmd);
 void rustc_command_release(struct rustc_command *cmd);
 
 /* The names of an entry that appear in its command. */
@@ -69,9 +71,12 @@ void replay_spec_release(struct rustc_spec *spec);
 int replay_spec_from_capture(const struct rustc_command *capture, char *const *handed,
                              const struct replay_names *names, const char *config,
                              struct rustc_spec *spec);
-/* Store (atomically) and load; load is -1 when absent or malformed. */
+/* Store (atomically, not durably: only valid whole) and load (or format and parse the bytes);
+ * load and parse are -1 when absent or malformed (spec needs replay_spec_release() either way). */
 int replay_spec_store(const char *path, const struct rustc_spec *spec);
 int replay_spec_load(const char *path, struct rustc_spec *spec);
+void replay_spec_format(const struct rustc_spec *spec, struct strbuf *out);
+int replay_spec_parse(const char *buf, size_t len, struct rustc_spec *spec);
 
 /* The first thing the command reads besides the crate's own files that changed since the spec
  * was made (its path), or NULL when none did. */
