@@ -111,8 +111,13 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
         fwrite(text.buf, 1, text.len, stdout);
         strbuf_release(&text);
     } else if (!strcmp(reason, "compiler-message")) {
+        if (sink->r->compiled)
+            ++*sink->r->compiled;
         show_diagnostic(sink, json_get(msg, "message"));
-    } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
+    } else if (!strcmp(reason, "compiler-artifact") && sink->r->compiled) {
+        ++*sink->r->compiled;
+    }
+    if (reason && !strcmp(reason, "compiler-artifact") && sink->r->executable) {
         const char *exe = json_get_string(msg, "executable");
         if (exe) {
             strbuf_reset(sink->r->executable);
@@ -179,10 +184,12 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     const char **env = cargo_environment(o, r, &owned);
     struct strbuf output = STRBUF_INIT;
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
-    int capture = o->quiet && r->action != CARGO_OTHER;
-    struct message_sink sink = {r, capture ? &output : NULL};
-    struct spawn_opts spawn = {env, capture ? &output : NULL,
-                               command_reads_messages(r) ? on_cargo_line : NULL, &sink, "/", NULL};
+    struct strbuf *capture = r->output ? r->output
+                             : o->quiet && r->action != CARGO_OTHER ? &output
+                                                                    : NULL;
+    struct message_sink sink = {r, capture};
+    struct spawn_opts spawn = {env, capture, command_reads_messages(r) ? on_cargo_line : NULL,
+                               &sink, "/", NULL};
     struct cargo_argv args;
     command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
@@ -196,7 +203,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     umask(umask_was);
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
-    } else if (status) {
+    } else if (status && !r->output) {
         fwrite(output.buf, 1, output.len, stderr);
         if (status > 128)
             error("%s: %scargo was killed by signal %d", script_name,
