@@ -170,6 +170,12 @@ static const char **cargo_environment(const struct build_opts *o, const struct b
     return env;
 }
 
+const char **build_environment(const struct build_opts *o, const struct build_request *r,
+                               struct strlist *owned)
+{
+    return cargo_environment(o, r, owned);
+}
+
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
@@ -188,8 +194,9 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                              : o->quiet && r->action != CARGO_OTHER ? &output
                                                                     : NULL;
     struct message_sink sink = {r, capture};
-    struct spawn_opts spawn = {env, capture, command_reads_messages(r) ? on_cargo_line : NULL,
-                               &sink, "/", NULL};
+    struct spawn_opts spawn = {.env = env, .capture = capture,
+                               .on_line = command_reads_messages(r) ? on_cargo_line : NULL,
+                               .ctx = &sink, .cwd = "/"};
     struct cargo_argv args;
     command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,

@@ -317,7 +317,7 @@ static int refresh_index(const struct registry *r, const struct registry_crate *
     argv[argc++] = "--manifest-path";
     argv[argc++] = manifest.buf;
     argv[argc] = NULL;
-    struct spawn_opts opts = {NULL, &output, NULL, NULL, "/", NULL}; /* as builds: no toolchain file */
+    struct spawn_opts opts = {.capture = &output, .cwd = "/"}; /* as builds: no toolchain file */
     if (!write_probe(dir.buf, crates, n) && spawn_wait(argv, &opts) >= 0)
         reached = (strstr(output.buf, "failed to select a version") ||
                    strstr(output.buf, "no matching package")) &&
