@@ -176,14 +176,10 @@ static void wrap_code(const struct options *o, const struct script *s, const cha
 }
 
 /* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
-static void drop_prelude_names(struct strlist *crates)
+static int not_in_prelude(void *ctx, const char *crate)
 {
-    struct strlist kept = STRLIST_INIT;
-    for (size_t i = 0; i < crates->count; i++)
-        if (!wrap_in_prelude(crates->items[i]))
-            strlist_add(&kept, crates->items[i]);
-    strlist_release(crates);
-    *crates = kept;
+    (void)ctx;
+    return !wrap_in_prelude(crate);
 }
 
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
@@ -226,8 +222,10 @@ static void wrap_script(const struct generate_request *r, const struct script *s
 /* The edition cargo (1.95) gives a frontmatter manifest that names none: its newest stable. */
 #define CARGO_SCRIPT_EDITION "2024"
 
+/* The manifest, with the crates of uses that it does not declare added (or, with
+ * GENERATE_STOPPED, none: names that must not become crates). */
 static int generate_manifest(const struct generate_request *r, const struct script *s,
-                             const struct strlist *crates, struct generated *g)
+                             struct crate_uses *uses, struct generated *g)
 {
     const struct settings *set = r->set;
     struct strbuf cargo_home = STRBUF_INIT;
@@ -240,7 +238,7 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
         .toml_len = s->manifest.len,
         .toml_line = s->manifest_line,
-        .used_crates = set->infer != INFER_NONE ? crates : NULL,
+        .inferred = &g->inferred,
         .package_name = r->entry->package.buf,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
@@ -254,7 +252,12 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .thag = &set->thag,
         .env_used = &g->env_used,
     };
-    int result = manifest_generate(&in, &g->manifest);
+    struct inferred_context ic = {s->name, r->o->kind == SOURCE_FILE ? r->id->source : NULL,
+                                  r->entry->project_dir.buf, &registry, r->o->update,
+                                  manifest_is_local_crate, &in};
+    manifest_drop_declared(&in, uses);
+    int result = inferred_choose(&ic, uses, &g->inferred) ? GENERATE_STOPPED
+                 : manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
     return result;
 }
@@ -263,16 +266,16 @@ int generate_project(const struct generate_request *r, const struct script *s,
                      struct generated *g)
 {
     const struct options *o = r->o;
-    struct strlist crates = STRLIST_INIT;
+    struct crate_uses uses = CRATE_USES_INIT;
     if (r->set->infer != INFER_NONE)
-        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
+        infer_script_uses(s->name, s->body.buf, s->body.len, &uses);
     if (o->kind == SOURCE_LOOP || !s->main_count)
-        drop_prelude_names(&crates);
+        crate_uses_filter(&uses, not_in_prelude, NULL);
     wrap_script(r, s, g);
-    int result = generate_manifest(r, s, &crates, g);
-    strlist_release(&crates);
+    int result = generate_manifest(r, s, &uses, g);
+    crate_uses_release(&uses);
     if (result)
-        return -1;
+        return result;
     diag_parts(o, g->diag.parts);
     g->diag.generated_name = g->in_place ? g->in_place : g->file_name.buf;
     g->diag.code = &g->code;
@@ -284,6 +287,7 @@ int generate_project(const struct generate_request *r, const struct script *s,
 
 void generated_release(struct generated *g)
 {
+    inferred_list_release(&g->inferred);
     strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);

@@ -111,8 +111,13 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
         fwrite(text.buf, 1, text.len, stdout);
         strbuf_release(&text);
     } else if (!strcmp(reason, "compiler-message")) {
+        if (sink->r->compiled)
+            ++*sink->r->compiled;
         show_diagnostic(sink, json_get(msg, "message"));
-    } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
+    } else if (!strcmp(reason, "compiler-artifact") && sink->r->compiled) {
+        ++*sink->r->compiled;
+    }
+    if (reason && !strcmp(reason, "compiler-artifact") && sink->r->executable) {
         const char *exe = json_get_string(msg, "executable");
         if (exe) {
             strbuf_reset(sink->r->executable);
@@ -165,6 +170,12 @@ static const char **cargo_environment(const struct build_opts *o, const struct b
     return env;
 }
 
+const char **build_environment(const struct build_opts *o, const struct build_request *r,
+                               struct strlist *owned)
+{
+    return cargo_environment(o, r, owned);
+}
+
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
@@ -179,10 +190,13 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     const char **env = cargo_environment(o, r, &owned);
     struct strbuf output = STRBUF_INIT;
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
-    int capture = o->quiet && r->action != CARGO_OTHER;
-    struct message_sink sink = {r, capture ? &output : NULL};
-    struct spawn_opts spawn = {env, capture ? &output : NULL,
-                               command_reads_messages(r) ? on_cargo_line : NULL, &sink, "/", NULL};
+    struct strbuf *capture = r->output ? r->output
+                             : o->quiet && r->action != CARGO_OTHER ? &output
+                                                                    : NULL;
+    struct message_sink sink = {r, capture};
+    struct spawn_opts spawn = {.env = env, .capture = capture,
+                               .on_line = command_reads_messages(r) ? on_cargo_line : NULL,
+                               .ctx = &sink, .cwd = "/"};
     struct cargo_argv args;
     command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
@@ -196,7 +210,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     umask(umask_was);
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
-    } else if (status) {
+    } else if (status && !r->output) {
         fwrite(output.buf, 1, output.len, stderr);
         if (status > 128)
             error("%s: %scargo was killed by signal %d", script_name,

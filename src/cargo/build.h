@@ -9,6 +9,7 @@
 #include "cargo/units.h"
 #include "cargo/wrapper.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 enum cargo_action {
     CARGO_BUILD, /* cargo build: the executable to install */
@@ -39,6 +40,11 @@ struct build_request {
     /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
      * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
     const char *const *rustc_args;
+    /* When set, cargo's output goes here, never to the terminal (also when it fails). */
+    struct strbuf *output;
+    /* When set, counts what rustc reported (artifacts and messages): 0 after a failure means
+     * cargo failed before compiling anything. */
+    int *compiled;
     /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
      * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
     const struct wrapper_request *wrap;
@@ -53,6 +59,10 @@ struct build_request {
 int build_locate_cargo(struct strbuf *cargo, struct strbuf *why);
 /* The same, printing why it was refused, or how to install Rust when there is none. */
 int build_find_cargo(struct strbuf *cargo);
+/* The environment changes cthag gives cargo for r ("NAME=value" set, "NAME" removed;
+ * NULL-terminated; free the array, release owned, which holds the strings made for it). */
+const char **build_environment(const struct build_opts *o, const struct build_request *r,
+                               struct strlist *owned);
 /* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
  * the reason has been printed), or -1 when cargo could not be started (reason printed). */
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,

@@ -232,7 +232,7 @@ enum http_result http_get(const struct http_request *req, struct http_response *
     curl_arguments(req, &args);
     const char **argv = xcalloc(args.count + 1, sizeof(*argv));
     memcpy(argv, args.items, args.count * sizeof(*argv));
-    struct spawn_opts opts = {NULL, &err, NULL, NULL, NULL, &out};
+    struct spawn_opts opts = {.capture = &err, .out = &out};
     int status = spawn_wait(argv, &opts);
     enum http_result result = HTTP_OK;
     /* 127: a libc whose posix_spawnp reports a failed exec as the child's exit status (curl's

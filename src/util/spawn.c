@@ -166,7 +166,7 @@ static int add_pipe(posix_spawn_file_actions_t *actions, int target, int *read_e
 
 int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
 {
-    static const struct spawn_opts none = {NULL, NULL, NULL, NULL, NULL, NULL};
+    static const struct spawn_opts none = {0};
     if (!opts)
         opts = &none;
     int reads[2] = {-1, -1}, writes[2] = {-1, -1};
@@ -175,6 +175,8 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
     int failed = 0;
     if (opts->on_line || opts->capture || opts->out)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
+    if (opts->on_line && opts->stderr_lines && writes[0] >= 0)
+        posix_spawn_file_actions_adddup2(&actions, writes[0], STDERR_FILENO);
     if (opts->capture)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);
     char **env = spawn_environment(opts->env);
