@@ -88,6 +88,10 @@ static void describe_options(const struct options *o, struct strbuf *out)
                            o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
+    for (int i = 0; i < o->ndeps; i++) {
+        strbuf_addstr(out, " dep=");
+        strbuf_addstr(out, o->deps[i]);
+    }
     if (out->len > OPTS_TEXT_MAX) {
         char hex[HASH_HEX_LEN + 1];
         struct hasher *h = hasher_new();
@@ -403,7 +407,7 @@ static int load_script(struct job *job, struct script *s, struct stat *st)
         if (s->format != MANIFEST_NONE)
             return error("%s:%d: -M gives a manifest and so does the script's %s; use one",
                          s->name, s->manifest_block_line, source_format_name(s->format));
-        strbuf_addstr(&s->manifest, o->toml);
+        manifest_from_option(o->toml, &s->manifest);
         s->format = MANIFEST_THAG;
         s->manifest_line = 1;
     }
@@ -544,8 +548,8 @@ static int refuse_editing_copy(const struct job *job, const struct generated *g)
 
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
  * include_str!, panics, file!() and backtraces are then the script's own.  The body differs
- * from the text only where source.c blanked a shebang (which rustc skips itself) or a
- * frontmatter block (which stable rustc cannot read). */
+ * from the text only where source.c blanked a shebang or dropped a byte-order mark (which rustc
+ * skips itself) or a frontmatter block (which stable rustc cannot read). */
 static int compiles_in_place(const struct job *job, const struct script *s,
                              const struct generated *g)
 {
@@ -596,6 +600,9 @@ static int generate(struct job *job, const struct script *s, struct generated *g
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? job->cfg.infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? job->cfg.infer_max_features : NULL,
+        .bare_keys_are_dependencies = o->toml != NULL,
+        .deps = o->deps,
+        .ndeps = (size_t)o->ndeps,
     };
     int result = manifest_generate(&in, &g->manifest);
     strlist_release(&crates);
@@ -911,8 +918,9 @@ static int build_and_commit(struct job *job, const struct generated *g)
     const char *rustc_args[4];
     build_options(job, &bo);
     remap_copy_paths(job, g, remap, rustc_args);
+    int fetch_failed = 0;
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL};
+                                rustc_args[0] ? rustc_args : NULL, &fetch_failed};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
@@ -924,7 +932,7 @@ static int build_and_commit(struct job *job, const struct generated *g)
     if (spawn_interrupted) {
         error("%s: interrupted; nothing was installed", o->script);
         result = -1;
-    } else if (result) {
+    } else if (result && fetch_failed) {
         suggest_registry(job, g);
     }
     test_crash_point("built");
@@ -961,7 +969,7 @@ static int run_cargo_action(struct job *job, const struct generated *g)
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
-    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL, NULL};
+    struct build_request req = {action, o->script_args, o->nscript_args, &g->diag, NULL, NULL, NULL};
     if (refuse_editing_copy(job, g))
         return EXIT_BAD_INPUT;
     int status = build_run_cargo(&job->entry, &bo, &req, o->script);

@@ -1,5 +1,6 @@
 #include "cargo/build.h"
 
+#include "cargo/relay.h"
 #include "util/die.h"
 #include "util/json.h"
 #include "util/spawn.h"
@@ -73,7 +74,7 @@ static char *config_string(const char *key, const char *value)
 struct cargo_argv {
     const char **argv;
     int argc, alloc;
-    char *owned[6];
+    char *owned[10];
     int nowned;
 };
 
@@ -158,6 +159,16 @@ static void push_cargo_options(struct cargo_argv *a, const char *target_dir,
     push(a, "--config");
     push_owned(a, config_string("build.target-dir", target_dir));
     push_source_options(a, o);
+    if (o->bar_width) {
+        /* cargo's bar in the pipe (relay.h).  After the subcommand's name: given before it,
+         * cargo 1.95 ignores term.progress.width and draws no bar. */
+        struct strbuf width = STRBUF_INIT;
+        strbuf_addf(&width, "term.progress.width=%d", o->bar_width);
+        push(a, "--config");
+        push(a, "term.progress.when=\"always\"");
+        push(a, "--config");
+        push_owned(a, strbuf_detach(&width));
+    }
 }
 
 static void push_message_format(struct cargo_argv *a, const struct build_opts *o)
@@ -200,10 +211,12 @@ static void cargo_argv_build(struct cargo_argv *a, const char *cargo, const char
         strbuf_addf(&toolchain, "+%s", o->toolchain);
         push_owned(a, strbuf_detach(&toolchain));
     }
-    if (o->color_arg) {
+    if (o->color_arg || o->bar_width) {
+        /* cargo's stderr is a pipe (relay.h): whether it colours is cthag's decision. */
         push(a, "--color");
-        push(a, o->color_arg);
+        push(a, o->color_arg ? o->color_arg : o->color ? "always" : "never");
     }
+
     if (r->action == CARGO_OTHER) {
         push_subcommand(a, manifest, target_dir, o, r);
         return;
@@ -241,7 +254,8 @@ static void cargo_argv_release(struct cargo_argv *a)
 /* What cargo's JSON messages on stdout turn into. */
 struct message_sink {
     const struct build_request *r;
-    struct strbuf *diagnostics; /* where rewritten diagnostics go when captured (-q) */
+    struct relay relay; /* cargo's stderr, and the diagnostics in order with it */
+    int parse_json;     /* stdout has cargo's messages (else it is plain text) */
 };
 
 static void show_diagnostic(struct message_sink *sink, const struct json *message)
@@ -251,24 +265,21 @@ static void show_diagnostic(struct message_sink *sink, const struct json *messag
         diag_message(sink->r->diag, message, &text);
     else if (json_get_string(message, "rendered"))
         strbuf_addstr(&text, json_get_string(message, "rendered"));
-    if (sink->diagnostics) {
-        strbuf_add(sink->diagnostics, text.buf, text.len);
-    } else {
-        fflush(stdout);
-        fputs(text.buf, stderr);
-    }
+    relay_text(&sink->relay, text.buf, text.len);
     strbuf_release(&text);
 }
 
 static void on_cargo_line(void *ctx, char *line, size_t len)
 {
     struct message_sink *sink = ctx;
-    struct json *msg = line[0] == '{' ? json_parse(line, len) : NULL;
+    struct json *msg = sink->parse_json && line[0] == '{' ? json_parse(line, len) : NULL;
     const char *reason = json_get_string(msg, "reason");
     if (!reason) {
-        /* Not a message: the output of a test binary, say, whose panics name the file. */
+        /* Not a message: the output of a test binary, say, whose panics name the file, or of
+         * -A tree, which names the package. */
         struct strbuf text = STRBUF_INIT;
         strbuf_add(&text, line, len);
+        relay_rename(&sink->relay, &text);
         if (sink->r->diag)
             diag_rename(sink->r->diag, &text);
         strbuf_addch(&text, '\n');
@@ -308,6 +319,39 @@ static const char **cargo_environment(const struct build_opts *o, struct strbuf 
     return env;
 }
 
+static void on_cargo_stderr(void *ctx, const char *data, size_t len)
+{
+    relay_stderr(&((struct message_sink *)ctx)->relay, data, len);
+}
+
+static void on_cargo_tick(void *ctx)
+{
+    relay_tick(&((struct message_sink *)ctx)->relay);
+}
+
+/* -A subcommands whose plain output names the package. */
+static int renames_stdout(const struct build_request *r)
+{
+    return r->action == CARGO_OTHER && !strcmp(r->args[0], "tree");
+}
+
+/* The names cargo writes for the generated project, and the script's in their place (longest
+ * first: the manifest and the copy inside the project directory before the directory). */
+static void relay_names(const struct cache_entry *e, const char *script_name,
+                        struct strbuf paths[4], struct relay_name *names)
+{
+    size_t n = 0;
+    strbuf_addf(&paths[0], "%s/Cargo.toml", e->project_dir.buf);
+    strbuf_addf(&paths[1], "%s/%s.rs", e->project_dir.buf, e->stem.buf);
+    /* cargo runs in / and names files there relative to it: "root/.cache/...". */
+    strbuf_addf(&paths[2], "%s/Cargo.toml", e->project_dir.buf + 1);
+    for (size_t i = 0; i < 3; i++)
+        names[n++] = (struct relay_name){paths[i].buf, script_name};
+    names[n++] = (struct relay_name){e->project_dir.buf, script_name};
+    names[n++] = (struct relay_name){e->package.buf, e->stem.buf};
+    names[n] = (struct relay_name){NULL, NULL};
+}
+
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
@@ -320,22 +364,38 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
     strbuf_addf(&target, "%s/target", e->root.buf);
     const char **env = cargo_environment(o, &wrapper);
-    struct strbuf output = STRBUF_INIT;
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
-    int capture = o->quiet && r->action != CARGO_OTHER;
-    struct message_sink sink = {r, capture ? &output : NULL};
-    struct spawn_opts spawn = {env, capture ? &output : NULL,
-                               reads_messages(r) ? on_cargo_line : NULL, &sink, "/"};
+    int hold_ms = r->action == CARGO_OTHER ? 0 : o->quiet ? -1 : o->quiet_for_ms;
+    struct build_opts with_bar = *o;
+    int terminal = hold_ms >= 0 && relay_wants_bar(&with_bar.bar_width);
+    if (!terminal)
+        with_bar.bar_width = 0;
+    struct strbuf paths[4] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct relay_name names[RELAY_NAMES];
+    relay_names(e, script_name, paths, names);
+    struct message_sink sink = {.r = r, .parse_json = reads_messages(r)};
+    relay_init(&sink.relay, names, terminal, hold_ms);
+    struct spawn_opts spawn = {
+        .env = env,
+        .on_line = sink.parse_json || renames_stdout(r) ? on_cargo_line : NULL,
+        .on_stderr = on_cargo_stderr,
+        .on_tick = on_cargo_tick,
+        .tick_ms = 100,
+        .ctx = &sink,
+        .cwd = "/",
+    };
     struct cargo_argv args;
-    cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
+    cargo_argv_build(&args, cargo.buf, manifest.buf, target.buf, &with_bar, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
          subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
     int status = spawn_wait(args.argv, &spawn);
+    relay_finish(&sink.relay, status != 0);
+    if (r->fetch_failed)
+        *r->fetch_failed = sink.relay.fetch_failed;
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
     } else if (status) {
-        fwrite(output.buf, 1, output.len, stderr);
         if (status > 128)
             error("%s: %scargo was killed by signal %d", script_name,
                   r->action == CARGO_BUILD ? "build failed: " : "", status - 128);
@@ -343,7 +403,8 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
             error("%s: build failed (cargo exited with status %d)", script_name, status);
     }
     cargo_argv_release(&args);
-    strbuf_release(&output);
+    for (size_t i = 0; i < 4; i++)
+        strbuf_release(&paths[i]);
     strbuf_release(&cargo);
     strbuf_release(&manifest);
     strbuf_release(&target);

@@ -20,7 +20,9 @@ struct build_opts {
     const char *features;     /* --features value or NULL */
     int offline;
     const char *registry_dir; /* absolute path of a directory source, or NULL */
-    int quiet;                /* capture cargo's output; show it only if the build fails */
+    int quiet;                /* hold cargo's output back; show it only if the build fails */
+    int quiet_for_ms;         /* hold it back that long, then show it (cthag -r's builds) */
+    int bar_width;            /* (set by build.c) cargo draws its bar this wide into the pipe */
     int color;                /* diagnostics with ANSI colours */
     const char *color_arg;    /* "always" or "never" for cargo's --color, or NULL (auto) */
     const char *wrapper;      /* RUSTC_WRAPPER for cargo, or NULL to leave the environment's */
@@ -36,6 +38,7 @@ struct build_request {
     /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
      * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
     const char *const *rustc_args;
+    int *fetch_failed;        /* when set: 1 if cargo could not fetch a dependency (no network?) */
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */

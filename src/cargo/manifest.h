@@ -28,11 +28,26 @@ struct manifest_input {
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;
+    /* The manifest came from -M: keys at its top level that no manifest has (`regex = "1"`)
+     * are [dependencies], as thag users write them. */
+    int bare_keys_are_dependencies;
+    /* --dep NAME or NAME=VERSION (rust-script's -d): [dependencies] NAME = "VERSION" (or "*"),
+     * over what the script declares for NAME. */
+    const char *const *deps;
+    size_t ndeps;
 };
 
 /* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when
- * the embedded manifest is malformed. */
+ * the embedded manifest is malformed.  A key cargo would ignore in a dependency's table (a typo
+ * such as `featurs`) is warned about at its line, as cargo would, and left out. */
 int manifest_generate(const struct manifest_input *in, struct strbuf *out);
+
+/* -M's text as manifest TOML: as typed, but for a [table] header with more on its line (the one
+ * line `[dependencies] regex = "1"`), which is split after the header. */
+void manifest_from_option(const char *text, struct strbuf *out);
+
+/* Is req a version requirement cargo reads ("1.2", ">=1, <2", "*")? */
+int manifest_is_version_req(const char *req);
 
 /* Does the generated manifest take any dependency from a registry (not a path or git)? */
 int manifest_uses_registry(const char *manifest);

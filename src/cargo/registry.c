@@ -149,7 +149,7 @@ static void ask_cargo(const struct registry *r, const char *name)
     argv[argc++] = manifest.buf;
     argv[argc++] = "--quiet";
     argv[argc] = NULL;
-    struct spawn_opts opts = {NULL, &output, NULL, NULL, "/"}; /* as builds: no toolchain file */
+    struct spawn_opts opts = {.capture = &output, .cwd = "/"}; /* as builds: no toolchain file */
     if (!write_probe(dir.buf, name))
         spawn_wait(argv, &opts);
     fs_remove_tree(dir.buf);

@@ -1,5 +1,6 @@
 #include "rapid/session.h"
 
+#include "cargo/manifest.h"
 #include "script/rustlex.h"
 #include "script/source.h"
 #include "toml/toml.h"
@@ -231,12 +232,16 @@ static void blank_manifest_block(const struct script *entry, struct strbuf *body
 
 int session_set_toml(struct session *s, const char *text, const char *where)
 {
-    struct toml_value *root = parse_manifest(text, strlen(text), where, 1);
-    if (!root)
+    struct strbuf manifest = STRBUF_INIT;
+    manifest_from_option(text, &manifest);
+    struct toml_value *root = parse_manifest(manifest.buf, manifest.len, where, 1);
+    if (!root) {
+        strbuf_release(&manifest);
         return -1;
+    }
     toml_free(root);
-    strbuf_reset(&s->toml);
-    strbuf_addstr(&s->toml, text);
+    strbuf_release(&s->toml);
+    s->toml = manifest;
     strbuf_rtrim(&s->toml);
     if (s->toml.len)
         strbuf_addch(&s->toml, '\n');

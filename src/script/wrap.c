@@ -1030,7 +1030,8 @@ static const char main_open[] = "fn main()->__CthagResult{";
 static const char loop_open[] =
     "let mut i: usize = 0; "
     "for line in ::std::io::BufRead::lines(::std::io::stdin().lock()) { "
-    "#[allow(unused_variables)] let line: ::std::string::String = line?; i += 1; "
+    "#[allow(unused_variables)] let line: ::std::string::String = match line { Ok(l) => l, "
+    "Err(e) => __cthag_read_error(i + 1, e) }; i += 1; "
     "#[allow(unused_variables)] let i = i; __cthag_show(&({";
 static const char loop_close[] = "}));}";
 
@@ -1042,14 +1043,28 @@ static const char closure_open[] =
     "#[allow(unused_braces)] let mut __cthag_filter = __cthag_line_closure({";
 static const char closure_close[] =
     "}); let mut i: usize = 0; let mut __cthag_line = ::std::string::String::new(); "
-    "while { __cthag_line.clear(); ::std::io::BufRead::read_line(&mut ::std::io::stdin().lock(), "
-    "&mut __cthag_line)? != 0 } { i += 1; #[allow(unused_variables)] let i = i; "
+    "while { __cthag_line.clear(); match ::std::io::BufRead::read_line(&mut "
+    "::std::io::stdin().lock(), &mut __cthag_line) { Ok(n) => n != 0, Err(e) => "
+    "__cthag_read_error(i + 1, e) } } { i += 1; #[allow(unused_variables)] let i = i; "
     "__cthag_show(&__cthag_filter(&__cthag_line)); }";
 /* Gives the closure's parameter its type, as rust-script's enforce_closure does. */
 static const char closure_helper[] =
     "#[doc(hidden)]\n"
     "fn __cthag_line_closure<F: FnMut(&str) -> T, T>(filter: F) -> F {\n"
     "    filter\n"
+    "}\n";
+
+/* -l: a line that cannot be read (not UTF-8: a String cannot hold it) ends the loop with a
+ * message naming the line, not std's raw Debug form of the error. */
+static const char read_error_helper[] =
+    "#[doc(hidden)]\n"
+    "fn __cthag_read_error(line: usize, error: ::std::io::Error) -> ! {\n"
+    "    if error.kind() == ::std::io::ErrorKind::InvalidData {\n"
+    "        ::std::eprintln!(\"cthag: <stdin>:{}: invalid UTF-8 (-l reads lines of text)\", line);\n"
+    "    } else {\n"
+    "        ::std::eprintln!(\"cthag: <stdin>:{}: cannot read: {}\", line, error);\n"
+    "    }\n"
+    "    ::std::process::exit(1)\n"
     "}\n";
 
 /* Printing a final value: `__cthag_show(&` may end the previous line, but the `(` starts the
@@ -1379,10 +1394,10 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
     close_value(&wr, &e, WRAP_PART_END, "\n");
     close_main(&wr, &e, WRAP_PART_END);
     write_support(&wr, o->flags, 1, &e, WRAP_PART_END);
-    if (closure) {
-        struct place end = place_of(WRAP_PART_END, e.text, e.end);
+    struct place end = place_of(WRAP_PART_END, e.text, e.end);
+    write_own(&wr, read_error_helper, WRAP_SUPPORT, &end);
+    if (closure)
         write_own(&wr, closure_helper, WRAP_SUPPORT, &end);
-    }
 }
 
 int wrap_in_prelude(const char *name)
