@@ -640,7 +640,7 @@ static void parse_short(struct parser *p, const char *arg)
             apply_option(p, row, c[1] ? c + 1 : option_value(p, flag, NULL));
             return;
         }
-        if (*c == 'd' && c[1] && !only_flags(c + 1)) {
+        if (*c == 'd' && c[1] && !only_flags(c + 1) && is_dep_spec(c + 1)) {
             /* -dregex, -dregex=1: rust-script's -d NAME[=VER] */
             opt_dep(p, find_long("dep", 3), c + 1);
             return;

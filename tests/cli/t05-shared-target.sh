@@ -22,7 +22,7 @@ run_cthag "${R[@]}" second.rs
 expect_out 'second hello, x
 target dir: None'
 expect_eq "$(count_lines "$TMP/err" "Compiling tinydep")" 0 "second script reuses it:"
-expect_eq "$(count_lines "$TMP/err" "Compiling second_")" 1 "second script compiles only itself:"
+expect_eq "$(count_lines "$TMP/err" "Compiling second v0.1.0 (second.rs)")" 1 "second script compiles only itself:"
 
 # One rlib for the dependency in the one target; no per-project target directories.
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/target/debug/deps/libtinydep-*.rlib | wc -l)" 1 "one tinydep rlib:"

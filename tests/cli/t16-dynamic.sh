@@ -91,7 +91,8 @@ expect_status 101 "-T with a failing test:"
 expect_file_has "$TMP/out" "test wrong ... FAILED"
 run_cthag -A tested.rs -- tree
 expect_status 0 "-A tree:"
-expect_file_has "$TMP/out" "tested_"
+expect_file_has "$TMP/out" "tested v0.1.0 (tested.rs)"
+expect_eq "$(grep -c 'tested_' "$TMP/out")" 0 "-A tree names the script, not the generated package:"
 printf 'fn main() { let x: i32 = "no"; }\n' > broken.rs
 run_cthag -q -c broken.rs
 expect_status 1 "-c on a type error:"
