@@ -1,5 +1,5 @@
 /* Fuzz the config reader. */
-#include "cli/config.h"
+#include "config.h"
 
 #include <stdint.h>
 #include <string.h>

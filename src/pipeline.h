@@ -3,7 +3,7 @@
 #ifndef CTHAG_PIPELINE_H
 #define CTHAG_PIPELINE_H
 
-#include "cli/options.h"
+#include "options.h"
 
 /* Returns cthag's exit status; on success in run mode it does not return (the script runs). */
 int pipeline_run(const struct options *o);

@@ -5,12 +5,16 @@
 #include "util/die.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -128,4 +132,104 @@ int run_wait(int executable, const struct run_request *r, int *exec_errno)
         return -1;
     }
     return status;
+}
+
+/* ---- what the script sees, how it is timed, what an exec failure means ---- */
+
+/* NAME=VALUE and a NUL onto t; where it starts. */
+static size_t add_variable(struct strbuf *t, const char *name_eq, const char *value, size_t len)
+{
+    size_t start = t->len;
+    strbuf_addstr(t, name_eq);
+    strbuf_add(t, value, len);
+    strbuf_addch(t, '\0');
+    return start;
+}
+
+void run_environment(struct run_environment *env, const char *path, const char *package)
+{
+    struct strbuf *t = &env->text;
+    size_t offsets[RUN_ENV_MAX], n = 0;
+    strbuf_init(t);
+    if (path) {
+        size_t path_len = strlen(path);
+        const char *slash = strrchr(path, '/');
+        size_t dir_len = slash == path ? 1 : (size_t)(slash - path);
+        const char *base = slash + 1;
+        size_t base_len = strlen(base);
+        if (base_len > 3 && !strcmp(base + base_len - 3, ".rs"))
+            base_len -= 3;
+        offsets[n++] = add_variable(t, "CTHAG_SCRIPT_PATH=", path, path_len);
+        offsets[n++] = add_variable(t, "CTHAG_SCRIPT_DIR=", path, dir_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_PATH=", path, path_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", path, dir_len);
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_SAFE_NAME=", base, base_len);
+    } else {
+        /* Not a PATH_MAX buffer here: this frame is above realpath's on every cached run. */
+        char *cwd = realpath(".", NULL);
+        const char *dir = cwd ? cwd : ".";
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", dir, strlen(dir));
+        free(cwd);
+    }
+    offsets[n++] = add_variable(t, "RUST_SCRIPT_PKG_NAME=", package, strlen(package));
+    for (size_t i = 0; i < n; i++)
+        env->vars[i] = t->buf + offsets[i];
+    env->vars[n] = NULL;
+}
+
+void run_environment_release(struct run_environment *env)
+{
+    strbuf_release(&env->text);
+}
+
+const char *run_argv0(const char *script)
+{
+    static struct strbuf lossy = STRBUF_INIT;
+    if (utf8_valid(script, strlen(script)))
+        return script;
+    strbuf_reset(&lossy);
+    utf8_lossy(script, strlen(script), &lossy);
+    return lossy.buf;
+}
+
+double run_clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void print_timings(const struct run_timings *t, double run_ms)
+{
+    if (!t->built)
+        fprintf(stderr, "cthag: timings: cached lookup %.2f ms, run %.2f ms\n",
+                run_clock_ms() - t->start - run_ms, run_ms);
+    else
+        fprintf(stderr, "cthag: timings: generate %.2f ms, build %.2f ms, run %.2f ms\n",
+                t->generated - t->start, t->built - t->generated, run_ms);
+}
+
+void run_timed(int executable, const struct run_request *r, const struct run_timings *t)
+{
+    double start = run_clock_ms();
+    int exec_errno;
+    int status = run_wait(executable, r, &exec_errno);
+    if (status < 0)
+        return;
+    print_timings(t, run_clock_ms() - start);
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
+    }
+    exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_BUILD_FAILED);
+}
+
+void run_check_exec_failure(const char *script, const char *executable_path)
+{
+    int saved = errno;
+    if (saved != ENOEXEC && saved != EACCES && saved != ENOENT && saved != ETXTBSY)
+        die("%s: cannot execute %s: %s", script, executable_path, strerror(saved));
+    fprintf(stderr, "cthag: %s: the cached executable cannot be run (%s); rebuilding it\n", script,
+            strerror(saved));
+    errno = saved;
 }

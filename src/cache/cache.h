@@ -7,20 +7,20 @@
  *   <root>/locks/<entry>                                   per-entry lock files
  *
  * <entry> = <stem>-<16 hex of the entry identity>: the identity is the script's canonical path
- * (or the content of an expression) plus the options that change the build.  The record (see
- * record.h) says which build key the executable in bins/ was built for and which inputs and
- * environment values that build read.
+ * (or the content of an expression) plus the options that change the build (identity.h).  The
+ * record (record.h) says which build key the executable in bins/ was built for and which inputs
+ * and environment values that build read (freshness.h).
  *
- * Trust: a root is used only when it and every ancestor are owned by the user or root and cannot
- * be replaced by anyone else (not writable by others unless sticky; group-writable only for a
- * group whose one member is the owner), the root itself is private (no group/other write) and
- * not a symlink.  The cached path opens the root once and reads and executes relative to that
- * handle, so a path swapped meanwhile cannot redirect it.  cthag never uses, cleans or collects
- * a non-empty directory without its CACHEDIR.TAG, and only removes what it created. */
+ * This header is the cache's contract for the rest of cthag: it brings the root (root.h: where
+ * it is, whether it can be trusted, creating it) and the locks (lock.h) with it; this file's
+ * own part is the entry: its names and paths, writing its project, the commit, the record's
+ * refreshes.  cthag only removes what it created. */
 #ifndef CTHAG_CACHE_CACHE_H
 #define CTHAG_CACHE_CACHE_H
 
+#include "cache/lock.h"
 #include "cache/record.h"
+#include "cache/root.h"
 #include "util/strbuf.h"
 
 #include <sys/stat.h>
@@ -32,23 +32,6 @@ struct cache_entry {
     struct strbuf package;     /* <stem>_<id>: unique in the shared target */
     struct strbuf project_dir, record_path, bin_path, lock_path;
 };
-
-/* $CTHAG_CACHE_DIR, else $XDG_CACHE_HOME/cthag, else $HOME/.cache/cthag.  Prints its error. */
-int cache_root(struct strbuf *root);
-/* Open an existing root that passes the trust rules above (and its projects/, bins/ and locks/
- * are private directories): an O_DIRECTORY fd, or -1 (the reason printed when report is set). */
-int cache_open_root(const char *root, int report);
-/* Create the root (0700, with CACHEDIR.TAG) or adopt an existing tagged or empty one, create
- * projects/, bins/, locks/ and target/ 0700 whatever the umask (cargo would make target/ with
- * the umask's mode), and check it all.  Prints its error. */
-int cache_prepare(const char *root);
-/* For --clean, --gc and --cache-stats: 1 when the root does not exist (nothing to do), 0 when it
- * is a trusted, tagged cthag cache, -1 with the reason printed otherwise. */
-int cache_check_root(const char *root);
-
-/* Where the cache decides what is private: 0 when path is a directory owned by the user and
- * not writable by others; else -1 with the reason printed. */
-int cache_check_private_dir(const char *path);
 
 /* A stem usable in file and crate names: lowercase [a-z0-9_], starting with a letter. */
 void cache_sanitise_stem(const char *script_path, struct strbuf *stem);
@@ -62,26 +45,15 @@ void cache_entry_init(struct cache_entry *e, const char *root, const char *scrip
                       const char *identity);
 void cache_entry_release(struct cache_entry *e);
 
-/* Take the entry's lock, waiting (and saying so on a terminal) while another cthag holds it.
- * Returns the lock fd, or -1 with the error printed. */
-int cache_lock(const struct cache_entry *e, const char *script_name);
-/* Take a lock file's lock without waiting: the fd, or -1 when busy or impossible. */
-int cache_trylock_path(const char *lock_path);
-void cache_unlock(int fd);
-
-/* The root lock (see cache.c): shared for builds, --gc and --clean bins, exclusive for --clean
- * target|all.  Waits (saying so on a terminal after a second); returns the lock's fd, held until
- * cache_unlock() or exec, or -1 with the error printed.  The root must exist. */
-int cache_lock_root(const char *root, int exclusive);
-/* cache_prepare() and the root lock, shared: the fd, or -1 with the error printed. */
-int cache_prepare_locked(const char *root);
-
 /* Write the generated project: Cargo.toml and, when the script's text had to change, the
  * generated source (source_name NULL when the script is compiled in place).  A Cargo.lock
  * resolved against another registry is dropped.  Prints its error. */
 int cache_write_project(const struct cache_entry *e, const char *manifest, size_t manifest_len,
                         const char *source_name, const char *code, size_t code_len,
                         int new_registry);
+/* Remove what a process killed while writing into this entry left behind (temporary files in
+ * its project directory and beside its executable).  Under the entry lock. */
+void cache_remove_stale_temps(const struct cache_entry *e);
 /* Make the next cargo build recompile the script's own crate (not its dependencies): cargo's
  * mtime check cannot see a same-second edit on a coarse-timestamp file system, nor a damaged
  * executable. */
@@ -96,6 +68,10 @@ int cache_commit(const struct cache_entry *e, const char *built, struct entry_re
  * record file's stat data when rec was read, and the file must still be that one. */
 void cache_refresh_record(const struct cache_entry *e, const struct entry_record *rec,
                           const struct stat *loaded);
+/* A cached run of the entry: its record's last-used time (for --gc) is refreshed when it is
+ * older than an hour (as go's build cache does: one write an hour, not one a run). */
+void cache_note_used(const struct cache_entry *e, struct entry_record *rec,
+                     const struct stat *loaded);
 /* Remove the entry's record if it is still the one loaded (after an exec failure); loaded: the
  * record file's stat data when it was read. */
 void cache_drop_record(const struct cache_entry *e, const struct stat *loaded);

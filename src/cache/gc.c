@@ -5,15 +5,12 @@
 
 #include "cache/cache.h"
 #include "cache/scan.h"
-#include "cli/config.h"
+#include "cache/stats.h"
 #include "util/die.h"
 #include "util/fs.h"
-#include "util/utf8.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,84 +19,6 @@
 #include <unistd.h>
 
 #define SECONDS_PER_DAY 86400
-
-/* ---- --cache-stats ---- */
-
-/* What -e, -s and -l entries are called: their stem is the kind of source. */
-static const char *content_label(const struct scan_entry *e)
-{
-    static const struct {
-        const char *stem, *label;
-    } labels[] = {{"expr-", "(-e expression)"}, {"stdin-", "(-s standard input)"},
-                  {"loop-", "(-l loop)"}};
-    for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
-        if (!strncmp(e->name, labels[i].stem, strlen(labels[i].stem)))
-            return labels[i].label;
-    return "(-e/-s/-l content)";
-}
-
-static const char *kind_name(const struct scan_entry *e)
-{
-    if (e->kind == SCAN_SCRIPT)
-        return "script";
-    if (e->kind == SCAN_INCOMPLETE)
-        return "incomplete";
-    return !strncmp(e->name, "expr-", 5) ? "expr" : !strncmp(e->name, "stdin-", 6) ? "stdin"
-                                                                                  : "loop";
-}
-
-static const char *entry_status(const struct scan_entry *e)
-{
-    return e->script_exists == 0 ? "script missing" : !e->has_rec ? "no build" : "ok";
-}
-
-/* A path on one line whatever it holds: as it is when that is safe, else in double quotes with
- * C escapes (as git quotes paths), invalid UTF-8 bytes in octal. */
-static void add_quoted(struct strbuf *out, const char *s)
-{
-    size_t len = strlen(s);
-    int plain = utf8_valid(s, len);
-    for (size_t i = 0; i < len && plain; i++)
-        plain = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f && s[i] != '"' && s[i] != '\\';
-    if (plain) {
-        strbuf_add(out, s, len);
-        return;
-    }
-    static const char escapes[] = "\aa\bb\tt\nn\vv\ff\rr\"\"\\\\";
-    strbuf_addch(out, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *escape = c ? strchr(escapes, c) : NULL;
-        size_t valid = c >= 0x80 ? (size_t)utf8_invalid_at(s + i, len - i) : 0;
-        if (escape && (escape - escapes) % 2 == 0)
-            strbuf_addf(out, "\\%c", escape[1]);
-        else if (c < 0x20 || c == 0x7f || (c >= 0x80 && valid == 0))
-            strbuf_addf(out, "\\%03o", c);
-        else
-            strbuf_addch(out, c);
-    }
-    strbuf_addch(out, '"');
-}
-
-static void entry_script(const struct scan_entry *e, struct strbuf *out)
-{
-    if (e->kind == SCAN_SCRIPT)
-        add_quoted(out, e->source);
-    else if (e->kind == SCAN_CONTENT)
-        strbuf_addstr(out, content_label(e));
-    else
-        strbuf_addstr(out, "(incomplete entry)");
-}
-
-/* Most recently used first; ties by name, so the order never depends on the directory's. */
-static int by_recent_use(const void *a, const void *b)
-{
-    const struct scan_entry *x = *(const struct scan_entry *const *)a;
-    const struct scan_entry *y = *(const struct scan_entry *const *)b;
-    if (x->used != y->used)
-        return (x->used < y->used) - (x->used > y->used);
-    return strcmp(x->name, y->name);
-}
 
 /* Entries whose script is gone first, then least recently used first, then by name. */
 static int by_gc_order(const void *a, const void *b)
@@ -112,92 +31,6 @@ static int by_gc_order(const void *a, const void *b)
     if (x->used != y->used)
         return (x->used > y->used) - (x->used < y->used);
     return strcmp(x->name, y->name);
-}
-
-typedef const struct scan_entry *entry_ptr;
-
-static entry_ptr *sorted_entries(const struct cache_scan *s,
-                                 int (*compare)(const void *, const void *))
-{
-    entry_ptr *order = xmalloc((s->nentries + 1) * sizeof(*order));
-    for (size_t i = 0; i < s->nentries; i++)
-        order[i] = &s->entries[i];
-    qsort(order, s->nentries, sizeof(*order), compare);
-    return order;
-}
-
-static void print_json(const struct cache_scan *s, const entry_ptr *order)
-{
-    struct strbuf out = STRBUF_INIT;
-    strbuf_addstr(&out, "{\"root\": ");
-    strbuf_add_json_string(&out, s->root);
-    strbuf_addstr(&out, ",\n \"entries\": [");
-    for (size_t i = 0; i < s->nentries; i++) {
-        const struct scan_entry *e = order[i];
-        strbuf_addstr(&out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
-        strbuf_add_json_string(&out, e->name);
-        strbuf_addf(&out, ", \"kind\": \"%s\", \"script\": ", kind_name(e));
-        if (e->kind == SCAN_SCRIPT)
-            strbuf_add_json_string(&out, e->source);
-        else
-            strbuf_addstr(&out, "null");
-        strbuf_addf(&out, ", \"last_used\": %lld, \"binary_bytes\": %llu, \"entry_bytes\": %llu, "
-                          "\"script_exists\": %s}",
-                    e->used, e->has_rec ? e->bin_size : 0ULL,
-                    (unsigned long long)e->own.bytes,
-                    e->script_exists == 1 ? "true" : e->script_exists == 0 ? "false" : "null");
-    }
-    strbuf_addstr(&out, s->nentries ? "\n ],\n \"totals\": {" : "],\n \"totals\": {");
-    for (int i = 0; i < SCAN_PARTS; i++)
-        strbuf_addf(&out, "\"%s\": {\"bytes\": %llu, \"files\": %llu}, ", scan_part_names[i],
-                    (unsigned long long)s->parts[i].bytes, (unsigned long long)s->parts[i].files);
-    strbuf_addf(&out, "\"entries\": %zu, \"bytes\": %llu}}\n", s->nentries,
-                (unsigned long long)s->total);
-    fputs(out.buf, stdout);
-    strbuf_release(&out);
-}
-
-static void print_table(const struct cache_scan *s, const entry_ptr *order)
-{
-    char size[32], when[32];
-    struct strbuf script = STRBUF_INIT;
-    printf("%-16s  %9s  %-14s  %s\n", "LAST USED", "BINARY", "STATUS", "SCRIPT");
-    for (size_t i = 0; i < s->nentries; i++) {
-        const struct scan_entry *e = order[i];
-        time_t used = (time_t)e->used;
-        struct tm tm;
-        strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime_r(&used, &tm));
-        fs_human_size(e->has_rec ? e->bin_size : 0, size);
-        strbuf_reset(&script);
-        entry_script(e, &script);
-        printf("%-16s  %9s  %-14s  %s\n", when, size, entry_status(e), script.buf);
-    }
-    printf("\n");
-    for (int i = 0; i < SCAN_PARTS; i++)
-        printf("%-9s %10s  %llu files\n", scan_part_names[i], fs_human_size(s->parts[i].bytes, size),
-               (unsigned long long)s->parts[i].files);
-    printf("%-9s %10s  %zu entries (hard links counted once)\n", "total",
-           fs_human_size(s->total, size), s->nentries);
-    strbuf_release(&script);
-}
-
-int cache_stats(const char *root, int json)
-{
-    struct cache_scan scan;
-    if (cache_check_root(root) < 0) /* a directory that is not cthag's is not described as one */
-        return -1;
-    if (cache_scan(root, &scan)) {
-        cache_scan_release(&scan);
-        return -1;
-    }
-    entry_ptr *order = sorted_entries(&scan, by_recent_use);
-    if (json)
-        print_json(&scan, order);
-    else
-        print_table(&scan, order);
-    free(order);
-    cache_scan_release(&scan);
-    return 0;
 }
 
 /* ---- removing ---- */
@@ -236,7 +69,7 @@ static int remove_entry(const struct cache_scan *s, const struct scan_entry *e)
     unlink(path.buf);
     close(lock); /* after its file is gone: a waiter then sees a stale lock and retries */
     strbuf_reset(&record);
-    entry_script(e, &record);
+    stats_describe_script(e, &record);
     note("gc: removed %s (%s)", e->name, record.buf);
     strbuf_release(&record);
     strbuf_release(&path);
@@ -250,7 +83,7 @@ enum entry_state { REMAINS, REMOVED, BUSY, KEPT };
 struct gc_run {
     const struct gc_opts *o;
     struct cache_scan scan;
-    entry_ptr *order;        /* entries in the order they go */
+    const struct scan_entry **order;        /* entries in the order they go */
     enum entry_state *state;
     int *locked;             /* per profile: we hold cargo's lock (dependency builds sweepable) */
     int *lock_fds;
@@ -429,7 +262,7 @@ static int gc_scanned(struct gc_run *r)
 {
     const struct gc_opts *o = r->o;
     struct cache_scan *s = &r->scan;
-    r->order = sorted_entries(s, by_gc_order);
+    r->order = stats_sorted_entries(s, by_gc_order);
     r->state = xcalloc(s->nentries + 1, sizeof(*r->state));
     r->locked = xcalloc(s->profiles.count + 1, sizeof(*r->locked));
     r->lock_fds = xcalloc(s->profiles.count + 1, sizeof(*r->lock_fds));
@@ -471,129 +304,20 @@ int cache_gc(const char *root, const struct gc_opts *o)
     return result;
 }
 
-void cache_auto_trim(const char *root, const char *keep)
+void cache_auto_trim(const char *root, const char *keep, uint64_t max_size, int max_age_days)
 {
     struct strbuf stamp = STRBUF_INIT;
     strbuf_addf(&stamp, "%s/gc-stamp", root);
     struct stat st;
     time_t now = time(NULL);
     int due = stat(stamp.buf, &st) || now - st.st_mtim.tv_sec >= SECONDS_PER_DAY;
-    struct config cfg;
     /* Stamp first, so that parallel runs do not all trim at once. */
-    if (due && !fs_write_atomic(stamp.buf, "", 0, 0600) && !config_load(&cfg)) {
-        struct gc_opts o = {cfg.max_cache_size, cfg.max_age_days, 0, 1, keep};
+    if (due && !fs_write_atomic(stamp.buf, "", 0, 0600)) {
+        struct gc_opts o = {max_size, max_age_days, 0, 1, keep};
         note("daily cache trim (max %llu bytes, %d days)", (unsigned long long)o.max_size,
              o.max_age_days);
         cache_gc(root, &o);
-        config_release(&cfg);
     }
     strbuf_release(&stamp);
 }
 
-/* ---- --clean ---- */
-
-/* The pid in "NAME.tmp.PID" when that process is alive: its file is still being written. */
-static int is_live_temp(const char *name)
-{
-    const char *tmp = strstr(name, ".tmp.");
-    char *end;
-    long pid = tmp ? strtol(tmp + 5, &end, 10) : 0;
-    return pid > 0 && !*end && (!kill((pid_t)pid, 0) || errno != ESRCH);
-}
-
-/* bins/: each executable under its entry's lock; one being built or about to run stays. */
-static int clean_bins(const char *root, struct fs_usage *usage, size_t *busy)
-{
-    struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
-    strbuf_addf(&dir, "%s/bins", root);
-    DIR *d = opendir(dir.buf);
-    struct dirent *de;
-    int result = 0;
-    while (d && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || is_live_temp(de->d_name))
-            continue;
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/locks/%s", root, de->d_name);
-        int lock = cache_is_entry_name(de->d_name) ? cache_trylock_path(path.buf) : -1;
-        if (lock < 0 && cache_is_entry_name(de->d_name) && errno != ENOENT) {
-            (*busy)++;
-            continue;
-        }
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", dir.buf, de->d_name);
-        fs_usage_add(usage, path.buf);
-        if (fs_remove_tree(path.buf))
-            result = -1;
-        cache_unlock(lock);
-    }
-    if (d)
-        closedir(d);
-    strbuf_release(&dir);
-    strbuf_release(&path);
-    return result;
-}
-
-static int clean_parts(const char *root, const char *const *parts, struct fs_usage *usage)
-{
-    struct strbuf path = STRBUF_INIT;
-    int result = 0;
-    for (const char *const *part = parts; *part; part++) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", root, *part);
-        fs_usage_add(usage, path.buf);
-    }
-    for (const char *const *part = parts; *part; part++) {
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", root, *part);
-        if (fs_remove_tree(path.buf))
-            result = -1;
-    }
-    strbuf_release(&path);
-    return result;
-}
-
-static void report_clean(const char *root, const char *what, const struct fs_usage *usage,
-                         size_t busy)
-{
-    char freed[32], linked[32];
-    uint64_t freed_bytes = fs_usage_freed(usage);
-    fs_human_size(freed_bytes, freed);
-    fs_human_size(fs_usage_bytes(usage) - freed_bytes, linked);
-    printf("cthag: cleaned %s in %s: %llu files, %s freed", what, root,
-           (unsigned long long)usage->files, freed);
-    /* Hard links: removing bins/ frees nothing while the target still holds the same files. */
-    if (freed_bytes < fs_usage_bytes(usage))
-        printf(" (%s more is still linked from elsewhere)", linked);
-    if (busy)
-        printf("; %zu in use kept", busy);
-    printf("\n");
-}
-
-int cache_clean(const char *root, const char *what)
-{
-    static const char *const all[] = {"projects", "bins", "target", "locks", "gc-stamp", NULL};
-    static const char *const target[] = {"target", NULL};
-    int bins = !strcmp(what, "bins");
-    const char *const *parts = !strcmp(what, "target") ? target : !strcmp(what, "all") ? all : NULL;
-    if (!bins && !parts)
-        return error("--clean: unknown part `%s` (expected bins, target or all)", what);
-    struct stat st;
-    if (lstat(root, &st) && errno == ENOENT) {
-        printf("cthag: nothing to clean: %s does not exist\n", root);
-        return 0;
-    }
-    if (cache_check_root(root) < 0) /* only a tagged cthag cache is cleaned */
-        return -1;
-    /* Executables go one by one under their locks; the target and the rest only when no
-     * build is running (a build holds the root lock shared). */
-    int lock = cache_lock_root(root, !bins);
-    if (lock < 0)
-        return -1;
-    struct fs_usage usage = FS_USAGE_INIT;
-    size_t busy = 0;
-    int result = bins ? clean_bins(root, &usage, &busy) : clean_parts(root, parts, &usage);
-    report_clean(root, what, &usage, busy);
-    fs_usage_release(&usage);
-    cache_unlock(lock);
-    return result;
-}

@@ -1,4 +1,5 @@
-/* Looking at and trimming the cache: --cache-stats, --gc, the daily automatic trim, --clean.
+/* Trimming the cache: --gc and the daily automatic trim (--cache-stats is stats.h's, --clean
+ * clean.h's).
  *
  * Removing an entry removes its project, its executable, its lock file and its own artifacts in
  * the shared target (files of its unique package name under <profile>/, deps/, .fingerprint/,
@@ -7,8 +8,7 @@
  *
  * Safe beside running cthags: an entry is removed only under its lock, taken without waiting, so
  * an entry being built, or built and about to be executed, is skipped ("busy"); dependency builds
- * are swept only under cargo's own lock of the profile directory; --clean target|all take the
- * root lock exclusively (cache_lock_root), which every build holds shared. */
+ * are swept only under cargo's own lock of the profile directory. */
 #ifndef CTHAG_CACHE_GC_H
 #define CTHAG_CACHE_GC_H
 
@@ -22,14 +22,11 @@ struct gc_opts {
     const char *keep;   /* an entry never to remove (the one being run), or NULL */
 };
 
-/* Print one line per entry and totals; json selects the machine-readable form. */
-int cache_stats(const char *root, int json);
 /* Remove what gc_opts says; prints a one-line summary (unless automatic). */
 int cache_gc(const char *root, const struct gc_opts *o);
 /* Run a light cache_gc at most once a day (one stat when it is not due), never removing the
- * entry keep.  The caller holds the root lock. */
-void cache_auto_trim(const char *root, const char *keep);
-/* --clean bins|target|all: remove and print one line saying what was freed. */
-int cache_clean(const char *root, const char *what);
+ * entry keep, with the settings' cap and age ([cache] max-size, max-age-days).  The caller
+ * holds the root lock. */
+void cache_auto_trim(const char *root, const char *keep, uint64_t max_size, int max_age_days);
 
 #endif

@@ -1,5 +1,3 @@
-/* Linux first: CLOCK_REALTIME_COARSE is the clock the kernel stamps files with. */
-#define _GNU_SOURCE
 #include "cache/record.h"
 
 #include "util/die.h"
@@ -18,12 +16,6 @@
 
 /* Larger records are not cthag's (50 inputs take about 8 KB). */
 #define RECORD_MAX_BYTES (4 << 20)
-
-/* The environment that changes what a build produces without appearing in any file. */
-static const char *const tracked_env[] = {
-    "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "RUSTC_WRAPPER",
-    "RUSTC_BOOTSTRAP", NULL,
-};
 
 /* ---- escaping: values are one line each, control bytes and '%' as %XX ---- */
 
@@ -323,48 +315,13 @@ void entry_record_release(struct entry_record *rec)
 
 /* ---- building a record ---- */
 
-static long long timespec_ns(const struct timespec *ts)
-{
-    return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
-}
-
-long long record_clock_now(void)
-{
-    struct timespec ts;
-#ifdef CLOCK_REALTIME_COARSE
-    if (!clock_gettime(CLOCK_REALTIME_COARSE, &ts))
-        return timespec_ns(&ts);
-#endif
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return timespec_ns(&ts);
-}
-
-/* Linux 6.13's multigrain timestamps give a file written just after its stat data were read a
- * fine-grained mtime, which can be ahead of the coarse clock by up to a tick: a file written
- * before record_clock_now() could look written after it (and so racy, costing a rebuild).  Once
- * the coarse clock has passed the fine clock of the moment, everything written before is older
- * than the stamp, and everything written after is not (whatever its granularity). */
-long long record_clock_settled(void)
-{
-    struct timespec fine;
-    if (clock_gettime(CLOCK_REALTIME, &fine))
-        return record_clock_now();
-    long long before = timespec_ns(&fine), stamp = record_clock_now();
-    for (int tries = 0; stamp <= before && tries < 50; tries++) {
-        struct timespec pause = {0, 500 * 1000};
-        nanosleep(&pause, NULL);
-        stamp = record_clock_now();
-    }
-    return stamp;
-}
-
 void record_input_update(struct record_input *in, const struct stat *st, const char *hash)
 {
     in->dev = (unsigned long long)st->st_dev;
     in->ino = (unsigned long long)st->st_ino;
     in->size = (unsigned long long)st->st_size;
-    in->mtime_ns = timespec_ns(&st->st_mtim);
-    in->ctime_ns = timespec_ns(&st->st_ctim);
+    in->mtime_ns = fs_timespec_ns(&st->st_mtim);
+    in->ctime_ns = fs_timespec_ns(&st->st_ctim);
     snprintf(in->hash, sizeof(in->hash), "%s", hash ? hash : "");
 }
 
@@ -377,128 +334,4 @@ void entry_record_add_input(struct entry_record *rec, const char *path, const st
     in.path = xstrdup(path);
     grow_inputs(rec);
     rec->inputs[rec->ninputs++] = in;
-}
-
-/* Set by cargo for rustc, or by cthag for the script: the same for every build of the entry. */
-static int is_builder_variable(const char *name, size_t len)
-{
-    static const char *const prefixes[] = {"CARGO_", "CTHAG_SCRIPT_", "RUST_SCRIPT_", NULL};
-    for (const char *const *p = prefixes; *p; p++)
-        if (len >= strlen(*p) && !strncmp(name, *p, strlen(*p)))
-            return 1;
-    return len == 7 && !strncmp(name, "OUT_DIR", 7);
-}
-
-static void add_env_value(struct entry_record *rec, const char *name, size_t len)
-{
-    struct strbuf entry = STRBUF_INIT;
-    strbuf_add(&entry, name, len);
-    for (size_t i = 0; i < rec->env.count; i++) {
-        const char *have = rec->env.items[i];
-        if (!strncmp(have, entry.buf, len) && (have[len] == '=' || !have[len])) {
-            strbuf_release(&entry);
-            return;
-        }
-    }
-    const char *value = getenv(entry.buf);
-    if (value)
-        strbuf_addf(&entry, "=%s", value);
-    strlist_add(&rec->env, entry.buf);
-    strbuf_release(&entry);
-}
-
-void entry_record_set_env(struct entry_record *rec, const struct strlist *env_deps)
-{
-    strlist_release(&rec->env);
-    for (const char *const *name = tracked_env; *name; name++)
-        add_env_value(rec, *name, strlen(*name));
-    for (size_t i = 0; env_deps && i < env_deps->count; i++) {
-        const char *dep = env_deps->items[i];
-        size_t len = strcspn(dep, "=");
-        if (len && !is_builder_variable(dep, len))
-            add_env_value(rec, dep, len);
-    }
-}
-
-/* ---- freshness ---- */
-
-/* Timestamps with no sub-second part come from a coarse file system (FAT: 2 s, ext4 with small
- * inodes, many network file systems: 1 s). */
-static long long timestamp_granularity(const struct stat *st)
-{
-    return st->st_mtim.tv_nsec == 0 ? 2000000000LL : 0;
-}
-
-int record_stat_racy(const struct stat *st, long long stamp_ns)
-{
-    long long changed = timespec_ns(&st->st_mtim);
-    if (timespec_ns(&st->st_ctim) > changed)
-        changed = timespec_ns(&st->st_ctim);
-    return changed + timestamp_granularity(st) >= stamp_ns;
-}
-
-enum input_state record_input_check(const struct record_input *in, long long stamp_ns,
-                                    struct stat *st)
-{
-    if (stat(in->path, st))
-        return INPUT_MISSING;
-    if (in->dev != (unsigned long long)st->st_dev || in->ino != (unsigned long long)st->st_ino ||
-        in->size != (unsigned long long)st->st_size || in->mtime_ns != timespec_ns(&st->st_mtim) ||
-        in->ctime_ns != timespec_ns(&st->st_ctim))
-        return INPUT_CHANGED;
-    if (!in->hash[0] || record_stat_racy(st, stamp_ns))
-        return INPUT_RACY;
-    return INPUT_FRESH;
-}
-
-static const char *env_changed(const struct entry_record *rec)
-{
-    static struct strbuf name = STRBUF_INIT;
-    for (size_t i = 0; i < rec->env.count; i++) {
-        const char *entry = rec->env.items[i];
-        const char *eq = strchr(entry, '=');
-        strbuf_reset(&name);
-        strbuf_add(&name, entry, eq ? (size_t)(eq - entry) : strlen(entry));
-        const char *now = getenv(name.buf);
-        if (eq ? !now || strcmp(now, eq + 1) : now != NULL)
-            return name.buf;
-    }
-    return NULL;
-}
-
-int record_env_matches(const struct entry_record *rec)
-{
-    return env_changed(rec) == NULL;
-}
-
-int record_is_fresh(const struct entry_record *rec, const char **why)
-{
-    struct stat st;
-    for (size_t i = 0; i < rec->ninputs; i++) {
-        if (record_input_check(&rec->inputs[i], rec->stamp_ns, &st) != INPUT_FRESH) {
-            if (why)
-                *why = rec->inputs[i].path;
-            return 0;
-        }
-    }
-    const char *variable = env_changed(rec);
-    if (variable && why)
-        *why = variable;
-    return variable == NULL;
-}
-
-int record_hash_file(const char *path, char out[HASH_HEX_LEN + 1])
-{
-    struct strbuf content = STRBUF_INIT;
-    if (fs_read_file(path, &content)) {
-        int saved = errno;
-        strbuf_release(&content);
-        errno = saved;
-        return -1;
-    }
-    struct hasher *h = hasher_new();
-    hasher_add(h, content.buf, content.len);
-    hasher_finish(h, out);
-    strbuf_release(&content);
-    return 0;
 }

@@ -2,7 +2,7 @@
  * with a few stat calls and no hashing, that nothing the build read has changed.
  *
  *     cthag-entry 2
- *     key <32 hex>            build key (cache/cache.h) the executable was built for
+ *     key <32 hex>            build key (cache/identity.h) the executable was built for
  *     inode <n>               the installed executable's inode: a record only vouches for it
  *     stamp <ns>              coarse wall-clock time taken before the inputs were read
  *     built <s> / used <s> / bin-size <n>
@@ -15,11 +15,9 @@
  * Values are one line each: control bytes and '%' are written %XX.  Every number is decimal,
  * unsigned fields up to 2^64-1.
  *
- * Freshness of an input: its stat data equal the recorded ones AND they are not racy: a file
- * whose mtime or ctime is not older than the stamp (by the file system's timestamp granularity)
- * may have changed again within the same tick without its stat data changing (git's "racy
- * clean"), so its content decides.  An input recorded with hash "-" was possibly modified while
- * the build read it: its content is unknown and the entry must be rebuilt. */
+ * What goes into a record, and when an input counts as unchanged, is cache/freshness.h's
+ * decision; this file only reads and writes the format.  An input recorded with hash "-" was
+ * possibly modified while the build read it: its content is unknown. */
 #ifndef CTHAG_CACHE_RECORD_H
 #define CTHAG_CACHE_RECORD_H
 
@@ -70,35 +68,10 @@ void entry_record_format(const struct entry_record *rec, struct strbuf *out);
 int entry_record_store(const char *path, const struct entry_record *rec, int quietly);
 void entry_record_release(struct entry_record *rec);
 
-/* The coarse wall clock the kernel stamps files with, in ns: a file changed after this call has
- * an mtime not older than the value returned. */
-long long record_clock_now(void);
-/* The coarse clock once it has passed the fine clock of the call (at most a tick's wait): a
- * stamp no file written before the call can be newer than. */
-long long record_clock_settled(void);
 /* Add an input with its stat data; hash may be NULL (content unknown). */
 void entry_record_add_input(struct entry_record *rec, const char *path, const struct stat *st,
                             const char *hash);
 /* Set an input's stat data and hash (NULL: unknown). */
 void record_input_update(struct record_input *in, const struct stat *st, const char *hash);
-/* Record the environment values a build depended on: the build variables cthag always tracks
- * (RUSTFLAGS & co.) and the names given (from the build's env-dep lines).  Variables cargo sets
- * for rustc itself (CARGO_*, OUT_DIR) and cthag's own are left out. */
-void entry_record_set_env(struct entry_record *rec, const struct strlist *env_deps);
-
-enum input_state { INPUT_FRESH, INPUT_CHANGED, INPUT_RACY, INPUT_MISSING };
-/* Compare an input with the file now (st gets its stat data). */
-enum input_state record_input_check(const struct record_input *in, long long stamp_ns,
-                                    struct stat *st);
-/* Is a file with these stat data racy against stamp_ns? */
-int record_stat_racy(const struct stat *st, long long stamp_ns);
-/* 1 when every recorded environment value is the same now. */
-int record_env_matches(const struct entry_record *rec);
-/* 1 when every input is fresh and the environment matches: the cached path's whole check.
- * why (may be NULL) gets the first input that is not, or the variable that changed. */
-int record_is_fresh(const struct entry_record *rec, const char **why);
-
-/* The content hash of a file (XXH3-128 hex), -1 with errno set when it cannot be read. */
-int record_hash_file(const char *path, char out[HASH_HEX_LEN + 1]);
 
 #endif

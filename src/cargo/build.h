@@ -1,5 +1,6 @@
 /* Running cargo on a generated project, always with the one shared target directory, and
- * showing its compiler diagnostics against the script's own lines. */
+ * showing its compiler diagnostics against the script's own lines.  The command line is
+ * command.h's; what a job asks of cargo (-c, -T, -A, a build from a copy) is action.h's. */
 #ifndef CTHAG_CARGO_BUILD_H
 #define CTHAG_CARGO_BUILD_H
 

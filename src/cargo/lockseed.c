@@ -244,7 +244,7 @@ static void select_packages(struct seed *s)
 static void add_field(struct strbuf *out, const char *key, const char *value)
 {
     strbuf_addf(out, "%s = ", key);
-    strbuf_add_toml_string(out, value, strlen(value));
+    toml_write_string(out, value, strlen(value));
     strbuf_addch(out, '\n');
 }
 

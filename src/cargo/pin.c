@@ -103,3 +103,11 @@ int pin_print(struct pin_input *in, const char *project_dir, int quiet)
     strbuf_release(&block);
     return unpinned < 0 ? 1 : 0;
 }
+
+int pin_print_script(const struct script *s, const char *generated, const char *package,
+                     const char *project_dir, enum pin_format format, int quiet)
+{
+    struct pin_input in = {s->name, s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
+                           s->manifest.len, generated, NULL, 0, package, format};
+    return pin_print(&in, project_dir, quiet);
+}

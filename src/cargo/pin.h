@@ -6,6 +6,7 @@
 #ifndef CTHAG_CARGO_PIN_H
 #define CTHAG_CARGO_PIN_H
 
+#include "script/source.h"
 #include "util/strbuf.h"
 
 enum pin_format { PIN_THAG, PIN_FRONTMATTER };
@@ -28,5 +29,10 @@ int pin_block(const struct pin_input *in, struct strbuf *out);
 /* Print the block for the built project in project_dir on standard output (the lock is read
  * from there); a one-line hint on how to use it goes to standard error.  Returns an exit status. */
 int pin_print(struct pin_input *in, const char *project_dir, int quiet);
+
+/* --print-toml after a build: pin_print() for script s (its own embedded manifest, if any),
+ * given the manifest generated for it and the package name of its project. */
+int pin_print_script(const struct script *s, const char *generated, const char *package,
+                     const char *project_dir, enum pin_format format, int quiet);
 
 #endif

@@ -109,7 +109,7 @@ static int write_probe(const char *dir, const char *name)
     struct strbuf path = STRBUF_INIT, manifest = STRBUF_INIT;
     strbuf_addstr(&manifest, "[package]\nname = \"cthag-names\"\nversion = \"0.0.0\"\n"
                              "edition = \"2021\"\n[lib]\npath = \"lib.rs\"\n[dependencies]\n");
-    strbuf_add_toml_string(&manifest, name, strlen(name));
+    toml_write_string(&manifest, name, strlen(name));
     strbuf_addstr(&manifest, " = \"*\"\n[workspace]\n");
     strbuf_addf(&path, "%s/Cargo.toml", dir);
     int result = fs_write_atomic(path.buf, manifest.buf, manifest.len, 0600);

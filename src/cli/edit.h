@@ -2,7 +2,7 @@
 #ifndef CTHAG_CLI_EDIT_H
 #define CTHAG_CLI_EDIT_H
 
-#include "cli/options.h"
+#include "options.h"
 
 /* The user left the editor without saving: there is nothing to run. */
 #define EDIT_NOT_SAVED 1

@@ -6,10 +6,12 @@
  * completions (tests/cli/t18, t37) all read that one table. */
 #include "cargo/build.h"
 #include "cache/cache.h"
+#include "cache/clean.h"
 #include "cache/gc.h"
-#include "cli/config.h"
+#include "cache/stats.h"
+#include "config.h"
 #include "cli/edit.h"
-#include "cli/options.h"
+#include "options.h"
 #include "pipeline.h"
 #include "cli/rapid_launch.h"
 #include "version.h"
@@ -881,14 +883,23 @@ static int run_cache_command(const struct options *o)
     if (o->mode == MODE_EDIT_CONFIG)
         return config_edit() ? EXIT_BAD_INPUT : 0;
     if (!cache_root(&root)) {
-        if (o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG)
+        switch (o->mode) {
+        case MODE_CONFIG_PATH:
+        case MODE_PRINT_CONFIG:
             status = run_config_command(o, root.buf);
-        else if (o->mode == MODE_CLEAN)
+            break;
+        case MODE_CLEAN:
             status = cache_clean(root.buf, o->clean_what) ? EXIT_BUILD_FAILED : 0;
-        else if (o->mode == MODE_STATS)
+            break;
+        case MODE_STATS:
             status = cache_stats(root.buf, o->stats_json) ? EXIT_BUILD_FAILED : 0;
-        else
+            break;
+        case MODE_GC:
             status = run_gc(o, root.buf);
+            break;
+        default:
+            die("internal error: mode %d is not a cache command", (int)o->mode);
+        }
     }
     strbuf_release(&root);
     return status;

@@ -5,7 +5,7 @@
 #ifndef CTHAG_CLI_RAPID_LAUNCH_H
 #define CTHAG_CLI_RAPID_LAUNCH_H
 
-#include "cli/options.h"
+#include "options.h"
 
 /* Check that o makes sense for a session, then exec cthag-rapid with the options that apply to
  * every entry.  Returns (an exit status) only when it cannot. */

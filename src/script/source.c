@@ -1,6 +1,8 @@
 #include "util/chars.h"
 #include "script/source.h"
 
+#include "script/frontmatter.h"
+#include "script/lines.h"
 #include "script/rustlex.h"
 #include "toml/toml.h"
 #include "util/die.h"
@@ -13,54 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-
-/* A view of one line of the script: [start, end) without the newline. */
-struct line {
-    const char *start, *end;
-    int number;
-};
-
-static int next_line(const struct strbuf *text, size_t *pos, struct line *line)
-{
-    if (*pos >= text->len)
-        return 0;
-    line->start = text->buf + *pos;
-    const char *nl = memchr(line->start, '\n', text->len - *pos);
-    line->end = nl ? nl : text->buf + text->len;
-    *pos = (size_t)(line->end - text->buf) + (nl ? 1 : 0);
-    line->number++;
-    return 1;
-}
-
-static const char *skip_ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-        p++;
-    return p;
-}
-
-static int line_starts_with(const struct line *l, const char *prefix)
-{
-    const char *p = skip_ws(l->start, l->end);
-    size_t n = strlen(prefix);
-    return (size_t)(l->end - p) >= n && !memcmp(p, prefix, n);
-}
-
-/* Make lines [from, to] of body empty, keeping their newlines so line numbers do not move. */
-static void blank_lines(struct script *s, int from, int to)
-{
-    struct strbuf out = STRBUF_INIT;
-    size_t pos = 0;
-    struct line l = {0};
-    while (next_line(&s->body, &pos, &l)) {
-        if (l.number < from || l.number > to)
-            strbuf_add(&out, l.start, (size_t)(l.end - l.start));
-        if (l.end < s->body.buf + s->body.len)
-            strbuf_addch(&out, '\n');
-    }
-    strbuf_release(&s->body);
-    s->body = out;
-}
 
 const char *source_format_name(enum manifest_format format)
 {
@@ -152,245 +106,8 @@ static void strip_shebang(struct script *s)
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         if (p == end || *p != '[')
-            blank_lines(s, 1, 1);
+            source_blank_lines(s, 1, 1);
     }
-}
-
-/* Record where the manifest is; a script may have only one. */
-static int set_manifest(struct script *s, enum manifest_format format, int block_line,
-                        int toml_line)
-{
-    if (s->format != MANIFEST_NONE) {
-        int first = s->manifest_block_line < block_line;
-        return error("%s:%d: two embedded manifests: %s at line %d and %s at line %d (keep one)",
-                     s->name, first ? block_line : s->manifest_block_line,
-                     source_format_name(first ? s->format : format),
-                     first ? s->manifest_block_line : block_line,
-                     source_format_name(first ? format : s->format),
-                     first ? block_line : s->manifest_block_line);
-    }
-    s->format = format;
-    s->manifest_block_line = block_line;
-    s->manifest_line = toml_line;
-    return 0;
-}
-
-/* ---- cargo's frontmatter (RFC 3503), with cargo 1.95's rules and wording ---- */
-
-/* Longest fence cargo accepts. */
-#define FRONTMATTER_MAX_DASHES 255
-
-static size_t leading_dashes(const char *p, const char *end)
-{
-    size_t n = 0;
-    while (p + n < end && p[n] == '-')
-        n++;
-    return n;
-}
-
-static int is_blank_run(const char *p, const char *end)
-{
-    while (p < end && char_in((unsigned char)*p, " \t\r\v\f"))
-        p++;
-    return p == end;
-}
-
-/* [*from, *to): the text between p and end without surrounding whitespace. */
-static void trim_span(const char *p, const char *end, const char **from, const char **to)
-{
-    while (p < end && char_in((unsigned char)*p, " \t\r\v\f"))
-        p++;
-    while (end > p && char_in((unsigned char)end[-1], " \t\r\v\f"))
-        end--;
-    *from = p;
-    *to = end;
-}
-
-/* The opening line's info string: nothing or `cargo`, as cargo accepts. */
-static int check_frontmatter_info(const struct script *s, const struct line *open,
-                                  const char *info)
-{
-    const char *from, *to;
-    trim_span(info, open->end, &from, &to);
-    size_t n = (size_t)(to - from);
-    if (n == 0 || (n == 5 && !memcmp(from, "cargo", 5)))
-        return 0;
-    if (n > 6 && !memcmp(from, "cargo,", 6))
-        return error("%s:%d: unsupported frontmatter infostring attributes: `%.*s`", s->name,
-                     open->number, (int)(n - 6), from + 6);
-    return error("%s:%d: unsupported frontmatter infostring `%.*s`; specify `cargo` for "
-                 "embedding a manifest", s->name, open->number, (int)n, from);
-}
-
-/* The first line from pos that starts with at least n dashes, or none (close->start NULL). */
-static void find_dash_line(const struct strbuf *body, size_t pos, int number, size_t n,
-                           struct line *found)
-{
-    struct line l = {NULL, NULL, number};
-    while (next_line(body, &pos, &l))
-        if (leading_dashes(l.start, l.end) >= n) {
-            *found = l;
-            return;
-        }
-    found->start = NULL;
-}
-
-/* No line with the opening's dashes: cargo names the nearest shorter fence, if any, looking
- * for up to dashes - 2 of them and counting as it does (a line one dash short is "1 less"). */
-static int unclosed_frontmatter(const struct script *s, const struct line *open, size_t pos,
-                                size_t dashes)
-{
-    struct line close;
-    for (size_t n = dashes - 2; n >= 1; n--) {
-        find_dash_line(&s->body, pos, open->number, n, &close);
-        if (close.start)
-            return error("%s:%d: closing code fence has %zu less `-` than the opening fence",
-                         s->name, close.number, dashes - 1 - n);
-    }
-    struct strbuf fence = STRBUF_INIT;
-    while (fence.len < dashes)
-        strbuf_addch(&fence, '-');
-    error("%s:%d: unclosed frontmatter; expected `%s`", s->name, open->number, fence.buf);
-    strbuf_release(&fence);
-    return -1;
-}
-
-static int check_closing_fence(const struct script *s, const struct line *close, size_t dashes)
-{
-    size_t extra = leading_dashes(close->start, close->end) - dashes;
-    if (extra)
-        return error("%s:%d: closing code fence has %zu more `-` than the opening fence",
-                     s->name, close->number, extra);
-    if (!is_blank_run(close->start + dashes, close->end))
-        return error("%s:%d: unexpected characters after frontmatter close", s->name,
-                     close->number);
-    return 0;
-}
-
-/* After the block only blank lines may come before the code, which may not start another. */
-static int check_after_frontmatter(const struct script *s, size_t pos, int number)
-{
-    struct line l = {NULL, NULL, number};
-    while (next_line(&s->body, &pos, &l) && is_blank_run(l.start, l.end))
-        ;
-    if (l.start && leading_dashes(l.start, l.end) && l.number > number)
-        return error("%s:%d: only one frontmatter is supported", s->name, l.number);
-    return 0;
-}
-
-/* Keys cargo does not allow in a script's manifest, in the order it lists them. */
-static const char *const forbidden_top_keys[] = {
-    "workspace", "lib", "bin", "example", "test", "bench", "build-dependencies", NULL};
-static const char *const forbidden_package_keys[] = {
-    "workspace", "build", "links", "autolib", "autobins", "autoexamples", "autotests",
-    "autobenches", "default-run", NULL};
-
-/* Append the forbidden keys of table to names ("`a`, `b`"); the first one's line in *line. */
-static int list_forbidden(const struct toml_value *table, const char *const *keys,
-                          const char *prefix, struct strbuf *names, int *line)
-{
-    int found = 0;
-    for (; *keys; keys++) {
-        const struct toml_value *v = toml_get(table, *keys);
-        if (!v)
-            continue;
-        strbuf_addf(names, "%s`%s%s`", names->len ? ", " : "", prefix, *keys);
-        if (!*line || v->line < *line)
-            *line = v->line;
-        found++;
-    }
-    return found;
-}
-
-/* A frontmatter manifest may not define targets, a workspace or a build script: cargo
- * -Zscript refuses them, so cthag does too, with cargo's words.  Malformed TOML is left for
- * manifest generation to report. */
-static int check_script_manifest(const struct script *s)
-{
-    struct toml_error err;
-    struct toml_value *root = toml_parse(s->manifest.buf, s->manifest.len, s->manifest_line, &err);
-    if (!root)
-        return 0;
-    struct strbuf names = STRBUF_INIT;
-    int line = 0;
-    int count = list_forbidden(root, forbidden_top_keys, "", &names, &line);
-    const struct toml_value *package = toml_get(root, "package");
-    if (package && package->type == TOML_TABLE)
-        count += list_forbidden(package, forbidden_package_keys, "package.", &names, &line);
-    int result = count ? error("%s:%d: %s %s not allowed in embedded manifests", s->name, line,
-                               names.buf, count > 1 ? "are" : "is")
-                       : 0;
-    strbuf_release(&names);
-    toml_free(root);
-    return result;
-}
-
-/* The first line that is not blank, or l->start NULL; *pos is left after it. */
-static void first_content_line(const struct strbuf *body, size_t *pos, struct line *l)
-{
-    l->start = NULL;
-    l->number = 0;
-    while (next_line(body, pos, l) && is_blank_run(l->start, l->end))
-        ;
-    if (l->start && is_blank_run(l->start, l->end))
-        l->start = NULL;
-}
-
-/* Is l a frontmatter opening (its dashes at *fence), a malformed one (error), or code (0,
- * *dashes = 0)? */
-static int frontmatter_opening(const struct script *s, const struct line *l, size_t *dashes,
-                               const char **fence)
-{
-    const char *p = l->start;
-    if (p == s->body.buf && l->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-        p += 3; /* a byte-order mark is not content */
-    const char *line_start = p;
-    while (p < l->end && (*p == ' ' || *p == '\t'))
-        p++;
-    *dashes = leading_dashes(p, l->end);
-    *fence = p;
-    if (*dashes >= 3 && p > line_start)
-        return error("%s:%d: invalid preceding whitespace for frontmatter opening", s->name,
-                     l->number);
-    if (*dashes > FRONTMATTER_MAX_DASHES)
-        return error("%s:%d: too many `-` symbols: frontmatter openings may be delimited by up "
-                     "to %d `-` symbols, but found %zu", s->name, l->number,
-                     FRONTMATTER_MAX_DASHES, *dashes);
-    /* One or two dashes alone on the line: a fence cut short.  (A snippet may well start
-     * with `-x`, which is code.) */
-    if (*dashes && *dashes < 3 && p == line_start && is_blank_run(p + *dashes, l->end))
-        return error("%s:%d: found %zu `-` in rust frontmatter, expected at least 3", s->name,
-                     l->number, *dashes);
-    if (*dashes < 3)
-        *dashes = 0;
-    return 0;
-}
-
-/* Cargo's RFC 3503 frontmatter: only blank lines (and a shebang) may come before it. */
-static int find_frontmatter(struct script *s)
-{
-    size_t pos = 0, dashes;
-    struct line open, close;
-    const char *fence;
-    first_content_line(&s->body, &pos, &open);
-    if (!open.start || frontmatter_opening(s, &open, &dashes, &fence))
-        return open.start ? -1 : 0;
-    if (!dashes)
-        return 0;
-    find_dash_line(&s->body, pos, open.number, dashes, &close);
-    if (!close.start)
-        return unclosed_frontmatter(s, &open, pos, dashes);
-    size_t after = (size_t)(close.end - s->body.buf);
-    after += after < s->body.len; /* its newline */
-    if (check_closing_fence(s, &close, dashes) || check_after_frontmatter(s, after, close.number) ||
-        check_frontmatter_info(s, &open, fence + dashes))
-        return -1;
-    strbuf_add(&s->manifest, s->body.buf + pos, (size_t)(close.start - (s->body.buf + pos)));
-    if (set_manifest(s, MANIFEST_FRONTMATTER, open.number, open.number + 1) ||
-        check_script_manifest(s))
-        return -1;
-    blank_lines(s, open.number, close.number);
-    return 0;
 }
 
 /* thag's block comment: a line starting with the comment opener and [toml], up to the closer. */
@@ -398,10 +115,10 @@ static int find_thag_block(struct script *s)
 {
     size_t pos = 0;
     struct line l = {0};
-    while (next_line(&s->body, &pos, &l)) {
-        if (!line_starts_with(&l, "/*[toml]"))
+    while (source_next_line(&s->body, &pos, &l)) {
+        if (!source_line_starts_with(&l, "/*[toml]"))
             continue;
-        const char *content = skip_ws(l.start, l.end) + 8;
+        const char *content = source_skip_ws(l.start, l.end) + 8;
         const char *end = s->body.buf + s->body.len;
         const char *close = NULL;
         for (const char *p = content; p + 1 < end && !close; p++)
@@ -409,7 +126,7 @@ static int find_thag_block(struct script *s)
                 close = p;
         if (!close)
             return error("%s:%d: /*[toml] block is not closed with */", s->name, l.number);
-        if (set_manifest(s, MANIFEST_THAG, l.number, l.number))
+        if (source_set_manifest(s, MANIFEST_THAG, l.number, l.number))
             return -1;
         strbuf_add(&s->manifest, content, (size_t)(close - content));
         return 0;
@@ -447,7 +164,7 @@ static size_t count_char(const char *p, const char *end, char c)
 static int info_is_cargo(const char *p, const char *end)
 {
     const char *from, *to;
-    trim_span(p, end, &from, &to);
+    source_trim_span(p, end, &from, &to);
     return to - from == 5 && !strncasecmp(from, "cargo", 5);
 }
 
@@ -489,7 +206,7 @@ static void scan_doc_text(struct script *s, struct fence_scan *f, const char *p,
         }
         return;
     }
-    if (fenced && fence == f->fence && len >= f->fence_len && is_blank_run(p + indent + len, end)) {
+    if (fenced && fence == f->fence && len >= f->fence_len && source_is_blank_run(p + indent + len, end)) {
         f->done = f->is_cargo;
         f->fence = 0;
         return;
@@ -505,7 +222,7 @@ static void scan_doc_text(struct script *s, struct fence_scan *f, const char *p,
 static int finish_doc_scan(struct script *s, const struct fence_scan *f)
 {
     if (f->done || (f->fence && f->is_cargo))
-        return set_manifest(s, MANIFEST_CARGO_DOC, f->open_line, f->open_line + 1);
+        return source_set_manifest(s, MANIFEST_CARGO_DOC, f->open_line, f->open_line + 1);
     return 0;
 }
 
@@ -529,7 +246,7 @@ static int read_doc_lines(struct script *s, size_t pos, struct line l)
         if (end > text && end[-1] == '\r')
             end--;
         scan_doc_text(s, &f, text, end, l.number);
-        if (!next_line(&s->body, &pos, &l))
+        if (!source_next_line(&s->body, &pos, &l))
             break;
     }
     return finish_doc_scan(s, &f);
@@ -565,7 +282,7 @@ static size_t star_margin(const char *p, const char *end)
 static int read_doc_block(struct script *s, size_t pos, struct line l)
 {
     struct fence_scan f = {0};
-    const char *text = skip_ws(l.start, l.end) + 3;
+    const char *text = source_skip_ws(l.start, l.end) + 3;
     size_t margin = 0;
     int depth = 1;
     for (;;) {
@@ -578,7 +295,7 @@ static int read_doc_block(struct script *s, size_t pos, struct line l)
         if (margin && star_margin(text, end) == margin)
             text += margin;
         scan_doc_text(s, &f, text, end, l.number);
-        if (close || !next_line(&s->body, &pos, &l))
+        if (close || !source_next_line(&s->body, &pos, &l))
             break;
         text = l.start;
     }
@@ -590,12 +307,12 @@ static int find_doc_manifest(struct script *s)
 {
     size_t pos = 0;
     struct line l = {0};
-    first_content_line(&s->body, &pos, &l);
+    source_first_content_line(&s->body, &pos, &l);
     if (!l.start)
         return 0;
     if (doc_line_text(&l))
         return read_doc_lines(s, pos, l);
-    if (line_starts_with(&l, "/*!"))
+    if (source_line_starts_with(&l, "/*!"))
         return read_doc_block(s, pos, l);
     return 0;
 }
@@ -609,7 +326,7 @@ static int is_crate_name_char(int c)
 /* One "name" or name="version" (quotes optional) of a cargo-deps list, as a TOML line. */
 static int parse_cargo_dep(struct script *s, int line, const char **pp, const char *end)
 {
-    const char *p = skip_ws(*pp, end);
+    const char *p = source_skip_ws(*pp, end);
     const char *name = p;
     while (p < end && is_crate_name_char((unsigned char)*p))
         p++;
@@ -618,9 +335,9 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
                      (int)(end - p > 20 ? 20 : end - p), p);
     const char *name_end = p;
     const char *version = "*", *version_end = version + 1;
-    p = skip_ws(p, end);
+    p = source_skip_ws(p, end);
     if (p < end && *p == '=') {
-        p = skip_ws(p + 1, end);
+        p = source_skip_ws(p + 1, end);
         char quote = p < end && (*p == '"' || *p == '\'') ? *p : 0;
         version = quote ? p + 1 : p;
         version_end = version;
@@ -633,14 +350,14 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
                          (int)(name_end - name), name);
         p = version_end + (quote ? 1 : 0);
     }
-    p = skip_ws(p, end);
+    p = source_skip_ws(p, end);
     if (p < end && *p != ',')
         return error("%s:%d: cargo-deps: expected `,` after `%.*s`", s->name, line,
                      (int)(name_end - name), name);
     *pp = p < end ? p + 1 : p;
     strbuf_add(&s->manifest, name, (size_t)(name_end - name));
     strbuf_addstr(&s->manifest, " = ");
-    strbuf_add_toml_string(&s->manifest, version, (size_t)(version_end - version));
+    toml_write_string(&s->manifest, version, (size_t)(version_end - version));
     strbuf_addch(&s->manifest, '\n');
     return 0;
 }
@@ -648,13 +365,13 @@ static int parse_cargo_dep(struct script *s, int line, const char **pp, const ch
 /* The list after "// cargo-deps:" (any case, blanks around the words), or NULL. */
 static const char *cargo_deps_list(const struct line *l)
 {
-    const char *p = skip_ws(l->start, l->end);
+    const char *p = source_skip_ws(l->start, l->end);
     if (l->end - p < 2 || memcmp(p, "//", 2))
         return NULL;
-    p = skip_ws(p + 2, l->end);
+    p = source_skip_ws(p + 2, l->end);
     if (l->end - p < 10 || strncasecmp(p, "cargo-deps", 10))
         return NULL;
-    p = skip_ws(p + 10, l->end);
+    p = source_skip_ws(p + 10, l->end);
     return p < l->end && *p == ':' ? p + 1 : NULL;
 }
 
@@ -664,19 +381,19 @@ static int find_cargo_deps(struct script *s)
 {
     size_t pos = 0;
     struct line l = {0};
-    first_content_line(&s->body, &pos, &l);
+    source_first_content_line(&s->body, &pos, &l);
     const char *p = l.start ? cargo_deps_list(&l) : NULL;
     if (!p)
         return 0;
-    if (set_manifest(s, MANIFEST_CARGO_DEPS, l.number, l.number))
+    if (source_set_manifest(s, MANIFEST_CARGO_DEPS, l.number, l.number))
         return -1;
     const char *end = l.end;
     while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     strbuf_addstr(&s->manifest, "[dependencies]\n");
-    if (skip_ws(p, end) == end)
+    if (source_skip_ws(p, end) == end)
         return error("%s:%d: cargo-deps: lists no crates", s->name, l.number);
-    while (skip_ws(p, end) < end)
+    while (source_skip_ws(p, end) < end)
         if (parse_cargo_dep(s, l.number, &p, end))
             return -1;
     return 0;
@@ -715,7 +432,7 @@ int source_parse(struct script *s)
     size_t bom = s->text.len >= 3 && !memcmp(s->text.buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
     strbuf_add(&s->body, s->text.buf + bom, s->text.len - bom);
     strip_shebang(s);
-    if (find_frontmatter(s) || find_thag_block(s) || find_doc_manifest(s) || find_cargo_deps(s))
+    if (frontmatter_find(s) || find_thag_block(s) || find_doc_manifest(s) || find_cargo_deps(s))
         return -1;
     s->main_count = s->main_total = 0;
     find_main_functions(s);

@@ -1,6 +1,7 @@
 #include "util/chars.h"
 #include "toml/toml.h"
 
+#include "toml/internal.h"
 #include "toml/literal.h"
 #include "util/die.h"
 #include "util/utf8.h"
@@ -21,155 +22,6 @@ struct parser {
     struct toml_error *err;
     int failed;
 };
-
-/* ---- values ---- */
-
-static struct toml_value *new_value(enum toml_type type)
-{
-    struct toml_value *v = xcalloc(1, sizeof(*v));
-    v->type = type;
-    return v;
-}
-
-struct toml_value *toml_new_table(void)
-{
-    return new_value(TOML_TABLE);
-}
-
-struct toml_value *toml_new_array(void)
-{
-    return new_value(TOML_ARRAY);
-}
-
-static struct toml_value *new_text(enum toml_type type, const char *text, size_t len)
-{
-    struct toml_value *v = new_value(type);
-    v->text = xmemdupz(text, len);
-    v->text_len = len;
-    return v;
-}
-
-struct toml_value *toml_new_string(const char *s)
-{
-    return new_text(TOML_STRING, s, strlen(s));
-}
-
-struct toml_value *toml_new_literal(enum toml_type type, const char *text)
-{
-    return new_text(type, text, strlen(text));
-}
-
-void toml_free(struct toml_value *v)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < v->count; i++) {
-        toml_free(v->items[i]);
-        if (v->keys)
-            free(v->keys[i]);
-    }
-    free(v->items);
-    free(v->keys);
-    free(v->text);
-    free(v);
-}
-
-struct toml_value *toml_clone(const struct toml_value *v)
-{
-    struct toml_value *copy = new_value(v->type);
-    *copy = *v;
-    copy->text = v->text ? xmemdupz(v->text, v->text_len) : NULL;
-    copy->items = NULL;
-    copy->keys = NULL;
-    copy->count = copy->alloc = 0;
-    for (size_t i = 0; i < v->count; i++) {
-        if (v->type == TOML_TABLE)
-            toml_set(copy, v->keys[i], toml_clone(v->items[i]));
-        else
-            toml_push(copy, toml_clone(v->items[i]));
-    }
-    return copy;
-}
-
-static void append_item(struct toml_value *v, char *key, struct toml_value *item)
-{
-    if (v->count == v->alloc) {
-        v->alloc = v->alloc ? v->alloc * 2 : 4;
-        v->items = xrealloc(v->items, v->alloc * sizeof(*v->items));
-        if (v->type == TOML_TABLE)
-            v->keys = xrealloc(v->keys, v->alloc * sizeof(*v->keys));
-    }
-    if (v->type == TOML_TABLE)
-        v->keys[v->count] = key;
-    v->items[v->count++] = item;
-}
-
-static long find_key(const struct toml_value *table, const char *key)
-{
-    if (!table || table->type != TOML_TABLE)
-        return -1;
-    for (size_t i = 0; i < table->count; i++)
-        if (!strcmp(table->keys[i], key))
-            return (long)i;
-    return -1;
-}
-
-int toml_integer(const struct toml_value *v, int64_t *out)
-{
-    struct toml_literal lit;
-    char problem[160];
-    if (!v || v->type != TOML_INTEGER ||
-        toml_literal_read(v->text, v->text_len, &lit, problem, sizeof(problem)) ||
-        lit.kind != LITERAL_INTEGER)
-        return -1;
-    *out = lit.integer;
-    return 0;
-}
-
-struct toml_value *toml_get(const struct toml_value *table, const char *key)
-{
-    long i = find_key(table, key);
-    return i < 0 ? NULL : table->items[i];
-}
-
-void toml_set(struct toml_value *table, const char *key, struct toml_value *value)
-{
-    long i = find_key(table, key);
-    if (i >= 0) {
-        toml_free(table->items[i]);
-        table->items[i] = value;
-        return;
-    }
-    append_item(table, xstrdup(key), value);
-}
-
-void toml_remove(struct toml_value *table, const char *key)
-{
-    long i = find_key(table, key);
-    if (i < 0)
-        return;
-    toml_free(table->items[i]);
-    free(table->keys[i]);
-    size_t rest = table->count - (size_t)i - 1;
-    memmove(table->items + i, table->items + i + 1, rest * sizeof(*table->items));
-    memmove(table->keys + i, table->keys + i + 1, rest * sizeof(*table->keys));
-    table->count--;
-}
-
-struct toml_value *toml_table(struct toml_value *table, const char *key)
-{
-    struct toml_value *sub = toml_get(table, key);
-    if (sub)
-        return sub->type == TOML_TABLE ? sub : NULL;
-    sub = toml_new_table();
-    append_item(table, xstrdup(key), sub);
-    return sub;
-}
-
-void toml_push(struct toml_value *array, struct toml_value *value)
-{
-    append_item(array, NULL, value);
-}
 
 /* ---- lexical helpers ---- */
 
@@ -292,11 +144,6 @@ static int expect_line_end(struct parser *p)
     return fail(p, "unexpected `%c` after value (one key = value per line)", peek(p));
 }
 
-static int is_bare_key_char(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-}
 
 /* ---- strings ---- */
 
@@ -428,14 +275,14 @@ static int parse_simple_key(struct parser *p, struct strbuf *out)
             return fail(p, "a key cannot be a multi-line string");
         return parse_string(p, out);
     }
-    if (!is_bare_key_char(c)) {
+    if (!toml_is_bare_key_char(c)) {
         if (c == -1 || at_newline(p))
             return fail(p, "expected a key");
         return fail(p, c >= 0x20 && c < 0x7f ? "unexpected `%c` where a key was expected"
                                              : "unexpected byte 0x%02X where a key was expected",
                     c);
     }
-    while (is_bare_key_char(peek(p))) {
+    while (toml_is_bare_key_char(peek(p))) {
         strbuf_addch(out, peek(p));
         advance(p);
     }
@@ -585,7 +432,7 @@ static struct toml_value *parse_scalar(struct parser *p)
                           : lit.kind == LITERAL_FLOAT ? TOML_FLOAT
                           : lit.kind == LITERAL_BOOL  ? TOML_BOOL
                                                       : TOML_DATETIME;
-    return new_text(type, s, n);
+    return toml_new_text(type, s, n);
 }
 
 static struct toml_value *parse_value(struct parser *p, int depth)
@@ -603,7 +450,7 @@ static struct toml_value *parse_value(struct parser *p, int depth)
             strbuf_release(&s);
             return NULL;
         }
-        v = new_text(TOML_STRING, s.buf, s.len);
+        v = toml_new_text(TOML_STRING, s.buf, s.len);
         strbuf_release(&s);
     } else if (c == '[') {
         v = parse_array(p, depth);
@@ -634,7 +481,7 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
             next = toml_new_table();
             next->is_defined = next->is_dotted = 1;
             next->line = key->line;
-            append_item(table, xstrdup(key->parts[i]), next);
+            toml_append_item(table, xstrdup(key->parts[i]), next);
         } else if (next->type != TOML_TABLE || next->is_inline) {
             toml_free(value);
             return fail_at(p, key->line, "key `%s` is already defined as a value", key->parts[i]);
@@ -650,7 +497,7 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
         toml_free(value);
         return fail_at(p, key->line, "duplicate key `%s`", last);
     }
-    append_item(table, xstrdup(last), value);
+    toml_append_item(table, xstrdup(last), value);
     return 0;
 }
 
@@ -661,7 +508,7 @@ static struct toml_value *descend(struct parser *p, struct toml_value *table, co
     if (!next) {
         next = toml_new_table();
         next->line = p->line;
-        append_item(table, xstrdup(part), next);
+        toml_append_item(table, xstrdup(part), next);
         return next;
     }
     if (next->type == TOML_ARRAY && next->is_table_array && next->count)
@@ -693,7 +540,7 @@ static struct toml_value *open_table(struct parser *p, struct toml_value *root, 
     if (!found) {
         found = toml_new_table();
         found->line = p->line;
-        append_item(table, xstrdup(last), found);
+        toml_append_item(table, xstrdup(last), found);
     } else if (found->type != TOML_TABLE || found->is_inline) {
         fail(p, found->is_table_array ? "table [%s] is already an array of tables ([[...]])"
                                       : "key `%s` is already defined as a value",
@@ -722,7 +569,7 @@ static struct toml_value *open_table_array(struct parser *p, struct toml_value *
         array = toml_new_array();
         array->is_table_array = 1;
         array->line = p->line;
-        append_item(table, xstrdup(last), array);
+        toml_append_item(table, xstrdup(last), array);
     } else if (array->type != TOML_ARRAY || !array->is_table_array) {
         fail(p, "key `%s` is already defined and is not an array of tables", last);
         return NULL;
@@ -810,120 +657,5 @@ struct toml_value *toml_parse(const char *text, size_t len, int first_line, stru
             toml_free(root);
             return NULL;
         }
-    }
-}
-
-/* ---- writer ---- */
-
-static void write_key(struct strbuf *out, const char *key)
-{
-    int bare = *key != '\0';
-    for (const char *c = key; *c && bare; c++)
-        bare = is_bare_key_char((unsigned char)*c);
-    if (bare)
-        strbuf_addstr(out, key);
-    else
-        strbuf_add_toml_string(out, key, strlen(key));
-}
-
-static void write_inline(struct strbuf *out, const struct toml_value *v)
-{
-    switch (v->type) {
-    case TOML_STRING:
-        strbuf_add_toml_string(out, v->text, v->text_len);
-        break;
-    case TOML_ARRAY:
-        strbuf_addch(out, '[');
-        for (size_t i = 0; i < v->count; i++) {
-            strbuf_addstr(out, i ? ", " : "");
-            write_inline(out, v->items[i]);
-        }
-        strbuf_addch(out, ']');
-        break;
-    case TOML_TABLE:
-        strbuf_addch(out, '{');
-        for (size_t i = 0; i < v->count; i++) {
-            strbuf_addstr(out, i ? ", " : " ");
-            write_key(out, v->keys[i]);
-            strbuf_addstr(out, " = ");
-            write_inline(out, v->items[i]);
-        }
-        strbuf_addstr(out, v->count ? " }" : "}");
-        break;
-    default:
-        strbuf_add(out, v->text, v->text_len);
-    }
-}
-
-static int is_section(const struct toml_value *v)
-{
-    return (v->type == TOML_TABLE && !v->is_inline) || (v->type == TOML_ARRAY && v->is_table_array);
-}
-
-/* The dotted header path of key inside the table whose header path is prefix. */
-static void header_path(struct strbuf *out, const char *prefix, const char *key)
-{
-    strbuf_addstr(out, prefix);
-    if (*prefix)
-        strbuf_addch(out, '.');
-    write_key(out, key);
-}
-
-static void write_section_body(struct strbuf *out, const struct toml_value *table,
-                               const char *prefix);
-
-static int has_plain_values(const struct toml_value *table)
-{
-    for (size_t i = 0; i < table->count; i++)
-        if (!is_section(table->items[i]))
-            return 1;
-    return 0;
-}
-
-static void write_sections(struct strbuf *out, const struct toml_value *table, const char *prefix)
-{
-    for (size_t i = 0; i < table->count; i++) {
-        const struct toml_value *v = table->items[i];
-        if (!is_section(v))
-            continue;
-        struct strbuf header = STRBUF_INIT;
-        header_path(&header, prefix, table->keys[i]);
-        if (v->type == TOML_ARRAY) {
-            for (size_t j = 0; j < v->count; j++) {
-                strbuf_addf(out, "\n[[%s]]\n", header.buf);
-                write_section_body(out, v->items[j], header.buf);
-            }
-        } else {
-            /* Implicit parents ([a] of [a.b]) need no header of their own. */
-            if (has_plain_values(v) || v->is_defined || !v->count)
-                strbuf_addf(out, "\n[%s]\n", header.buf);
-            write_section_body(out, v, header.buf);
-        }
-        strbuf_release(&header);
-    }
-}
-
-static void write_section_body(struct strbuf *out, const struct toml_value *table,
-                               const char *prefix)
-{
-    for (size_t i = 0; i < table->count; i++) {
-        if (is_section(table->items[i]))
-            continue;
-        write_key(out, table->keys[i]);
-        strbuf_addstr(out, " = ");
-        write_inline(out, table->items[i]);
-        strbuf_addch(out, '\n');
-    }
-    write_sections(out, table, prefix);
-}
-
-void toml_write(const struct toml_value *root, struct strbuf *out)
-{
-    size_t start = out->len;
-    write_section_body(out, root, "");
-    /* Drop the blank line the first header would start with. */
-    if (out->len > start && out->buf[start] == '\n') {
-        memmove(out->buf + start, out->buf + start + 1, out->len - start);
-        out->len--;
     }
 }

@@ -67,6 +67,8 @@ struct toml_value *toml_new_literal(enum toml_type type, const char *text);
 /* Deep copy. */
 struct toml_value *toml_clone(const struct toml_value *value);
 
+/* Append a TOML basic string literal, quotes included, escaping as TOML requires. */
+void toml_write_string(struct strbuf *out, const char *s, size_t len);
 /* Append the document to out: simple keys first, then [tables] and [[arrays of tables]]. */
 void toml_write(const struct toml_value *root, struct strbuf *out);
 

@@ -74,6 +74,12 @@ uint64_t fs_usage_bytes(const struct fs_usage *usage);
 uint64_t fs_usage_freed(const struct fs_usage *usage);
 void fs_usage_release(struct fs_usage *usage);
 
+/* A file time (st_mtim, st_ctim) or a clock reading in ns. */
+static inline long long fs_timespec_ns(const struct timespec *ts)
+{
+    return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
 /* "1.5 MiB" style size into buf. */
 const char *fs_human_size(uint64_t bytes, char buf[32]);
 

@@ -311,3 +311,20 @@ const char *json_get_string(const struct json *object, const char *key)
     const struct json *v = json_get(object, key);
     return v && v->type == JSON_STRING ? v->text : NULL;
 }
+
+void json_add_string(struct strbuf *sb, const char *s)
+{
+    strbuf_addch(sb, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            strbuf_addf(sb, "\\%c", c);
+        else if (c == '\n')
+            strbuf_addstr(sb, "\\n");
+        else if (c < 0x20 || c == 0x7f)
+            strbuf_addf(sb, "\\u%04x", c);
+        else
+            strbuf_addch(sb, c);
+    }
+    strbuf_addch(sb, '"');
+}

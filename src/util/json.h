@@ -1,7 +1,10 @@
 /* A small JSON reader for cargo's and rustc's machine-readable messages: a tree of values,
- * strings decoded to UTF-8.  Never crashes on any input; depth is bounded. */
+ * strings decoded to UTF-8.  Never crashes on any input; depth is bounded.  And the one JSON
+ * writing helper cthag needs (--cache-stats=json). */
 #ifndef CTHAG_UTIL_JSON_H
 #define CTHAG_UTIL_JSON_H
+
+#include "util/strbuf.h"
 
 #include <stddef.h>
 
@@ -26,5 +29,8 @@ void json_free(struct json *value);
 const struct json *json_get(const struct json *object, const char *key);
 /* A string member's text, or NULL when absent or not a string. */
 const char *json_get_string(const struct json *object, const char *key);
+
+/* Append a JSON string literal, quotes included. */
+void json_add_string(struct strbuf *sb, const char *s);
 
 #endif

@@ -113,27 +113,6 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len)
-{
-    strbuf_addch(sb, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': strbuf_addstr(sb, "\\\""); break;
-        case '\\': strbuf_addstr(sb, "\\\\"); break;
-        case '\n': strbuf_addstr(sb, "\\n"); break;
-        case '\t': strbuf_addstr(sb, "\\t"); break;
-        case '\r': strbuf_addstr(sb, "\\r"); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                strbuf_addf(sb, "\\u%04x", c);
-            else
-                strbuf_addch(sb, c);
-        }
-    }
-    strbuf_addch(sb, '"');
-}
-
 void strbuf_add_utf8(struct strbuf *sb, unsigned long cp)
 {
     if (cp < 0x80) {
@@ -151,23 +130,6 @@ void strbuf_add_utf8(struct strbuf *sb, unsigned long cp)
         strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3F)));
         strbuf_addch(sb, (int)(0x80 | (cp & 0x3F)));
     }
-}
-
-void strbuf_add_json_string(struct strbuf *sb, const char *s)
-{
-    strbuf_addch(sb, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            strbuf_addf(sb, "\\%c", c);
-        else if (c == '\n')
-            strbuf_addstr(sb, "\\n");
-        else if (c < 0x20 || c == 0x7f)
-            strbuf_addf(sb, "\\u%04x", c);
-        else
-            strbuf_addch(sb, c);
-    }
-    strbuf_addch(sb, '"');
 }
 
 void strbuf_rtrim(struct strbuf *sb)

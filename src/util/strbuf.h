@@ -29,12 +29,8 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* Append a TOML basic string literal, quotes included, escaping as TOML requires. */
-void strbuf_add_toml_string(struct strbuf *sb, const char *s, size_t len);
 /* Append a Unicode scalar value as UTF-8. */
 void strbuf_add_utf8(struct strbuf *sb, unsigned long codepoint);
-/* Append a JSON string literal, quotes included. */
-void strbuf_add_json_string(struct strbuf *sb, const char *s);
 /* Remove trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 

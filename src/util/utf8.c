@@ -51,3 +51,11 @@ void utf8_lossy(const char *text, size_t len, struct strbuf *out)
         }
     }
 }
+
+unsigned utf8_count_chars(const char *text, size_t len)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return n;
+}

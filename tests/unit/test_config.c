@@ -1,7 +1,7 @@
 /* config.c: values read as TOML reads them, sizes, unknown names warned and ignored. */
-#include "cli/config.h"
-#include "util/die.h"
+#include "config.h"
 #include "unit.h"
+#include "util/die.h"
 
 static int parse(struct config *cfg, const char *text)
 {

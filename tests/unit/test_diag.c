@@ -1,5 +1,6 @@
 #include "cargo/diag.h"
 #include "unit.h"
+#include "util/json.h"
 
 static const struct wrap_options plain = {0, NULL};
 
@@ -22,7 +23,7 @@ static void span(struct strbuf *sb, int line_start, int col_start, int line_end,
                 "\"column_end\":%d,\"is_primary\":%s,\"label\":",
                 line_start, col_start, line_end, col_end, primary ? "true" : "false");
     if (label)
-        strbuf_add_json_string(sb, label);
+        json_add_string(sb, label);
     else
         strbuf_addstr(sb, "null");
     strbuf_addstr(sb, ",\"text\":[],\"expansion\":null,\"suggested_replacement\":null}");

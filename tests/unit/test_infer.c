@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "config.h"
 #include "script/infer.h"
 #include "toml/toml.h"
 #include "unit.h"

@@ -1,10 +1,10 @@
 /* Settings from the config file ($XDG_CONFIG_HOME/cthag/config.toml, else
  * ~/.config/cthag/config.toml) and the environment.  Read only when cthag has work to do
  * (a build, --gc, --cache-stats): never on the cached-run path. */
-#ifndef CTHAG_CLI_CONFIG_H
-#define CTHAG_CLI_CONFIG_H
+#ifndef CTHAG_CONFIG_H
+#define CTHAG_CONFIG_H
 
-#include "cli/options.h"
+#include "options.h"
 #include "util/strbuf.h"
 
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "config.h"
 
 #include "script/infer.h"
 #include "toml/toml.h"
@@ -389,7 +389,7 @@ static void print_features(const char *name, const struct toml_value *table, con
         strbuf_addf(&line, "%s = [", table->keys[i]);
         for (size_t j = 0; j < list->count; j++) {
             strbuf_addstr(&line, j ? ", " : "");
-            strbuf_add_toml_string(&line, list->items[j]->text, list->items[j]->text_len);
+            toml_write_string(&line, list->items[j]->text, list->items[j]->text_len);
         }
         strbuf_addch(&line, ']');
         print_setting(name, line.buf, list->line ? path : "built-in");

@@ -1,6 +1,6 @@
 /* What the command line asked for, as main.c parsed it. */
-#ifndef CTHAG_CLI_OPTIONS_H
-#define CTHAG_CLI_OPTIONS_H
+#ifndef CTHAG_OPTIONS_H
+#define CTHAG_OPTIONS_H
 
 enum mode {
     MODE_RUN,

@@ -1,0 +1,230 @@
+#include "generate.h"
+
+#include "cargo/action.h"
+#include "cargo/manifest.h"
+#include "cargo/registry.h"
+#include "script/infer.h"
+#include "util/die.h"
+#include "util/utf8.h"
+
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- source ---- */
+
+/* Two `fn main` are a mistake unless -m says they are intended. */
+static int check_mains(const struct options *o, const struct script *s)
+{
+    if (s->main_total > 1 && !o->multimain)
+        return error("%s:%d: a second `fn main` (the first is at line %d); use -m/--multimain if "
+                     "that is intended", s->name, s->main_lines[1], s->main_lines[0]);
+    return 0;
+}
+
+int generate_load(const struct options *o, const struct strbuf *content, struct script *s,
+                  struct stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (o->kind == SOURCE_LOOP) {
+        strbuf_addf(&s->body, "%s\n%s\n%s\n", o->loop_begin, o->text, o->loop_end);
+    } else {
+        if (o->kind == SOURCE_FILE) {
+            if (source_read(o->script, &s->text, st))
+                return -1;
+        } else {
+            strbuf_add(&s->text, content->buf, content->len);
+        }
+        if (source_parse(s) || check_mains(o, s))
+            return -1;
+    }
+    if (o->toml) {
+        if (s->format != MANIFEST_NONE)
+            return error("%s:%d: -M gives a manifest and so does the script's %s; use one",
+                         s->name, s->manifest_block_line, source_format_name(s->format));
+        manifest_from_option(o->toml, &s->manifest);
+        s->format = MANIFEST_THAG;
+        s->manifest_line = 1;
+    }
+    return 0;
+}
+
+/* How diagnostics name the script's parts. */
+static void diag_parts(const struct options *o, struct diag_part *parts)
+{
+    static const char *const whats[] = {"the script", "the expression", "the script", "the filter"};
+    parts[WRAP_PART_MAIN] = (struct diag_part){o->script, whats[o->kind]};
+    parts[WRAP_PART_BEGIN] = (struct diag_part){"<begin>", "the -B code"};
+    parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
+}
+
+static int check_part_delimiters(const char *name, const char *what, const char *part,
+                                 size_t len)
+{
+    struct wrap_unbalanced u;
+    if (!wrap_check_delimiters(part, len, &u))
+        return 0;
+    struct strbuf message = STRBUF_INIT;
+    wrap_describe_unbalanced(&u, what, &message);
+    error("%s:%d: %s", name, u.line, message.buf);
+    strbuf_release(&message);
+    return -1;
+}
+
+int generate_check(const struct options *o, const struct script *s)
+{
+    struct diag_part parts[WRAP_PARTS];
+    diag_parts(o, parts);
+    if (o->kind != SOURCE_LOOP)
+        return s->main_count ? 0
+                             : check_part_delimiters(parts[WRAP_PART_MAIN].name,
+                                                     parts[WRAP_PART_MAIN].what, s->body.buf,
+                                                     s->body.len);
+    static const enum wrap_part order[] = {WRAP_PART_BEGIN, WRAP_PART_MAIN, WRAP_PART_END};
+    const char *texts[WRAP_PARTS];
+    texts[WRAP_PART_MAIN] = o->text;
+    texts[WRAP_PART_BEGIN] = o->loop_begin;
+    texts[WRAP_PART_END] = o->loop_end;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        const struct diag_part *p = &parts[order[i]];
+        if (check_part_delimiters(p->name, p->what, texts[order[i]], strlen(texts[order[i]])))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- infer, wrap ---- */
+
+/* The script's directory (the current one for -e, -s and -l). */
+static void script_directory(const struct generate_request *r, struct strbuf *dir)
+{
+    char cwd[PATH_MAX];
+    const char *source = r->id->source;
+    const char *slash = strrchr(source, '/');
+    if (r->o->kind == SOURCE_FILE && slash)
+        strbuf_add(dir, source, slash > source ? (size_t)(slash - source) : 1);
+    else if (getcwd(cwd, sizeof(cwd)))
+        strbuf_addstr(dir, cwd);
+}
+
+/* The source cargo compiles; script_dir: where relative paths resolve in a copy (or NULL). */
+static void wrap_code(const struct options *o, const struct script *s, const char *script_dir,
+                      struct wrapped *code)
+{
+    struct wrap_options wo = {o->unquote ? WRAP_UNQUOTE : 0, script_dir};
+    if (o->kind == SOURCE_LOOP)
+        wrap_loop(o->loop_begin, o->text, o->loop_end, &wo, code);
+    else if (s->main_count)
+        wrap_program(s->body.buf, s->body.len, &wo, code);
+    else
+        wrap_snippet(s->body.buf, s->body.len, &wo, code);
+}
+
+/* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
+static void drop_prelude_names(struct strlist *crates)
+{
+    struct strlist kept = STRLIST_INIT;
+    for (size_t i = 0; i < crates->count; i++)
+        if (!wrap_in_prelude(crates->items[i]))
+            strlist_add(&kept, crates->items[i]);
+    strlist_release(crates);
+    *crates = kept;
+}
+
+/* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
+ * include_str!, panics, file!() and backtraces are then the script's own.  The body differs
+ * from the text only where source.c blanked a shebang or dropped a byte-order mark (which rustc
+ * skips itself) or a frontmatter block (which stable rustc cannot read). */
+static int compiles_in_place(const struct generate_request *r, const struct script *s,
+                             const struct generated *g)
+{
+    const char *path = r->id->source;
+    const struct options *o = r->o;
+    /* -A fmt compiles nothing and rustfmt reads frontmatter: it formats the script itself. */
+    if (action_formats_script(o) && o->kind == SOURCE_FILE && s->main_count &&
+        utf8_valid(path, strlen(path)))
+        return 1;
+    /* Cargo.toml is UTF-8: a path that is not cannot be named there. */
+    return o->kind == SOURCE_FILE && s->main_count && s->format != MANIFEST_FRONTMATTER &&
+           utf8_valid(path, strlen(path)) && g->code.code.len == s->body.len &&
+           !memcmp(g->code.code.buf, s->body.buf, s->body.len);
+}
+
+/* Wrap the code, in place when it can be, else as a copy <stem>.rs. */
+static void wrap_script(const struct generate_request *r, const struct script *s,
+                        struct generated *g)
+{
+    script_directory(r, &g->script_dir);
+    wrap_code(r->o, s, NULL, &g->code);
+    if (compiles_in_place(r, s, g)) {
+        g->in_place = r->id->source;
+    } else {
+        /* A copy: its relative paths must still mean the script's directory. */
+        wrap_release(&g->code);
+        wrap_code(r->o, s, g->script_dir.len ? g->script_dir.buf : NULL, &g->code);
+        strbuf_addf(&g->file_name, "%s.rs", r->entry->stem.buf);
+    }
+}
+
+/* ---- manifest, key ---- */
+
+static int generate_manifest(const struct generate_request *r, const struct script *s,
+                             const struct strlist *crates, struct generated *g)
+{
+    const struct settings *set = r->set;
+    struct strbuf cargo_home = STRBUF_INIT;
+    struct registry registry = {set->registry_dir, NULL, r->o->toolchain, r->o->offline};
+    registry_init(&registry, &cargo_home);
+    struct manifest_input in = {
+        .script_name = s->name,
+        .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
+        .toml_len = s->manifest.len,
+        .toml_line = s->manifest_line,
+        .used_crates = set->infer != INFER_NONE ? crates : NULL,
+        .package_name = r->entry->package.buf,
+        .source_file = g->in_place ? g->in_place : g->file_name.buf,
+        .registry_dir = set->registry_dir,
+        .registry = &registry,
+        .edition = set->edition,
+        .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
+        .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
+        .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,
+        .bare_keys_are_dependencies = r->o->toml != NULL,
+        .deps = r->o->deps,
+        .ndeps = (size_t)r->o->ndeps,
+    };
+    int result = manifest_generate(&in, &g->manifest);
+    strbuf_release(&cargo_home);
+    return result;
+}
+
+int generate_project(const struct generate_request *r, const struct script *s,
+                     struct generated *g)
+{
+    const struct options *o = r->o;
+    struct strlist crates = STRLIST_INIT;
+    if (r->set->infer != INFER_NONE)
+        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
+    if (o->kind == SOURCE_LOOP || !s->main_count)
+        drop_prelude_names(&crates);
+    wrap_script(r, s, g);
+    int result = generate_manifest(r, s, &crates, g);
+    strlist_release(&crates);
+    if (result)
+        return -1;
+    diag_parts(o, g->diag.parts);
+    g->diag.generated_name = g->in_place ? g->in_place : g->file_name.buf;
+    g->diag.code = &g->code;
+    struct build_key_input key = {g->manifest.buf, g->code.code.buf, g->code.code.len,
+                                  r->id->opts.buf, r->set->release, r->set->registry_dir};
+    identity_build_key(&key, g->key);
+    return 0;
+}
+
+void generated_release(struct generated *g)
+{
+    strbuf_release(&g->script_dir);
+    strbuf_release(&g->manifest);
+    strbuf_release(&g->file_name);
+    wrap_release(&g->code);
+}

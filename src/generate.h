@@ -1,0 +1,60 @@
+/* The slow path's first half: from the script's text to the project cargo compiles (DESIGN §2:
+ * source → infer → toml/manifest → wrap), and the build key of that project.
+ *
+ *   generate_load()    source: read the file (or take -e/-s/-l's text), validate it, find its
+ *                      manifest (or -M's), count its mains        → struct script
+ *   generate_check()   code cthag wraps pairs its delimiters up    (a build failure otherwise)
+ *   generate_project() infer the crates it uses, wrap it into a main.rs that keeps its lines (or
+ *                      compile it in place), generate Cargo.toml, compute the build key
+ *                                                                  → struct generated
+ * Nothing is written here: the cache writes the project (cache_write_project). */
+#ifndef CTHAG_GENERATE_H
+#define CTHAG_GENERATE_H
+
+#include "cache/cache.h"
+#include "cache/identity.h"
+#include "cargo/diag.h"
+#include "config.h"
+#include "options.h"
+#include "script/source.h"
+#include "script/wrap.h"
+#include "util/hash.h"
+#include "util/strbuf.h"
+
+#include <sys/stat.h>
+
+struct generated {
+    struct strbuf script_dir; /* where the script's relative paths point */
+    struct strbuf manifest;   /* Cargo.toml */
+    struct strbuf file_name;  /* <stem>.rs, when the script's text had to change */
+    const char *in_place;     /* the script's canonical path when compiled where it lives */
+    struct wrapped code;      /* the source cargo compiles, with its map to the script's lines */
+    struct diag_map diag;     /* how diagnostics name the script's parts */
+    char key[HASH_HEX_LEN + 1];
+};
+
+/* What generating reads besides the script. */
+struct generate_request {
+    const struct options *o;
+    const struct settings *set;
+    const struct config *cfg;        /* the [infer] feature tables */
+    const struct entry_identity *id; /* source: a script file's canonical path; opts for the key */
+    const struct cache_entry *entry; /* the copy's stem, the package name */
+};
+
+/* The script's text (a file's, or content: -e's and -s's), validated, with its manifest (or
+ * -M's) found; st gets a file's stat data from before the read (zeroed otherwise).  Prints the
+ * error and returns -1 for bad input. */
+int generate_load(const struct options *o, const struct strbuf *content, struct script *s,
+                  struct stat *st);
+/* Code cthag wraps must pair its delimiters up in itself: rustc would pair them with the braces
+ * of cthag's fn main and point at those.  A program is rustc's to judge, as it is.  Prints the
+ * error (in the script's terms) and returns -1 when they do not. */
+int generate_check(const struct options *o, const struct script *s);
+/* Infer, wrap, generate the manifest and compute the build key into g (zeroed by the caller).
+ * Prints the error and returns -1 for a malformed manifest.  generated_release() either way. */
+int generate_project(const struct generate_request *r, const struct script *s,
+                     struct generated *g);
+void generated_release(struct generated *g);
+
+#endif

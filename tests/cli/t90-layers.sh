@@ -1,0 +1,3 @@
+#!/bin/bash
+# src/ keeps its layers: includes go down, never up or round (tests/layers.sh, HACKING.md).
+exec bash "$(dirname "$0")/../layers.sh"
