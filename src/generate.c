@@ -75,6 +75,10 @@ int generate_check(const struct options *o, const struct script *s)
 {
     struct diag_part parts[WRAP_PARTS];
     diag_parts(o, parts);
+    if (o->kind != SOURCE_LOOP && *o->loop_begin &&
+        check_part_delimiters(parts[WRAP_PART_BEGIN].name, parts[WRAP_PART_BEGIN].what,
+                              o->loop_begin, strlen(o->loop_begin)))
+        return -1;
     if (o->kind != SOURCE_LOOP)
         return s->main_count ? 0
                              : check_part_delimiters(parts[WRAP_PART_MAIN].name,
@@ -114,6 +118,8 @@ static void wrap_code(const struct options *o, const struct script *s, const cha
     struct wrap_options wo = {o->unquote ? WRAP_UNQUOTE : 0, script_dir};
     if (o->kind == SOURCE_LOOP)
         wrap_loop(o->loop_begin, o->text, o->loop_end, &wo, code);
+    else if (*o->loop_begin && !s->main_count)
+        wrap_snippet_after(o->loop_begin, s->body.buf, s->body.len, &wo, code);
     else if (s->main_count)
         wrap_program(s->body.buf, s->body.len, &wo, code);
     else
@@ -168,11 +174,43 @@ static void wrap_script(const struct generate_request *r, const struct script *s
 
 /* ---- manifest, key ---- */
 
+/* What the entry is, in people's words, for --cache-stats (which finds it in the project's
+ * Cargo.toml, [package.metadata.cthag], also when no build succeeded): the script's path, or
+ * the kind of source and the start of its text on one line. */
+static void describe_source(const struct generate_request *r, const struct script *s,
+                            struct strbuf *out)
+{
+    static const char *const kinds[] = {"", "-e", "-s", "-l"};
+    const struct options *o = r->o;
+    if (o->kind == SOURCE_FILE) {
+        strbuf_addstr(out, r->id->source);
+        return;
+    }
+    const char *text = o->kind == SOURCE_STDIN ? s->text.buf : o->text;
+    strbuf_addf(out, "%s ", kinds[o->kind]);
+    size_t start = out->len, chars = 0;
+    const char *p = text + strspn(text, " \t\r\n");
+    for (; *p; p++) {
+        int space = strchr(" \t\r\n", *p) != NULL;
+        if (((unsigned char)*p & 0xC0) != 0x80 && chars++ == 48)
+            break; /* at a character's start: the text stays valid UTF-8 */
+        if (!space || out->buf[out->len - 1] != ' ')
+            strbuf_addch(out, space ? ' ' : *p);
+    }
+    strbuf_rtrim(out);
+    if (*p)
+        strbuf_addstr(out, "...");
+    if (out->len < start)
+        strbuf_setlen(out, start - 1);
+}
+
 static int generate_manifest(const struct generate_request *r, const struct script *s,
                              const struct strlist *crates, struct generated *g)
 {
     const struct settings *set = r->set;
-    struct strbuf cargo_home = STRBUF_INIT;
+    struct strbuf cargo_home = STRBUF_INIT, bin = STRBUF_INIT, source = STRBUF_INIT;
+    cache_bin_name(r->entry->stem.buf, &bin);
+    describe_source(r, s, &source);
     struct registry registry = {set->registry_dir, NULL, r->o->toolchain, r->o->offline};
     registry_init(&registry, &cargo_home);
     struct manifest_input in = {
@@ -182,6 +220,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .toml_line = s->manifest_line,
         .used_crates = set->infer != INFER_NONE ? crates : NULL,
         .package_name = r->entry->package.buf,
+        .bin_name = bin.buf,
+        .source_label = source.buf,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
         .registry = &registry,
@@ -195,6 +235,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
     };
     int result = manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
+    strbuf_release(&bin);
+    strbuf_release(&source);
     return result;
 }
 
@@ -205,6 +247,13 @@ int generate_project(const struct generate_request *r, const struct script *s,
     struct strlist crates = STRLIST_INIT;
     if (r->set->infer != INFER_NONE)
         infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
+    if (r->set->infer != INFER_NONE && o->kind != SOURCE_LOOP && *o->loop_begin) {
+        struct strlist before = STRLIST_INIT;
+        infer_script_crates("<begin>", o->loop_begin, strlen(o->loop_begin), &before);
+        for (size_t i = 0; i < before.count; i++)
+            strlist_add_unique(&crates, before.items[i]);
+        strlist_release(&before);
+    }
     if (o->kind == SOURCE_LOOP || !s->main_count)
         drop_prelude_names(&crates);
     wrap_script(r, s, g);

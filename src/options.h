@@ -52,6 +52,7 @@ struct options {
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */
+    int quiet_for_ms;         /* --quiet-for MS (cthag -r's builds): cargo's output after MS */
     int unquote;              /* -u[=BOOL]: print a final String/&str without quotes */
     int timings;              /* -t */
     int multimain;            /* -m */

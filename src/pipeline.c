@@ -159,6 +159,7 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->offline = o->offline;
     bo->registry_dir = job->set.registry_dir;
     bo->quiet = o->quiet;
+    bo->quiet_for_ms = verbosity > 0 ? 0 : o->quiet_for_ms;
     bo->color = job->set.color;
     bo->color_arg = job->set.color_arg;
     bo->wrapper = job->set.rustc_wrapper;

@@ -66,6 +66,16 @@ void cache_package_name(const char *entry_name, struct strbuf *package)
         *dash = '_';
 }
 
+void cache_bin_name(const char *stem, struct strbuf *bin)
+{
+    static const char *const cargos[] = {"build", "deps", "examples", "incremental", NULL};
+    strbuf_reset(bin);
+    strbuf_addstr(bin, stem);
+    for (const char *const *name = cargos; *name; name++)
+        if (!strcmp(stem, *name))
+            strbuf_addstr(bin, "_rs");
+}
+
 static void entry_path(struct strbuf *path, const char *a, const char *b, const char *c)
 {
     strbuf_addstr(path, a);

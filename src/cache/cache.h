@@ -38,6 +38,12 @@ void cache_sanitise_stem(const char *script_path, struct strbuf *stem);
 /* The package name in the shared target of the entry named <stem>-<id>: <stem>_<id>.  GC finds
  * an entry's artifacts by it. */
 void cache_package_name(const char *entry_name, struct strbuf *package);
+/* The name of the entry's one binary, what cargo's lines, the progress bar and backtraces
+ * (`stem::main`) show: the stem, or stem_rs for the names cargo keeps for its own directories
+ * (build, deps, examples, incremental).  Unlike the package, it is not unique: the shared target
+ * keeps entries apart by the package's metadata hash, and each entry's executable is written
+ * into its own project directory (cargo's artifact directory, see cargo/command.c). */
+void cache_bin_name(const char *stem, struct strbuf *bin);
 /* 1 when name is what cache_entry_init() names entries: <stem>-<16 hex digits>. */
 int cache_is_entry_name(const char *name);
 /* Fill in the entry's names and paths from its identity string. */

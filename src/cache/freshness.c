@@ -233,50 +233,55 @@ static void add_built_input(const struct build_inputs *in, const char *file,
     entry_record_add_input(rec, file, &st, known ? hash : NULL);
 }
 
-/* deps/<package>-<hash>.d: one of rustc's own dep-info files for the script's crate. */
-static int is_package_depinfo(const char *name, const char *package, size_t len)
+/* The env-dep lines of a rustc dep-info file into info. */
+static void read_env_deps(const char *path, struct depinfo *info)
 {
-    size_t n = strlen(name);
-    return !strncmp(name, package, len) && name[len] == '-' && n >= 2 &&
-           !strcmp(name + n - 2, ".d");
+    struct strbuf text = STRBUF_INIT;
+    struct depinfo one = DEPINFO_INIT;
+    if (!fs_read_file(path, &text) && !depinfo_parse(text.buf, text.len, &one)) {
+        strlist_release(&info->env);
+        info->env = one.env;
+        one.env = (struct strlist)STRLIST_INIT;
+    }
+    depinfo_release(&one);
+    strbuf_release(&text);
 }
 
-/* rustc's own dep-info for the script's crate (deps/<package>-<hash>.d, the newest), which
- * lists the environment variables env!/option_env! read. */
-static void read_rustc_depinfo(const struct build_inputs *in, const char *profile_dir,
+/* rustc's own dep-info for the script's crate, which lists the environment variables
+ * env!/option_env! read: deps/<bin>-<hash>.d in the shared target, beside the unit's executable,
+ * which is the very file cargo copied into the entry's project (one inode: found by it, not by
+ * the name, which entries of one stem share). */
+static void read_rustc_depinfo(const struct build_inputs *in, const char *built,
                                struct depinfo *info)
 {
-    struct strbuf deps = STRBUF_INIT, path = STRBUF_INIT, text = STRBUF_INIT;
-    strbuf_addf(&deps, "%s/deps", profile_dir);
-    struct timespec newest = {0, 0};
+    struct stat exe, st;
+    const char *bin = strrchr(built, '/') + 1, *profile_end = bin - 1, *profile = profile_end;
+    while (profile > built && profile[-1] != '/')
+        profile--;
+    if (stat(built, &exe))
+        return;
+    struct strbuf deps = STRBUF_INIT, path = STRBUF_INIT;
+    strbuf_addf(&deps, "%s/target/%.*s/deps", in->entry->root.buf, (int)(profile_end - profile),
+                profile);
+    size_t len = strlen(bin);
     DIR *d = opendir(deps.buf);
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        struct stat st;
-        if (!is_package_depinfo(de->d_name, in->entry->package.buf, in->entry->package.len))
+        if (strncmp(de->d_name, bin, len) || de->d_name[len] != '-' ||
+            strlen(de->d_name + len + 1) != 16 || !hash_is_hex(de->d_name + len + 1, 16))
             continue;
         strbuf_reset(&path);
         strbuf_addf(&path, "%s/%s", deps.buf, de->d_name);
-        if (stat(path.buf, &st) || st.st_mtim.tv_sec < newest.tv_sec ||
-            (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec <= newest.tv_nsec))
+        if (stat(path.buf, &st) || st.st_dev != exe.st_dev || st.st_ino != exe.st_ino)
             continue;
-        newest = st.st_mtim;
-        strbuf_reset(&text);
-        if (fs_read_file(path.buf, &text))
-            continue;
-        strlist_release(&info->env);
-        struct depinfo one = DEPINFO_INIT;
-        if (!depinfo_parse(text.buf, text.len, &one)) {
-            info->env = one.env;
-            one.env = (struct strlist)STRLIST_INIT;
-        }
-        depinfo_release(&one);
+        strbuf_addstr(&path, ".d");
+        read_env_deps(path.buf, info);
+        break;
     }
     if (d)
         closedir(d);
     strbuf_release(&deps);
     strbuf_release(&path);
-    strbuf_release(&text);
 }
 
 /* The inputs of a finished build, from cargo's dep-info beside the executable (every file the
@@ -294,10 +299,7 @@ static void collect_inputs(const struct build_inputs *in, const char *built,
     if (fs_read_file(path.buf, &text) || depinfo_parse(text.buf, text.len, &info))
         note("%s: no dep-info at %s; only the script itself is watched", in->script_name,
              path.buf);
-    const char *slash = strrchr(built, '/');
-    strbuf_reset(&path);
-    strbuf_add(&path, built, (size_t)(slash - built));
-    read_rustc_depinfo(in, path.buf, &info);
+    read_rustc_depinfo(in, built, &info);
     for (size_t i = 0; i < info.files.count; i++) {
         const char *file = info.files.items[i];
         if (!is_script(in, file) && !is_cache_file(in, file))

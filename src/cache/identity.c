@@ -53,7 +53,7 @@ static char *content_identity(const struct options *o, const char *content, size
     hasher_add_field(h, kind_names[o->kind]);
     hasher_add(h, content, len);
     hasher_add_field(h, "");
-    hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_begin : "");
+    hasher_add_field(h, o->loop_begin);
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->text : "");
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_end : "");
     hasher_add_field(h, o->toml ? o->toml : "");

@@ -115,11 +115,11 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
 static const char **cargo_environment(const struct build_opts *o, struct strbuf *wrapper)
 {
     static const char *const removed[] = {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
-                                          "CARGO_BUILD_TARGET", NULL};
+                                          "CARGO_BUILD_BUILD_DIR", "CARGO_BUILD_TARGET", NULL};
     size_t n = 0, extra = 0;
     while (o->env && o->env[extra])
         extra++;
-    const char **env = xcalloc(extra + 5, sizeof(char *));
+    const char **env = xcalloc(extra + 6, sizeof(char *));
     for (const char *const *name = removed; *name; name++)
         env[n++] = *name;
     if (o->wrapper) {
@@ -148,9 +148,10 @@ static int renames_stdout(const struct build_request *r)
 }
 
 /* The names cargo writes for the generated project, and the script's in their place (longest
- * first: the manifest and the copy inside the project directory before the directory). */
+ * first: the manifest and the copy inside the project directory before the directory; the
+ * package, unique in the shared target, as the binary is named). */
 static void relay_names(const struct cache_entry *e, const char *script_name,
-                        struct strbuf paths[3], struct relay_name *names)
+                        struct strbuf paths[4], struct relay_name *names)
 {
     size_t n = 0;
     strbuf_addf(&paths[0], "%s/Cargo.toml", e->project_dir.buf);
@@ -160,7 +161,8 @@ static void relay_names(const struct cache_entry *e, const char *script_name,
     for (size_t i = 0; i < 3; i++)
         names[n++] = (struct relay_name){paths[i].buf, script_name};
     names[n++] = (struct relay_name){e->project_dir.buf, script_name};
-    names[n++] = (struct relay_name){e->package.buf, e->stem.buf};
+    cache_bin_name(e->stem.buf, &paths[3]);
+    names[n++] = (struct relay_name){e->package.buf, paths[3].buf};
     names[n] = (struct relay_name){NULL, NULL};
 }
 
@@ -182,7 +184,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     int terminal = hold_ms >= 0 && relay_wants_bar(&with_bar.bar_width);
     if (!terminal)
         with_bar.bar_width = 0;
-    struct strbuf paths[3] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct strbuf paths[4] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
     struct relay_name names[RELAY_NAMES];
     relay_names(e, script_name, paths, names);
     struct message_sink sink = {.r = r, .parse_json = command_reads_messages(r)};
@@ -215,7 +217,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
             error("%s: build failed (cargo exited with status %d)", script_name, status);
     }
     command_release(&args);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
         strbuf_release(&paths[i]);
     strbuf_release(&cargo);
     strbuf_release(&manifest);

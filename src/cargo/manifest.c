@@ -382,6 +382,10 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
         toml_set(package, autos[i], toml_new_literal(TOML_BOOL, "false"));
     toml_remove(package, "workspace");
     toml_remove(package, "default-run");
+    struct toml_value *metadata = in->source_label ? toml_table(package, "metadata") : NULL;
+    struct toml_value *ours = metadata ? toml_table(metadata, "cthag") : NULL;
+    if (ours)
+        toml_set(ours, "source", toml_new_string(in->source_label));
     return package;
 }
 
@@ -389,7 +393,7 @@ static struct toml_value *bin_targets(const struct manifest_input *in)
 {
     struct toml_value *bin = toml_new_table();
     bin->is_defined = 1;
-    toml_set(bin, "name", toml_new_string(in->package_name));
+    toml_set(bin, "name", toml_new_string(in->bin_name ? in->bin_name : in->package_name));
     toml_set(bin, "path", toml_new_string(in->source_file));
     struct toml_value *bins = toml_new_array();
     bins->is_table_array = 1;

@@ -17,6 +17,10 @@ struct manifest_input {
     int toml_line;             /* script line of its first line */
     const struct strlist *used_crates; /* from infer_crates(), or NULL for no inference */
     const char *package_name;  /* unique per cache entry */
+    const char *bin_name;      /* the [[bin]]'s (cache_bin_name()); NULL: the package's */
+    /* What the entry is for people (the script's path, "-e 1 + 2"): [package.metadata.cthag]
+     * source, which --cache-stats shows; NULL for none. */
+    const char *source_label;
     const char *source_file;   /* the [[bin]] path, relative to the project */
     const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
     /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */

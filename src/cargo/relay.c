@@ -37,6 +37,7 @@ void relay_init(struct relay *r, const struct relay_name *names, int terminal, i
         r->names[i] = names[i];
     r->terminal = terminal;
     r->holding = hold_ms != 0;
+    r->brief = hold_ms > 0;
     r->live_at = hold_ms > 0 ? now_ms() + hold_ms : 0;
     strbuf_init(&r->held);
     strbuf_init(&r->partial);
@@ -74,6 +75,45 @@ static int is_fetch_failure(const char *line)
         if (strstr(line, *w))
             return 1;
     return 0;
+}
+
+/* A line of cargo's own about the build's progress: a verb right-aligned in 12 columns
+ * ("   Compiling x v0.1.0 (x.rs)"), or its summary of the diagnostics already shown. */
+static int is_status_line(const char *line, size_t len)
+{
+    char visible[64];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < sizeof(visible); i++) {
+        if (line[i] == '\033') {
+            while (i < len && !(line[i] >= 'a' && line[i] <= 'z') && !(line[i] >= 'A' && line[i] <= 'Z'))
+                i++;
+            continue;
+        }
+        visible[n++] = line[i];
+    }
+    visible[n] = '\0';
+    size_t spaces = strspn(visible, " "), verb = strspn(visible + spaces, "abcdefghijklmnopqrstuvwxyz"
+                                                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    if (spaces + verb == 12 && verb > 1 && visible[spaces] >= 'A' && visible[spaces] <= 'Z' &&
+        visible[12] == ' ')
+        return 1;
+    return !strncmp(visible, "error: could not compile `", 26) ||
+           (!strncmp(visible, "warning: `", 10) && strstr(line, " generated "));
+}
+
+/* The held output without cargo's status lines. */
+static void drop_status_lines(struct strbuf *held)
+{
+    struct strbuf kept = STRBUF_INIT;
+    for (size_t i = 0; i < held->len;) {
+        const char *nl = memchr(held->buf + i, '\n', held->len - i);
+        size_t len = nl ? (size_t)(nl - (held->buf + i)) + 1 : held->len - i;
+        if (!is_status_line(held->buf + i, len))
+            strbuf_add(&kept, held->buf + i, len);
+        i += len;
+    }
+    strbuf_release(held);
+    *held = kept;
 }
 
 static void go_live(struct relay *r)
@@ -159,6 +199,8 @@ void relay_tick(struct relay *r)
 void relay_finish(struct relay *r, int show_held)
 {
     flush_partial(r);
+    if (show_held && r->holding && r->brief)
+        drop_status_lines(&r->held);
     if (show_held || !r->holding)
         go_live(r);
     /* A bar cargo left (it erases its own only when it writes colours): gone before whatever

@@ -26,6 +26,7 @@ struct relay {
     struct relay_name names[RELAY_NAMES]; /* longest first; unused ones NULL */
     int terminal;       /* stderr is a terminal on which cargo is told to draw its bar */
     int holding;        /* output goes to held, not to the terminal */
+    int brief;          /* held for a while only: a failure shows no cargo status line */
     double live_at;     /* holding until this time (ms, monotonic), then live; 0: to the end */
     struct strbuf held; /* renamed lines held back */
     struct strbuf partial; /* the end of what cargo wrote, not yet a whole line */
@@ -48,7 +49,8 @@ void relay_text(struct relay *r, const char *text, size_t len);
 /* Time passes with nothing from cargo: a held relay may go live, a partial line is shown. */
 void relay_tick(struct relay *r);
 /* cargo has exited: what is left is written; held output is shown when show_held is set (the
- * build failed), else dropped. */
+ * build failed), else dropped.  Held for a while only (hold_ms > 0), the failure shows without
+ * cargo's status lines (Compiling, Finished, "could not compile"): the diagnostics say it. */
 void relay_finish(struct relay *r, int show_held);
 /* The names replaced in text (cargo's stdout lines, for -A tree). */
 void relay_rename(const struct relay *r, struct strbuf *text);

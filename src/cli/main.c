@@ -156,6 +156,7 @@ static void opt_profile(struct parser *p, const struct option_row *row, const ch
 static void opt_update(struct parser *p, const struct option_row *row, const char *value);
 static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value);
 static void opt_dep(struct parser *p, const struct option_row *row, const char *value);
+static void opt_quiet_for(struct parser *p, const struct option_row *row, const char *value);
 static void opt_edit(struct parser *p, const struct option_row *row, const char *value);
 static void opt_unquote(struct parser *p, const struct option_row *row, const char *value);
 
@@ -176,7 +177,7 @@ static const struct option_row option_table[] = {
     CALLBACK("expr", 'e', ARG_REQUIRED, "EXPR", opt_source, G_DYNAMIC, "evaluate a Rust expression or block; its value is printed"),
     CALLBACK("stdin", 's', ARG_NONE, NULL, opt_source, G_DYNAMIC, "read the script from standard input"),
     CALLBACK("loop", 'l', ARG_REQUIRED, "FILTER", opt_source, G_DYNAMIC, "run FILTER for every line of standard input, with `line`\n(String) and `i` (its 1-based number) in scope; a non-() value\nis printed"),
-    STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line"),
+    STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line; with -e:\nstatements and items before the expression, in its scope"),
     STRING("end", 'E', "POST", loop_end, G_DYNAMIC, "with -l: statements run after the last line"),
     STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest for -e, -s and -l; bare lines are [dependencies]:\n-M 'regex = \"1\"'  -M $'[dependencies]\\nregex = \"1\"'\n(--toml SCRIPT alone: the same as --print-toml SCRIPT)"),
     CALLBACK("unquote", 'u', ARG_OPTIONAL, "[=BOOL]", opt_unquote, G_DYNAMIC, "print a final String or &str value without quotes\n(--unquote=false, -u false: with quotes, as thag)"),
@@ -216,6 +217,7 @@ static const struct option_row option_table[] = {
     CALLBACK("cargo-output", 0, ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "show cargo's output, cthag's default (rust-script)"),
     CALLBACK("normal", 'N', ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "normal output: cancels -v and -q (thag)"),
     MODE("iter", 0, MODE_RAPID, G_OTHER_RUNNERS, "= -r (thag)"),
+    CALLBACK("quiet-for", 0, ARG_REQUIRED, "MS", opt_quiet_for, G_HIDDEN, "(cthag -r's build step) show cargo's output only once the build has taken MS milliseconds, or failed"),
     REFUSED("extern", 0, ARG_REQUIRED, "rust-script's --extern is not cthag's: write `use NAME;` or `extern crate NAME;` in the code (and --dep NAME if it is not inferred)"),
     REFUSED("unstable-feature", 0, ARG_REQUIRED, "rust-script's --unstable-feature is not cthag's: write #![feature(...)] at the top of the script and run cthag +nightly %s"),
     REFUSED("pkg-path", 0, ARG_REQUIRED, "rust-script's --pkg-path is not cthag's: the project lives in the cache (cthag -g %s prints where)"),
@@ -510,6 +512,16 @@ static void check_short_clash(const struct parser *p, char letter)
         refuse_option(p, p->i + 2, start.buf,
                       find_long(clashes[i].theirs, strlen(clashes[i].theirs))->help);
     }
+}
+
+static void opt_quiet_for(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    char *end;
+    long ms = strtol(value, &end, 10);
+    if (*end || end == value || ms < 0 || ms > 3600000)
+        usage_error("--quiet-for: `%s` is not a number of milliseconds", value);
+    p->o->quiet_for_ms = (int)ms;
 }
 
 static void apply_option(struct parser *p, const struct option_row *row, const char *value)
@@ -810,8 +822,9 @@ static int check_mode(struct options *o)
         usage_error("%s", "--max-size, --max-age and --deep go with --gc");
     if (cache_command)
         return 0;
-    if ((o->loop_begin || o->loop_end) && o->kind != SOURCE_LOOP)
-        usage_error("%s", "-B/--begin and -E/--end go with -l/--loop");
+    if ((o->loop_begin && o->kind != SOURCE_LOOP && o->kind != SOURCE_EXPR) ||
+        (o->loop_end && o->kind != SOURCE_LOOP))
+        usage_error("%s", "-B/--begin goes with -l/--loop or -e/--expr, -E/--end with -l");
     if (o->install_dir && o->action != ACTION_EXECUTABLE)
         usage_error("%s", "--install-dir goes with -x/--executable");
     if (o->edit && o->kind == SOURCE_FILE && !o->script && !o->toml) {

@@ -777,6 +777,26 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
         write_own(&wr, closure_helper, WRAP_SUPPORT, &end);
 }
 
+void wrap_snippet_after(const char *pre, const char *body, size_t len,
+                        const struct wrap_options *o, struct wrapped *out)
+{
+    struct writer wr = {out, 0};
+    struct part_plan b, m;
+    wrap_init(out);
+    plan_part(pre, strlen(pre), &b);
+    plan_part(body, len, &m);
+    struct place main_start = place_of(WRAP_PART_MAIN, body, m.first);
+    write_loop_part(&wr, WRAP_PART_BEGIN, &b, o, 1, 1);
+    close_value(&wr, &b, WRAP_PART_BEGIN, "");
+    if (!b.has_code)
+        write_own(&wr, main_open, WRAP_START, &main_start);
+    write_loop_part(&wr, WRAP_PART_MAIN, &m, o, 0, 1);
+    end_line(&wr);
+    close_value(&wr, &m, WRAP_PART_MAIN, "\n");
+    close_main(&wr, &m, WRAP_PART_MAIN);
+    write_support(&wr, o->flags, 1, &m, WRAP_PART_MAIN);
+}
+
 int wrap_in_prelude(const char *name)
 {
     return !strcmp(name, "io") || !strcmp(name, "Error");
