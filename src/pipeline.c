@@ -199,6 +199,8 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
         struct entry_record rec;
         freshness_record_build(in, built.buf, &rec);
         result = cache_commit(&job->entry, built.buf, &rec);
+        if (!result)
+            cache_drop_artifacts(&job->entry, built.buf);
         entry_record_release(&rec);
     }
     strbuf_release(&built);

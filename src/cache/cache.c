@@ -166,6 +166,39 @@ void cache_remove_stale_temps(const struct cache_entry *e)
     strbuf_release(&bins);
 }
 
+void cache_drop_artifacts(const struct cache_entry *e, const char *built)
+{
+    size_t len = e->project_dir.len;
+    if (strncmp(built, e->project_dir.buf, len) || strncmp(built + len, "/target/", 8))
+        return;
+    struct strbuf path = STRBUF_INIT;
+    const char *bin = strrchr(built, '/');
+    unlink(built);
+    strbuf_addf(&path, "%s.d", built);
+    unlink(path.buf);
+    strbuf_reset(&path);
+    strbuf_add(&path, built, (size_t)(bin - built));
+    size_t profile = path.len;
+    strbuf_addstr(&path, "/.cargo-lock");
+    unlink(path.buf);
+    strbuf_setlen(&path, profile);
+    strbuf_addstr(&path, "/examples");
+    rmdir(path.buf);
+    strbuf_setlen(&path, profile);
+    rmdir(path.buf);
+    strbuf_reset(&path);
+    strbuf_addf(&path, "%s/target/CACHEDIR.TAG", e->project_dir.buf);
+    unlink(path.buf);
+    strbuf_setlen(&path, path.len - strlen("/CACHEDIR.TAG"));
+    if (rmdir(path.buf) && errno == ENOTEMPTY) {
+        /* something else lives there: cargo's tag stays with it */
+        strbuf_addstr(&path, "/CACHEDIR.TAG");
+        fs_write_atomic_quietly(path.buf, "Signature: 8a477f597d28d172789f06886806bc55\n", 44,
+                                0644);
+    }
+    strbuf_release(&path);
+}
+
 void cache_forget_fingerprint(const struct cache_entry *e)
 {
     static const char *const profiles[] = {"debug", "release", NULL};

@@ -60,6 +60,11 @@ int cache_write_project(const struct cache_entry *e, const char *manifest, size_
 /* Remove what a process killed while writing into this entry left behind (temporary files in
  * its project directory and beside its executable).  Under the entry lock. */
 void cache_remove_stale_temps(const struct cache_entry *e);
+/* After the commit: cargo's copy of the executable in the entry's project (its artifact
+ * directory, built) and what cargo made around it there go; bins/ and the shared target hold the
+ * executable, and cargo copies it out again at its next build of the entry.  What else is there
+ * (-A doc's output) stays. */
+void cache_drop_artifacts(const struct cache_entry *e, const char *built);
 /* Make the next cargo build recompile the script's own crate (not its dependencies): cargo's
  * mtime check cannot see a same-second edit on a coarse-timestamp file system, nor a damaged
  * executable. */

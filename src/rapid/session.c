@@ -319,6 +319,15 @@ static void add_replayed(struct strbuf *replay, const char *text, size_t len, in
     strbuf_release(&statement);
 }
 
+static int starts_with_let(const char *text, size_t len)
+{
+    struct lexer lx;
+    struct token t;
+    lexer_init(&lx, text, len);
+    lexer_next(&lx, &t);
+    return t.kind == TOK_IDENT && token_is(&t, "let");
+}
+
 /* The entry's pieces: items to e->items, statements to e->statements and e->replay. */
 static void split_entry(struct entry *e, const struct strbuf *body, size_t *prefix)
 {
@@ -336,6 +345,7 @@ static void split_entry(struct entry *e, const struct strbuf *body, size_t *pref
         } else {
             strbuf_add(&e->statements, text, len);
             add_replayed(&e->replay, text, len, i == last);
+            e->binds |= starts_with_let(text, len);
         }
     }
     free(pieces);
@@ -446,9 +456,11 @@ void session_commit(struct session *s, struct entry *e, int ran)
     copy_into(&s->last, &e->text);
     if (!ran)
         return;
+    copy_into(&s->statements, &e->statements);
+    if (!s->replay.len && !s->last_replay.len && !e->binds)
+        return; /* nothing bound yet: nothing a later entry could use */
     strbuf_add(&s->replay, s->last_replay.buf, s->last_replay.len);
     copy_into(&s->last_replay, &e->replay);
-    copy_into(&s->statements, &e->statements);
 }
 
 void entry_release(struct entry *e)

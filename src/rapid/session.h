@@ -6,7 +6,9 @@
  * the context is an allow line for the lints a replay provokes, the entry's inner attributes,
  * the kept items (less those the entry redefines) and then, with their output discarded (stdout
  * and stderr pointed at /dev/null around them), the statements of the earlier entries that ran
- * successfully, each final value bound to `_`, as irust replays; the entry keeps its own line
+ * successfully, each final value bound to `_`, as irust replays (from the first that binds a
+ * `let` on: before it, nothing the entry could use needs replaying, and entries stay cached as
+ * typed: `2 + 3` twice builds once); the entry keeps its own line
  * numbers in messages.  An entry that is a program (it defines `fn main`) gets the kept items
  * in its code and nothing replayed.  An entry may hold a `[toml]` comment block: its lines are
  * merged into the session's manifest for this entry and, once it builds, for later ones. */
@@ -45,9 +47,10 @@ struct entry {
     struct session_item *items; /* the entry's own items */
     size_t count;
     int is_program;           /* it defines `fn main`: run as a program, nothing replayed */
+    int binds;                /* a statement of its own is a `let` */
 };
 #define ENTRY_INIT {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, \
-                    NULL, 0, 0}
+                    NULL, 0, 0, 0}
 
 /* The first line of every entry's code: lints that kept items, replayed statements (a final
  * value bound to `_`, an `x + 1;`) and short entries would raise. */

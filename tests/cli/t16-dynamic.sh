@@ -153,7 +153,7 @@ check_usage "cthag: -e/--expr and -l/--loop cannot be combined (see cthag --help
 status=$?
 expect_status 2 "-l without stdin:"
 expect_err "cthag: -l: no standard input to read lines from (see cthag --help)"
-check_usage "cthag: -B/--begin and -E/--end go with -l/--loop (see cthag --help)" -B 'let a = 1;' tested.rs
+check_usage "cthag: -B/--begin goes with -l/--loop or -e/--expr, -E/--end with -l (see cthag --help)" -B 'let a = 1;' tested.rs
 check_usage "cthag: -M/--toml goes with -e, -s or -l; a script file has its own manifest (see cthag --help)" -M '[dependencies]' tested.rs
 check_usage "cthag: -c/--check and -T/--test-only cannot be combined (see cthag --help)" -c -T tested.rs
 check_usage "cthag: -A needs a cargo subcommand after the script: cthag -A tested.rs -- tree (see cthag --help)" -A tested.rs

@@ -139,6 +139,6 @@ channel = "no-such-toolchain-1.0"' > work/rust-toolchain.toml
     "$CTHAG" -q ../env.rs > ../out 2> ../err)
 expect_eq "$?:$(cat out)" "0:built where cthag builds" "CARGO_TARGET_DIR & co. and a toolchain file:"
 expect_eq "$(ls work)" "rust-toolchain.toml" "nothing created in the cwd:"
-ls "$CTHAG_CACHE_DIR"/target/debug/env_* > /dev/null 2>&1 && pass || fail "not built in the shared target"
+ls "$CTHAG_CACHE_DIR"/target/debug/deps/env-???????????????? > /dev/null 2>&1 && pass || fail "not built in the shared target"
 
 finish

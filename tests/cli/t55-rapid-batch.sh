@@ -1,15 +1,16 @@
 #!/bin/bash
 # cthag -r outside a terminal: entries separated by blank lines from standard input, each result
-# printed; items and `use` kept for later entries, statements not; a [toml] block's dependency
-# from the local registry; :list, :forget, :save (and the saved script runs); an entry evaluated
-# again is a cached -e entry (no cargo); usage errors.
+# printed; items and `use` kept for later entries, and the statements of the entries that ran
+# replayed before later ones, their output discarded (let bindings persist); a [toml] block's
+# dependency from the local registry; :list, :forget, :save (and the saved script runs); an
+# entry evaluated again is a cached -e entry (no cargo); usage errors.
 . "$(dirname "$0")/lib.sh"
 R=(--registry-dir "$REGISTRY")
 RAPID="$(dirname "$CTHAG")/cthag-rapid"
 [ -x "$RAPID" ] || { echo "SKIP t55-rapid-batch: no cthag-rapid beside $CTHAG"; exit 77; }
 
 # An expression, a multi-line block (a blank line inside braces does not end it), an item used
-# by a later entry, and a statement that is not replayed.
+# by a later entry, and a statement replayed (silently) before the last.
 cat > session.txt <<'EOF_IN'
 1 + 2
 
@@ -36,19 +37,26 @@ expect_out "3
 10"
 expect_err "" "cached entries print nothing of cthag's:"
 expect_cargo_calls 0 "entries already evaluated are cached:"
-# ... and they are the entries plain -e makes: the same code evaluated with -e is cached too.
-run_cthag -e '#![allow(dead_code, unused_imports, unused_variables)]
-1 + 2'
+# ... and they are the entries plain -e makes (with -B, what runs before): the same code
+# evaluated with -B and -e is cached too.
+run_cthag -B '#![allow(dead_code, unused_imports, unused_variables, unused_mut, unused_assignments, unused_must_use, unused_parens, path_statements, redundant_semicolons)]
+' -e '1 + 2'
 expect_out "3"
 expect_cargo_calls 0 "an entry is a cached -e entry:"
 
-# A statement's binding is not replayed: using it later is a compile error (exit 1 for the
-# session), and the session goes on.
-printf 'let kept = 1;\n\nkept + 1\n\n2 + 2\n' > unbound.txt
-STDIN=unbound.txt run_cthag -q -r
+# let bindings persist: an entry's statements run again before later entries, their output
+# discarded (the line printed once); an entry that failed is not replayed; the error of a later
+# entry is at its own line.
+printf 'println!("printed once"); let kept = 1;\n\nkept + 1\n\nlet boom: Option<i32> = None; boom.unwrap()\n\nkept * 10\n\nlet x: i32 = "no";\n\nkept\n' > bound.txt
+STDIN=bound.txt run_cthag -q -r
 expect_status 1 "a failed entry:"
-expect_out "4"
-expect_err_has "cannot find value \`kept\`"
+expect_out "printed once
+2
+10
+1"
+expect_err_has "called \`Option::unwrap()\` on a \`None\` value"
+expect_eq "$(grep -c 'called `Option::unwrap()`' "$TMP/err")" 1 "the failed entry is not replayed:"
+expect_err_has " --> <expr>:1:14"
 
 # A [toml] block at an entry's top: its dependency comes from the local registry and stays for
 # later entries; items using it too.  :list shows the toml and the items.
@@ -116,6 +124,9 @@ tinydep = "0.1"
 */
 use std::collections::BTreeMap;
 fn greeting() -> String { tinydep::greet("session") }
+let mut m = BTreeMap::new();
+m.insert(greeting(), tinydep::answer());
+let _ = (m);
 2 + 2'
 run_cthag -q "${R[@]}" --infer none saved.rs
 expect_status 0
