@@ -60,7 +60,7 @@ UNIT_CC    := $(if $(USING_MUSL),$(HOST_CC),$(CC))
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := $(wildcard src/*.c src/cli/*.c src/script/*.c src/toml/*.c src/cargo/*.c src/cache/*.c \
-                      src/util/*.c)
+                      src/util/*.c src/fetch/*.c)
 OBJECTS := $(SOURCES:%.c=$(BUILD)/%.o)
 HOST_OBJECTS := $(SOURCES:%.c=$(HOST_BUILD)/%.o)
 LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/cli/main.o,$(HOST_OBJECTS))
@@ -82,7 +82,7 @@ RAPID_LIB_OBJECTS := $(filter-out $(HOST_BUILD)/src/rapid/main.o,$(RAPID_OBJECTS
 RAPID_UNIT_SOURCES := $(wildcard tests/unit/test_rapid_*.c)
 RAPID_UNIT_TESTS := $(RAPID_UNIT_SOURCES:tests/unit/%.c=$(HOST_BUILD)/tests/%)
 
-.PHONY: FORCE all demo check check-online unit-check cli-check install uninstall clean bench \
+.PHONY: FORCE all demo check check-slow check-online unit-check cli-check install uninstall clean bench \
         bench-rapid fuzz valgrind
 
 all: $(BIN) $(RAPID_BIN)
@@ -148,9 +148,17 @@ demo: $(BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
 # One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".
+# The test files run TEST_JOBS at a time (default 2 per core, see tests/cli/run-all.sh), the longest first
+# by the times kept in TEST_TIMES; a green run prints only its summary (TEST_VERBOSE=1: all).
+TEST_TIMES ?= $(abspath $(BUILD))/test-times
 check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS) $(BIN) $(RAPID_BIN)
 	CTHAG=$(abspath $(BIN)) UNIT_TESTS="$(abspath $(UNIT_TESTS) $(RAPID_UNIT_TESTS))" \
-		bash tests/cli/run-all.sh
+		TEST_TIMES=$(TEST_TIMES) bash tests/cli/run-all.sh
+
+# The load tests (tests/slow/): a minute or more of both cores each, kept out of make check;
+# .ci/run runs them (also with SAN=1).
+check-slow: $(BIN) $(RAPID_BIN)
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/slow/t*.sh)
 
 # The same binary against crates.io and a real Redis (tests/online/): SKIP, with the reason, when
 # crates.io cannot be reached; with CI=true such a skip fails the run.
@@ -161,13 +169,13 @@ unit-check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS)
 	@for t in $(UNIT_TESTS) $(RAPID_UNIT_TESTS); do $$t || exit 1; done
 
 cli-check: $(BIN) $(RAPID_BIN)
-	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh
+	CTHAG=$(abspath $(BIN)) TEST_TIMES=$(TEST_TIMES) bash tests/cli/run-all.sh
 
 # libFuzzer harnesses (clang), one per parser; each runs FUZZ_SECONDS from its seed corpus
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
 FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin \
-                rapid
+                rapid fetch
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

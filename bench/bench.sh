@@ -9,8 +9,9 @@
 # make bench passes CTHAG_GLIBC (the same sources linked with glibc), BENCH_CC and
 # BENCH_LDFLAGS (how cthag was built).  BENCH_REPEAT (default 15) is the number of alternating
 # rounds for each build figure, BENCH_RUNS (default 1000) for the cached run.  BENCH_ONLY="a b"
-# runs only the sections named, of: cached zscript first rebuild disk lines scale gc versions team
-# inputs (rebuild holds the shared-dependency figures; disk and lines need rebuild).
+# runs only the sections named, of: cached zscript first edit rapid beside small rebuild disk lines
+# scale cold release gc versions team inputs url (rebuild holds the shared-dependency figures; disk
+# and lines need rebuild; release needs crates.io and rust-script; bench/speed.sh says more).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -135,10 +136,17 @@ say "first hello world, new cache root: cthag vs rustc + run" "$a ms vs $b ms = 
 record first_build_new_root_ratio "$ratio"
 record first_build_new_root_ms "[$a, $b]"
 read -r a b ratio < <(pair2 "$REPEAT" 1 -- ./first-warm.sh -- ./first-rustc.sh)
-say "first hello world, warm cache root: cthag vs rustc + run" "$a ms vs $b ms = ${ratio}x"
+say "first hello world, warm cache root: cthag vs rustc + run (<= 1.05x)" "$a ms vs $b ms = ${ratio}x"
 record first_build_warm_root_ratio "$ratio"
 record first_build_warm_root_ms "[$a, $b]"
 fi
+
+# ---- 3b. edit and run, -r, a build beside another (bench/speed.sh) ----
+. "$here/speed.sh"
+want edit && bench_edit
+want rapid && bench_rapid
+want beside && bench_beside
+want small && bench_small
 
 # ---- 4. a second script sharing a dependency; rebuilds; edit and rerun ----
 if want rebuild; then
@@ -246,7 +254,7 @@ cap=$((total / 2))
 "$CTHAG" --gc --max-size "$cap" > /dev/null
 after=$(du -sb "$CTHAG_CACHE_DIR" | cut -f1)
 say "300 scripts: build all" "$build_ms ms"
-say "300 scripts: cache size (target <= 225 MB)" "$((total / 1048576)) MiB ($((allocated / 1048576)) MiB allocated)"
+say "300 scripts: cache size (target <= 600 MiB)" "$((total / 1048576)) MiB ($((allocated / 1048576)) MiB allocated)"
 say "300 scripts: all 300 cached runs" "$runs_ms ms"
 say "300 scripts: after --gc --max-size $((cap / 1048576))MiB" "$((after / 1048576)) MiB"
 record scale_build_ms "$build_ms"
@@ -256,6 +264,10 @@ record scale_cached_runs_ms "$runs_ms"
 record scale_gc_cap_bytes "$cap"
 record scale_after_gc_bytes "$after"
 fi
+
+# ---- 6b. the dependencies' profile: cold builds and program speed (bench/speed.sh) ----
+want cold && bench_cold
+want release && bench_release
 
 # ---- 7. --cache-stats and --gc at 100, 300 and 1000 entries (bench/gc.sh) ----
 if want gc; then
@@ -271,6 +283,10 @@ want team && bench_team_cache
 # ---- 10. cached runs with 50 inputs (bench/inputs.sh) ----
 . "$here/inputs.sh"
 want inputs && bench_inputs
+
+# ---- 11. a cached run of a script from a URL (bench/url.sh) ----
+. "$here/url.sh"
+want url && bench_url
 
 # ---- results.json ----
 machine=$(printf '{"uname": "%s", "cpu": "%s", "cores": %s, "memory_kb": %s, "cargo": "%s"}' \

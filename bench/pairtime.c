@@ -5,8 +5,9 @@
  *   pairtime -l RUNS WARMUP -- A [ARGS...] -- B [ARGS...] [-- C [ARGS...]] ...
  *
  * Prints one line "A_MEDIAN_MS B_MEDIAN_MS RATIO A_MAXRSS_KB B_MAXRSS_KB" for two commands, or
- * with -l one line per command, in order: "MEDIAN_MS MAXRSS_KB MEDIAN_MINFLT" (its median count
- * of minor page faults).  The commands' own output goes to /dev/null; a command that fails stops
+ * with -l one line per command, in order: "MEDIAN_MS MAXRSS_KB MEDIAN_MINFLT MEDIAN_CPU_MS" (its
+ * median count of minor page faults, and its median CPU time, user + system, of the command and
+ * the children it waited for: on a machine others load, CPU time drifts less than wall time).  The commands' own output goes to /dev/null; a command that fails stops
  * the measurement (exit 1). */
 #define _DEFAULT_SOURCE
 #include <fcntl.h>
@@ -27,6 +28,7 @@ struct command {
     char **argv;
     double *ms;     /* one wall time per run */
     double *minflt; /* one minor-fault count per run */
+    double *cpu;    /* one CPU time (user + system, ms) per run */
     long maxrss_kb;
 };
 
@@ -55,6 +57,12 @@ static int run_once(char **argv, double *ms, struct rusage *usage)
         return -1;
     *ms = now_ms() - start;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static double cpu_ms(const struct rusage *u)
+{
+    return (double)(u->ru_utime.tv_sec + u->ru_stime.tv_sec) * 1e3 +
+           (double)(u->ru_utime.tv_usec + u->ru_stime.tv_usec) / 1e3;
 }
 
 static int by_value(const void *a, const void *b)
@@ -106,12 +114,14 @@ int main(int argc, char **argv)
     for (int c = 0; c < n; c++) {
         cmds[c].ms = calloc((size_t)runs, sizeof(double));
         cmds[c].minflt = calloc((size_t)runs, sizeof(double));
+        cmds[c].cpu = calloc((size_t)runs, sizeof(double));
     }
     for (int i = 0; i < runs; i++) {
         for (int c = 0; c < n; c++) {
             if (run_once(cmds[c].argv, &cmds[c].ms[i], &usage))
                 return fprintf(stderr, "pairtime: %s failed\n", cmds[c].argv[0]), 1;
             cmds[c].minflt[i] = (double)usage.ru_minflt;
+            cmds[c].cpu[i] = cpu_ms(&usage);
             if (usage.ru_maxrss > cmds[c].maxrss_kb)
                 cmds[c].maxrss_kb = usage.ru_maxrss;
         }
@@ -122,10 +132,11 @@ int main(int argc, char **argv)
     }
     for (int c = 0; c < n; c++) {
         if (lines)
-            printf("%.4f %ld %.0f\n", median(cmds[c].ms, runs), cmds[c].maxrss_kb,
-                   median(cmds[c].minflt, runs));
+            printf("%.4f %ld %.0f %.4f\n", median(cmds[c].ms, runs), cmds[c].maxrss_kb,
+                   median(cmds[c].minflt, runs), median(cmds[c].cpu, runs));
         free(cmds[c].ms);
         free(cmds[c].minflt);
+        free(cmds[c].cpu);
     }
     return 0;
 }

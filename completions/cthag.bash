@@ -22,12 +22,16 @@ _cthag()
         --features|-F|--expr|-e|--loop|-l|--begin|-B|--end|-E|--toml|-M|--max-size|--max-age|--toolchain|--dep)
             return ;;
     esac
-    # After the script, the words are the script's own.
+    # After the script (a file or an http(s) URL), the words are the script's own.
     local i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             --) return ;;
-            *.rs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            *.rs|http://*|https://*) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            # bash splits https://... at the colon: "https" ":" "//...".
+            http|https) if [[ ${COMP_WORDS[i + 1]:-} == : ]]; then
+                    COMPREPLY=($(compgen -f -- "$cur")); return
+                fi ;;
         esac
     done
     if [[ $cur == -* ]]; then

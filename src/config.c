@@ -8,6 +8,7 @@
 #include "util/suggest.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,16 @@ static int read_build_table(struct config *cfg, const char *path, const struct t
     return 0;
 }
 
+/* thag's [proc_macros] table, under thag's own key names. */
+static int read_proc_macros_table(struct config *cfg, const char *path,
+                                  const struct toml_value *table)
+{
+    return read_string(path, table, "proc_macros", "demo_proc_macro_crate_path", 0,
+                       &cfg->demo_proc_macros) ||
+           read_string(path, table, "proc_macros", "bank_proc_macro_crate_path", 0,
+                       &cfg->bank_proc_macros);
+}
+
 static int read_infer_level(struct config *cfg, const char *path, const struct toml_value *infer)
 {
     char *level = NULL;
@@ -162,10 +173,12 @@ static int read_infer_level(struct config *cfg, const char *path, const struct t
 
 /* What the config file may hold, table by table: anything else is warned about (it would
  * otherwise be ignored in silence), with the nearest known name. */
-static const char *const top_names[] = {"build", "infer", "cache", NULL};
+static const char *const top_names[] = {"build", "infer", "cache", "proc_macros", NULL};
 static const char *const build_names[] = {"profile", "registry-dir", "edition", "wrapper", NULL};
 static const char *const infer_names[] = {"level", "features", "max-features", NULL};
 static const char *const cache_names[] = {"max-size", "max-age-days", NULL};
+static const char *const proc_macros_names[] = {"demo_proc_macro_crate_path",
+                                                "bank_proc_macro_crate_path", NULL};
 
 static int is_one_of(const char *name, const char *const *names)
 {
@@ -225,13 +238,15 @@ int config_parse(struct config *cfg, const char *path, const char *text, size_t 
     struct toml_value *root = toml_parse(text, len, 1, &err);
     if (!root)
         return error("%s:%d: %s", path, err.line, err.message);
-    const struct toml_value *cache, *infer, *build;
+    const struct toml_value *cache, *infer, *build, *proc_macros;
     int result = get_table(path, root, "cache", &cache) || get_table(path, root, "infer", &infer) ||
                          get_table(path, root, "build", &build) ||
+                         get_table(path, root, "proc_macros", &proc_macros) ||
                          (cache && read_cache_table(cfg, path, cache)) ||
                          (infer && (read_infer_table(cfg, path, infer) ||
                                     read_infer_level(cfg, path, infer))) ||
-                         (build && read_build_table(cfg, path, build))
+                         (build && read_build_table(cfg, path, build)) ||
+                         (proc_macros && read_proc_macros_table(cfg, path, proc_macros))
                      ? -1
                      : 0;
     if (!result) {
@@ -240,6 +255,7 @@ int config_parse(struct config *cfg, const char *path, const char *text, size_t 
         warn_unknown(path, build, "build", build_names);
         warn_unknown(path, infer, "infer", infer_names);
         warn_unknown(path, cache, "cache", cache_names);
+        warn_unknown(path, proc_macros, "proc_macros", proc_macros_names);
     }
     toml_free(root);
     return result;
@@ -253,6 +269,9 @@ void config_release(struct config *cfg)
     free(cfg->registry_dir);
     free(cfg->edition);
     free(cfg->wrapper);
+    free(cfg->demo_proc_macros);
+    free(cfg->bank_proc_macros);
+    free(cfg->thag_dev_path);
     memset(cfg, 0, sizeof(*cfg));
     cfg->infer_level = -1;
 }
@@ -307,6 +326,16 @@ int config_load(struct config *cfg)
     int result = read_file_settings(cfg, path.buf);
     strbuf_release(&path);
     add_builtin_features(cfg);
+    /* thag-auto's checkout, absolute: cargo reads the manifest elsewhere. */
+    const char *dev = getenv("THAG_DEV_PATH");
+    char cwd[PATH_MAX];
+    if (dev && *dev) {
+        struct strbuf abs = STRBUF_INIT;
+        if (*dev != '/' && getcwd(cwd, sizeof(cwd)))
+            strbuf_addf(&abs, "%s/", cwd);
+        strbuf_addstr(&abs, dev);
+        cfg->thag_dev_path = strbuf_detach(&abs);
+    }
     const char *env = getenv("CTHAG_MAX_CACHE_SIZE");
     if (!result && env && *env) {
         if (config_parse_size(env, &cfg->max_cache_size))
@@ -399,6 +428,34 @@ static void print_features(const char *name, const struct toml_value *table, con
     strbuf_release(&line);
 }
 
+static const char *nonempty_env(const char *name)
+{
+    const char *value = getenv(name);
+    return value && *value ? value : NULL;
+}
+
+/* Where thag's crates come from: thag-auto's choice and the proc-macro crates' directories. */
+static void print_thag(const struct config *cfg)
+{
+    struct strbuf line = STRBUF_INIT;
+    const char *ref = nonempty_env("THAG_GIT_REF"), *repo = nonempty_env("THAG_GIT_REPO");
+    if (cfg->thag_dev_path)
+        strbuf_addf(&line, "path %s", cfg->thag_dev_path);
+    else if (ref)
+        strbuf_addf(&line, "git %s, ref %s", repo ? repo : "(thag's GitHub repository)", ref);
+    else
+        strbuf_addstr(&line, "the registry, at the version given");
+    print_setting("thag-auto", line.buf,
+                  cfg->thag_dev_path ? "THAG_DEV_PATH" : ref ? "THAG_GIT_REF" : "default");
+    const char *names[] = {"proc_macros.demo_proc_macro_crate_path",
+                           "proc_macros.bank_proc_macro_crate_path"};
+    const char *values[] = {cfg->demo_proc_macros, cfg->bank_proc_macros};
+    for (int i = 0; i < 2; i++)
+        print_setting(names[i], values[i] ? values[i] : "(none: proc_macros/ beside the script)",
+                      file_or_default(cfg, values[i]));
+    strbuf_release(&line);
+}
+
 void config_print(const struct config *cfg, const char *cache_root, const char *cargo)
 {
     struct strbuf path = STRBUF_INIT;
@@ -431,6 +488,7 @@ void config_print(const struct config *cfg, const char *cache_root, const char *
                   cfg->infer_level >= 0 ? "config file" : "default");
     print_features("infer.features", cfg->infer_features, path.buf);
     print_features("infer.max-features", cfg->infer_max_features, path.buf);
+    print_thag(cfg);
     const char *env_cargo = getenv("CARGO");
     print_setting("cargo", cargo ? cargo : "(not found)",
                   env_cargo && *env_cargo ? "CARGO" : "PATH, else ~/.cargo/bin");
@@ -471,6 +529,9 @@ int config_settle(const struct options *o, struct config *cfg, struct settings *
     const char *color = color_choice(o);
     s->color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDERR_FILENO));
     s->color_arg = strcmp(color, "auto") ? color : NULL;
+    s->thag = (struct thag_sources){cfg->thag_dev_path, nonempty_env("THAG_GIT_REF"),
+                                    nonempty_env("THAG_GIT_REPO"), cfg->demo_proc_macros,
+                                    cfg->bank_proc_macros};
     struct stat st;
     if (s->registry_dir && (stat(s->registry_dir, &st) || !S_ISDIR(st.st_mode)))
         return error("registry directory %s (from the config file): not a directory",

@@ -4,6 +4,7 @@
 #ifndef CTHAG_CONFIG_H
 #define CTHAG_CONFIG_H
 
+#include "cargo/thag.h"
 #include "options.h"
 #include "util/strbuf.h"
 
@@ -26,6 +27,11 @@ struct config {
     char *edition;
     char *wrapper;
     int infer_level;
+    /* [proc_macros] demo_proc_macro_crate_path, bank_proc_macro_crate_path (thag's keys), NULL
+     * when not set; THAG_DEV_PATH made absolute, NULL when not set. */
+    char *demo_proc_macros;
+    char *bank_proc_macros;
+    char *thag_dev_path;
     /* Where each value came from, for messages: "default", the file path, or the variable. */
     char max_size_from[256];
     char max_age_from[256];
@@ -61,6 +67,7 @@ struct settings {
     enum infer_level infer;
     int color;                 /* diagnostics with ANSI colours */
     const char *color_arg;     /* "always"/"never" for cargo's --color, or NULL (auto) */
+    struct thag_sources thag;  /* where thag's own crates come from (thag-auto, proc macros) */
 };
 
 /* Load the config file into cfg and settle s from o, the environment and cfg (which must outlive

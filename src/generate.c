@@ -22,20 +22,74 @@ static int check_mains(const struct options *o, const struct script *s)
     return 0;
 }
 
-int generate_load(const struct options *o, const struct strbuf *content, struct script *s,
-                  struct stat *st)
+/* Where a fetched script's relative paths are looked for: a directory no script lives in.  A
+ * script from a URL has none of its own, so any path wrap.c would resolve there is an error. */
+#define NO_DIRECTORY "/cthag-a-script-from-a-url-has-no-directory"
+
+/* The module `mod NAME;` on a line declares, into name (empty when the line has none). */
+static void declared_module(const char *line, struct strbuf *name)
+{
+    for (const char *p = strstr(line, "mod "); p; p = strstr(p + 1, "mod ")) {
+        const char *n = p + 4;
+        while (*n == ' ')
+            n++;
+        size_t len = strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+        const char *after = n + len;
+        while (*after == ' ')
+            after++;
+        if (len && *after == ';' && (p == line || !strchr("abcdefghijklmnopqrstuvwxyz_", p[-1]))) {
+            strbuf_add(name, n, len);
+            return;
+        }
+    }
+}
+
+/* The first relative module or include path of a fetched script, as an error naming its line. */
+static int refuse_relative_paths(const struct script *s)
+{
+    struct wrapped w;
+    memset(&w, 0, sizeof(w));
+    struct wrap_options wo = {0, NO_DIRECTORY};
+    (s->main_count ? wrap_program : wrap_snippet)(s->body.buf, s->body.len, &wo, &w);
+    int result = 0;
+    for (size_t i = 0; i < w.nsegments && !result; i++) {
+        const struct wrap_segment *seg = &w.segments[i];
+        struct strbuf text = STRBUF_INIT, name = STRBUF_INIT;
+        if (seg->role == WRAP_REPLACED) {
+            result = error("%s:%d: a relative path (%s) would be a file beside the script, and a "
+                           "script from a URL has no directory: use an absolute path",
+                           s->name, seg->part_line, seg->original);
+        } else if (seg->role == WRAP_PATH) {
+            wrap_part_line(&w, WRAP_PART_MAIN, seg->part_line, &text);
+            declared_module(text.buf, &name);
+            if (!name.len)
+                strbuf_addstr(&name, "name");
+            result = error("%s:%d: `mod %s;` would load a file beside the script, and a script "
+                           "from a URL has no directory: put the module inline (mod %s { ... })",
+                           s->name, seg->part_line, name.buf, name.buf);
+        }
+        strbuf_release(&text);
+        strbuf_release(&name);
+    }
+    wrap_release(&w);
+    return result;
+}
+
+int generate_load(const struct options *o, const char *file, const struct strbuf *content,
+                  struct script *s, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
     if (o->kind == SOURCE_LOOP) {
         strbuf_addf(&s->body, "%s\n%s\n%s\n", o->loop_begin, o->text, o->loop_end);
     } else {
-        if (o->kind == SOURCE_FILE) {
-            if (source_read(o->script, &s->text, st))
+        if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL) {
+            if (source_read(file, &s->text, st))
                 return -1;
         } else {
             strbuf_add(&s->text, content->buf, content->len);
         }
-        if (source_parse(s) || check_mains(o, s))
+        if (source_parse(s) || check_mains(o, s) ||
+            (o->kind == SOURCE_URL && refuse_relative_paths(s)))
             return -1;
     }
     if (o->toml) {
@@ -52,7 +106,8 @@ int generate_load(const struct options *o, const struct strbuf *content, struct 
 /* How diagnostics name the script's parts. */
 static void diag_parts(const struct options *o, struct diag_part *parts)
 {
-    static const char *const whats[] = {"the script", "the expression", "the script", "the filter"};
+    static const char *const whats[] = {"the script", "the expression", "the script", "the filter",
+                                        "the script"};
     parts[WRAP_PART_MAIN] = (struct diag_part){o->script, whats[o->kind]};
     parts[WRAP_PART_BEGIN] = (struct diag_part){"<begin>", "the -B code"};
     parts[WRAP_PART_END] = (struct diag_part){"<end>", "the -E code"};
@@ -203,6 +258,8 @@ static void describe_source(const struct generate_request *r, const struct scrip
     if (out->len < start)
         strbuf_setlen(out, start - 1);
 }
+/* The edition cargo (1.95) gives a frontmatter manifest that names none: its newest stable. */
+#define CARGO_SCRIPT_EDITION "2024"
 
 static int generate_manifest(const struct generate_request *r, const struct script *s,
                              const struct strlist *crates, struct generated *g)
@@ -212,6 +269,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
     cache_bin_name(r->entry->stem.buf, &bin);
     describe_source(r, s, &source);
     struct registry registry = {set->registry_dir, NULL, r->o->toolchain, r->o->offline};
+    /* cargo's default for an embedded manifest, unless the config file names one. */
+    int frontmatter_edition = s->format == MANIFEST_FRONTMATTER && !r->cfg->edition;
     registry_init(&registry, &cargo_home);
     struct manifest_input in = {
         .script_name = s->name,
@@ -225,13 +284,17 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
         .registry = &registry,
-        .edition = set->edition,
+        .edition = frontmatter_edition ? CARGO_SCRIPT_EDITION : set->edition,
+        .warn_default_edition = frontmatter_edition,
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,
         .bare_keys_are_dependencies = r->o->toml != NULL,
         .deps = r->o->deps,
         .ndeps = (size_t)r->o->ndeps,
+        .thag_format = s->format == MANIFEST_THAG,
+        .thag = &set->thag,
+        .env_used = &g->env_used,
     };
     int result = manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
@@ -275,5 +338,6 @@ void generated_release(struct generated *g)
     strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);
+    strlist_release(&g->env_used);
     wrap_release(&g->code);
 }

@@ -20,6 +20,7 @@
 #include "script/wrap.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 #include <sys/stat.h>
 
@@ -30,6 +31,9 @@ struct generated {
     const char *in_place;     /* the script's canonical path when compiled where it lives */
     struct wrapped code;      /* the source cargo compiles, with its map to the script's lines */
     struct diag_map diag;     /* how diagnostics name the script's parts */
+    /* Environment variables the generated project was decided by (thag-auto's): the build
+     * depends on their values as on env!'s. */
+    struct strlist env_used;
     char key[HASH_HEX_LEN + 1];
 };
 
@@ -42,11 +46,12 @@ struct generate_request {
     const struct cache_entry *entry; /* the copy's stem, the package name */
 };
 
-/* The script's text (a file's, or content: -e's and -s's), validated, with its manifest (or
- * -M's) found; st gets a file's stat data from before the read (zeroed otherwise).  Prints the
- * error and returns -1 for bad input. */
-int generate_load(const struct options *o, const struct strbuf *content, struct script *s,
-                  struct stat *st);
+/* The script's text (file's: the script's, or a URL's copy; or content: -e's and -s's),
+ * validated, with its manifest (or -M's) found; st gets the file's stat data from before the
+ * read (zeroed otherwise).  A script from a URL may not name files by relative paths (it has
+ * no directory).  Prints the error and returns -1 for bad input. */
+int generate_load(const struct options *o, const char *file, const struct strbuf *content,
+                  struct script *s, struct stat *st);
 /* Code cthag wraps must pair its delimiters up in itself: rustc would pair them with the braces
  * of cthag's fn main and point at those.  A program is rustc's to judge, as it is.  Prints the
  * error (in the script's terms) and returns -1 when they do not. */

@@ -15,8 +15,8 @@ enum mode {
     MODE_EDIT_CONFIG,  /* -C/--config: the config file in the user's editor (thag's -C) */
 };
 
-/* Where the script comes from. */
-enum source_kind { SOURCE_FILE, SOURCE_EXPR, SOURCE_STDIN, SOURCE_LOOP };
+/* Where the script comes from (SOURCE_URL: an http(s) URL, fetch/fetch.h). */
+enum source_kind { SOURCE_FILE, SOURCE_EXPR, SOURCE_STDIN, SOURCE_LOOP, SOURCE_URL };
 
 /* What to do with it. */
 enum action {
@@ -37,7 +37,9 @@ struct options {
     enum mode mode;
     enum source_kind kind;
     enum action action;
-    const char *script;       /* the file as the user wrote it, or how messages name the source */
+    const char *script;       /* the file (or URL) as the user wrote it, or how messages name the
+                                 source */
+    const char *url;          /* SOURCE_URL: the URL of the script's raw text (fetch/url.h) */
     const char *text;         /* -e expression or -l filter */
     const char *loop_begin;   /* -B */
     const char *loop_end;     /* -E */

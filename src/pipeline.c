@@ -12,7 +12,10 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
+#include "cargo/replay.h"
+#include "cargo/wrapper.h"
 #include "config.h"
+#include "fetch/fetch.h"
 #include "generate.h"
 #include "install.h"
 #include "run.h"
@@ -39,6 +42,8 @@ struct job {
     struct run_timings times;
     struct config cfg;          /* read on the slow path only */
     struct settings set;
+    struct fetch_result fetched; /* a URL's text: fetched (to store), or the copy's meta */
+    struct strbuf url_copy;     /* a URL's copy, which the slow path reads as a script file */
     /* Held on the slow path until exec (close-on-exec releases it): the root lock, shared, so
      * no --clean removes the cache under the build.  -1 when not held.  (Between the build and
      * the exec the executable is held by an open fd: a --gc meanwhile cannot take it away.) */
@@ -70,8 +75,38 @@ static int job_start(struct job *job, const struct options *o)
     identity_init(&job->id, &job->entry, o, job->root.buf, job->content.buf, job->content.len);
     if (job->id.source)
         run_environment(&job->env, o->kind == SOURCE_FILE ? job->id.source : NULL,
-                        job->entry.package.buf);
+                        o->kind == SOURCE_URL ? job->entry.stem.buf : identity_kind_name(o->kind));
+    if (o->kind == SOURCE_URL)
+        fetch_body_path(job->entry.project_dir.buf, &job->url_copy);
     return 0;
+}
+
+/* What the fetch stage is asked for a script from a URL: its copy lives in the entry. */
+static struct fetch_request url_request(const struct job *job)
+{
+    const struct options *o = job->o;
+    return (struct fetch_request){o->script, o->url, job->entry.project_dir.buf, o->offline,
+                                  SOURCE_MAX_BYTES};
+}
+
+/* A script from a URL: its text from the server, or its copy in the entry (fetch.h).  First:
+ * the cached path then finds the entry fresh when the copy is the text it was built from. */
+static int fetch_url(struct job *job)
+{
+    struct fetch_request req = url_request(job);
+    return job->o->kind == SOURCE_URL ? fetch_script(&req, &job->fetched) : 0;
+}
+
+/* New text from a URL goes into the entry before the slow path reads it as a script file;
+ * under the root lock, as everything the build writes (held from now on). */
+static int store_fetched(struct job *job)
+{
+    const struct options *o = job->o;
+    struct fetch_request req = url_request(job);
+    if (o->kind != SOURCE_URL || job->fetched.state != FETCH_NEW)
+        return 0;
+    job->root_lock = cache_prepare_locked(job->root.buf);
+    return job->root_lock < 0 || fetch_store(&req, &job->fetched) ? -1 : 0;
 }
 
 static void job_finish(struct job *job)
@@ -83,13 +118,17 @@ static void job_finish(struct job *job)
     strbuf_release(&job->content);
     run_environment_release(&job->env);
     cache_entry_release(&job->entry);
+    if (job->o->kind == SOURCE_URL)
+        fetch_result_release(&job->fetched);
+    strbuf_release(&job->url_copy);
 }
 
 /* Hand over to the executable.  Returns only when it cannot be executed, with errno set. */
 static void exec_entry(struct job *job, int executable)
 {
     const struct options *o = job->o;
-    const char *argv0 = o->kind == SOURCE_FILE ? run_argv0(o->script) : identity_kind_name(o->kind);
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL; /* by its path or its URL */
+    const char *argv0 = named ? run_argv0(o->script) : identity_kind_name(o->kind);
     struct run_request r = {argv0, o->script_args, o->nscript_args, job->env.vars,
                             job->entry.bin_path.buf};
     if (!o->timings) {
@@ -166,20 +205,42 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->env = job->env.vars;
 }
 
+/* After cargo's build: the record of what it read, with the toolchain's libstd when the
+ * executable links it dynamically (a toolchain update or removal then rebuilds it). */
+static void record_build(const struct build_inputs *in, const char *built, const char *capture,
+                         struct entry_record *rec)
+{
+    struct rustc_command cmd = RUSTC_COMMAND_INIT;
+    freshness_record_build(in, built, rec);
+    if (!replay_read_capture(capture, &cmd) && cmd.libstd.len)
+        freshness_record_file(in, cmd.libstd.buf, rec);
+    rustc_command_release(&cmd);
+    unlink(capture);
+}
+
 static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
 {
     const struct options *o = job->o;
     struct build_opts bo;
-    struct strbuf built = STRBUF_INIT;
+    struct strbuf built = STRBUF_INIT, capture = STRBUF_INIT;
     struct strbuf remap[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *rustc_args[4];
     build_options(job, &bo);
-    action_remap_copy_paths(o->kind == SOURCE_FILE ? job->id.source : NULL,
+    /* Panics and file!() name the script: its path, or its URL. */
+    int named = o->kind == SOURCE_FILE || o->kind == SOURCE_URL;
+    action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
     int fetch_failed = 0;
+    strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
+    unlink(capture.buf);
+    /* -x installs a program that must outlive the toolchain it was built with: static. */
+    struct wrapper_request wrap = {
+        job->entry.package.buf,
+        o->action == ACTION_EXECUTABLE ? WRAPPER_LINK_STATIC : WRAPPER_LINK_DYNAMIC,
+        capture.buf, NULL};
     struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL, &fetch_failed};
+                                rustc_args[0] ? rustc_args : NULL, &fetch_failed, &wrap};
     note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
     /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
      * decided to build, so the script's own crate is compiled again. */
@@ -197,13 +258,15 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
         result = error("%s: cargo succeeded but reported no executable", o->script);
     } else if (!result) {
         struct entry_record rec;
-        freshness_record_build(in, built.buf, &rec);
+        record_build(in, built.buf, capture.buf, &rec);
         result = cache_commit(&job->entry, built.buf, &rec);
         if (!result)
             cache_drop_artifacts(&job->entry, built.buf);
         entry_record_release(&rec);
     }
+    unlink(capture.buf);
     strbuf_release(&built);
+    strbuf_release(&capture);
     strbuf_release(&remap[0]);
     strbuf_release(&remap[1]);
     return result;
@@ -266,7 +329,8 @@ static int generate(struct job *job, struct script *s, struct generated *g,
 {
     const struct options *o = job->o;
     struct stat st;
-    if (generate_load(o, &job->content, s, &st))
+    const char *file = o->kind == SOURCE_URL ? job->url_copy.buf : o->script;
+    if (store_fetched(job) || generate_load(o, file, &job->content, s, &st))
         return EXIT_BAD_INPUT;
     /* Code that does not pair its delimiters does not compile: a build failure, as rustc's. */
     if (generate_check(o, s))
@@ -276,14 +340,16 @@ static int generate(struct job *job, struct script *s, struct generated *g,
         return EXIT_BAD_INPUT;
     }
     struct generate_request r = {o, &job->set, &job->cfg, &job->id, &job->entry};
-    if ((job->root_lock = cache_prepare_locked(job->root.buf)) < 0 ||
+    if ((job->root_lock < 0 && (job->root_lock = cache_prepare_locked(job->root.buf)) < 0) ||
         config_settle(o, &job->cfg, &job->set) || generate_project(&r, s, g))
         return EXIT_BAD_INPUT;
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
-                                .registry = job->set.registry_dir ? job->set.registry_dir : ""};
-    if (o->kind == SOURCE_FILE)
-        freshness_set_script(in, job->id.source, &st, s->text.buf, s->text.len);
+                                .registry = job->set.registry_dir ? job->set.registry_dir : "",
+                                .generated_env = &g->env_used};
+    if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL)
+        freshness_set_script(in, o->kind == SOURCE_URL ? file : job->id.source, &st, s->text.buf,
+                             s->text.len);
     return 0;
 }
 
@@ -310,7 +376,8 @@ __attribute__((noinline)) static int slow_path(struct job *job)
                             job->cfg.max_age_days);
     }
     if (!status && o->action == ACTION_EXECUTABLE)
-        status = install_executable(job->root.buf, job->entry.bin_path.buf, o->script,
+        status = install_executable(job->root.buf, job->entry.bin_path.buf,
+                                    o->kind == SOURCE_URL ? job->entry.stem.buf : o->script,
                                     o->install_dir, o->force);
     if (!status && o->action == ACTION_PRINT_TOML)
         status = pin_print_script(&s, g.manifest.buf, job->entry.package.buf,
@@ -334,8 +401,10 @@ int pipeline_run(const struct options *o)
 {
     struct job job;
     int status = EXIT_BAD_INPUT;
-    if (!job_start(&job, o)) {
-        try_cached_run(&job);
+    if (!job_start(&job, o) && !fetch_url(&job)) {
+        /* New text from a URL is not stored yet: the record would vouch for the old copy. */
+        if (o->kind != SOURCE_URL || job.fetched.state != FETCH_NEW)
+            try_cached_run(&job);
         status = slow_path(&job);
     }
     job_finish(&job);

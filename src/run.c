@@ -146,7 +146,48 @@ static size_t add_variable(struct strbuf *t, const char *name_eq, const char *va
     return start;
 }
 
-void run_environment(struct run_environment *env, const char *path, const char *package)
+/* The length of a script file's stem as Rust's Path::file_stem takes it (rust-script's "safe
+ * name"): up to the last dot, unless the name starts with its only dot. */
+static size_t stem_length(const char *base)
+{
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base && strcmp(base, "..") ? (size_t)(dot - base) : strlen(base);
+}
+
+/* rust-script's package name of a safe name: lowercase ASCII letters, digits, '_' and '-' kept
+ * (a leading digit gets a '_' before it), capitals lowered, any other character one '_'. */
+static void add_package_name(struct strbuf *t, const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x80 && c < 0xc0 && i > 0)
+            continue; /* the rest of a character already written */
+        if (c >= '0' && c <= '9' && i == 0)
+            strbuf_addch(t, '_');
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '_' || c == '-')
+            strbuf_addch(t, (char)c);
+        else if (c >= 'A' && c <= 'Z')
+            strbuf_addch(t, (char)(c - 'A' + 'a'));
+        else
+            strbuf_addch(t, '_');
+    }
+}
+
+/* RUST_SCRIPT_SAFE_NAME (not-UTF-8 bytes as U+FFFD, as rust-script's lossy file stem) and
+ * RUST_SCRIPT_PKG_NAME of name[0, len). */
+static void add_names(struct strbuf *t, size_t *offsets, size_t *n, const char *name, size_t len)
+{
+    offsets[(*n)++] = t->len;
+    strbuf_addstr(t, "RUST_SCRIPT_SAFE_NAME=");
+    utf8_lossy(name, len, t);
+    strbuf_addch(t, '\0');
+    offsets[(*n)++] = t->len;
+    strbuf_addstr(t, "RUST_SCRIPT_PKG_NAME=");
+    add_package_name(t, name, len);
+    strbuf_addch(t, '\0');
+}
+
+void run_environment(struct run_environment *env, const char *path, const char *kind_name)
 {
     struct strbuf *t = &env->text;
     size_t offsets[RUN_ENV_MAX], n = 0;
@@ -155,23 +196,20 @@ void run_environment(struct run_environment *env, const char *path, const char *
         size_t path_len = strlen(path);
         const char *slash = strrchr(path, '/');
         size_t dir_len = slash == path ? 1 : (size_t)(slash - path);
-        const char *base = slash + 1;
-        size_t base_len = strlen(base);
-        if (base_len > 3 && !strcmp(base + base_len - 3, ".rs"))
-            base_len -= 3;
         offsets[n++] = add_variable(t, "CTHAG_SCRIPT_PATH=", path, path_len);
         offsets[n++] = add_variable(t, "CTHAG_SCRIPT_DIR=", path, dir_len);
         offsets[n++] = add_variable(t, "RUST_SCRIPT_PATH=", path, path_len);
         offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", path, dir_len);
-        offsets[n++] = add_variable(t, "RUST_SCRIPT_SAFE_NAME=", base, base_len);
+        add_names(t, offsets, &n, slash + 1, stem_length(slash + 1));
     } else {
         /* Not a PATH_MAX buffer here: this frame is above realpath's on every cached run. */
         char *cwd = realpath(".", NULL);
         const char *dir = cwd ? cwd : ".";
+        offsets[n++] = add_variable(t, "RUST_SCRIPT_PATH=", "", 0);
         offsets[n++] = add_variable(t, "RUST_SCRIPT_BASE_PATH=", dir, strlen(dir));
         free(cwd);
+        add_names(t, offsets, &n, kind_name, strlen(kind_name));
     }
-    offsets[n++] = add_variable(t, "RUST_SCRIPT_PKG_NAME=", package, strlen(package));
     for (size_t i = 0; i < n; i++)
         env->vars[i] = t->buf + offsets[i];
     env->vars[n] = NULL;

@@ -37,8 +37,9 @@ struct run_environment {
     const char *vars[RUN_ENV_MAX + 1];  /* pointers into text, NULL-terminated */
 };
 /* path: the script file's canonical path, or NULL for -e/-s/-l (then the current directory is
- * the base path); package: the entry's package name. */
-void run_environment(struct run_environment *env, const char *path, const char *package);
+ * the base path, RUST_SCRIPT_PATH is empty and the names are kind_name's: "expr", "stdin",
+ * "loop"). */
+void run_environment(struct run_environment *env, const char *path, const char *kind_name);
 void run_environment_release(struct run_environment *env);
 /* argv[0] of a script file: the path as the user wrote it, with U+FFFD for bytes that are not
  * UTF-8 (Rust's env::args() panics otherwise).  Valid until the next call. */

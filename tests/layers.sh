@@ -21,6 +21,7 @@ install  4
 cargo    3
 cache    2
 script   2
+fetch    1
 toml     1
 util     0
 options  0

@@ -305,6 +305,8 @@ static void collect_inputs(const struct build_inputs *in, const char *built,
         if (!is_script(in, file) && !is_cache_file(in, file))
             add_built_input(in, file, rec);
     }
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&info.env, in->generated_env->items[i]);
     freshness_record_env(rec, &info.env);
     depinfo_release(&info);
     strbuf_release(&path);
@@ -321,6 +323,12 @@ void freshness_record_build(const struct build_inputs *in, const char *built,
     snprintf(rec->opts, sizeof(rec->opts), "%s", in->id->opts.buf);
     snprintf(rec->registry, sizeof(rec->registry), "%s", in->registry);
     collect_inputs(in, built, rec);
+}
+
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec)
+{
+    add_built_input(in, path, rec);
 }
 
 /* ---- re-checking ---- */

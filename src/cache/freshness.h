@@ -7,7 +7,8 @@
  *   - every file cargo's dep-info beside the executable lists (the files rustc read for the
  *     script's crate and its path dependencies), except cthag's own generated project;
  *   - the environment values rustc's dep-info for the script's crate declares (env!,
- *     option_env!) and the build variables cthag always tracks (RUSTFLAGS & co.);
+ *     option_env!), those the generated project was decided by (generated_env: thag-auto's)
+ *     and the build variables cthag always tracks (RUSTFLAGS & co.);
  *   - the build key and the registry (in the record beside them).
  * Each file is recorded with (dev, ino, size, mtime_ns, ctime_ns) and its content hash, hashed
  * after the build (hash first, stat second: a change in between shows in the stat data).
@@ -44,6 +45,9 @@ struct build_inputs {
     const char *script_name;           /* how messages name the script */
     const char *key;                   /* the build key of the generated project */
     const char *registry;              /* --registry-dir of the build, "" for crates.io */
+    /* Variables cthag itself decided the project by (thag-auto's), recorded as env!'s are;
+     * NULL for none. */
+    const struct strlist *generated_env;
     const char *script;                /* the script file's canonical path; NULL for -e/-s/-l */
     struct stat script_st;             /* its stat data from before cthag read it */
     char script_hash[HASH_HEX_LEN + 1]; /* the hash of the bytes cthag read */
@@ -61,6 +65,11 @@ void freshness_before_build(struct build_inputs *in);
  * (rec initialised here; entry_record_release() it). */
 void freshness_record_build(const struct build_inputs *in, const char *built,
                             struct entry_record *rec);
+
+/* One more file the build depended on, hashed now (the toolchain's libstd, which a dynamically
+ * linked executable loads). */
+void freshness_record_file(const struct build_inputs *in, const char *path,
+                           struct entry_record *rec);
 
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and

@@ -1,5 +1,7 @@
 #include "cache/identity.h"
 
+#include "fetch/url.h"
+#include "util/die.h"
 #include "version.h"
 
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 #define OPTS_TEXT_MAX 512
 
 static const char *const infer_names[] = {"none", "min", "config", "max"};
-static const char *const kind_names[] = {"script", "expr", "stdin", "loop"};
+static const char *const kind_names[] = {"script", "expr", "stdin", "loop", "url"};
 
 const char *identity_kind_name(enum source_kind kind)
 {
@@ -21,13 +23,16 @@ const char *identity_kind_name(enum source_kind kind)
 static void describe_options(const struct options *o, struct strbuf *out)
 {
     /* Only the command line: the config file is not read on the cached path (and no
-     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]").
+     * formatting: "cthag=V profile=P features=F toolchain=T infer=I[ unquote][ multimain]
+     * [ static]").
      * cthag's release first: another release's entries are not this one's (version.h). */
     const char *parts[] = {"cthag=" CTHAG_VERSION " profile=", o->release ? "release" : "default",
                            " features=", o->features ? o->features : "",
                            " toolchain=", o->toolchain ? o->toolchain : "",
                            " infer=", o->infer_given ? infer_names[o->infer] : "default",
-                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : ""};
+                           o->unquote ? " unquote" : "", o->multimain ? " multimain" : "",
+                           /* -x: linked statically (cargo/wrapper.h), not the cached kind */
+                           o->action == ACTION_EXECUTABLE ? " static" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
     for (int i = 0; i < o->ndeps; i++) {
@@ -71,6 +76,8 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
         id->source = realpath(o->script, NULL);
         if (!id->source)
             return;
+    } else if (o->kind == SOURCE_URL) {
+        id->source = xstrdup(o->url); /* the raw URL: a page and its raw form are one entry */
     } else {
         id->source = content_identity(o, content, content_len);
     }
@@ -79,9 +86,16 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
     strbuf_addstr(&identity, id->source);
     strbuf_addch(&identity, '\n');
     strbuf_addstr(&identity, id->opts.buf);
-    cache_entry_init(e, root, o->kind == SOURCE_FILE ? id->source : kind_names[o->kind],
+    struct strbuf stem = STRBUF_INIT; /* named for the script's file: demo.rs, not url */
+    if (o->kind == SOURCE_URL)
+        url_script_name(o->url, &stem);
+    cache_entry_init(e, root,
+                     o->kind == SOURCE_FILE ? id->source
+                     : o->kind == SOURCE_URL ? stem.buf
+                                             : kind_names[o->kind],
                      identity.buf);
     strbuf_release(&identity);
+    strbuf_release(&stem);
 }
 
 void identity_release(struct entry_identity *id)

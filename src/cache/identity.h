@@ -1,8 +1,9 @@
 /* What names an entry and what its executable was built from (DESIGN §3): the cache owns both.
  *
- * Entry identity: the script's canonical path (or, for -e/-s/-l, "content:<hash>" of their text
- * and of -B/-E/-M) plus the options that make a different executable, as text.  The entry's name
- * in the cache is <stem>-<16 hex of the identity> (cache_entry_init).  The cached path computes
+ * Entry identity: the script's canonical path (for a URL its raw URL; for -e/-s/-l,
+ * "content:<hash>" of their text and of -B/-E/-M) plus the options that make a different
+ * executable, as text.  The entry's name in the cache is <stem>-<16 hex of the identity>
+ * (cache_entry_init).  The cached path computes
  * it on every run, so it reads only the command line, never the config file.
  *
  * Build key: XXH3-128 over the generated Cargo.toml and source, the options, the profile, the
@@ -18,14 +19,16 @@
 #include "util/strbuf.h"
 
 struct entry_identity {
-    /* The script's canonical path, or "content:<hash>" for -e/-s/-l: what the record names.
+    /* The script's canonical path, its raw URL, or "content:<hash>" for -e/-s/-l: what the
+     * record names.
      * NULL when a script file cannot be resolved (the slow path, reading it, says why). */
     char *source;
     struct strbuf opts; /* the options that change the build, as text (or its hash) */
 };
 
 /* How a source of this kind is named where it has no file name: "script", "expr", "stdin",
- * "loop" (the entry's stem, argv[0] of the script). */
+ * "loop" (the entry's stem, argv[0] of the script); "url" for a URL, whose entry is named
+ * after its file. */
 const char *identity_kind_name(enum source_kind kind);
 /* Identify the source o names (content: the text of -e/-s; unused for a file) and, when it
  * could be, fill in the entry's names and paths under root.  e is left zeroed otherwise. */

@@ -2,6 +2,7 @@
 #include "cache/scan.h"
 
 #include "cache/cache.h"
+#include "fetch/url.h"
 #include "toml/toml.h"
 
 #include "util/die.h"
@@ -432,7 +433,9 @@ static void load_record(struct cache_scan *s, int projectsfd, struct scan_entry 
         e->used = rec->used;
         e->bin_size = rec->bin_size;
         e->source = xstrdup(rec->source);
-        e->kind = !strncmp(e->source, "content:", 8) ? SCAN_CONTENT : SCAN_SCRIPT;
+        e->kind = !strncmp(e->source, "content:", 8) ? SCAN_CONTENT
+                  : url_is_remote(e->source)         ? SCAN_URL
+                                                     : SCAN_SCRIPT;
         if (e->kind == SCAN_SCRIPT)
             e->script_exists = e->source[0] == '/' && !access(e->source, F_OK);
     }

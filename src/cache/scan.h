@@ -26,19 +26,19 @@ struct scan_owner {
     uint64_t bytes;       /* what removing it frees */
 };
 
-enum scan_kind { SCAN_SCRIPT, SCAN_CONTENT, SCAN_INCOMPLETE };
+enum scan_kind { SCAN_SCRIPT, SCAN_CONTENT, SCAN_URL, SCAN_INCOMPLETE };
 
 struct scan_entry {
     char *name;          /* <stem>-<id> */
     char *package;       /* <stem>_<id> */
     int has_rec;         /* its record is valid; then: */
-    char *source;        /* the record's source (script path or content:<hash>), else NULL */
+    char *source;        /* the record's source (script path, URL or content:<hash>), else NULL */
     /* What it is for people, from its Cargo.toml ([package.metadata.cthag] source: the script's
      * path, or "-e " and the start of its text), for -e/-s/-l and incomplete entries; or NULL */
     char *label;
     uint64_t bin_size;   /* the record's bin-size */
-    enum scan_kind kind; /* a script file, -e/-s/-l content, or no valid record */
-    int script_exists;   /* 1 or 0 for scripts; -1 otherwise */
+    enum scan_kind kind; /* a script file, -e/-s/-l content, a URL, or no valid record */
+    int script_exists;   /* 1 or 0 for script files; -1 otherwise */
     long long used;      /* last use; the newest mtime of its files without a record */
     struct scan_owner own;
     size_t *units;       /* its own units in the target */

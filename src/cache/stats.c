@@ -27,8 +27,8 @@ static const char *content_label(const struct scan_entry *e)
 
 static const char *kind_name(const struct scan_entry *e)
 {
-    if (e->kind == SCAN_SCRIPT)
-        return "script";
+    if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL)
+        return e->kind == SCAN_SCRIPT ? "script" : "url";
     if (e->kind == SCAN_INCOMPLETE)
         return "incomplete";
     return !strncmp(e->name, "expr-", 5) ? "expr" : !strncmp(e->name, "stdin-", 6) ? "stdin"
@@ -78,7 +78,7 @@ static void add_label(struct strbuf *out, const char *label)
 
 void stats_describe_script(const struct scan_entry *e, struct strbuf *out)
 {
-    if (e->kind == SCAN_SCRIPT) {
+    if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL) {
         add_quoted(out, e->source);
     } else if (e->kind == SCAN_CONTENT) {
         if (e->label)
@@ -125,7 +125,7 @@ static void print_json(const struct cache_scan *s, const struct scan_entry *cons
         strbuf_addstr(&out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
         json_add_string(&out, e->name);
         strbuf_addf(&out, ", \"kind\": \"%s\", \"script\": ", kind_name(e));
-        if (e->kind == SCAN_SCRIPT)
+        if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL)
             json_add_string(&out, e->source);
         else if (e->label && e->label[0] == '/')
             json_add_string(&out, e->label);

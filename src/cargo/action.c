@@ -71,9 +71,9 @@ static int refuse_editing_copy(const struct options *o, int in_place)
         return error("%s: -A fmt: %s is %s, which rustfmt cannot format (only programs with "
                      "fn main are formatted, in place)", o->script, o->script,
                      o->kind == SOURCE_FILE ? "a snippet" : "not a file");
-    return error("%s: -A %s: cthag compiles a copy of this script (a snippet, or a program "
-                 "with a frontmatter manifest), so fixes would not reach it; -A %s -- clippy "
-                 "shows the suggestions", o->script, o->script_args[0], o->script);
+    return error("%s: -A %s: cthag compiles a copy of this script (a snippet, a program with "
+                 "a frontmatter manifest, or a script from a URL), so fixes would not reach it; "
+                 "-A %s -- clippy shows the suggestions", o->script, o->script_args[0], o->script);
 }
 
 int action_run(const struct options *o, const struct cache_entry *e, const struct build_opts *bo,
@@ -82,7 +82,7 @@ int action_run(const struct options *o, const struct cache_entry *e, const struc
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
-    struct build_request req = {action, o->script_args, o->nscript_args, diag, NULL, NULL, NULL};
+    struct build_request req = {action, o->script_args, o->nscript_args, diag, NULL, NULL, NULL, NULL};
     if (refuse_editing_copy(o, in_place))
         return EXIT_BAD_INPUT;
     int status = build_run_cargo(e, bo, &req, o->script);

@@ -4,6 +4,7 @@
 #include "cargo/relay.h"
 
 #include "util/die.h"
+#include "util/strlist.h"
 #include "util/json.h"
 #include "util/spawn.h"
 
@@ -109,23 +110,42 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
     json_free(msg);
 }
 
+/* cthag as RUSTC_WRAPPER for the script's crate (cargo/wrapper.h), chaining to the wrapper
+ * cargo would have used: its environment entries into owned; 0, or -1 when it cannot be. */
+static int add_wrapper(const struct build_opts *o, const struct build_request *r,
+                       struct strlist *owned)
+{
+    struct strbuf next = STRBUF_INIT;
+    wrapper_user_wrapper(o->wrapper, &next);
+    struct wrapper_request w = *r->wrap;
+    w.next = next.len ? next.buf : NULL;
+    int result = wrapper_environment(&w, owned);
+    strbuf_release(&next);
+    return result;
+}
+
 /* The user's environment must not move the build out of the shared target or change its target
  * triple behind the cache's back: those variables are removed ("NAME" alone), the compiler
- * wrapper and the script's own variables added. */
-static const char **cargo_environment(const struct build_opts *o, struct strbuf *wrapper)
+ * wrapper and the script's own variables added.  Strings made here go into owned. */
+static const char **cargo_environment(const struct build_opts *o, const struct build_request *r,
+                                      struct strlist *owned)
 {
     static const char *const removed[] = {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
                                           "CARGO_BUILD_BUILD_DIR", "CARGO_BUILD_TARGET", NULL};
     size_t n = 0, extra = 0;
+    if (!(r->wrap && !add_wrapper(o, r, owned)) && o->wrapper) {
+        struct strbuf wrapper = STRBUF_INIT;
+        strbuf_addf(&wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
+        strlist_add(owned, wrapper.buf);
+        strbuf_release(&wrapper);
+    }
     while (o->env && o->env[extra])
         extra++;
-    const char **env = xcalloc(extra + 6, sizeof(char *));
+    const char **env = xcalloc(extra + owned->count + 5, sizeof(char *));
     for (const char *const *name = removed; *name; name++)
         env[n++] = *name;
-    if (o->wrapper) {
-        strbuf_addf(wrapper, "RUSTC_WRAPPER=%s", o->wrapper);
-        env[n++] = wrapper->buf;
-    }
+    for (size_t i = 0; i < owned->count; i++)
+        env[n++] = owned->items[i];
     for (size_t i = 0; i < extra; i++)
         env[n++] = o->env[i];
     return env;
@@ -170,14 +190,14 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {
     struct strbuf cargo = STRBUF_INIT, manifest = STRBUF_INIT, target = STRBUF_INIT;
-    struct strbuf wrapper = STRBUF_INIT;
+    struct strlist owned = STRLIST_INIT;
     if (build_find_cargo(&cargo)) {
         strbuf_release(&cargo);
         return -1;
     }
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
     strbuf_addf(&target, "%s/target", e->root.buf);
-    const char **env = cargo_environment(o, &wrapper);
+    const char **env = cargo_environment(o, r, &owned);
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
     int hold_ms = r->action == CARGO_OTHER ? 0 : o->quiet ? -1 : o->quiet_for_ms;
     struct build_opts with_bar = *o;
@@ -222,7 +242,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_release(&cargo);
     strbuf_release(&manifest);
     strbuf_release(&target);
-    strbuf_release(&wrapper);
+    strlist_release(&owned);
     free(env);
     return status;
 }

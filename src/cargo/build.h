@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "cargo/diag.h"
+#include "cargo/wrapper.h"
 #include "util/strbuf.h"
 
 enum cargo_action {
@@ -40,6 +41,9 @@ struct build_request {
      * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
     const char *const *rustc_args;
     int *fetch_failed;        /* when set: 1 if cargo could not fetch a dependency (no network?) */
+    /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
+     * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
+    const struct wrapper_request *wrap;
 };
 
 /* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */

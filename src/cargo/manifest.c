@@ -1,6 +1,7 @@
 #include "cargo/manifest.h"
 
 #include "cargo/registry.h"
+#include "cargo/thag.h"
 #include "toml/toml.h"
 #include "util/die.h"
 #include "util/suggest.h"
@@ -338,7 +339,32 @@ static void add_option_deps(const struct manifest_input *in, struct toml_value *
     }
 }
 
-static void add_inferred(const struct manifest_input *in, struct toml_value *root)
+/* thag's local proc-macro crates are path dependencies: 1 when crate is one (added, or -1
+ * after an error when its directory is not there), 0 when it is not. */
+static int add_thag_proc_macros(const struct manifest_input *in, struct toml_value *root,
+                                const char *crate)
+{
+    char *missing;
+    const char *dir = in->script_dir ? in->script_dir : ".";
+    struct toml_value *dep = in->thag ? thag_proc_macro_dependency(crate, dir, in->thag, &missing)
+                                      : NULL;
+    if (dep) {
+        note("%s: crate %s is thag's local proc-macro crate: path %s", in->script_name, crate,
+             toml_get(dep, "path")->text);
+        toml_set(toml_table(root, "dependencies"), crate, dep);
+        return 1;
+    }
+    if (!in->thag || !missing)
+        return 0;
+    error("%s: %s is thag's local proc-macro crate, looked for in %s: not a directory (give its "
+          "path as [proc_macros] %s_proc_macro_crate_path in the config file, cthag "
+          "--config-path)", in->script_name, crate, missing,
+          strstr(crate, "bank") ? "bank" : "demo");
+    free(missing);
+    return -1;
+}
+
+static int add_inferred(const struct manifest_input *in, struct toml_value *root)
 {
     struct strbuf name = STRBUF_INIT;
     for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
@@ -348,6 +374,13 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
                  crate);
             continue;
         }
+        int local = add_thag_proc_macros(in, root, crate);
+        if (local < 0) {
+            strbuf_release(&name);
+            return -1;
+        }
+        if (local)
+            continue;
         if (in->registry)
             registry_crate_name(in->registry, crate, &name);
         else
@@ -355,6 +388,7 @@ static void add_inferred(const struct manifest_input *in, struct toml_value *roo
         toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
     }
     strbuf_release(&name);
+    return 0;
 }
 
 static void set_default(struct toml_value *table, const char *key, struct toml_value *value)
@@ -372,6 +406,9 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
     package->is_defined = 1;
     toml_set(package, "name", toml_new_string(in->package_name));
     set_default(package, "version", toml_new_string("0.1.0"));
+    if (!toml_get(package, "edition") && in->warn_default_edition)
+        warning("%s: `package.edition` is unspecified, defaulting to `%s`", in->script_name,
+                in->edition);
     set_default(package, "edition", toml_new_string(in->edition));
     set_default(package, "publish", toml_new_literal(TOML_BOOL, "false"));
     /* A script named build.rs must not also be run as the package's build script. */
@@ -409,6 +446,32 @@ static int is_replaced(const char *key)
     return !strcmp(key, "package");
 }
 
+/* [profile.dev.package."*"]: the dependencies (every package but the script's), compiled once
+ * for all scripts in the shared target, are built as release builds are: optimized, without
+ * debug assertions, overflow checks or debug info.  A script whose work is in a dependency
+ * (ibig's F(1,000,000)) runs 18x faster; the price is paid once per dependency version (figures
+ * in README's Performance).  Keys the script sets, in [profile.dev] or in this table, win. */
+static void add_dependency_defaults(struct toml_value *dev)
+{
+    static const struct {
+        const char *key;
+        enum toml_type type;
+        const char *value;
+    } defaults[] = {
+        {"opt-level", TOML_INTEGER, "3"},
+        {"debug", TOML_BOOL, "false"},
+        {"debug-assertions", TOML_BOOL, "false"},
+        {"overflow-checks", TOML_BOOL, "false"},
+    };
+    struct toml_value *all = toml_table(toml_table(dev, "package"), "*");
+    if (!all)
+        return;
+    for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++)
+        if (!toml_get(dev, defaults[i].key))
+            set_default(all, defaults[i].key,
+                        toml_new_literal(defaults[i].type, defaults[i].value));
+}
+
 /* [profile.dev] defaults for scripts (a script's own keys win): line tables only, so that panics
  * and RUST_BACKTRACE=1 name the script's file and line while the executable stays small and quick
  * to link (full debuginfo costs far more; figures in README, measured by make bench), and no
@@ -419,6 +482,9 @@ static void add_profile_defaults(struct toml_value *root)
     struct toml_value *dev = toml_table(toml_table(root, "profile"), "dev");
     if (!dev)
         return;
+    /* Before the script's defaults: a key the script set for its whole dev profile is its
+     * choice for the dependencies too, as cargo would apply it. */
+    add_dependency_defaults(dev);
     set_default(dev, "debug", toml_new_string("line-tables-only"));
     set_default(dev, "incremental", toml_new_literal(TOML_BOOL, "false"));
 }
@@ -468,6 +534,18 @@ static void absolute_paths(struct toml_value *root, const char *dir)
         make_absolute(package, "build", dir);
 }
 
+/* thag-auto dependencies: resolved, and the build then depends on the variables that decided. */
+static int resolve_thag_auto(const struct manifest_input *in, struct toml_value *root)
+{
+    if (!in->thag_format || !in->thag)
+        return 0;
+    int resolved = thag_resolve_auto(root, in->script_name, in->thag);
+    for (const char *const *v = thag_auto_variables; resolved > 0 && in->env_used && *v; v++)
+        strlist_add_unique(in->env_used, *v);
+    return resolved < 0 ? -1 : 0;
+}
+
+/* The generated manifest, or NULL after an error. */
 static struct toml_value *assemble(const struct manifest_input *in, const struct toml_value *user)
 {
     struct toml_value *root = toml_new_table();
@@ -477,7 +555,10 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
         if (!is_replaced(user->keys[i]))
             toml_set(root, user->keys[i], toml_clone(user->items[i]));
     add_option_deps(in, root);
-    add_inferred(in, root);
+    if (resolve_thag_auto(in, root) || add_inferred(in, root)) {
+        toml_free(root);
+        return NULL;
+    }
     add_profile_defaults(root);
     if (in->script_dir)
         absolute_paths(root, in->script_dir);
@@ -565,8 +646,10 @@ int manifest_generate(const struct manifest_input *in, struct strbuf *out)
         }
     }
     struct toml_value *root = assemble(in, user);
+    toml_free(user);
+    if (!root)
+        return -1;
     toml_write(root, out);
     toml_free(root);
-    toml_free(user);
     return 0;
 }

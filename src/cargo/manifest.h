@@ -8,6 +8,7 @@
 #include "util/strlist.h"
 
 struct registry;
+struct thag_sources;
 struct toml_value;
 
 struct manifest_input {
@@ -26,6 +27,8 @@ struct manifest_input {
     /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
     const struct registry *registry;
     const char *edition;       /* when the script gives none */
+    /* Say so, as cargo does for an embedded manifest, when the script gives none. */
+    int warn_default_edition;
     /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
      * beside the script; NULL leaves them as written. */
     const char *script_dir;
@@ -39,6 +42,13 @@ struct manifest_input {
      * over what the script declares for NAME. */
     const char *const *deps;
     size_t ndeps;
+    /* The manifest is thag's (its block, or -M): thag's own crates are resolved as thag does
+     * (cargo/thag.h) from these sources. */
+    int thag_format;
+    const struct thag_sources *thag;
+    /* Gets the names of the environment variables the manifest was decided by (thag-auto's):
+     * the build depends on their values.  NULL: not wanted. */
+    struct strlist *env_used;
 };
 
 /* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when

@@ -5,6 +5,7 @@
  * --help text.  Parsing, --help, "did you mean" and the checks of the man page and the
  * completions (tests/cli/t18, t37) all read that one table. */
 #include "cargo/build.h"
+#include "cargo/wrapper.h"
 #include "cache/cache.h"
 #include "cache/clean.h"
 #include "cache/gc.h"
@@ -14,6 +15,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "cli/rapid_launch.h"
+#include "fetch/url.h"
 #include "version.h"
 #include "run.h"
 #include "script/source.h"
@@ -35,6 +37,7 @@
 
 static const char usage_head[] =
     "Usage: cthag [+TOOLCHAIN] [OPTIONS] SCRIPT[.rs] [--] [ARGS...]\n"
+    "       cthag [+TOOLCHAIN] [OPTIONS] URL [--] [ARGS...]    a script from the web\n"
     "       cthag [OPTIONS] -e EXPR | -s < SCRIPT | -l FILTER [-B PRE] [-E POST] [-- ARGS...]\n"
     "       cthag -r [OPTIONS] [-- ARGS...]     an interactive session\n"
     "       cthag --clean [bins|target|all] | --cache-stats[=json] | --gc [--deep] ...\n"
@@ -47,12 +50,17 @@ static const char usage_head[] =
     "inferred from the code's paths. Options come before the script; every argument after it\n"
     "is the script's own, options included (a shebang script gets exactly its arguments), but\n"
     "for one `--` right after the script, which is dropped: `cthag x.rs -- -v` passes -v.\n"
-    "SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs.\n";
+    "SCRIPT without an extension also finds SCRIPT.ers or SCRIPT.rs. An http(s) URL is\n"
+    "fetched with curl (a GitHub, GitLab, Bitbucket or Gist page as its raw file, a Playground\n"
+    "link as its Gist) and kept: later runs ask the server only whether it changed, and run the\n"
+    "kept copy when it cannot be reached.\n";
 
 static const char usage_tail[] =
     "\n"
     "Environment: CTHAG_CACHE_DIR (cache root, default $XDG_CACHE_HOME/cthag or\n"
-    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run), NO_COLOR.\n"
+    "~/.cache/cthag), CTHAG_MAX_CACHE_SIZE, CARGO (the cargo to run), NO_COLOR,\n"
+    "CTHAG_FETCH_TIMEOUT (seconds a URL's fetch may take, default 30), https_proxy,\n"
+    "http_proxy, no_proxy (as curl reads them).\n"
     "Config: $XDG_CONFIG_HOME/cthag/config.toml ([build], [infer] and [cache] tables).\n"
     "Exit status: the script's own; 1 when the build fails; 2 for bad usage or input;\n"
     "with -T or -A, cargo's.\n";
@@ -169,7 +177,7 @@ static const struct option_row option_table[] = {
     STRING("features", 'F', "F", features, G_PROCESSING, "enable the script's features F (comma-separated)"),
     CALLBACK("infer", 'i', ARG_REQUIRED, "LEVEL", opt_infer, G_PROCESSING, "dependency inference: none, min (names only), config (default:\nplus [infer.features] from the config file) or max (plus\n[infer.max-features])"),
     FLAG("multimain", 'm', multimain, G_PROCESSING, "allow more than one `fn main` in the script"),
-    FLAG("offline", 0, offline, G_PROCESSING, "run cargo offline"),
+    FLAG("offline", 0, offline, G_PROCESSING, "run cargo offline; a script from a URL runs from the copy kept\nin the cache, without asking the server"),
     CALLBACK("registry-dir", 0, ARG_REQUIRED, "DIR", opt_registry_dir, G_PROCESSING, "use DIR as a directory source in place of crates.io (offline);\ne.g. Debian's /usr/share/cargo/registry"),
     STRING("rustc-wrapper", 0, "PROGRAM", wrapper, G_PROCESSING, "compile through PROGRAM (RUSTC_WRAPPER), e.g. sccache, to share\ncompiled dependencies across cache roots and machines"),
     CALLBACK("dep", 0, ARG_REQUIRED, "NAME[=VER]", opt_dep, G_PROCESSING, "add a dependency: NAME (any version) or NAME=VER, as\nrust-script's --dep and -d NAME[=VER]; repeatable"),
@@ -704,7 +712,8 @@ static void parse_command_line(int argc, char **argv, struct options *o)
     }
     /* cthag -r -- ARGS: arguments for every entry's program, not a script. */
     if (o->kind == SOURCE_FILE && p.i < argc && !(separated && o->mode == MODE_RAPID)) {
-        o->script = source_find_script(argv[p.i++]);
+        const char *arg = argv[p.i++];
+        o->script = url_is_remote(arg) ? arg : source_find_script(arg);
         /* Arguments after the script belong to it; a "--" right after the script is a separator. */
         if (p.i < argc && !strcmp(argv[p.i], "--"))
             p.i++;
@@ -765,7 +774,27 @@ static void print_help(void)
     fputs(usage_tail, stdout);
 }
 
-static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>"};
+static const char *const source_names[] = {NULL, "<expr>", "<stdin>", "<loop>", NULL};
+
+/* A script named by an http(s) URL: the URL of its raw text (fetch/url.h), or a usage error
+ * saying why it names no script. */
+static void check_url(struct options *o)
+{
+    static struct strbuf raw = STRBUF_INIT; /* as long as the process: o->url points into it */
+    struct strbuf why = STRBUF_INIT;
+    if (o->kind != SOURCE_FILE || !o->script || !url_is_remote(o->script))
+        return;
+    if (o->edit)
+        usage_error("-d/--edit: %s is a URL; fetch it into a file to edit it", o->script);
+    if (url_to_raw(o->script, &raw, &why)) {
+        struct strbuf message = STRBUF_INIT;
+        strbuf_addf(&message, "%s: %s", o->script, why.buf);
+        usage_error("%s", message.buf);
+    }
+    strbuf_release(&why);
+    o->kind = SOURCE_URL;
+    o->url = raw.buf;
+}
 
 /* Combinations that make no sense, each a one-line error with exit 2. */
 static void check_dynamic(struct options *o)
@@ -834,6 +863,7 @@ static int check_mode(struct options *o)
         o->script = source_names[SOURCE_EXPR];
     }
     check_dynamic(o);
+    check_url(o);
     if (o->kind == SOURCE_FILE && !o->script)
         usage_error("%s", "no script given");
     if (o->action == ACTION_CARGO && !o->nscript_args)
@@ -934,6 +964,9 @@ int main(int argc, char **argv)
     /* Static: what the options point to (a script name found with its extension added) lives as
      * long as the process, and stays reachable for LeakSanitizer when main returns. */
     static struct options o;
+    /* cargo calling cthag back as its RUSTC_WRAPPER, during a build cthag started. */
+    if (wrapper_invoked(argc, argv))
+        return wrapper_main(argc, argv);
     if (argc < 2) {
         /* As thag and rust-script: the usage, on stderr, and a usage error's status. */
         fputs(usage_head, stderr);

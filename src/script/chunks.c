@@ -182,6 +182,30 @@ static int next_chunk(struct chunker *c, size_t from, struct chunk *out)
     return 1;
 }
 
+/* Is body[from, to) one macro call, `a::b!(..)`, `a![..];`, `a! {..}`: its opening bracket, or 0. */
+static char macro_call(const char *body, size_t from, size_t to)
+{
+    struct chunker c;
+    chunker_init(&c, body + from, to - from);
+    if (token_is(&c.tok, "::"))
+        chunker_advance(&c);
+    while (c.tok.kind == TOK_IDENT && token_is(&c.ahead, "::")) {
+        chunker_advance(&c);
+        chunker_advance(&c);
+    }
+    if (c.tok.kind != TOK_IDENT || !is_punct(&c.ahead, '!'))
+        return 0;
+    chunker_advance(&c);
+    chunker_advance(&c);
+    char opener = is_open(&c.tok) ? *c.tok.start : 0;
+    if (!opener)
+        return 0;
+    skip_group(&c);
+    if (is_punct(&c.tok, ';'))
+        chunker_advance(&c);
+    return c.tok.kind == TOK_EOF ? opener : 0;
+}
+
 void split_chunks(const char *body, size_t len, size_t start, struct chunk_list *list)
 {
     struct chunker c;
@@ -195,6 +219,7 @@ void split_chunks(const char *body, size_t len, size_t start, struct chunk_list 
             list->alloc = list->alloc ? list->alloc * 2 : 16;
             list->items = xrealloc(list->items, list->alloc * sizeof(*list->items));
         }
+        chunk.macro_call = macro_call(body, chunk.from, chunk.to);
         list->items[list->count++] = chunk;
         from = chunk.to;
     }

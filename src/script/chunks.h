@@ -12,6 +12,9 @@ struct chunk {
     size_t from, to; /* bytes of the body, leading comments included */
     enum chunk_kind kind;
     int returns;     /* a tail that is an Ok(..)/Err(..) value: main's result */
+    /* The chunk is only a macro call, `path::to::name!(..)` with its `;` if any: the opening
+     * bracket of its arguments ('(', '[' or '{'); 0 for anything else. */
+    char macro_call;
 };
 
 struct chunk_list {

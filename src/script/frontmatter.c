@@ -145,21 +145,17 @@ static int frontmatter_opening(const struct script *s, const struct line *l, siz
     const char *p = l->start;
     if (p == s->body.buf && l->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
         p += 3; /* a byte-order mark is not content */
-    const char *line_start = p;
-    while (p < l->end && (*p == ' ' || *p == '\t'))
-        p++;
-    *dashes = leading_dashes(p, l->end);
+    /* Indented dashes open no frontmatter: cargo reads none there and leaves the file to rustc
+     * (its fixture fence-indented). */
+    *dashes = p < l->end && (*p == ' ' || *p == '\t') ? 0 : leading_dashes(p, l->end);
     *fence = p;
-    if (*dashes >= 3 && p > line_start)
-        return error("%s:%d: invalid preceding whitespace for frontmatter opening", s->name,
-                     l->number);
     if (*dashes > FRONTMATTER_MAX_DASHES)
         return error("%s:%d: too many `-` symbols: frontmatter openings may be delimited by up "
                      "to %d `-` symbols, but found %zu", s->name, l->number,
                      FRONTMATTER_MAX_DASHES, *dashes);
     /* One or two dashes alone on the line: a fence cut short.  (A snippet may well start
      * with `-x`, which is code.) */
-    if (*dashes && *dashes < 3 && p == line_start && source_is_blank_run(p + *dashes, l->end))
+    if (*dashes && *dashes < 3 && source_is_blank_run(p + *dashes, l->end))
         return error("%s:%d: found %zu `-` in rust frontmatter, expected at least 3", s->name,
                      l->number, *dashes);
     if (*dashes < 3)

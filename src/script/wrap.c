@@ -570,11 +570,25 @@ static int starts_with_word(const char *s, const char *word)
                                      ((next | 0x20) >= 'a' && (next | 0x20) <= 'z'));
 }
 
+/* thag's rule: code that is items only (a braced macro call, `items! { .. }`, being one, as
+ * are `name!(..);` calls) has no value, even when it ends in such a call; after any statement
+ * the final braced call is the value. */
+static int only_items(const struct chunk_list *chunks)
+{
+    const struct chunk *last = &chunks->items[chunks->count - 1];
+    if (last->macro_call != '{')
+        return 0;
+    for (size_t i = 0; i + 1 < chunks->count; i++)
+        if (chunks->items[i].kind != CHUNK_ITEM && !chunks->items[i].macro_call)
+            return 0;
+    return 1;
+}
+
 static void plan_tail(struct part_plan *p, const struct chunk_list *chunks)
 {
     const struct chunk *last = chunks->count ? &chunks->items[chunks->count - 1] : NULL;
     p->tail = TAIL_NONE;
-    if (!last || last->kind != CHUNK_TAIL)
+    if (!last || last->kind != CHUNK_TAIL || only_items(chunks))
         return;
     p->tail_first = first_token_at(p->text, last->from, last->to);
     p->tail_end = last->to;

@@ -253,7 +253,8 @@ static int parse_string(struct parser *p, struct strbuf *out)
 /* ---- keys ---- */
 
 struct key_path {
-    char **parts;
+    char **parts;  /* NUL-terminated; a part may hold U+0000 itself */
+    size_t *lens;
     size_t count;
     int line;
 };
@@ -263,7 +264,9 @@ static void key_path_release(struct key_path *k)
     for (size_t i = 0; i < k->count; i++)
         free(k->parts[i]);
     free(k->parts);
+    free(k->lens);
     k->parts = NULL;
+    k->lens = NULL;
     k->count = 0;
 }
 
@@ -295,12 +298,13 @@ static int parse_key_path(struct parser *p, struct key_path *key)
     for (;;) {
         struct strbuf part = STRBUF_INIT;
         skip_blanks(p);
-        if (parse_simple_key(p, &part) ||
-            (memchr(part.buf, '\0', part.len) && fail(p, "a key cannot contain \\u0000"))) {
+        if (parse_simple_key(p, &part)) {
             strbuf_release(&part);
             return -1;
         }
         key->parts = xrealloc(key->parts, (key->count + 1) * sizeof(char *));
+        key->lens = xrealloc(key->lens, (key->count + 1) * sizeof(size_t));
+        key->lens[key->count] = part.len;
         key->parts[key->count++] = strbuf_detach(&part);
         skip_blanks(p);
         if (peek(p) != '.')
@@ -352,7 +356,7 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
 /* One key = value of an inline table. */
 static int parse_inline_entry(struct parser *p, struct toml_value *table, int depth)
 {
-    struct key_path key = {NULL, 0, 0};
+    struct key_path key = {NULL, NULL, 0, 0};
     int result = -1;
     if (!parse_key_path(p, &key)) {
         skip_blanks(p);
@@ -476,12 +480,12 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
                          struct toml_value *value)
 {
     for (size_t i = 0; i + 1 < key->count; i++) {
-        struct toml_value *next = toml_get(table, key->parts[i]);
+        struct toml_value *next = toml_get_n(table, key->parts[i], key->lens[i]);
         if (!next) {
             next = toml_new_table();
             next->is_defined = next->is_dotted = 1;
             next->line = key->line;
-            toml_append_item(table, xstrdup(key->parts[i]), next);
+            toml_append_item(table, xmemdupz(key->parts[i], key->lens[i]), key->lens[i], next);
         } else if (next->type != TOML_TABLE || next->is_inline) {
             toml_free(value);
             return fail_at(p, key->line, "key `%s` is already defined as a value", key->parts[i]);
@@ -493,22 +497,24 @@ static int insert_dotted(struct parser *p, struct toml_value *table, struct key_
         table = next;
     }
     const char *last = key->parts[key->count - 1];
-    if (toml_get(table, last)) {
+    size_t last_len = key->lens[key->count - 1];
+    if (toml_get_n(table, last, last_len)) {
         toml_free(value);
         return fail_at(p, key->line, "duplicate key `%s`", last);
     }
-    toml_append_item(table, xstrdup(last), value);
+    toml_append_item(table, xmemdupz(last, last_len), last_len, value);
     return 0;
 }
 
 /* Descend through a header's intermediate keys, creating implicit tables. */
-static struct toml_value *descend(struct parser *p, struct toml_value *table, const char *part)
+static struct toml_value *descend(struct parser *p, struct toml_value *table, const char *part,
+                                  size_t len)
 {
-    struct toml_value *next = toml_get(table, part);
+    struct toml_value *next = toml_get_n(table, part, len);
     if (!next) {
         next = toml_new_table();
         next->line = p->line;
-        toml_append_item(table, xstrdup(part), next);
+        toml_append_item(table, xmemdupz(part, len), len, next);
         return next;
     }
     if (next->type == TOML_ARRAY && next->is_table_array && next->count)
@@ -526,7 +532,7 @@ static struct toml_value *header_parent(struct parser *p, struct toml_value *roo
 {
     struct toml_value *table = root;
     for (size_t i = 0; table && i + 1 < key->count; i++)
-        table = descend(p, table, key->parts[i]);
+        table = descend(p, table, key->parts[i], key->lens[i]);
     return table;
 }
 
@@ -536,11 +542,12 @@ static struct toml_value *open_table(struct parser *p, struct toml_value *root, 
     if (!table)
         return NULL;
     const char *last = key->parts[key->count - 1];
-    struct toml_value *found = toml_get(table, last);
+    size_t last_len = key->lens[key->count - 1];
+    struct toml_value *found = toml_get_n(table, last, last_len);
     if (!found) {
         found = toml_new_table();
         found->line = p->line;
-        toml_append_item(table, xstrdup(last), found);
+        toml_append_item(table, xmemdupz(last, last_len), last_len, found);
     } else if (found->type != TOML_TABLE || found->is_inline) {
         fail(p, found->is_table_array ? "table [%s] is already an array of tables ([[...]])"
                                       : "key `%s` is already defined as a value",
@@ -564,12 +571,13 @@ static struct toml_value *open_table_array(struct parser *p, struct toml_value *
     if (!table)
         return NULL;
     const char *last = key->parts[key->count - 1];
-    struct toml_value *array = toml_get(table, last);
+    size_t last_len = key->lens[key->count - 1];
+    struct toml_value *array = toml_get_n(table, last, last_len);
     if (!array) {
         array = toml_new_array();
         array->is_table_array = 1;
         array->line = p->line;
-        toml_append_item(table, xstrdup(last), array);
+        toml_append_item(table, xmemdupz(last, last_len), last_len, array);
     } else if (array->type != TOML_ARRAY || !array->is_table_array) {
         fail(p, "key `%s` is already defined and is not an array of tables", last);
         return NULL;
@@ -585,7 +593,7 @@ static struct toml_value *parse_header(struct parser *p, struct toml_value *root
 {
     int is_array = starts_with(p, "[[");
     advance_by(p, is_array ? 2 : 1);
-    struct key_path key = {NULL, 0, 0};
+    struct key_path key = {NULL, NULL, 0, 0};
     struct toml_value *table = NULL;
     if (!parse_key_path(p, &key)) {
         skip_blanks(p);
@@ -604,7 +612,7 @@ static struct toml_value *parse_header(struct parser *p, struct toml_value *root
 
 static int parse_key_value(struct parser *p, struct toml_value *table)
 {
-    struct key_path key = {NULL, 0, 0};
+    struct key_path key = {NULL, NULL, 0, 0};
     int result = -1;
     if (!parse_key_path(p, &key)) {
         skip_blanks(p);

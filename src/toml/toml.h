@@ -3,8 +3,9 @@
  * base, misplaced underscores, integers beyond 64 bits, control characters, bare carriage
  * returns, tables extended against the rules), so a manifest's mistakes are reported against
  * the script's own lines.  Numbers, booleans and date-times keep their text as written.
- * Differences from cargo: a key may not contain U+0000 (keys are C strings), and integers
- * beyond 64 bits are refused wherever they appear (cargo refuses them only where it reads them).
+ * Difference from cargo: integers beyond 64 bits are refused wherever they appear (cargo refuses
+ * them only where it reads them).  A key may hold U+0000 (key_lens[] has its length); the
+ * functions that take a key as a C string cannot name such a key.
  *
  * The reader reports the first error with its line number and never crashes on any input.
  * The writer emits a canonical form that Cargo reads back as the same document. */
@@ -25,7 +26,8 @@ struct toml_value {
     size_t text_len;
     /* Array elements, or table values with their keys in keys[]. */
     struct toml_value **items;
-    char **keys;
+    char **keys;       /* NUL-terminated copies; a key holding U+0000 reads short as a C string */
+    size_t *key_lens;  /* each key's length */
     size_t count, alloc;
     int line;
     unsigned is_inline : 1;      /* written as {...} or as an array value: closed to additions */

@@ -53,6 +53,7 @@ void toml_free(struct toml_value *v)
     }
     free(v->items);
     free(v->keys);
+    free(v->key_lens);
     free(v->text);
     free(v);
 }
@@ -64,35 +65,41 @@ struct toml_value *toml_clone(const struct toml_value *v)
     copy->text = v->text ? xmemdupz(v->text, v->text_len) : NULL;
     copy->items = NULL;
     copy->keys = NULL;
+    copy->key_lens = NULL;
     copy->count = copy->alloc = 0;
     for (size_t i = 0; i < v->count; i++) {
         if (v->type == TOML_TABLE)
-            toml_set(copy, v->keys[i], toml_clone(v->items[i]));
+            toml_append_item(copy, xmemdupz(v->keys[i], v->key_lens[i]), v->key_lens[i],
+                             toml_clone(v->items[i]));
         else
             toml_push(copy, toml_clone(v->items[i]));
     }
     return copy;
 }
 
-void toml_append_item(struct toml_value *v, char *key, struct toml_value *item)
+void toml_append_item(struct toml_value *v, char *key, size_t key_len, struct toml_value *item)
 {
     if (v->count == v->alloc) {
         v->alloc = v->alloc ? v->alloc * 2 : 4;
         v->items = xrealloc(v->items, v->alloc * sizeof(*v->items));
-        if (v->type == TOML_TABLE)
+        if (v->type == TOML_TABLE) {
             v->keys = xrealloc(v->keys, v->alloc * sizeof(*v->keys));
+            v->key_lens = xrealloc(v->key_lens, v->alloc * sizeof(*v->key_lens));
+        }
     }
-    if (v->type == TOML_TABLE)
+    if (v->type == TOML_TABLE) {
         v->keys[v->count] = key;
+        v->key_lens[v->count] = key_len;
+    }
     v->items[v->count++] = item;
 }
 
-static long find_key(const struct toml_value *table, const char *key)
+static long find_key(const struct toml_value *table, const char *key, size_t len)
 {
     if (!table || table->type != TOML_TABLE)
         return -1;
     for (size_t i = 0; i < table->count; i++)
-        if (!strcmp(table->keys[i], key))
+        if (table->key_lens[i] == len && !memcmp(table->keys[i], key, len))
             return (long)i;
     return -1;
 }
@@ -109,26 +116,31 @@ int toml_integer(const struct toml_value *v, int64_t *out)
     return 0;
 }
 
+struct toml_value *toml_get_n(const struct toml_value *table, const char *key, size_t len)
+{
+    long i = find_key(table, key, len);
+    return i < 0 ? NULL : table->items[i];
+}
+
 struct toml_value *toml_get(const struct toml_value *table, const char *key)
 {
-    long i = find_key(table, key);
-    return i < 0 ? NULL : table->items[i];
+    return toml_get_n(table, key, strlen(key));
 }
 
 void toml_set(struct toml_value *table, const char *key, struct toml_value *value)
 {
-    long i = find_key(table, key);
+    long i = find_key(table, key, strlen(key));
     if (i >= 0) {
         toml_free(table->items[i]);
         table->items[i] = value;
         return;
     }
-    toml_append_item(table, xstrdup(key), value);
+    toml_append_item(table, xstrdup(key), strlen(key), value);
 }
 
 void toml_remove(struct toml_value *table, const char *key)
 {
-    long i = find_key(table, key);
+    long i = find_key(table, key, strlen(key));
     if (i < 0)
         return;
     toml_free(table->items[i]);
@@ -136,6 +148,7 @@ void toml_remove(struct toml_value *table, const char *key)
     size_t rest = table->count - (size_t)i - 1;
     memmove(table->items + i, table->items + i + 1, rest * sizeof(*table->items));
     memmove(table->keys + i, table->keys + i + 1, rest * sizeof(*table->keys));
+    memmove(table->key_lens + i, table->key_lens + i + 1, rest * sizeof(*table->key_lens));
     table->count--;
 }
 
@@ -145,11 +158,11 @@ struct toml_value *toml_table(struct toml_value *table, const char *key)
     if (sub)
         return sub->type == TOML_TABLE ? sub : NULL;
     sub = toml_new_table();
-    toml_append_item(table, xstrdup(key), sub);
+    toml_append_item(table, xstrdup(key), strlen(key), sub);
     return sub;
 }
 
 void toml_push(struct toml_value *array, struct toml_value *value)
 {
-    toml_append_item(array, NULL, value);
+    toml_append_item(array, NULL, 0, value);
 }

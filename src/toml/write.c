@@ -24,15 +24,15 @@ void toml_write_string(struct strbuf *out, const char *s, size_t len)
     strbuf_addch(out, '"');
 }
 
-static void write_key(struct strbuf *out, const char *key)
+static void write_key(struct strbuf *out, const char *key, size_t len)
 {
-    int bare = *key != '\0';
-    for (const char *c = key; *c && bare; c++)
-        bare = toml_is_bare_key_char((unsigned char)*c);
+    int bare = len > 0;
+    for (size_t i = 0; i < len && bare; i++)
+        bare = toml_is_bare_key_char((unsigned char)key[i]);
     if (bare)
-        strbuf_addstr(out, key);
+        strbuf_add(out, key, len);
     else
-        toml_write_string(out, key, strlen(key));
+        toml_write_string(out, key, len);
 }
 
 static void write_inline(struct strbuf *out, const struct toml_value *v)
@@ -53,7 +53,7 @@ static void write_inline(struct strbuf *out, const struct toml_value *v)
         strbuf_addch(out, '{');
         for (size_t i = 0; i < v->count; i++) {
             strbuf_addstr(out, i ? ", " : " ");
-            write_key(out, v->keys[i]);
+            write_key(out, v->keys[i], v->key_lens[i]);
             strbuf_addstr(out, " = ");
             write_inline(out, v->items[i]);
         }
@@ -70,12 +70,12 @@ static int is_section(const struct toml_value *v)
 }
 
 /* The dotted header path of key inside the table whose header path is prefix. */
-static void header_path(struct strbuf *out, const char *prefix, const char *key)
+static void header_path(struct strbuf *out, const char *prefix, const char *key, size_t len)
 {
     strbuf_addstr(out, prefix);
     if (*prefix)
         strbuf_addch(out, '.');
-    write_key(out, key);
+    write_key(out, key, len);
 }
 
 static void write_section_body(struct strbuf *out, const struct toml_value *table,
@@ -96,7 +96,7 @@ static void write_sections(struct strbuf *out, const struct toml_value *table, c
         if (!is_section(v))
             continue;
         struct strbuf header = STRBUF_INIT;
-        header_path(&header, prefix, table->keys[i]);
+        header_path(&header, prefix, table->keys[i], table->key_lens[i]);
         if (v->type == TOML_ARRAY) {
             for (size_t j = 0; j < v->count; j++) {
                 strbuf_addf(out, "\n[[%s]]\n", header.buf);
@@ -118,7 +118,7 @@ static void write_section_body(struct strbuf *out, const struct toml_value *tabl
     for (size_t i = 0; i < table->count; i++) {
         if (is_section(table->items[i]))
             continue;
-        write_key(out, table->keys[i]);
+        write_key(out, table->keys[i], table->key_lens[i]);
         strbuf_addstr(out, " = ");
         write_inline(out, table->items[i]);
         strbuf_addch(out, '\n');

@@ -2,6 +2,7 @@
 
 #include "util/strbuf.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int verbosity;
 
@@ -148,11 +150,16 @@ char *xmemdupz(const void *data, size_t len)
 
 void test_pause_point(const char *point)
 {
-    const char *at = getenv("CTHAG_TEST_PAUSE_AT");
-    if (at && !strcmp(at, point)) {
-        struct timespec pause = {2, 0};
-        nanosleep(&pause, NULL);
-    }
+    const char *at = getenv("CTHAG_TEST_PAUSE_AT"), *file = getenv("CTHAG_TEST_PAUSE_FILE");
+    if (!at || strcmp(at, point) || !file)
+        return;
+    int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    /* At most a minute: a test that never removes the file cannot hang the run. */
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int i = 0; i < 6000 && !access(file, F_OK); i++)
+        nanosleep(&tick, NULL);
 }
 
 void test_crash_point(const char *point)

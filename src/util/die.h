@@ -44,7 +44,8 @@ char *xmemdupz(const void *data, size_t len);
 /* Fault injection for the crash-safety tests: CTHAG_TEST_CRASH_AT=<point> makes cthag die by
  * SIGKILL at that point, as a power cut or an OOM kill would.  Only called on building paths. */
 void test_crash_point(const char *point);
-/* CTHAG_TEST_PAUSE_AT=<point>: sleep two seconds there, for the race tests to act meanwhile.
+/* CTHAG_TEST_PAUSE_AT=<point> with CTHAG_TEST_PAUSE_FILE=<path>: at that point create the file
+ * and wait until the test removes it, for the race tests to act meanwhile at a known moment.
  * Only called where a getenv costs nothing that counts (never on every cached run). */
 void test_pause_point(const char *point);
 /* Make room for at least need elements of size bytes in *ptr, which holds *alloc of them:

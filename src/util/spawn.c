@@ -134,7 +134,7 @@ static void read_pipes(int fds[2], const struct spawn_opts *opts)
             else if (i == 1 && !opts->capture && !done)
                 opts->on_stderr(opts->ctx, buf, (size_t)got);
             else if (!done)
-                strbuf_add(opts->capture, buf, (size_t)got);
+                strbuf_add(i == 0 && opts->out ? opts->out : opts->capture, buf, (size_t)got);
             if (done) {
                 close(fds[i]);
                 fds[i] = -1;
@@ -180,7 +180,7 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     int failed = 0;
-    if (opts->on_line || opts->capture)
+    if (opts->on_line || opts->capture || opts->out)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
     if (opts->capture || opts->on_stderr)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);

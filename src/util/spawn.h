@@ -24,6 +24,8 @@ struct spawn_opts {
     void *ctx;
     /* The directory the child starts in, or NULL for cthag's own. */
     const char *cwd;
+    /* When set, the child's stdout goes here, byte for byte (capture then gets stderr only). */
+    struct strbuf *out;
 };
 
 /* environ with the overrides of spawn_opts.env applied: a new array of borrowed pointers (free

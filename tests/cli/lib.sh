@@ -8,11 +8,17 @@ set -u
 : "${CTHAG:?CTHAG must point at the cthag binary}"
 TEST_NAME=$(basename "$0" .sh)
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
-SOURCE_DIR=$(cd "$TESTS_DIR/../.." && pwd)
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # tests/cli, also for tests/slow and online
+SOURCE_DIR=$(cd "$LIB_DIR/../.." && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cthag-$TEST_NAME.XXXXXX")
 export CTHAG_CACHE_DIR="$TMP/cache"
 # The user's own config file must not change what the tests see.
 export XDG_CONFIG_HOME="$TMP/config"
+# Nor the user's cargo home (its index cache, what cthag -x installs there), which the test files,
+# run in parallel, must not share either: cargo holds its package-cache lock while it resolves,
+# and one that waits for another's says "Blocking waiting for file lock" in the output tests read.
+USER_CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+export CARGO_HOME="$TMP/.cargo"
 unset RUSTC_WRAPPER NO_COLOR CLICOLOR CLICOLOR_FORCE
 CARGO_LOG="$TMP/cargo.log"
 : > "$CARGO_LOG"
@@ -26,7 +32,7 @@ WRAPPER
 chmod +x "$TMP/bin/cargo"
 export CARGO="$TMP/bin/cargo"
 REGISTRY=${CTHAG_TEST_REGISTRY:-$TMP/registry}
-[ -d "$REGISTRY" ] || bash "$TESTS_DIR/make-registry.sh" "$REGISTRY"
+[ -d "$REGISTRY" ] || bash "$LIB_DIR/make-registry.sh" "$REGISTRY"
 cd "$TMP" || exit 1
 
 failures=0
@@ -119,7 +125,42 @@ write_script() {
 copy_registry() { cp -R "$REGISTRY" "$1"; }
 # publish_crate REGISTRY NAME VERSION LIB_RS [EXTRA_TOML]: a new release appears in REGISTRY (a
 # directory source: cargo sees it at its next run).
-publish_crate() { bash "$TESTS_DIR/make-registry.sh" --publish "$@"; }
+publish_crate() { bash "$LIB_DIR/make-registry.sh" --publish "$@"; }
+
+# wait_until WHAT COMMAND...: wait for another process to get somewhere, by polling COMMAND (a
+# test of a marker that process writes: a file, a line of its output, a lock it holds) until it
+# succeeds.  After $WAIT_SECONDS (default 60) the check fails, naming WHAT, and it returns 1.
+# Never a fixed sleep instead: on a loaded machine the other process may not be there yet.
+wait_until() {
+    local what=$1 deadline=$((EPOCHSECONDS + ${WAIT_SECONDS:-60}))
+    shift
+    until "$@"; do
+        if [ "$EPOCHSECONDS" -ge "$deadline" ]; then
+            fail "waited ${WAIT_SECONDS:-60}s in vain for $what"
+            return 1
+        fi
+        sleep 0.02
+    done
+}
+# Markers to wait for: FILE holds the fixed string; no process's command line matches PATTERN.
+file_has() { grep -qF -- "$2" "$1" 2>/dev/null; }
+no_process() { ! pgrep -f -- "$1" > /dev/null; }
+
+# gated_cargo NAME: $TMP/bin/NAME, a cargo that, once started, creates $TMP/NAME.started and
+# waits until the test creates $TMP/NAME.go (at most $WAIT_SECONDS) before it builds: a build
+# that lasts as long as the test needs, to interrupt, to wait for or to act beside.  Each call
+# makes a new gate (the markers of the last one removed).
+gated_cargo() {
+    rm -f "$TMP/$1.started" "$TMP/$1.go"
+    cat > "$TMP/bin/$1" <<GATED
+#!/bin/sh
+: > "$TMP/$1.started"
+i=0
+while [ ! -e "$TMP/$1.go" ] && [ \$i -lt $((${WAIT_SECONDS:-60} * 50)) ]; do sleep 0.02; i=\$((i + 1)); done
+exec "$CARGO" "\$@"
+GATED
+    chmod +x "$TMP/bin/$1"
+}
 
 # Files (not directories) in the cache's bins/.
 bins_count() { find "$CTHAG_CACHE_DIR/bins" -type f 2>/dev/null | wc -l | tr -d ' '; }

@@ -34,7 +34,8 @@ if [ -n "$publish" ]; then
 fi
 
 add_crate tinydep 0.1.0 'pub fn answer() -> u32 { 42 }
-pub fn greet(name: &str) -> String { format!("hello, {name}") }'
+pub fn greet(name: &str) -> String { format!("hello, {name}") }
+pub fn checked() -> bool { cfg!(debug_assertions) }'
 add_crate foo-bar 1.0.0 'pub fn id() -> &'"'"'static str { "foo-bar" }'
 add_crate under_score 0.3.0 'pub fn id() -> &'"'"'static str { "under_score" }'
 add_crate featured 0.2.0 '#[cfg(feature = "loud")]

@@ -5,7 +5,8 @@ PTY_SOCKET= PTY_COUNT=0
 trap 'pty_stop; cleanup' EXIT
 
 # pty_start COMMAND: run the command (a shell command line) in a fresh 100x40 terminal
-# (environment: this shell's), under a new tmux server.  When it ends, "[exit STATUS]" is shown.
+# (environment: this shell's), under a new tmux server.  When it ends, "[exit STATUS]" is shown
+# (and the pane stays, its sleep ended by pty_stop).
 pty_start() {
     pty_stop
     PTY_COUNT=$((PTY_COUNT + 1))
@@ -21,13 +22,18 @@ pty_stop() {
 
 # pty_send KEYS...: tmux send-keys (a word like Enter or C-c is a key; -l sends text literally).
 pty_send() { tmux -S "$PTY_SOCKET" send-keys "$@"; }
-# pty_type TEXT: type a line and press Enter.  (tmux reads an argument's final `;` as the end of
-# its command unless it is escaped.)
+# pty_type TEXT: type a line and press Enter once the terminal shows it typed, so that what is
+# on the screen next is the answer to it.  (tmux reads an argument's final `;` as the end of its
+# command unless it is escaped.)
 pty_type() {
-    local text=$1
+    local text=$1 shown=${1%"${1##*[! ]}"} i
     pty_wait_bare_prompt
     [[ $text == *";" ]] && text="${text%;}\\;"
     tmux -S "$PTY_SOCKET" send-keys -l "$text"
+    for ((i = 0; i < 1200; i++)); do
+        [[ $(tmux -S "$PTY_SOCKET" capture-pane -p -J | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' | tail -1) == *"$shown" ]] && break
+        sleep 0.05
+    done
     tmux -S "$PTY_SOCKET" send-keys Enter
 }
 

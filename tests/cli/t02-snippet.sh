@@ -66,4 +66,27 @@ EOF_RS
 run_cthag -q args.rs -- a b
 expect_out '["a", "b"]'
 
+# Items only, the last a braced macro call that expands to items (thag's demo
+# test_profile_extract_timestamp.rs ends in `generate_tests! { .. }`): no value is printed, as in
+# thag, where such a snippet parses as a file of items.
+write_script items.rs <<'EOF_RS'
+use std::fmt::Write;
+macro_rules! items {
+    ($($name:ident),*) => { $(fn $name() -> &'static str { stringify!($name) })* };
+}
+items! { foo, bar }
+EOF_RS
+run_cthag -q items.rs
+expect_status 0 "items only, ending in a braced macro call:"
+expect_out "" "items only, ending in a braced macro call:"
+expect_err "" "items only, ending in a braced macro call (no warning about the wrapper):"
+# After a statement, a final braced macro call is the value (thag prints it too).
+write_script braced_value.rs <<'EOF_RS'
+macro_rules! twice { ($e:expr) => { $e * 2 }; }
+let x = 21;
+twice! { x }
+EOF_RS
+run_cthag -q braced_value.rs
+expect_out "42" "a braced macro call after a statement:"
+
 finish

@@ -97,6 +97,32 @@ run_cthag -q profile.rs
 expect_status 0 "[profile.dev] honoured:"
 expect_out "0"
 
+# Dependencies are built as for a release (compiled once for every script), the script itself
+# at the dev level; a key the script sets for its dev profile is its dependencies' too, and its
+# own [profile.dev.package."*"] keys win.
+write_script optdeps.rs <<'EOF_RS'
+fn main() { println!("script {} tinydep {}", cfg!(debug_assertions), tinydep::checked()); }
+EOF_RS
+run_cthag -q "${R[@]}" optdeps.rs
+expect_out "script true tinydep false" "dependencies optimized:"
+manifest=$(sed -n '/^\[profile.dev.package."\*"\]$/,/^$/p' "$CTHAG_CACHE_DIR"/projects/optdeps-*/Cargo.toml)
+expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 3\ndebug = false\ndebug-assertions = false\noverflow-checks = false')" \
+    "the dependencies' profile:"
+write_script depsdev.rs <<'EOF_RS'
+/*[toml]
+[profile.dev]
+debug-assertions = true
+[profile.dev.package."*"]
+opt-level = 1
+*/
+fn main() { println!("script {} tinydep {}", cfg!(debug_assertions), tinydep::checked()); }
+EOF_RS
+run_cthag -q "${R[@]}" depsdev.rs
+expect_out "script true tinydep true" "the script's [profile.dev] key wins:"
+manifest=$(sed -n '/^\[profile.dev.package."\*"\]$/,/^$/p' "$CTHAG_CACHE_DIR"/projects/depsdev-*/Cargo.toml)
+expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 1\ndebug = false\noverflow-checks = false')" \
+    "the script's [profile.dev.package.\"*\"] wins:"
+
 # Malformed blocks: one line naming the script and the line; exit 2; nothing cached.
 reset_cargo_log
 write_script bad.rs <<'EOF_RS'

@@ -44,24 +44,32 @@ for i in $(seq 1 16); do
 done
 expect_cargo_calls 16 "16 different scripts:"
 
-# Rebuild while running: the running executable is never rewritten in place.
+# Rebuild while running: the running executable is never rewritten in place.  v1 runs until the
+# test lets it end (the file release-v1), across the whole rebuild; v2 is let go at once.
 write_script long.rs <<'EOF_RS'
 fn main() {
     println!("v1 start");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    for _ in 0..3000 {
+        if std::path::Path::new("release-v1").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     println!("v1 end");
 }
 EOF_RS
-run_cthag -q long.rs > /dev/null
+touch release-v2
+run_cthag -q -b long.rs
 inode_before=$(stat -c %i "$CTHAG_CACHE_DIR"/bins/long-*)
 "$CTHAG" long.rs > long.out 2>&1 &
 long_pid=$!
-sleep 0.3
+wait_until "v1 to run" file_has long.out "v1 start"
 sed -i 's/v1/v2/g' long.rs
 run_cthag -q long.rs
 expect_status 0 "rebuild while the old build runs:"
 expect_out "v2 start
 v2 end"
+touch release-v1
 wait "$long_pid"
 expect_eq "$?" 0 "the running v1 was undisturbed:"
 expect_eq "$(cat long.out)" "v1 start
@@ -74,13 +82,16 @@ if command -v script > /dev/null; then
     write_script wait.rs <<'EOF_RS'
 fn main() { println!("{}", slowdep::ready()); }
 EOF_RS
-    # A cargo that takes its time, so that the second run has to wait.
-    printf '#!/bin/sh\nsleep 2\nexec "%s" "$@"\n' "$CARGO" > "$TMP/bin/slow-cargo"
-    chmod +x "$TMP/bin/slow-cargo"
+    # The first run's cargo builds only once the second run has said that it waits.
+    gated_cargo slow-cargo
     CARGO="$TMP/bin/slow-cargo" "$CTHAG" -q "${R[@]}" wait.rs > first.out 2>&1 &
     first=$!
-    sleep 0.3
-    script -qec "\"$CTHAG\" --registry-dir \"$REGISTRY\" wait.rs" /dev/null < /dev/null > tty.out 2>&1
+    wait_until "the first run's cargo to start" test -e "$TMP/slow-cargo.started"
+    script -qec "\"$CTHAG\" --registry-dir \"$REGISTRY\" wait.rs" /dev/null < /dev/null > tty.out 2>&1 &
+    second=$!
+    wait_until "the second run to say it waits" file_has tty.out "cthag: waiting for another"
+    touch "$TMP/slow-cargo.go"
+    wait "$second"
     wait "$first"
     expect_file_has tty.out "cthag: waiting for another cthag building wait.rs" "waiting message:"
     expect_file_has tty.out "slow and ready"

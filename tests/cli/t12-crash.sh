@@ -40,19 +40,27 @@ write_script slow.rs <<'EOF_RS'
 fn main() { println!("{}", slowdep::ready()); }
 EOF_RS
 kill_points=$((kill_points + 1))
+reset_cargo_log
 "$CTHAG" -q "${R[@]}" slow.rs > /dev/null 2>&1 &
 victim=$!
-sleep 1
+wait_until "cthag to start cargo" test -s "$CARGO_LOG" # ($CARGO logs, then execs cargo)
 { kill -9 "$victim"; wait "$victim"; } 2>/dev/null
-sleep 0.1
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/bins | grep -c '^slow-')" 0 "nothing installed by a killed cthag:"
 run_cthag -q "${R[@]}" slow.rs
 expect_status 0 "run after cthag was killed mid-build:"
 expect_out "slow and ready"
 
-# cargo itself killed mid-build: a clear error, exit 1, nothing installed; then a good run.
-printf '#!/bin/sh\n"%s" "$@" &\ncargo=$!\nsleep 1\nkill -9 $cargo\nwait $cargo\n' "$CARGO" \
-    > "$TMP/bin/doomed-cargo"
+# cargo itself killed mid-build (once it runs a compiler or a build script: at most a minute
+# after it started): a clear error, exit 1, nothing installed; then a good run.
+cat > "$TMP/bin/doomed-cargo" <<EOF_SH
+#!/bin/sh
+"$CARGO" "\$@" &
+cargo=\$!
+i=0
+while ! pgrep -P \$cargo > /dev/null && [ \$i -lt 3000 ]; do sleep 0.02; i=\$((i + 1)); done
+kill -9 \$cargo
+wait \$cargo
+EOF_SH
 chmod +x "$TMP/bin/doomed-cargo"
 printf 'fn main() { println!("{} again", slowdep::ready()); }\n' > slow2.rs
 "$CTHAG" --clean target > /dev/null

@@ -62,6 +62,8 @@ expect_eq "$(complete_words cthag --clea)" "--clean --clear-cache " "complete --
 expect_eq "$(complete_words cthag --wr)" "--wrapper " "complete --wr:"
 expect_eq "$(complete_words cthag --infer m)" "max min " "complete --infer values:"
 expect_eq "$(complete_words cthag '')" "one.rs two.rs " "complete scripts:"
+expect_eq "$(complete_words cthag https : //gist.github.com/u/0123abcd '')" "notes.txt one.rs two.rs " \
+    "after a URL, the script's arguments:"
 bash -n "$SOURCE_DIR/completions/cthag.bash" && pass || fail "bash completion syntax"
 if command -v zsh > /dev/null; then zsh -n "$SOURCE_DIR/completions/_cthag" && pass || fail "zsh syntax"; fi
 if command -v fish > /dev/null; then fish -n "$SOURCE_DIR/completions/cthag.fish" && pass || fail "fish syntax"; fi

@@ -5,17 +5,24 @@
 R=(--registry-dir "$REGISTRY")
 set -m   # background jobs in their own process groups, with default signal handling
 
-# A cargo that takes its time, so that there is a build to interrupt.
-printf '#!/bin/sh\nsleep 1\nexec "%s" "$@"\n' "$CARGO" > "$TMP/bin/slow-cargo"
-chmod +x "$TMP/bin/slow-cargo"
+# catches_sigint PID: the process has a handler for SIGINT (its SigCgt mask in /proc): cthag
+# installs its own once cargo is started, to pass the signal on.  Before that, a signal kills it.
+catches_sigint() {
+    local mask
+    mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$mask" ] && (( 0x$mask & 2 ))
+}
 
 write_script build.rs <<'EOF_RS'
 fn main() { println!("built"); }
 EOF_RS
-# The terminal's Ctrl-C: SIGINT to the whole foreground process group.
+# The terminal's Ctrl-C: SIGINT to the whole foreground process group, while "cargo" (a gated
+# one, which does not build until told to) runs.
+gated_cargo slow-cargo
 CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" build.rs > out 2> err &
 job=$!
-sleep 0.5
+wait_until "cthag to start cargo" test -e "$TMP/slow-cargo.started"
+wait_until "cthag to catch SIGINT" catches_sigint "$job"
 kill -INT -- "-$job"
 wait "$job" 2>/dev/null
 status=$?
@@ -29,16 +36,17 @@ expect_out "built"
 
 # SIGINT to cthag alone: it passes it on to cargo rather than leaving cargo running.
 printf 'fn main() { println!("second"); }\n' > second.rs
+gated_cargo slow-cargo
 CARGO="$TMP/bin/slow-cargo" "$CTHAG" "${R[@]}" second.rs > out 2> err &
 job=$!
-sleep 0.5   # "cargo" (the slow wrapper) is running by now
+wait_until "cthag to start cargo" test -e "$TMP/slow-cargo.started"
+wait_until "cthag to catch SIGINT" catches_sigint "$job"
 kill -INT "$job"
 wait "$job" 2>/dev/null
 status=$?
 expect_status 130 "SIGINT to cthag during cargo:"
 expect_err_has "cthag: second.rs: interrupted; nothing was installed"
-sleep 0.3
-expect_eq "$(pgrep -f "projects/second-" | wc -l)" 0 "no cargo left behind:"
+wait_until "no cargo left behind" no_process "$CTHAG_CACHE_DIR/projects/second-" && pass
 run_cthag -q second.rs
 expect_out "second"
 
@@ -49,7 +57,7 @@ EOF_RS
 run_cthag -q -b sleeper.rs
 "$CTHAG" sleeper.rs > out 2> err &
 job=$!
-sleep 0.5
+wait_until "the script to run" file_has out "sleeping"
 expect_eq "$(readlink "/proc/$job/exe")" "$(readlink -f "$CTHAG_CACHE_DIR"/bins/sleeper-*)" \
     "cthag has exec'd the script:"
 kill -INT -- "-$job"

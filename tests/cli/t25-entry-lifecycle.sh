@@ -7,6 +7,18 @@
 # - The user's CARGO_TARGET_DIR & co. and a rust-toolchain.toml in the cwd change nothing.
 . "$(dirname "$0")/lib.sh"
 
+# clean_done_or_waiting CLEANER BUILDER: the cleaner has exited, or it holds the root lock's gate
+# (byte 0, exclusively) while the builder holds the root lock (byte 1, shared).
+clean_done_or_waiting() {
+    local inode
+    [ -d "/proc/$1" ] || return 0
+    inode=$(stat -c %i "$CTHAG_CACHE_DIR/lock") || return 1
+    awk -v c="$1" -v b="$2" -v ino=":$inode" '
+        $2 == "POSIX" && $5 == c && $6 ~ ino "$" && $4 == "WRITE" && $7 == 0 { gate = 1 }
+        $2 == "POSIX" && $5 == b && $6 ~ ino "$" && $4 == "READ" && $7 == 1 { lock = 1 }
+        END { exit !(gate && lock) }' /proc/locks
+}
+
 # ---- no resurrection ----
 write_script v.rs <<'EOF_RS'
 fn main() { println!("one"); }
@@ -15,16 +27,16 @@ cp v.rs v1.rs.saved
 run_cthag -q v.rs
 expect_out "one"
 record=$(ls "$CTHAG_CACHE_DIR"/projects/v-*/entry)
-sleep 0.1
 # A cached run whose last-used time is old refreshes its record: make it pause before writing.
 sed -i 's/^used .*/used 0/' "$record"
-CTHAG_TEST_PAUSE_AT=refresh "$CTHAG" v.rs > paused.out 2>&1 &
+CTHAG_TEST_PAUSE_AT=refresh CTHAG_TEST_PAUSE_FILE="$TMP/paused" "$CTHAG" v.rs > paused.out 2>&1 &
 paused=$!
-sleep 0.5
+wait_until "the cached run to pause before its refresh" test -e "$TMP/paused"
 # Meanwhile the script changes and is rebuilt: a newer record.
 printf 'fn main() { println!("two"); }\n' > v.rs
 run_cthag -q v.rs
 expect_out "two" "rebuilt while another run paused:"
+rm -f "$TMP/paused"
 wait $paused
 expect_eq "$(cat paused.out)" "one" "the paused run ran the program it found:"
 expect_file_has "$record" "$(grep '^key ' "$record")" "the newer record is still there:"
@@ -44,11 +56,15 @@ expect_eq "$(grep -c "^opts cthag=$version profile=" "$record")" 1 "the record n
 # build waits for the root lock before it checks, and makes them again (t45 once saw "cache
 # directory .../bins: No such file or directory" when they were checked before the lock).
 printf 'fn main() { println!("after clean"); }\n' > ac.rs
-CTHAG_TEST_PAUSE_AT=subdirs-made "$CTHAG" -q ac.rs > ac.out 2> ac.err &
+CTHAG_TEST_PAUSE_AT=subdirs-made CTHAG_TEST_PAUSE_FILE="$TMP/paused" "$CTHAG" -q ac.rs > ac.out 2> ac.err &
 builder=$!
-sleep 0.5
+wait_until "the build to pause with the cache's directories made" test -e "$TMP/paused"
 "$CTHAG" --clean all > clean.out 2>&1 &
 cleaner=$!
+# The build resumes once the cleaner is through, or waits behind the build (holds the gate of
+# the root lock, byte 0, while the build holds byte 1: see /proc/locks).
+wait_until "--clean all to finish or to wait for the build" clean_done_or_waiting $cleaner $builder
+rm -f "$TMP/paused"
 wait $builder; status=$?
 expect_status 0 "a build beside --clean all:"
 expect_eq "$(cat ac.out)" "after clean" "a build beside --clean all prints:"

@@ -21,6 +21,8 @@ expect_eq "$(stat -c %y coarse/probe | sed 's/.*\.\([0-9]*\) .*/\1/')" "00000000
 
 # The edit happens in the same second as the previous build's reading of the file: its size,
 # inode and (truncated) times are the same as recorded.
+# (The sleeps in this file make time pass for the 1-second timestamps under test: they wait for
+# the clock, not for another process.)
 same_second() { # wait until the start of a second, so a run and an edit fit in it
     local ns=$(date +%N)
     sleep "0.$(printf '%09d' $((1000000000 - 10#$ns)))"

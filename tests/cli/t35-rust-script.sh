@@ -88,6 +88,40 @@ run_cthag badblock.rs
 expect_status 2 "bad TOML in /// block:"
 expect_err "cthag: badblock.rs:4: bad manifest: invalid value \`0.1.0\` (strings need quotes)"
 
+# ---- rust-script's variables, with rust-script's values ----
+# Its tests/data/script-cs-env.rs: the package name is the script's name, not cthag's package.
+mkdir -p data
+write_script data/script-cs-env.rs <<'EOF_RS'
+use std::env;
+
+fn main() {
+    println!("--output--");
+    let path = env::var("RUST_SCRIPT_PATH").expect("CSSP wasn't set");
+    assert!(path.ends_with("script-cs-env.rs"));
+    assert_eq!(env::var("RUST_SCRIPT_SAFE_NAME"), Ok("script-cs-env".into()));
+    assert_eq!(env::var("RUST_SCRIPT_PKG_NAME"), Ok("script-cs-env".into()));
+    let base_path = env::var("RUST_SCRIPT_BASE_PATH").expect("CSBP wasn't set");
+    assert!(base_path.ends_with("data"));
+    println!("Ok");
+}
+EOF_RS
+run_cthag -q "${R[@]}" data/script-cs-env.rs
+expect_status 0 "script-cs-env.rs:"
+expect_out "--output--
+Ok" "script-cs-env.rs:"
+# The names as rust-script derives them: the file stem (up to the last dot), and from it a
+# package name with a leading digit guarded, capitals lowered, other characters as `_`; the
+# same at compile time (env!).  -e is "expr" with an empty path.
+show_names='fn main() { println!("{} {} {}", env!("RUST_SCRIPT_SAFE_NAME"), env!("RUST_SCRIPT_PKG_NAME"), std::env::var("RUST_SCRIPT_PKG_NAME").unwrap()); }'
+printf '%s\n' "$show_names" > "data/2Fast Script.v2.rs"
+run_cthag -q "${R[@]}" "data/2Fast Script.v2.rs"
+expect_out "2Fast Script.v2 _2fast_script_v2 _2fast_script_v2" "a name with digits, capitals, a space, a dot:"
+printf '%s\n' "$show_names" > "data/héllo.ers"
+run_cthag -q "${R[@]}" "data/héllo.ers"
+expect_out "héllo h_llo h_llo" "a name with a non-ASCII letter, .ers:"
+run_cthag -q "${R[@]}" -e 'format!("[{}] {} {}", env!("RUST_SCRIPT_PATH"), env!("RUST_SCRIPT_SAFE_NAME"), env!("RUST_SCRIPT_PKG_NAME"))'
+expect_out '"[] expr expr"' "-e:"
+
 # ---- cthag NAME finds NAME.ers, then NAME.rs, when NAME is not a file ----
 printf 'fn main() { println!("rs {}", std::env::args().nth(1).unwrap_or_default()); }\n' > hello.rs
 run_cthag -q hello world

@@ -82,8 +82,23 @@ printf -- '---\n[package]\n%s\n' "$main" > open.rs
 refused open.rs 1 'unclosed frontmatter; expected `---`'
 printf -- '---\n---\n\n---\n---\n%s\n' "$main" > two.rs
 refused two.rs 4 'only one frontmatter is supported'
+# Dashes indented, or after other lines than blank ones (a comment, code), open no
+# frontmatter: cargo reads no manifest there (its fixtures fence-indented, location-after-tokens)
+# and rustc refuses the file; so does cthag, through rustc.
 printf -- '  ---\n---\n%s\n' "$main" > indented.rs
-refused indented.rs 1 'invalid preceding whitespace for frontmatter opening'
+printf -- '// a comment\n---\n---\n%s\n' "$main" > after-comment.rs
+for file in indented.rs after-comment.rs; do
+    run_cthag -q -g "$file"
+    expect_status 0 "[$file] is no frontmatter (-g):"
+    run_cthag -q "$file"
+    expect_status 1 "[$file], rustc refuses it:"
+    expect_err_lacks "cthag: $file:1:" "[$file]:"
+    if [ "$have_zscript" = 1 ]; then
+        cargo_script "$file"
+        expect_eq "$(cat "$TMP/cargo-out")" "" "[$file] under cargo -Zscript:"
+        expect_file_has "$TMP/cargo-err" "could not compile" "[$file] under cargo -Zscript:"
+    fi
+done
 printf -- '-----\n---\n-----\n%s\n' "$main" > escaped.rs
 refused_toml escaped.rs 2 'bad manifest: expected `=` after key `---`'
 printf -- '#!/usr/bin/env cthag\n\n  \n---\t \n[package]\n---  \n\n%s\n' "$main" > shebang.rs
@@ -122,6 +137,39 @@ refused keys-many.rs 2 '`workspace`, `bin`, `package.build`, `package.links` are
 printf -- '---\n[package]\nname = "given"\nedition = "2021"\n[dev-dependencies]\n[features]\nx = []\n[profile.dev]\nopt-level = 1\n[lints.rust]\nunused = "allow"\n---\n%s\n' \
     "$main" > allowed.rs
 accepted allowed.rs ran
+
+# ---- no edition: cargo's default for embedded manifests (2024 in 1.95), with cargo's warning ----
+# (let chains compile in edition 2024 only)
+printf -- '---\n[package]\n---\nfn main() { let a = Some(1); if let Some(x) = a && x > 0 { println!("ran 2024"); } }\n' \
+    > no-edition.rs
+accepted no-edition.rs "ran 2024"
+rm -rf "$CTHAG_CACHE_DIR"
+run_cthag no-edition.rs
+expect_status 0 "no edition:"
+expect_err_has 'cthag: warning: no-edition.rs: `package.edition` is unspecified, defaulting to `2024`' "no edition:"
+if [ "$have_zscript" = 1 ]; then
+    RUSTC_BOOTSTRAP=1 CARGO_HOME="$TMP/cargo-home" "$REAL_CARGO" -Zscript -v no-edition.rs \
+        > /dev/null 2> "$TMP/cargo-err"
+    expect_file_has "$TMP/cargo-err" 'warning: `package.edition` is unspecified, defaulting to `2024`' \
+        "no edition, cargo -Zscript -v:"
+fi
+grep -q 'edition = "2024"' "$CTHAG_CACHE_DIR"/projects/no_edition-*/Cargo.toml
+expect_eq $? 0 "no edition: 2024 in the generated manifest:"
+# A thag block without an edition keeps thag's (2021), silently.
+printf '/*[toml]\n[package]\n*/\nfn main() { println!("ran"); }\n' > thag-no-edition.rs
+run_cthag thag-no-edition.rs
+expect_err_lacks 'package.edition' "thag block without an edition:"
+grep -q 'edition = "2021"' "$CTHAG_CACHE_DIR"/projects/thag_no_edition-*/Cargo.toml
+expect_eq $? 0 "thag block without an edition: 2021:"
+# The config file's edition is the user's choice for every format.
+mkdir -p "$XDG_CONFIG_HOME/cthag"
+printf '[build]\nedition = "2021"\n' > "$XDG_CONFIG_HOME/cthag/config.toml"
+cp no-edition.rs no-edition-config.rs
+sed -i 's/ && x > 0 {/ {/' no-edition-config.rs
+run_cthag no-edition-config.rs
+expect_status 0 "no edition, config edition 2021:"
+expect_err_lacks 'package.edition' "no edition, config edition 2021:"
+rm "$XDG_CONFIG_HOME/cthag/config.toml"
 
 # ---- the other formats stay as lenient as their own tools ----
 printf '/*[toml]\n[workspace]\n[[bin]]\nname = "x"\n*/\n%s\n' "$main" > thag-keys.rs

@@ -63,7 +63,7 @@ if have clippy; then
     # Fixes would go to the copy of a snippet: refused, nothing changed.
     run_cthag -A snip.rs -- clippy --fix --allow-no-vcs
     expect_status 2 "-A clippy --fix on a snippet:"
-    expect_err "cthag: snip.rs: -A clippy: cthag compiles a copy of this script (a snippet, or a program with a frontmatter manifest), so fixes would not reach it; -A snip.rs -- clippy shows the suggestions"
+    expect_err "cthag: snip.rs: -A clippy: cthag compiles a copy of this script (a snippet, a program with a frontmatter manifest, or a script from a URL), so fixes would not reach it; -A snip.rs -- clippy shows the suggestions"
     expect_eq "$(cat snip.rs)" "$(cat snip.orig 2> /dev/null || cat snip.rs)" "unchanged:"
     run_cthag -A front.rs -- fix --allow-no-vcs
     expect_status 2 "-A fix on a frontmatter script:"

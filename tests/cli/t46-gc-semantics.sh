@@ -86,13 +86,13 @@ expect_eq "$([ "$after" -le "$cap" ] && echo under)" under "under the cap ($afte
 
 # An entry being built is never removed; GC removes the others and says how far it got.
 for s in a b; do run_cthag -q "${R[@]}" "$s.rs"; done
-printf '#!/bin/sh\nsleep 3\nexec "%s" "$@"\n' "$CARGO" > "$TMP/bin/slow-cargo"
-chmod +x "$TMP/bin/slow-cargo"
+gated_cargo slow-cargo # (builds once gc is done)
 printf 'fn main() { println!("slow {}", tinydep::answer()); }\n' > slow.rs
 CARGO="$TMP/bin/slow-cargo" "$CTHAG" -q "${R[@]}" slow.rs > slow.out 2> slow.err &
 slow_pid=$!
-for _ in $(seq 1 50); do [ -e "$CTHAG_CACHE_DIR"/projects/slow-*/Cargo.toml ] && break; sleep 0.1; done
+wait_until "the build's cargo to start" test -e "$TMP/slow-cargo.started"
 run_cthag --gc --max-size 1
+touch "$TMP/slow-cargo.go"
 expect_status 0 "gc beside a build:"
 expect_eq "$(sed -n 2p "$TMP/out")" "cthag: gc: cannot get under max 1 B: the rest is 1 entry in use, the dependency builds they use and the cache's own files" \
     "says how far it got:"

@@ -108,10 +108,12 @@ pty_screen | grep -qE '^ +[0-9]+  shout\("hey"\)$' && pass || fail ":history lis
 pty_send C-d
 pty_wait_for "[exit 0]" 10
 
-# A Ctrl-D typed ahead, before the first prompt (here while a sleep holds the terminal in cooked
-# mode, which reads it as end of file): it ends the session as well. (It reached libedit's raw
-# read as a NUL byte, and the session then took every later key literally: no Ctrl-D ended it.)
-pty_start "sleep 1; $SESSION"
+# A Ctrl-D typed ahead, before the first prompt (the session starts only once it waits in the
+# terminal's input queue, the terminal in cooked mode, which reads it as end of file: bash's
+# "read -t 0" sees it there without reading it): it ends the session as well. (It reached
+# libedit's raw read as a NUL byte, and the session then took every later key literally: no
+# Ctrl-D ended it.)
+pty_start "bash -c 'until read -t 0; do sleep 0.02; done'; $SESSION"
 pty_send C-d
 pty_wait_for "[exit 0]" 10
 

@@ -29,7 +29,6 @@ pty_type 'slowdep = "0.1"'
 pty_type '*/'
 pty_type 'slowdep::ready()'
 pty_wait_for "Compiling slowdep" 60
-sleep 0.3
 pty_send C-c
 pty_wait_idle "cthag: <expr>: interrupted; nothing was installed"
 expect_eq "$(ls "$CTHAG_CACHE_DIR/bins" | wc -l)" 1 "nothing installed for the interrupted entry:"

@@ -2,6 +2,7 @@
 # that crates.io can be reached.  These tests use the user's cargo home (its registry cache makes
 # a second run quick) and a cache root of their own per test file.
 . "$(dirname "$0")/../cli/lib.sh"
+export CARGO_HOME=$USER_CARGO_HOME # (cli/lib.sh gives each test file one of its own)
 
 # require_crates_io: cargo resolves a small dependency from crates.io, or the test stops with
 # "SKIP <test>: <reason>": exit 77 (skipped), or 1 under CI=true, where crates.io must be there.

@@ -74,6 +74,14 @@ valid("key-quoted-with-spaces", '" a " = 1\n')
 valid("key-numeric-bare", "0 = 1\n007 = 2\n")
 valid("key-dotted-in-table", "[t]\na.b = 1\na.c = 2\n")
 valid("key-quoted-unicode-escape-8", '"\\U0001F600" = 1\n')
+# toml-test's valid/key/quoted-unicode: a key may hold U+0000 and any other character.
+valid("key-quoted-unicode",
+      '"\\u0000" = "null"\n'
+      "'\\u0000' = \"different key\"\n"
+      '"\\u0008 \\u000c \\U00000041 \\u007f \\u0080 \\u00ff \\ud7ff \\ue000 \\uffff \\U00010000 '
+      '\\U0010ffff" = "escaped key"\n\n'
+      '"~ \u0080 \u00ff \ud7ff \ue000 \uffff \U00010000 \U0010ffff" = "basic key"\n'
+      "'l ~ \u0080 \u00ff \ud7ff \ue000 \uffff \U00010000 \U0010ffff' = \"literal key\"\n")
 
 # Basic strings
 valid("string-basic", 'a = "hello"\n')

@@ -274,6 +274,29 @@ static void test_binary_names(void)
     memcpy(root, saved, sizeof(root));
 }
 
+/* An entry whose record names a URL is a URL entry: its script is neither there nor missing
+ * (GC does not take it for an entry whose script was deleted). */
+static void test_url_entry(void)
+{
+    struct cache_scan s;
+    strcpy(root, "/tmp/cthag-test-gc-XXXXXX");
+    CHECK(mkdtemp(root) != NULL);
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put("projects/demo-00000000000000dd/url.body", "fn main() {}\n");
+    put_record("demo-00000000000000dd", "https://example.com/demo.rs", 300);
+    CHECK(!cache_scan(root, &s));
+    CHECK_INT(s.nentries, 1);
+    const struct scan_entry *u = find(&s, "demo-00000000000000dd");
+    CHECK(u != NULL);
+    if (u) {
+        CHECK_INT(u->kind, SCAN_URL);
+        CHECK_INT(u->script_exists, -1);
+        CHECK_STR(u->source, "https://example.com/demo.rs");
+    }
+    cache_scan_release(&s);
+    fs_remove_tree(root);
+}
+
 int main(void)
 {
     test_binary_names();
@@ -282,5 +305,6 @@ int main(void)
     test_scan();
     test_keep();
     fs_remove_tree(root);
+    test_url_entry();
     return unit_finish("test_cachegc");
 }

@@ -125,17 +125,37 @@ static void uncommit(const struct cache_entry *e)
     unlink(e->record_path.buf);
 }
 
-/* What the record says of the build, input by input. */
-static void test_record_build(void)
-{
+/* An entry whose build read the files fake_build() writes, with the variable the build declared
+ * set to 1, and a stamp after every write (all trusted, whatever the timestamp granularity). */
+struct fixture {
     struct cache_entry e;
     struct entry_identity id;
     struct build_inputs in;
-    struct entry_record rec;
-    cache_entry_init(&e, root, script, "identity");
+};
+
+static void fixture_start(struct fixture *f, const char *name)
+{
+    cache_entry_init(&f->e, root, script, name);
     setenv("CTHAG_TEST_FRESHNESS", "1", 1);
-    fake_build(&e, &in, &id);
-    in.stamp += 3 * SECOND; /* every file older than the build: all trusted */
+    fake_build(&f->e, &f->in, &f->id);
+    f->in.stamp += 3 * SECOND;
+}
+
+static void fixture_end(struct fixture *f)
+{
+    uncommit(&f->e);
+    unsetenv("CTHAG_TEST_FRESHNESS");
+    identity_release(&f->id);
+    cache_entry_release(&f->e);
+}
+
+/* What the record says of the build, input by input. */
+static void test_record_build(void)
+{
+    struct fixture f;
+    struct entry_record rec;
+    fixture_start(&f, "identity");
+    struct build_inputs in = f.in;
     freshness_record_build(&in, built, &rec);
     CHECK_STR(rec.key, in.key);
     CHECK_STR(rec.source, script);
@@ -174,59 +194,51 @@ static void test_record_build(void)
     CHECK_STR(rec.inputs[0].path, script);
     CHECK_STR(rec.inputs[0].hash, "");
     entry_record_release(&rec);
-    unsetenv("CTHAG_TEST_FRESHNESS");
-    identity_release(&id);
-    cache_entry_release(&e);
+    fixture_end(&f);
 }
 
 /* The cached path: stat data alone, no hashing. */
 static void test_cached(void)
 {
-    struct cache_entry e;
-    struct entry_identity id;
-    struct build_inputs in;
+    struct fixture f;
     struct entry_record rec;
     struct stat st;
-    cache_entry_init(&e, root, script, "cached");
-    fake_build(&e, &in, &id);
-    in.stamp += 3 * SECOND;
-    commit(&e, &in, 3 * SECOND);
+    fixture_start(&f, "cached");
+    const struct cache_entry *e = &f.e;
+    struct entry_identity *id = &f.id;
+    commit(e, &f.in, 3 * SECOND);
     int rootfd = open(root, O_RDONLY | O_DIRECTORY);
-    int fd = freshness_open_cached(rootfd, &e, &id, "script.rs", &rec, &st);
+    int fd = freshness_open_cached(rootfd, e, id, "script.rs", &rec, &st);
     CHECK(fd >= 0);
     close(fd);
     entry_record_release(&rec);
 
     /* Another identity's record (other options) is not this entry's. */
-    strbuf_addstr(&id.opts, " release");
-    CHECK_INT(freshness_open_cached(rootfd, &e, &id, "script.rs", &rec, &st), -1);
+    strbuf_addstr(&id->opts, " release");
+    CHECK_INT(freshness_open_cached(rootfd, e, id, "script.rs", &rec, &st), -1);
     entry_record_release(&rec);
-    strbuf_setlen(&id.opts, id.opts.len - 8);
+    strbuf_setlen(&id->opts, id->opts.len - 8);
 
     /* A variable the build declared changed. */
     setenv("CTHAG_TEST_FRESHNESS", "2", 1);
-    CHECK_INT(freshness_open_cached(rootfd, &e, &id, "script.rs", &rec, &st), -1);
+    CHECK_INT(freshness_open_cached(rootfd, e, id, "script.rs", &rec, &st), -1);
     entry_record_release(&rec);
-    unsetenv("CTHAG_TEST_FRESHNESS");
     setenv("CTHAG_TEST_FRESHNESS", "1", 1);
 
     /* The executable in bins/ is not the one the record was committed with. */
-    CHECK_INT(unlink(e.bin_path.buf), 0);
-    write_file(e.bin_path.buf, "\177ELF");
-    CHECK_INT(freshness_open_cached(rootfd, &e, &id, "script.rs", &rec, &st), -1);
+    CHECK_INT(unlink(e->bin_path.buf), 0);
+    write_file(e->bin_path.buf, "\177ELF");
+    CHECK_INT(freshness_open_cached(rootfd, e, id, "script.rs", &rec, &st), -1);
     entry_record_release(&rec);
 
     /* A module touched: its stat data changed, so the cached path does not trust it. */
-    uncommit(&e);
-    commit(&e, &in, 3 * SECOND);
+    uncommit(e);
+    commit(e, &f.in, 3 * SECOND);
     set_mtime(helper, 1000 * SECOND);
-    CHECK_INT(freshness_open_cached(rootfd, &e, &id, "script.rs", &rec, &st), -1);
+    CHECK_INT(freshness_open_cached(rootfd, e, id, "script.rs", &rec, &st), -1);
     entry_record_release(&rec);
     close(rootfd);
-    uncommit(&e);
-    unsetenv("CTHAG_TEST_FRESHNESS");
-    identity_release(&id);
-    cache_entry_release(&e);
+    fixture_end(&f);
 }
 
 /* The same bytes in the same file with the same stat data as recorded, racy or not. */
@@ -257,22 +269,19 @@ static void test_racy_stat(void)
  * read still hold what they held; changed stat data with the same content only refresh them. */
 static void test_reuse(void)
 {
-    struct cache_entry e;
-    struct entry_identity id;
-    struct build_inputs in;
+    struct fixture f;
     struct entry_record rec;
-    cache_entry_init(&e, root, script, "reuse");
-    setenv("CTHAG_TEST_FRESHNESS", "1", 1);
-    fake_build(&e, &in, &id);
-    in.stamp += 3 * SECOND;
-    commit(&e, &in, 3 * SECOND);
+    fixture_start(&f, "reuse");
+    struct build_inputs in = f.in;
+    const struct cache_entry *e = &f.e;
+    commit(e, &in, 3 * SECOND);
 
     /* Touched, same content: reused, and the record now holds the new stat data. */
     set_mtime(helper, 1000 * SECOND);
     int fd = freshness_reuse(&in);
     CHECK(fd >= 0);
     close(fd);
-    CHECK_INT(entry_record_load(e.record_path.buf, &rec), 0);
+    CHECK_INT(entry_record_load(e->record_path.buf, &rec), 0);
     CHECK_INT(rec.ninputs, 2);
     CHECK_INT(rec.inputs[1].mtime_ns, 1000 * SECOND);
     entry_record_release(&rec);
@@ -288,7 +297,7 @@ static void test_reuse(void)
     fd = freshness_reuse(&in);
     CHECK(fd >= 0);
     close(fd);
-    CHECK_INT(entry_record_load(e.record_path.buf, &rec), 0);
+    CHECK_INT(entry_record_load(e->record_path.buf, &rec), 0);
     CHECK_STR(rec.inputs[0].path, script);
     CHECK_STR(rec.inputs[0].hash, "");
     CHECK_INT(rec.inputs[0].mtime_ns, fs_timespec_ns(&in.script_st.st_mtim));
@@ -313,10 +322,7 @@ static void test_reuse(void)
     /* A file the build read is gone. */
     CHECK_INT(unlink(helper), 0);
     CHECK_INT(freshness_reuse(&in), -1);
-    uncommit(&e);
-    unsetenv("CTHAG_TEST_FRESHNESS");
-    identity_release(&id);
-    cache_entry_release(&e);
+    fixture_end(&f);
 }
 
 /* git's racy-clean rule, with a coarse file system's timestamps (no nanoseconds). */

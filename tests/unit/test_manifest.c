@@ -49,7 +49,10 @@ static void test_plain(void)
 {
     struct strbuf out = STRBUF_INIT, expected = STRBUF_INIT;
     CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
-    strbuf_addf(&expected, "%s\n[profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n\n[workspace]\n",
+    strbuf_addf(&expected,
+                "%s\n[profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n\n"
+                "[profile.dev.package.\"*\"]\nopt-level = 3\ndebug = false\n"
+                "debug-assertions = false\noverflow-checks = false\n\n[workspace]\n",
                 base_package);
     CHECK_STR(out.buf, expected.buf);
     strbuf_release(&out);
@@ -73,6 +76,9 @@ static void test_user_keys_and_inference(void)
     CHECK_CONTAINS(out.buf, "[dependencies]\nnum-bigint = \"0.4\"\nrand = \"*\"\n");
     CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
     CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\nincremental = false\n");
+    /* The script's [profile.dev] opt-level is its dependencies' too. */
+    CHECK_CONTAINS(out.buf, "[profile.dev.package.\"*\"]\ndebug = false\ndebug-assertions = false\n"
+                            "overflow-checks = false\n");
     CHECK_CONTAINS(out.buf, "\n[workspace]\n");
     strlist_release(&crates);
     strbuf_release(&out);
@@ -176,8 +182,8 @@ static void test_declared_anywhere(void)
                             "[build-dependencies]\nproptest = \"1\"\n",
                             "[target.'cfg(unix)'.dependencies]\nproptest = \"1\"\n",
                             "[target.'cfg(unix)'.dev-dependencies]\nproptest = \"1\"\n",
-                            "[target.x86_64-unknown-linux-gnu.build-dependencies]\n"
-                            "proptest = \"1\"\n"};
+                            ("[target.x86_64-unknown-linux-gnu.build-dependencies]\n"
+                             "proptest = \"1\"\n")};
     struct strbuf out = STRBUF_INIT;
     struct strlist crates = STRLIST_INIT;
     strlist_add(&crates, "proptest");

@@ -87,8 +87,8 @@ static void test_rejects(void)
         "cthag-entry 2\nkey 0123456789ABCDEF0123456789abcdef\n",
         "cthag-entry 2\nkey 0123456789abcdeg0123456789abcdef\n",
         "cthag-entry 2\nkey 7a15d7fb\001`\300/\030853b1d6795cfb95f\n",
-        "cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 "
-        "0123456789abcdef0123456789abcdeX /x\n",
+        ("cthag-entry 2\nkey 0123456789abcdef0123456789abcdef\ninput 1 2 3 4 5 "
+         "0123456789abcdef0123456789abcdeX /x\n"),
         "cthag-entry 2\nsize 5\n",
         "cthag-entry 2\nnospace\n",
         "",

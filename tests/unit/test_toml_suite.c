@@ -32,22 +32,30 @@ static void dump_string(const char *s, size_t n, struct strbuf *out)
     strbuf_addch(out, '"');
 }
 
+/* The table whose keys are being sorted (qsort has no context argument). */
+static const struct toml_value *sorting;
+
+/* Keys by their bytes, as Python sorts them (U+0000 included), a prefix first. */
 static int compare_keys(const void *a, const void *b)
 {
-    return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    size_t li = sorting->key_lens[i], lj = sorting->key_lens[j];
+    int c = memcmp(sorting->keys[i], sorting->keys[j], li < lj ? li : lj);
+    return c ? c : (li > lj) - (li < lj);
 }
 
 static void dump_table(const struct toml_value *v, struct strbuf *out)
 {
-    char **order[v->count ? v->count : 1];
+    size_t order[v->count ? v->count : 1];
     for (size_t i = 0; i < v->count; i++)
-        order[i] = &v->keys[i];
+        order[i] = i;
+    sorting = v;
     qsort(order, v->count, sizeof(*order), compare_keys);
     strbuf_addch(out, '{');
     for (size_t i = 0; i < v->count; i++) {
-        size_t at = (size_t)(order[i] - v->keys);
+        size_t at = order[i];
         strbuf_addstr(out, i ? "," : "");
-        dump_string(v->keys[at], strlen(v->keys[at]), out);
+        dump_string(v->keys[at], v->key_lens[at], out);
         strbuf_addch(out, ':');
         dump_value(v->items[at], out);
     }

@@ -53,13 +53,17 @@ static int run_child(void (*fn)(void), char *err, size_t size)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Where exhaust_memory() keeps what it takes: an allocation whose result is never used may be
+ * left out by the compiler (clang -O2 does), and the memory would not be taken. */
+static void *volatile memory_taken;
+
 /* Leave (almost) no memory to allocate. */
 static void exhaust_memory(void)
 {
     struct rlimit limit = {64 << 20, 64 << 20};
     setrlimit(RLIMIT_AS, &limit);
     for (size_t size = 1 << 20; size >= 16; size /= 2)
-        while (malloc(size))
+        while ((memory_taken = malloc(size)))
             ;
 }
 

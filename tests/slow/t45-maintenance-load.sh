@@ -3,7 +3,7 @@
 # and --gc --max-size 1 loops for LOAD_SECONDS (default 20) beside 4 workers that run cached
 # scripts and build new ones.  Every run must exit 0 with its own output, every maintenance
 # command must succeed, and afterwards the cache still works.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../cli/lib.sh"
 R=(--registry-dir "$REGISTRY")
 SECONDS_EACH=${LOAD_SECONDS:-20}
 WORKERS=4
@@ -57,7 +57,7 @@ load() {
             mfail=$((mfail + 1))
             { echo "FAIL maintenance: cthag $*"; sed 's/^/  | /' maint.err; } >> failures.log
         fi
-        sleep 0.05
+        sleep 0.05 # (paces the maintenance loop; waits for nothing)
     done
     for pid in "${pids[@]}"; do wait "$pid"; done
     local runs fails
