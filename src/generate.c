@@ -235,10 +235,13 @@ static void wrap_script(const struct generate_request *r, const struct script *s
 static void describe_source(const struct generate_request *r, const struct script *s,
                             struct strbuf *out)
 {
-    static const char *const kinds[] = {"", "-e", "-s", "-l"};
+    static const char *const kinds[] = {"", "-e", "-s", "-l", ""};
     const struct options *o = r->o;
-    if (o->kind == SOURCE_FILE) {
-        strbuf_addstr(out, r->id->source);
+    if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL) {
+        /* A Cargo.toml is UTF-8: a path that is not has no label (stats name it from the
+         * record once it built). */
+        if (utf8_valid(r->id->source, strlen(r->id->source)))
+            strbuf_addstr(out, r->id->source);
         return;
     }
     const char *text = o->kind == SOURCE_STDIN ? s->text.buf : o->text;
@@ -280,7 +283,7 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .used_crates = set->infer != INFER_NONE ? crates : NULL,
         .package_name = r->entry->package.buf,
         .bin_name = bin.buf,
-        .source_label = source.buf,
+        .source_label = source.len ? source.buf : NULL,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
         .registry = &registry,

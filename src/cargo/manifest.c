@@ -209,7 +209,13 @@ static int check_dependencies(const struct manifest_input *in, const char *where
                          deps->keys[i]);
         if (dep->type == TOML_TABLE && check_dependency_table(in, where, deps->keys[i], dep))
             return -1;
-        if (version && version->type == TOML_STRING && !manifest_is_version_req(version->text))
+        size_t start = 0, len = in->thag_format ? thag_marker_version(version, &start) : 0;
+        char *req = version && version->type == TOML_STRING
+                        ? len ? xstrndup(version->text + start, len) : xstrdup(version->text)
+                        : NULL;
+        int bad = req && !manifest_is_version_req(req);
+        free(req);
+        if (bad)
             return error("%s:%d: failed to parse the version requirement `%s` for dependency "
                          "`%s` (e.g. \"1\", \"1.2.3\", \">=1.2, <2\", \"*\")",
                          in->script_name, version->line, version->text, deps->keys[i]);
