@@ -137,6 +137,22 @@ expect_err_has "cthag: nothing to save yet"
 run_cthag -q first.rs
 expect_out "{1: 2}" "a saved entry's statements run:"
 
+# :save over a symbolic link writes through it, as an editor does: a dangling link gets its file
+# created (the link stays a link), a link to a file needs :save! like the file.
+mkdir -p linked
+ln -s linked/target.rs dangling.rs
+printf 'target\n' > linked/there.rs
+ln -s linked/there.rs tothere.rs
+printf '2 * 2\n\n:save dangling.rs\n\n:save tothere.rs\n\n:save! tothere.rs\n' > links.txt
+STDIN=links.txt run_cthag -q -r
+expect_status 0 ":save through links:"
+expect_out "4
+saved dangling.rs, through its link, in linked/target.rs (run it with: cthag dangling.rs)
+saved tothere.rs, through its link, in linked/there.rs (run it with: cthag tothere.rs)"
+expect_err "cthag: tothere.rs exists; :save! tothere.rs overwrites it"
+expect_eq "$(readlink dangling.rs):$(readlink tothere.rs)" "linked/target.rs:linked/there.rs" "the links stay links:"
+expect_eq "$(cat linked/target.rs):$(cat linked/there.rs)" "2 * 2:2 * 2" "the files they name were written:"
+
 # The program's arguments after --, its exit status, commands outside an entry.
 printf 'std::env::args().skip(1).collect::<Vec<_>>()\n\n:frob\n\nstd::process::exit(3)\n' > args.txt
 STDIN=args.txt run_cthag -q -r -- one two
