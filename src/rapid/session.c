@@ -306,19 +306,6 @@ static const char quiet_helpers[] =
     "    }\n"
     "}\n";
 
-/* A statement as replayed: a final expression's value is bound to `_` (its printing, and a
- * block-like expression's type, are the entry's own business). */
-static void add_replayed(struct strbuf *replay, const char *text, size_t len, int is_last)
-{
-    struct strbuf statement = STRBUF_INIT;
-    trimmed(text, len, &statement);
-    if (is_last && statement.len && statement.buf[statement.len - 1] != ';')
-        strbuf_addf(replay, "let _ = (%s);\n", statement.buf);
-    else if (statement.len)
-        strbuf_addf(replay, "%s\n", statement.buf);
-    strbuf_release(&statement);
-}
-
 static int starts_with_let(const char *text, size_t len)
 {
     struct lexer lx;
@@ -326,6 +313,23 @@ static int starts_with_let(const char *text, size_t len)
     lexer_init(&lx, text, len);
     lexer_next(&lx, &t);
     return t.kind == TOK_IDENT && token_is(&t, "let");
+}
+
+/* A statement as replayed: a final expression's value is bound to `_` (its printing, and a
+ * block-like expression's type, are the entry's own business); a final `let` without its `;`
+ * gets one. */
+static void add_replayed(struct strbuf *replay, const char *text, size_t len, int is_last)
+{
+    struct strbuf statement = STRBUF_INIT;
+    trimmed(text, len, &statement);
+    int open_end = is_last && statement.len && statement.buf[statement.len - 1] != ';';
+    if (open_end && starts_with_let(statement.buf, statement.len))
+        strbuf_addf(replay, "%s;\n", statement.buf);
+    else if (open_end)
+        strbuf_addf(replay, "let _ = (%s);\n", statement.buf);
+    else if (statement.len)
+        strbuf_addf(replay, "%s\n", statement.buf);
+    strbuf_release(&statement);
 }
 
 /* The entry's pieces: items to e->items, statements to e->statements and e->replay. */
