@@ -158,12 +158,12 @@ check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS) $(BIN) $(RAPID_BIN)
 # The load tests (tests/slow/): a minute or more of both cores each, kept out of make check;
 # .ci/run runs them (also with SAN=1).
 check-slow: $(BIN) $(RAPID_BIN)
-	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/slow/t*.sh)
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/slow/t[0-9]*.sh)
 
 # The same binary against crates.io and a real Redis (tests/online/): SKIP, with the reason, when
 # crates.io cannot be reached; with CI=true such a skip fails the run.
 check-online: $(BIN)
-	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/online/t*.sh)
+	CTHAG=$(abspath $(BIN)) bash tests/cli/run-all.sh $(wildcard tests/online/t[0-9]*.sh)
 
 unit-check: $(UNIT_TESTS) $(RAPID_UNIT_TESTS)
 	@for t in $(UNIT_TESTS) $(RAPID_UNIT_TESTS); do $$t || exit 1; done

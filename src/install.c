@@ -2,6 +2,7 @@
 
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -31,55 +32,61 @@ static void command_name(const char *script, struct strbuf *name)
     strbuf_add(name, base, len);
 }
 
-/* The list of what -x installed: one "<dev> <ino> <path>" line per file. */
+/* The list of what -x installed: one "<hash> <path>" line per file, the hash (XXH3-128) of the
+ * bytes installed there.  A file there is cthag's to replace only while it holds those bytes:
+ * (dev, inode) said nothing once the user's own file had taken a freed inode. */
 static void installed_list_path(const char *root, struct strbuf *path)
 {
     strbuf_addf(path, "%s/installed", root);
 }
 
-static int installed_by_us(const char *root, const char *dest, const struct stat *st)
+/* The hash recorded for dest in the list's text, or NULL.  Lines of another form (the
+ * "<dev> <ino> <path>" of earlier releases) vouch for nothing. */
+static const char *recorded_hash(const char *list, const char *dest)
 {
-    struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, line = STRBUF_INIT;
-    installed_list_path(root, &path);
-    strbuf_addf(&line, "%llu %llu %s\n", (unsigned long long)st->st_dev,
-                (unsigned long long)st->st_ino, dest);
-    int found = !fs_read_file(path.buf, &list) && list.len >= line.len &&
-                (!strncmp(list.buf, line.buf, line.len) || strstr(list.buf, line.buf) != NULL);
-    /* A match must start a line: "\n" + line, or the list's first line. */
-    if (found && strncmp(list.buf, line.buf, line.len)) {
-        struct strbuf anchored = STRBUF_INIT;
-        strbuf_addf(&anchored, "\n%s", line.buf);
-        found = strstr(list.buf, anchored.buf) != NULL;
-        strbuf_release(&anchored);
+    size_t dest_len = strlen(dest);
+    for (const char *line = list; *line;) {
+        size_t len = strcspn(line, "\n");
+        if (len == HASH_HEX_LEN + 1 + dest_len && hash_is_hex(line, HASH_HEX_LEN) &&
+            line[HASH_HEX_LEN] == ' ' && !memcmp(line + HASH_HEX_LEN + 1, dest, dest_len))
+            return line;
+        line += len + (line[len] == '\n');
     }
-    strbuf_release(&list);
-    strbuf_release(&path);
-    strbuf_release(&line);
-    return found;
+    return NULL;
 }
 
-/* Replace dest's line in the list by one for the file now there. */
+static int installed_by_us(const char *root, const char *dest)
+{
+    struct strbuf list = STRBUF_INIT, path = STRBUF_INIT;
+    char hash[HASH_HEX_LEN + 1];
+    installed_list_path(root, &path);
+    const char *line = fs_read_file(path.buf, &list) ? NULL : recorded_hash(list.buf, dest);
+    int ours = line && !hash_file(dest, hash) && !memcmp(line, hash, HASH_HEX_LEN);
+    strbuf_release(&list);
+    strbuf_release(&path);
+    return ours;
+}
+
+/* Replace dest's line in the list by one for the bytes now there. */
 static void remember_installed(const char *root, const char *dest)
 {
     struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, kept = STRBUF_INIT;
-    struct stat st;
+    char hash[HASH_HEX_LEN + 1];
     installed_list_path(root, &path);
     fs_read_file(path.buf, &list);
     size_t dest_len = strlen(dest);
     for (char *line = list.buf; *line;) {
-        char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        size_t len = strcspn(line, "\n");
         const char *space = memchr(line, ' ', len);
-        space = space ? memchr(space + 1, ' ', len - (size_t)(space + 1 - line)) : NULL;
-        int same = space && len - (size_t)(space + 1 - line) == dest_len &&
-                   !memcmp(space + 1, dest, dest_len);
+        /* Any line naming dest (this form or an earlier one) goes. */
+        const char *named = len >= dest_len + 1 ? line + len - dest_len : NULL;
+        int same = space && named && named[-1] == ' ' && !memcmp(named, dest, dest_len);
         if (!same && len)
             strbuf_addf(&kept, "%.*s\n", (int)len, line);
-        line += len + (nl ? 1 : 0);
+        line += len + (line[len] == '\n');
     }
-    if (!stat(dest, &st))
-        strbuf_addf(&kept, "%llu %llu %s\n", (unsigned long long)st.st_dev,
-                    (unsigned long long)st.st_ino, dest);
+    if (!hash_file(dest, hash))
+        strbuf_addf(&kept, "%s %s\n", hash, dest);
     fs_write_atomic(path.buf, kept.buf, kept.len, 0600);
     strbuf_release(&list);
     strbuf_release(&path);
@@ -109,7 +116,7 @@ static int check_destination(const char *root, const char *dest, const char *scr
     if (!stat(script, &self) && self.st_dev == there.st_dev && self.st_ino == there.st_ino)
         return error("-x: %s is the script itself; refusing to overwrite it (--install-dir DIR "
                      "installs the executable elsewhere)", dest);
-    if (!force && !installed_by_us(root, dest, &there))
+    if (!force && (!S_ISREG(there.st_mode) || !installed_by_us(root, dest)))
         return error("-x: %s exists and was not installed by cthag; refusing to replace it "
                      "(-f/--force replaces it)", dest);
     return 0;

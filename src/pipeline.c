@@ -41,6 +41,7 @@ struct job {
     int heal;                   /* the cached executable could not be executed: rebuild it */
     struct run_timings times;
     struct config cfg;          /* read on the slow path only */
+    struct strbuf config_file;  /* where cfg is read from (an input of every build) */
     struct settings set;
     struct fetch_result fetched; /* a URL's text: fetched (to store), or the copy's meta */
     struct strbuf url_copy;     /* a URL's copy, which the slow path reads as a script file */
@@ -113,6 +114,7 @@ static void job_finish(struct job *job)
 {
     cache_unlock(job->root_lock);
     config_release(&job->cfg);
+    strbuf_release(&job->config_file);
     strbuf_release(&job->root);
     identity_release(&job->id);
     strbuf_release(&job->content);
@@ -206,19 +208,24 @@ static void build_options(const struct job *job, struct build_opts *bo)
 }
 
 /* After cargo's build: the record of what it read, with the toolchain's libstd when the
- * executable links it dynamically (a toolchain update or removal then rebuilds it). */
-static void record_build(const struct build_inputs *in, const char *built, const char *capture,
-                         struct entry_record *rec)
+ * executable links it dynamically (a toolchain update or removal then rebuilds it).  Returns
+ * freshness_record_build()'s answer: 1 when cargo must be asked once more. */
+static int record_build(struct build_inputs *in, const char *built, const char *capture,
+                        const struct cargo_units *units, struct entry_record *rec)
 {
     struct rustc_command cmd = RUSTC_COMMAND_INIT;
-    freshness_record_build(in, built, rec);
+    int again = freshness_record_build(in, built, units, rec);
     if (!replay_read_capture(capture, &cmd) && cmd.libstd.len)
         freshness_record_file(in, cmd.libstd.buf, rec);
     rustc_command_release(&cmd);
     unlink(capture);
+    return again;
 }
 
-static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
+/* cargo build, recording what it read.  A unit cargo kept although its files changed at an
+ * mtime it does not look at is forgotten by the recording, and cargo asked once more. */
+static int build_and_record(struct job *job, const struct generated *g, struct build_inputs *in,
+                            struct entry_record *rec)
 {
     const struct options *o = job->o;
     struct build_opts bo;
@@ -233,42 +240,62 @@ static int build_and_commit(struct job *job, const struct generated *g, struct b
                             remap, rustc_args);
     int fetch_failed = 0;
     strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
-    unlink(capture.buf);
     /* -x installs a program that must outlive the toolchain it was built with: static. */
     struct wrapper_request wrap = {
         job->entry.package.buf,
         o->action == ACTION_EXECUTABLE ? WRAPPER_LINK_STATIC : WRAPPER_LINK_DYNAMIC,
         capture.buf, NULL};
-    struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                rustc_args[0] ? rustc_args : NULL, &fetch_failed, &wrap};
-    note("%s: building %s (key %s)", o->script, job->entry.project_dir.buf, g->key);
-    /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
-     * decided to build, so the script's own crate is compiled again. */
-    cache_forget_fingerprint(&job->entry);
-    freshness_before_build(in);
-    int result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
-    if (spawn_interrupted) {
-        error("%s: interrupted; nothing was installed", o->script);
-        result = -1;
-    } else if (result && fetch_failed) {
-        action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf, o->script);
+    int result = 0, again = 1;
+    for (int round = 0; again && !result && round < 2; round++) {
+        struct cargo_units units = CARGO_UNITS_INIT;
+        struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
+                                    rustc_args[0] ? rustc_args : NULL, &fetch_failed, &wrap,
+                                    &units};
+        unlink(capture.buf);
+        strbuf_reset(&built);
+        fetch_failed = 0;
+        result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+        if (spawn_interrupted) {
+            result = error("%s: interrupted; nothing was installed", o->script);
+        } else if (result) {
+            if (fetch_failed)
+                action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf,
+                                       o->script);
+        } else if (!built.len || access(built.buf, F_OK)) {
+            result = error("%s: cargo succeeded but reported no executable", o->script);
+        } else {
+            if (round)
+                entry_record_release(rec);
+            again = record_build(in, built.buf, capture.buf, &units, rec);
+        }
+        cargo_units_release(&units);
     }
     test_crash_point("built");
-    if (!result && (!built.len || access(built.buf, F_OK))) {
-        result = error("%s: cargo succeeded but reported no executable", o->script);
-    } else if (!result) {
-        struct entry_record rec;
-        record_build(in, built.buf, capture.buf, &rec);
-        result = cache_commit(&job->entry, built.buf, &rec);
-        if (!result)
-            cache_drop_artifacts(&job->entry, built.buf);
-        entry_record_release(&rec);
-    }
+    if (!result)
+        result = cache_commit(&job->entry, built.buf, rec);
+    if (!result)
+        cache_drop_artifacts(&job->entry, built.buf);
     unlink(capture.buf);
     strbuf_release(&built);
     strbuf_release(&capture);
     strbuf_release(&remap[0]);
     strbuf_release(&remap[1]);
+    return result;
+}
+
+static int build_and_commit(struct job *job, const struct generated *g, struct build_inputs *in)
+{
+    struct entry_record rec;
+    memset(&rec, 0, sizeof(rec));
+    note("%s: building %s (key %s)", job->o->script, job->entry.project_dir.buf, g->key);
+    /* cargo's mtime check can miss a same-second edit (or a damaged executable): cthag has
+     * decided to build, so the script's own crate is compiled again (and, by freshness, every
+     * local unit whose files changed). */
+    cache_forget_fingerprint(&job->entry);
+    freshness_before_build(in);
+    int result = build_and_record(job, g, in, &rec);
+    entry_record_release(&rec);
+    freshness_build_done(in);
     return result;
 }
 
@@ -343,10 +370,14 @@ static int generate(struct job *job, struct script *s, struct generated *g,
     if ((job->root_lock < 0 && (job->root_lock = cache_prepare_locked(job->root.buf)) < 0) ||
         config_settle(o, &job->cfg, &job->set) || generate_project(&r, s, g))
         return EXIT_BAD_INPUT;
+    config_path(&job->config_file);
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,
                                 .registry = job->set.registry_dir ? job->set.registry_dir : "",
-                                .generated_env = &g->env_used};
+                                .config_registry = job->cfg.registry_dir,
+                                .generated_env = &g->env_used, .manifest = g->manifest.buf,
+                                .toolchain = o->toolchain, .config_file = job->config_file.buf,
+                                .force = o->force};
     if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL)
         freshness_set_script(in, o->kind == SOURCE_URL ? file : job->id.source, &st, s->text.buf,
                              s->text.len);

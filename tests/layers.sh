@@ -28,11 +28,15 @@ options  0
 version  0
 '
 # FROM-FILE-PATTERN INCLUDED-HEADER: upward or sideways includes that are allowed, and why.
-#   cache/freshness reads the dep-info files cargo and rustc write: cargo/depinfo is a parser of
-#   that format alone (it includes only util/), so the cache may use it without depending on
-#   the rest of cargo/.
+#   cache/freshness reads the dep-info files cargo and rustc write, and what cargo's messages
+#   said about each unit of a build: cargo/depinfo and cargo/units are parsers of those formats
+#   alone (they include only util/), so the cache may use them without depending on the rest of
+#   cargo/.
 exceptions='
 cache/freshness cargo/depinfo.h
+cache/freshness cargo/units.h
+cache/freshness_build cargo/depinfo.h
+cache/freshness_build cargo/units.h
 '
 
 find . -name '*.[ch]' | sed 's|^\./||' | sort | while read -r file; do

@@ -78,6 +78,7 @@ void cache_bin_name(const char *stem, struct strbuf *bin)
 
 static void entry_path(struct strbuf *path, const char *a, const char *b, const char *c)
 {
+    strbuf_grow(path, strlen(a) + strlen(b) + strlen(c)); /* one allocation, not a growing one */
     strbuf_addstr(path, a);
     strbuf_addstr(path, b);
     strbuf_addstr(path, c);

@@ -1,22 +1,32 @@
 /* Freshness: what a build depended on, how that is recorded, and how a later run re-checks it
  * (DESIGN §3).  The record's format is record.h's; the decisions are here.
  *
- * What a build depended on (struct build_inputs, recorded by freshness_record_build):
- *   - the script file, as cthag read it: its stat data from before the read and the hash of
- *     the bytes read (the build key covers the text, so this only vouches for the stat data);
- *   - every file cargo's dep-info beside the executable lists (the files rustc read for the
- *     script's crate and its path dependencies), except cthag's own generated project;
- *   - the environment values rustc's dep-info for the script's crate declares (env!,
- *     option_env!), those the generated project was decided by (generated_env: thag-auto's)
- *     and the build variables cthag always tracks (RUSTFLAGS & co.);
- *   - the build key and the registry (in the record beside them).
- * Each file is recorded with (dev, ino, size, mtime_ns, ctime_ns) and its content hash, hashed
- * after the build (hash first, stat second: a change in between shows in the stat data).
+ * What a build depended on (recorded by freshness_record_build):
+ *   - every file of every local unit cargo compiled for the entry: the script's own crate
+ *     (the script as cthag read it, and what rustc's dep-info lists) and each path
+ *     dependency's library and build script (their dep-info, their build script's
+ *     rerun-if-changed files), each unit in its own group (record.h), so that a rebuild can make
+ *     cargo recompile exactly the units whose files changed;
+ *   - every environment value rustc (# env-dep) or any build script (rerun-if-env-changed)
+ *     declared, those cthag decided the generated project by (generated_env: thag-auto's), and
+ *     the build configuration the environment holds (cache/buildenv.h);
+ *   - the toolchain and the configuration files cargo, rustup and cthag read (buildenv.h);
+ *   - the build key, the generated manifest and lock, and the registry.
+ * Each file is recorded with (dev, ino, size, mtime_ns, ctime_ns) and its content hash.
  *
- * The racy rule (git's): a file whose mtime or ctime is not older than the stamp (taken before
- * cargo read anything, by the file system's timestamp granularity) may have changed within the
- * same tick without its stat data changing.  It is recorded without a hash (content unknown:
- * the next run rebuilds), and on a later check its content decides.
+ * What was compiled is what is recorded, or "unknown" (hash "-": the next run rebuilds):
+ *   - a file whose mtime or ctime is not older than the stamp (taken before cargo read anything,
+ *     by the file system's timestamp granularity) may have changed within the same tick without
+ *     its stat data changing (git's racy rule);
+ *   - a file the previous build read, whose stat data changed between before and after the
+ *     build, or a file reached through a symlink made, or a directory renamed into place, during
+ *     the build, may not be what the compiler read;
+ *   - a local unit cargo did not recompile (it found it fresh by mtime) was compiled from what
+ *     its files held then: when a file (or a symlink on its way) changed since the unit's compile
+ *     began and no earlier record of this entry vouches for it, cargo's mtime check was fooled
+ *     (cp -p, tar, rsync -a of older files): the unit is forgotten and cargo asked again.
+ * A file cthag cannot track (dep-info cannot name it, it vanished) makes the entry uncacheable:
+ * it is rebuilt on every run, and a warning says so.
  *
  * Re-checking:
  *   - the cached path (freshness_open_cached): the record is this entry's, every input's stat
@@ -32,10 +42,13 @@
 #include "cache/cache.h"
 #include "cache/identity.h"
 #include "cache/record.h"
+#include "cargo/units.h"
 #include "util/hash.h"
 #include "util/strlist.h"
 
 #include <sys/stat.h>
+
+struct build_state; /* what freshness_before_build() saw, for freshness_record_build() */
 
 /* What one build of an entry reads, as far as the cache can tell before and after cargo runs.
  * The caller owns what the pointers point to, for as long as the struct is used. */
@@ -45,31 +58,44 @@ struct build_inputs {
     const char *script_name;           /* how messages name the script */
     const char *key;                   /* the build key of the generated project */
     const char *registry;              /* --registry-dir of the build, "" for crates.io */
+    const char *config_registry;       /* the config file's registry-dir, or NULL */
     /* Variables cthag itself decided the project by (thag-auto's), recorded as env!'s are;
      * NULL for none. */
     const struct strlist *generated_env;
+    const char *manifest;              /* the generated Cargo.toml */
+    const char *toolchain;             /* +TOOLCHAIN, or NULL */
+    const char *config_file;           /* cthag's config file */
+    int force;                         /* -f: every local unit is compiled again */
     const char *script;                /* the script file's canonical path; NULL for -e/-s/-l */
     struct stat script_st;             /* its stat data from before cthag read it */
     char script_hash[HASH_HEX_LEN + 1]; /* the hash of the bytes cthag read */
     long long stamp;                   /* the clock before cargo read anything (racy rule) */
+    struct build_state *state;         /* freshness_before_build() .. freshness_build_done() */
 };
 
 /* The script file as cthag read it: st taken before the read, text what the read returned. */
 void freshness_set_script(struct build_inputs *in, const char *path, const struct stat *st,
                           const char *text, size_t len);
-/* Just before cargo runs: take the stamp the files it reads are judged against (now, not at
+/* Just before cargo runs: look at what the previous build read (stat data now, to compare
+ * after the build), make cargo recompile every local unit whose files changed since (all of
+ * them with force), and take the stamp the files it reads are judged against (now, not at
  * cthag's start, so a file saved just before the run is not taken for one changed during the
  * build). */
 void freshness_before_build(struct build_inputs *in);
-/* After a successful build whose executable is at built: the whole record of what it read
- * (rec initialised here; entry_record_release() it). */
-void freshness_record_build(const struct build_inputs *in, const char *built,
-                            struct entry_record *rec);
-
-/* One more file the build depended on, hashed now (the toolchain's libstd, which a dynamically
- * linked executable loads). */
+/* After a successful build whose executable is at built, with cargo's account of its units:
+ * the whole record of what it read (rec initialised here; entry_record_release() it).
+ * Returns 1 when a unit cargo did not recompile may be stale: its fingerprint is gone, and the
+ * caller runs cargo once more (and records again, then never 1); else 0. */
+int freshness_record_build(struct build_inputs *in, const char *built,
+                           const struct cargo_units *units, struct entry_record *rec);
+/* One more file the build depended on that no unit lists: the toolchain's libstd, which a
+ * dynamically linked executable loads.  Compared by its stat data (a toolchain update or
+ * removal rebuilds), in the configuration's group. */
 void freshness_record_file(const struct build_inputs *in, const char *path,
                            struct entry_record *rec);
+/* Release what freshness_before_build() kept. */
+void freshness_build_done(struct build_inputs *in);
+
 
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and
@@ -87,10 +113,19 @@ int freshness_open_executable(int dirfd, const char *path, const struct entry_re
 /* 1 when every input is fresh and the environment matches: the cached path's whole check.
  * why (may be NULL) gets the first input that is not, or the variable that changed. */
 int freshness_is_fresh(const struct entry_record *rec, const char **why);
-/* Record the environment values a build depended on: the build variables cthag always tracks
- * (RUSTFLAGS & co.) and the names given (from the build's env-dep lines).  Variables cargo sets
- * for rustc itself (CARGO_*, OUT_DIR) and cthag's own are left out. */
-void freshness_record_env(struct entry_record *rec, const struct strlist *env_deps);
+
+/* What changed since the build a record describes (for a build that wants to skip cargo). */
+enum freshness_change {
+    CHANGED_NOTHING,     /* every input, variable and setting as recorded */
+    CHANGED_SCRIPT_ONLY, /* only files of the script's own crate: the generated manifest, the
+                            lock, the registry, the toolchain, the configuration, every variable
+                            and every other local unit as they were */
+    CHANGED_MORE,        /* anything else (or the record is not this entry's, or uncacheable) */
+};
+/* Classify against the entry's record; files whose stat data changed are hashed (the same
+ * content is no change).  Does not write the record. */
+enum freshness_change freshness_classify(const struct build_inputs *in,
+                                         const struct entry_record *rec);
 
 /* The coarse wall clock the kernel stamps files with, in ns: a file changed after this call has
  * an mtime not older than the value returned. */

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/utsname.h>
 
 /* Options longer than this are kept in the record as their hash. */
@@ -49,7 +50,75 @@ static void describe_options(const struct options *o, struct strbuf *out)
     }
 }
 
-/* -e/-s/-l: keyed by their text (and -B, -E, -M), not by where they were typed. */
+static int is_word_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* After a word at p: what makes it name a path ("!" after include!, "name ;" after mod, "="
+ * after path or build, a TOML key's closing quote allowed). */
+static int names_path_after(const char *word, size_t n, const char *p, const char *end)
+{
+    if (n >= 7 && !memcmp(word, "include", 7)) /* include, include_str, include_bytes */
+        return (p = skip_blanks(p, end)) < end && *p == '!';
+    if (n == 3 && !memcmp(word, "mod", 3)) {
+        const char *name = skip_blanks(p, end);
+        while (name < end && is_word_byte(*name))
+            name++;
+        return name > p && (p = skip_blanks(name, end)) < end && *p == ';';
+    }
+    if (p < end && (*p == '"' || *p == '\''))
+        p++;
+    return (p = skip_blanks(p, end)) < end && *p == '=';
+}
+
+/* Does the text name a path that resolves against the directory it runs in: include!,
+ * include_str!, include_bytes!, `mod name;`, #[path = ...], a manifest's path = or build =?
+ * A scan of words (it runs on the cached path): a word in a comment or a string may say yes,
+ * which only keys the entry by its directory as well. */
+static int names_relative_path(const char *text, size_t len)
+{
+    static const char *const words[] = {"include", "include_str", "include_bytes", "mod",
+                                        "path", "build", NULL};
+    const char *end = text + len;
+    for (const char *p = text; p < end; p++) {
+        if (!is_word_byte(*p) || (p > text && is_word_byte(p[-1])))
+            continue;
+        const char *w = p;
+        while (p < end && is_word_byte(*p))
+            p++;
+        for (const char *const *word = words; *word; word++)
+            if ((size_t)(p - w) == strlen(*word) && !memcmp(w, *word, (size_t)(p - w)) &&
+                names_path_after(w, (size_t)(p - w), p, end))
+                return 1;
+        p--;
+    }
+    return 0;
+}
+
+static int any_names_relative_path(const struct options *o, const char *content, size_t len)
+{
+    const char *parts[] = {o->kind == SOURCE_LOOP ? o->loop_begin : NULL,
+                           o->kind == SOURCE_LOOP ? o->text : NULL,
+                           o->kind == SOURCE_LOOP ? o->loop_end : NULL, o->toml};
+    if (names_relative_path(content, len))
+        return 1;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+        if (parts[i] && names_relative_path(parts[i], strlen(parts[i])))
+            return 1;
+    return 0;
+}
+
+/* -e/-s/-l: keyed by their text (and -B, -E, -M), not by where they were typed, unless they
+ * name a relative path (include_str!("data.txt"), mod m;, path = "dep"): those resolve against
+ * the current directory (generate.h), which is then part of the key. */
 static char *content_identity(const struct options *o, const char *content, size_t len)
 {
     struct hasher *h = hasher_new();
@@ -62,6 +131,11 @@ static char *content_identity(const struct options *o, const char *content, size
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->text : "");
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_end : "");
     hasher_add_field(h, o->toml ? o->toml : "");
+    if (any_names_relative_path(o, content, len)) {
+        char cwd[4096];
+        hasher_add_field(h, "cwd");
+        hasher_add_field(h, getcwd(cwd, sizeof(cwd)) ? cwd : "");
+    }
     hasher_finish(h, hex);
     strbuf_addf(&identity, "content:%s", hex);
     return strbuf_detach(&identity);
@@ -71,6 +145,7 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
                    const char *root, const char *content, size_t content_len)
 {
     strbuf_init(&id->opts);
+    id->registry_dir = o->registry_dir;
     memset(e, 0, sizeof(*e));
     if (o->kind == SOURCE_FILE) {
         id->source = realpath(o->script, NULL);
@@ -108,6 +183,14 @@ void identity_release(struct entry_identity *id)
 int identity_owns_record(const struct entry_identity *id, const struct entry_record *rec)
 {
     return !strcmp(rec->source, id->source) && !strcmp(rec->opts, id->opts.buf);
+}
+
+int identity_registry_ok(const struct entry_identity *id, const struct entry_record *rec)
+{
+    const char *now = id->registry_dir      ? id->registry_dir
+                      : rec->config_registry ? rec->config_registry
+                                             : "";
+    return !strcmp(rec->registry, now);
 }
 
 void identity_build_key(const struct build_key_input *in, char key[HASH_HEX_LEN + 1])

@@ -24,6 +24,9 @@ struct entry_identity {
      * NULL when a script file cannot be resolved (the slow path, reading it, says why). */
     char *source;
     struct strbuf opts; /* the options that change the build, as text (or its hash) */
+    /* --registry-dir of the command line, or NULL: not part of the identity (one entry per
+     * script), but a record built for another registry is not fresh (identity_registry_ok). */
+    const char *registry_dir;
 };
 
 /* How a source of this kind is named where it has no file name: "script", "expr", "stdin",
@@ -37,6 +40,9 @@ void identity_init(struct entry_identity *id, struct cache_entry *e, const struc
 void identity_release(struct entry_identity *id);
 /* The record is this entry's: the same script (or content) with the same options. */
 int identity_owns_record(const struct entry_identity *id, const struct entry_record *rec);
+/* The record was built for the registry a build would use now: --registry-dir, else the config
+ * file's (as it was at the build: the config file is an input of the record). */
+int identity_registry_ok(const struct entry_identity *id, const struct entry_record *rec);
 
 /* What the build key covers besides the fixed format version and the machine. */
 struct build_key_input {

@@ -59,14 +59,40 @@ static int unescape(const char *p, const char *end, struct strbuf *out)
     return 0;
 }
 
+/* Decode [p, end) into out (size bytes, NUL-terminated); -1 when malformed, holding a NUL or
+ * too long.  No allocation: source, opts and registry are read on every cached run. */
 static int unescape_into(const char *p, const char *end, char *out, size_t size)
 {
+    size_t n = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '%') {
+            if (end - p < 2 || hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+                return -1;
+            c = (char)(hex_value(p[0]) * 16 + hex_value(p[1]));
+            p += 2;
+        }
+        if (c == '\0' || n + 1 >= size)
+            return -1;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* A decoded copy of [p, end) (malloc'd); NULL when malformed or empty. */
+static char *unescape_dup(const char *p, const char *end)
+{
+    if (p == end)
+        return NULL;
+    if (!memchr(p, '%', (size_t)(end - p))) /* nothing escaped (most values): one allocation */
+        return memchr(p, '\0', (size_t)(end - p)) ? NULL : xmemdupz(p, (size_t)(end - p));
     struct strbuf value = STRBUF_INIT;
-    int result = unescape(p, end, &value) || value.len >= size ? -1 : 0;
-    if (!result)
-        memcpy(out, value.buf, value.len + 1);
-    strbuf_release(&value);
-    return result;
+    if (unescape(p, end, &value) || !value.len) {
+        strbuf_release(&value);
+        return NULL;
+    }
+    return strbuf_detach(&value);
 }
 
 /* ---- numbers ---- */
@@ -75,12 +101,15 @@ static int parse_unsigned(const char *p, const char *end, unsigned long long *ou
 {
     if (p == end || end - p > 20)
         return -1;
+    /* 19 digits cannot overflow: only a 20th is checked (on every cached run each input's five
+     * numbers are read, and a division per digit showed). */
+    int check = end - p == 20;
     unsigned long long value = 0;
     for (; p < end; p++) {
         if (*p < '0' || *p > '9')
             return -1;
         unsigned digit = (unsigned)(*p - '0');
-        if (value > (~0ULL - digit) / 10)
+        if (check && end - p == 1 && value > (~0ULL - digit) / 10)
             return -1;
         value = value * 10 + digit;
     }
@@ -116,38 +145,96 @@ static void grow_inputs(struct entry_record *rec)
         return;
     if (rec->inputs_alloc > ((size_t)-1) / 2 / sizeof(*rec->inputs))
         die_out_of_memory();
-    rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 4;
+    rec->inputs_alloc = rec->inputs_alloc ? rec->inputs_alloc * 2 : 8;
     rec->inputs = xrealloc(rec->inputs, rec->inputs_alloc * sizeof(*rec->inputs));
 }
 
-/* "input <dev> <ino> <size> <mtime> <ctime> <hash|-> <path>" */
-static int parse_input(struct entry_record *rec, const char *p, const char *end)
+/* The stat data "<dev> <ino> <size> <mtime> <ctime>" from *p, moving *p past them. */
+static int parse_stat_fields(const char **p, const char *end, struct record_input *in)
+{
+    const char *f[5][2];
+    for (int i = 0; i < 5; i++)
+        if (next_field(p, end, &f[i][0], &f[i][1]))
+            return -1;
+    return parse_unsigned(f[0][0], f[0][1], &in->dev) ||
+                   parse_unsigned(f[1][0], f[1][1], &in->ino) ||
+                   parse_unsigned(f[2][0], f[2][1], &in->size) ||
+                   parse_signed(f[3][0], f[3][1], &in->mtime_ns) ||
+                   parse_signed(f[4][0], f[4][1], &in->ctime_ns)
+               ? -1
+               : 0;
+}
+
+/* The path that ends an input line; in (filled in) is added to the record's current group. */
+static int add_parsed_input(struct entry_record *rec, struct record_input *in, const char *p,
+                            const char *end)
+{
+    in->path = unescape_dup(p, end);
+    if (!in->path)
+        return -1;
+    in->group = rec->units.count;
+    grow_inputs(rec);
+    rec->inputs[rec->ninputs++] = *in;
+    return 0;
+}
+
+/* "input <stat data> <hash|-> <path>", "file <stat data> <path>" or "absent <path>" */
+static int parse_input(struct entry_record *rec, enum input_kind kind, const char *p,
+                       const char *end)
 {
     struct record_input in;
-    const char *f[6][2];
     memset(&in, 0, sizeof(in));
-    for (int i = 0; i < 6; i++)
-        if (next_field(&p, end, &f[i][0], &f[i][1]))
+    in.kind = kind;
+    if (kind != INPUT_ABSENT && parse_stat_fields(&p, end, &in))
+        return -1;
+    if (kind == INPUT_CONTENT) {
+        const char *hash, *stop;
+        if (next_field(&p, end, &hash, &stop))
             return -1;
-    size_t hash_len = (size_t)(f[5][1] - f[5][0]);
-    if (parse_unsigned(f[0][0], f[0][1], &in.dev) || parse_unsigned(f[1][0], f[1][1], &in.ino) ||
-        parse_unsigned(f[2][0], f[2][1], &in.size) ||
-        parse_signed(f[3][0], f[3][1], &in.mtime_ns) ||
-        parse_signed(f[4][0], f[4][1], &in.ctime_ns) ||
-        (!(hash_len == HASH_HEX_LEN && hash_is_hex(f[5][0], hash_len)) &&
-         !(hash_len == 1 && *f[5][0] == '-')))
-        return -1;
-    if (hash_len == HASH_HEX_LEN)
-        memcpy(in.hash, f[5][0], HASH_HEX_LEN);
-    struct strbuf path = STRBUF_INIT;
-    if (unescape(p, end, &path) || !path.len) {
-        strbuf_release(&path);
-        return -1;
+        size_t hash_len = (size_t)(stop - hash);
+        if (!(hash_len == HASH_HEX_LEN && hash_is_hex(hash, hash_len)) &&
+            !(hash_len == 1 && *hash == '-'))
+            return -1;
+        if (hash_len == HASH_HEX_LEN)
+            memcpy(in.hash, hash, HASH_HEX_LEN);
     }
-    in.path = strbuf_detach(&path);
-    grow_inputs(rec);
-    rec->inputs[rec->ninputs++] = in;
+    return add_parsed_input(rec, &in, p, end);
+}
+
+static int parse_unit(struct entry_record *rec, const char *p, const char *end)
+{
+    struct strbuf name = STRBUF_INIT;
+    int result = unescape(p, end, &name) || !name.len || strlist_contains(&rec->units, name.buf)
+                     ? -1
+                     : 0;
+    if (!result)
+        strlist_add(&rec->units, name.buf);
+    strbuf_release(&name);
+    return result;
+}
+
+/* A 32-digit hash field ("-" for none, when allowed). */
+static int parse_hash(const char *value, const char *end, char *out, int dash_allowed)
+{
+    if (dash_allowed && end - value == 1 && *value == '-') {
+        out[0] = '\0';
+        return 0;
+    }
+    /* Lowercase hex digits only: a hash with any other byte (a NUL above all) would not read
+     * back as the same record. */
+    if (end - value != HASH_HEX_LEN || !hash_is_hex(value, HASH_HEX_LEN))
+        return -1;
+    memcpy(out, value, HASH_HEX_LEN);
+    out[HASH_HEX_LEN] = '\0';
     return 0;
+}
+
+static int parse_string(const char *value, const char *end, char **field)
+{
+    if (*field)
+        return -1;
+    *field = unescape_dup(value, end);
+    return *field ? 0 : -1;
 }
 
 static int parse_env(struct entry_record *rec, const char *p, const char *end)
@@ -164,25 +251,38 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
                        const char *value, const char *end)
 {
 #define FIELD(s) (name_len == sizeof(s) - 1 && !memcmp(name, s, name_len))
-    if (FIELD("key")) {
-        /* Lowercase hex digits only: a key with any other byte (a NUL above all) would not read
-         * back as the same record. */
-        if (end - value != HASH_HEX_LEN || !hash_is_hex(value, HASH_HEX_LEN))
-            return -1;
-        memcpy(rec->key, value, HASH_HEX_LEN);
-        rec->key[HASH_HEX_LEN] = '\0';
-        return 0;
-    }
     if (FIELD("input"))
-        return parse_input(rec, value, end);
+        return parse_input(rec, INPUT_CONTENT, value, end);
+    if (FIELD("file"))
+        return parse_input(rec, INPUT_STAT, value, end);
+    if (FIELD("absent"))
+        return parse_input(rec, INPUT_ABSENT, value, end);
+    if (FIELD("unit"))
+        return parse_unit(rec, value, end);
     if (FIELD("env"))
         return parse_env(rec, value, end);
+    if (FIELD("key"))
+        return parse_hash(value, end, rec->key, 0);
+    if (FIELD("manifest"))
+        return parse_hash(value, end, rec->manifest, 0);
+    if (FIELD("lock"))
+        return parse_hash(value, end, rec->lock, 1);
+    if (FIELD("config"))
+        return parse_hash(value, end, rec->config, 0);
+    if (FIELD("rustc"))
+        return parse_string(value, end, &rec->rustc);
+    if (FIELD("sysroot"))
+        return parse_string(value, end, &rec->sysroot);
+    if (FIELD("uncacheable"))
+        return parse_string(value, end, &rec->uncacheable);
     if (FIELD("source"))
         return unescape_into(value, end, rec->source, sizeof(rec->source));
     if (FIELD("opts"))
         return unescape_into(value, end, rec->opts, sizeof(rec->opts));
     if (FIELD("registry"))
         return unescape_into(value, end, rec->registry, sizeof(rec->registry));
+    if (FIELD("config-registry"))
+        return parse_string(value, end, &rec->config_registry);
     if (FIELD("inode"))
         return parse_unsigned(value, end, &rec->bin_inode);
     if (FIELD("bin-size"))
@@ -267,6 +367,40 @@ int entry_record_load(const char *path, struct entry_record *rec)
     return entry_record_load_at(AT_FDCWD, path, rec, NULL);
 }
 
+static void add_line(struct strbuf *out, const char *name, const char *value)
+{
+    strbuf_addstr(out, name);
+    strbuf_addch(out, ' ');
+    add_escaped(out, value);
+    strbuf_addch(out, '\n');
+}
+
+static void format_input(const struct record_input *in, struct strbuf *out)
+{
+    if (in->kind == INPUT_ABSENT) {
+        add_line(out, "absent", in->path);
+        return;
+    }
+    strbuf_addf(out, "%s %llu %llu %llu %lld %lld ", in->kind == INPUT_STAT ? "file" : "input",
+                in->dev, in->ino, in->size, in->mtime_ns, in->ctime_ns);
+    if (in->kind == INPUT_CONTENT)
+        strbuf_addf(out, "%s ", in->hash[0] ? in->hash : "-");
+    add_escaped(out, in->path);
+    strbuf_addch(out, '\n');
+}
+
+/* The inputs, group by group: the configuration's first, then each unit's after its line. */
+static void format_inputs(const struct entry_record *rec, struct strbuf *out)
+{
+    for (unsigned group = 0; group <= rec->units.count; group++) {
+        if (group > RECORD_CONFIG_GROUP)
+            add_line(out, "unit", rec->units.items[group - 1]);
+        for (size_t i = 0; i < rec->ninputs; i++)
+            if (rec->inputs[i].group == group)
+                format_input(&rec->inputs[i], out);
+    }
+}
+
 void entry_record_format(const struct entry_record *rec, struct strbuf *out)
 {
     strbuf_addstr(out, record_magic);
@@ -274,23 +408,21 @@ void entry_record_format(const struct entry_record *rec, struct strbuf *out)
                 rec->key, rec->bin_inode, rec->stamp_ns, rec->built, rec->used, rec->bin_size);
     const char *names[] = {"source", "opts", "registry"};
     const char *values[] = {rec->source, rec->opts, rec->registry};
-    for (int i = 0; i < 3; i++) {
-        strbuf_addf(out, "%s ", names[i]);
-        add_escaped(out, values[i]);
-        strbuf_addch(out, '\n');
-    }
-    for (size_t i = 0; i < rec->env.count; i++) {
-        strbuf_addstr(out, "env ");
-        add_escaped(out, rec->env.items[i]);
-        strbuf_addch(out, '\n');
-    }
-    for (size_t i = 0; i < rec->ninputs; i++) {
-        const struct record_input *in = &rec->inputs[i];
-        strbuf_addf(out, "input %llu %llu %llu %lld %lld %s ", in->dev, in->ino, in->size,
-                    in->mtime_ns, in->ctime_ns, in->hash[0] ? in->hash : "-");
-        add_escaped(out, in->path);
-        strbuf_addch(out, '\n');
-    }
+    for (int i = 0; i < 3; i++)
+        add_line(out, names[i], values[i]);
+    const char *hash_names[] = {"manifest", "lock", "config"};
+    const char *hashes[] = {rec->manifest, rec->lock, rec->config};
+    for (int i = 0; i < 3; i++)
+        if (hashes[i][0] || i == 1)
+            strbuf_addf(out, "%s %s\n", hash_names[i], hashes[i][0] ? hashes[i] : "-");
+    const char *string_names[] = {"config-registry", "rustc", "sysroot", "uncacheable"};
+    const char *strings[] = {rec->config_registry, rec->rustc, rec->sysroot, rec->uncacheable};
+    for (int i = 0; i < 4; i++)
+        if (strings[i] && *strings[i])
+            add_line(out, string_names[i], strings[i]);
+    for (size_t i = 0; i < rec->env.count; i++)
+        add_line(out, "env", rec->env.items[i]);
+    format_inputs(rec, out);
 }
 
 int entry_record_store(const char *path, const struct entry_record *rec, int quietly)
@@ -311,6 +443,11 @@ void entry_record_release(struct entry_record *rec)
     rec->inputs = NULL;
     rec->ninputs = rec->inputs_alloc = 0;
     strlist_release(&rec->env);
+    strlist_release(&rec->units);
+    entry_record_set(&rec->rustc, NULL);
+    entry_record_set(&rec->sysroot, NULL);
+    entry_record_set(&rec->uncacheable, NULL);
+    entry_record_set(&rec->config_registry, NULL);
 }
 
 /* ---- building a record ---- */
@@ -325,13 +462,44 @@ void record_input_update(struct record_input *in, const struct stat *st, const c
     snprintf(in->hash, sizeof(in->hash), "%s", hash ? hash : "");
 }
 
-void entry_record_add_input(struct entry_record *rec, const char *path, const struct stat *st,
-                            const char *hash)
+static struct record_input *add_input(struct entry_record *rec, unsigned group, const char *path,
+                                      enum input_kind kind)
 {
     struct record_input in;
     memset(&in, 0, sizeof(in));
-    record_input_update(&in, st, hash);
     in.path = xstrdup(path);
+    in.kind = kind;
+    in.group = group;
     grow_inputs(rec);
-    rec->inputs[rec->ninputs++] = in;
+    rec->inputs[rec->ninputs] = in;
+    return &rec->inputs[rec->ninputs++];
+}
+
+struct record_input *entry_record_add_input(struct entry_record *rec, unsigned group,
+                                            const char *path, const struct stat *st,
+                                            const char *hash)
+{
+    struct record_input *in = add_input(rec, group, path, INPUT_CONTENT);
+    record_input_update(in, st, hash);
+    return in;
+}
+
+void entry_record_add_absent(struct entry_record *rec, unsigned group, const char *path)
+{
+    add_input(rec, group, path, INPUT_ABSENT);
+}
+
+unsigned entry_record_unit(struct entry_record *rec, const char *name)
+{
+    for (size_t i = 0; i < rec->units.count; i++)
+        if (!strcmp(rec->units.items[i], name))
+            return (unsigned)i + 1;
+    strlist_add(&rec->units, name);
+    return (unsigned)rec->units.count;
+}
+
+void entry_record_set(char **field, const char *value)
+{
+    free(*field);
+    *field = value ? xstrdup(value) : NULL;
 }

@@ -26,6 +26,40 @@ static const char cachedir_tag[] =
     "# This file is a cache directory tag created by cthag (a Rust script runner).\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n";
 
+/* "." and ".." components resolved, as the kernel would: "." dropped, ".." the parent of the
+ * directory before it, as it really is (that directory must exist: it is resolved, symlinks
+ * and all).  The walk that checks the root takes neither (CTHAG_CACHE_DIR=x/.. once said
+ * "Symbolic link loop", after creating x). */
+static int resolve_dots(struct strbuf *root)
+{
+    struct strbuf out = STRBUF_INIT;
+    int result = 0;
+    for (const char *p = root->buf; *p && !result;) {
+        size_t len = strcspn(++p, "/");
+        if (len == 2 && !strncmp(p, "..", 2)) {
+            char *real = realpath(out.len ? out.buf : "/", NULL);
+            if (!real)
+                result = error("cache directory %s: cannot resolve %.*s/..: %s", root->buf,
+                               (int)out.len, out.buf, strerror(errno));
+            strbuf_reset(&out);
+            strbuf_addstr(&out, real && strcmp(real, "/") ? real : "");
+            char *slash = strrchr(out.buf, '/');
+            strbuf_setlen(&out, slash ? (size_t)(slash - out.buf) : 0);
+            free(real);
+        } else if (len && !(len == 1 && *p == '.')) {
+            strbuf_addch(&out, '/');
+            strbuf_add(&out, p, len);
+        }
+        p += len;
+    }
+    if (!result) {
+        strbuf_reset(root);
+        strbuf_addstr(root, out.len ? out.buf : "/");
+    }
+    strbuf_release(&out);
+    return result;
+}
+
 int cache_root(struct strbuf *root)
 {
     const char *dir = getenv("CTHAG_CACHE_DIR");
@@ -49,7 +83,7 @@ int cache_root(struct strbuf *root)
     }
     while (root->len > 1 && root->buf[root->len - 1] == '/')
         strbuf_setlen(root, root->len - 1);
-    return 0;
+    return resolve_dots(root);
 }
 
 /* ---- trust ---- */
@@ -339,15 +373,20 @@ int cache_open_root(const char *root, int report)
 
 /* ---- creating and adopting a root ---- */
 
+/* cthag's mark: CACHEDIR.TAG beginning with the standard signature and then cthag's own line,
+ * as every release since roots were tagged wrote it.  The signature alone is not enough: cargo
+ * writes one into every target/, and people add them to keep folders out of backups. */
 static int has_tag(int rootfd)
 {
-    char buf[64];
+    const char *second = strchr(cachedir_tag, '\n') + 1;
+    size_t mark = (size_t)(strchr(second, '\n') + 1 - cachedir_tag);
+    char buf[sizeof(cachedir_tag)];
     int fd = openat(rootfd, "CACHEDIR.TAG", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    ssize_t got = read(fd, buf, 43);
+    ssize_t got = read(fd, buf, mark);
     close(fd);
-    return got == 43 && !memcmp(buf, cachedir_tag, 43);
+    return got == (ssize_t)mark && !memcmp(buf, cachedir_tag, mark);
 }
 
 /* Empty, or holding only the temporary tag of another cthag claiming it at this moment (it is
@@ -376,72 +415,20 @@ static int write_tag(const char *root)
     return result;
 }
 
-/* Does every name in root/sub pass the test (entries' directories hold an entry record)? */
-static int all_entries(const char *root, const char *sub, int with_record)
-{
-    static const char magic[] = "cthag-entry ";
-    struct strbuf path = STRBUF_INIT, head = STRBUF_INIT;
-    strbuf_addf(&path, "%s/%s", root, sub);
-    DIR *d = opendir(path.buf);
-    struct dirent *de;
-    int ok = d != NULL || errno == ENOENT;
-    while (ok && d && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        ok = cache_is_entry_name(de->d_name);
-        if (ok && with_record) {
-            strbuf_reset(&head);
-            strbuf_addf(&head, "%s/%s/entry", path.buf, de->d_name);
-            int fd = open(head.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-            char buf[sizeof(magic) - 1];
-            ok = fd >= 0 && read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
-                 !memcmp(buf, magic, sizeof(buf));
-            if (fd >= 0)
-                close(fd);
-        }
-    }
-    if (d)
-        closedir(d);
-    strbuf_release(&path);
-    strbuf_release(&head);
-    return ok;
-}
-
-/* A cache an earlier cthag made before roots were tagged: nothing but cthag's own names, and
- * every entry in projects/ with its record.  It is adopted (tagged) rather than refused. */
-static int is_untagged_cthag_cache(const char *root)
-{
-    static const char *const ours[] = {"projects", "bins", "locks", "target", "gc-stamp", "lock",
-                                       NULL};
-    DIR *d = opendir(root);
-    struct dirent *de;
-    int ok = d != NULL, seen_projects = 0;
-    while (ok && (de = readdir(d))) {
-        const char *const *name = ours;
-        while (*name && strcmp(*name, de->d_name))
-            name++;
-        ok = *name || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
-        seen_projects |= !strcmp(de->d_name, "projects");
-    }
-    if (d)
-        closedir(d);
-    return ok && seen_projects && all_entries(root, "projects", 1) &&
-           all_entries(root, "bins", 0) && all_entries(root, "locks", 0);
-}
-
-/* A directory becomes a cthag root only when cthag made it, it was empty, or it is a cache an
- * earlier cthag made: never a directory of the user's that happens to be named by
- * CTHAG_CACHE_DIR. */
+/* A directory becomes a cthag root only when cthag made it or it was empty: never a directory
+ * of the user's that happens to be named by CTHAG_CACHE_DIR, nor one that merely looks like a
+ * cache (the roots of releases before the tag cannot be told from a user's projects/ and
+ * target/, and are refused like any other). */
 static int claim_root(int rootfd, const char *root)
 {
     if (has_tag(rootfd))
         return 0;
     /* Not empty: unless another cthag claimed it between the two looks (its tag first, then
-     * the subdirectories), or an earlier cthag made it. */
-    if (!is_empty_dir(root) && !has_tag(rootfd) && !is_untagged_cthag_cache(root))
-        return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG: it is not "
-                     "a cthag cache; refusing to use it (point CTHAG_CACHE_DIR at a new or empty "
-                     "directory)", root);
+     * the subdirectories). */
+    if (!is_empty_dir(root) && !has_tag(rootfd))
+        return error("cache directory %s exists, is not empty and has no CACHEDIR.TAG of "
+                     "cthag's: it is not a cthag cache; refusing to use it (point "
+                     "CTHAG_CACHE_DIR at a new or empty directory)", root);
     return write_tag(root);
 }
 
@@ -515,8 +502,15 @@ static int make_root(const char *root)
 static int prepare_root(const char *root, int with_subdirs)
 {
     struct strbuf why = STRBUF_INIT;
-    if (make_root(root))
+    /* The owner's bits are cthag's to choose: 0700 (and the tag readable) under any umask, even
+     * 0777, which would make the root mode 000; others' bits stay the umask's. */
+    mode_t umask_was = umask(0);
+    umask(umask_was & 077);
+    int made = make_root(root);
+    if (made) {
+        umask(umask_was);
         return -1;
+    }
     int fd = open_root_dir(root, &why);
     int result = fd < 0 ? error("%s", why.buf) : 0;
     if (!result)
@@ -525,6 +519,7 @@ static int prepare_root(const char *root, int with_subdirs)
         test_pause_point("subdirs-made");
     if (!result && with_subdirs && check_subdirs(fd, root, &why))
         result = error("%s", why.buf);
+    umask(umask_was);
     if (fd >= 0)
         close(fd);
     strbuf_release(&why);
@@ -544,10 +539,10 @@ int cache_check_root(const char *root)
     struct strbuf why = STRBUF_INIT;
     int fd = open_root_dir(root, &why);
     int result = fd < 0 ? error("%s", why.buf) : 0;
-    if (!result && !has_tag(fd) && !is_untagged_cthag_cache(root))
+    if (!result && !has_tag(fd))
         result = is_empty_dir(root) ? 1
-                                    : error("%s has no CACHEDIR.TAG: it is not a cthag cache; "
-                                            "refusing to touch it", root);
+                                    : error("%s has no CACHEDIR.TAG of cthag's: it is not a "
+                                            "cthag cache; refusing to touch it", root);
     if (fd >= 0)
         close(fd);
     strbuf_release(&why);

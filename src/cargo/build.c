@@ -4,6 +4,8 @@
 #include "cargo/relay.h"
 
 #include "util/die.h"
+#include "util/fs.h"
+#include "util/passwd.h"
 #include "util/strlist.h"
 #include "util/json.h"
 #include "util/spawn.h"
@@ -12,33 +14,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static int is_executable_file(const char *path)
+/* A cargo cthag runs is the user's or root's: one another user owns would run their code with
+ * the user's rights (sudo -E: root with another user's PATH or $CARGO). */
+static int owned_by_user_or_root(const char *path, struct strbuf *why)
 {
-    return !access(path, X_OK);
-}
-
-static int find_in_path(const char *name, struct strbuf *out)
-{
-    const char *path = getenv("PATH");
-    while (path && *path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        strbuf_reset(out);
-        if (len)
-            strbuf_add(out, path, len);
-        else
-            strbuf_addch(out, '.');
-        strbuf_addf(out, "/%s", name);
-        if (is_executable_file(out->buf))
-            return 0;
-        path = colon ? colon + 1 : path + len;
+    struct stat st;
+    if (stat(path, &st)) {
+        strbuf_addf(why, "cannot run %s: %s", path, strerror(errno));
+        return 0;
     }
-    return -1;
+    if (st.st_uid == geteuid() || st.st_uid == 0)
+        return 1;
+    strbuf_addf(why, "%s is owned by uid %ld, not you or root; refusing to run it", path,
+                (long)st.st_uid);
+    return 0;
 }
 
-int build_locate_cargo(struct strbuf *cargo)
+/* ~/.cargo/bin/cargo of the user cthag runs as: the home from the user database, by uid, not
+ * $HOME (which sudo -E keeps as another user's). */
+static int find_in_own_home(struct strbuf *cargo)
+{
+    if (passwd_home(getuid(), cargo))
+        return -1;
+    strbuf_addstr(cargo, "/.cargo/bin/cargo");
+    return access(cargo->buf, X_OK) ? -1 : 0;
+}
+
+int build_locate_cargo(struct strbuf *cargo, struct strbuf *why)
 {
     const char *env = getenv("CARGO");
     if (env && *env) {
@@ -46,22 +51,28 @@ int build_locate_cargo(struct strbuf *cargo)
         char *real = strchr(env, '/') ? realpath(env, NULL) : NULL;
         strbuf_addstr(cargo, real ? real : env);
         free(real);
-        return 0;
+        if (!strchr(cargo->buf, '/') && fs_which(env, cargo))
+            strbuf_addstr(cargo, env);
+    } else if (fs_which("cargo", cargo) && find_in_own_home(cargo)) {
+        return -1;
     }
-    if (!find_in_path("cargo", cargo))
-        return 0;
-    const char *home = getenv("HOME");
-    strbuf_reset(cargo);
-    strbuf_addf(cargo, "%s/.cargo/bin/cargo", home ? home : "");
-    return home && is_executable_file(cargo->buf) ? 0 : -1;
+    struct strbuf ignored = STRBUF_INIT;
+    int ok = owned_by_user_or_root(cargo->buf, why ? why : &ignored);
+    strbuf_release(&ignored);
+    return ok ? 0 : -1;
 }
 
 int build_find_cargo(struct strbuf *cargo)
 {
-    if (!build_locate_cargo(cargo))
-        return 0;
-    return error("cargo not found (not in $CARGO, on PATH or in ~/.cargo/bin): install Rust "
-                 "from https://rustup.rs or your system's cargo package");
+    struct strbuf why = STRBUF_INIT;
+    int result = 0;
+    if (build_locate_cargo(cargo, &why))
+        result = why.len ? error("%s", why.buf)
+                         : error("cargo not found (not in $CARGO, on PATH or in ~/.cargo/bin): "
+                                 "install Rust from https://rustup.rs or your system's cargo "
+                                 "package");
+    strbuf_release(&why);
+    return result;
 }
 
 /* What cargo's JSON messages on stdout turn into. */
@@ -107,6 +118,8 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
             strbuf_addstr(sink->r->executable, exe);
         }
     }
+    if (reason && sink->r->units)
+        cargo_units_add_message(sink->r->units, msg);
     json_free(msg);
 }
 
@@ -223,7 +236,12 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
          command_subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
+    /* cargo and rustc write the shared target: the owner's bits are theirs to have whatever
+     * the umask (under 0777 rustc could not write its own objects), others' stay the umask's. */
+    mode_t umask_was = umask(0);
+    umask(umask_was & 077);
     int status = spawn_wait(args.argv, &spawn);
+    umask(umask_was);
     relay_finish(&sink.relay, status != 0);
     if (r->fetch_failed)
         *r->fetch_failed = sink.relay.fetch_failed;

@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "cargo/diag.h"
+#include "cargo/units.h"
 #include "cargo/wrapper.h"
 #include "util/strbuf.h"
 
@@ -44,11 +45,16 @@ struct build_request {
     /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
      * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
     const struct wrapper_request *wrap;
+    /* CARGO_BUILD: where what cargo said about each unit goes (its artifacts, the build
+     * scripts it ran), or NULL. */
+    struct cargo_units *units;
 };
 
-/* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo; -1 (silently) when there is none. */
-int build_locate_cargo(struct strbuf *cargo);
-/* The same, printing how to install Rust when there is none. */
+/* $CARGO, else cargo on PATH, else ~/.cargo/bin/cargo of the user cthag runs as (its home from
+ * the user database, not $HOME); a cargo owned by another user than the user and root is
+ * refused.  -1 (silently) when there is none, or why (may be NULL) says why it was refused. */
+int build_locate_cargo(struct strbuf *cargo, struct strbuf *why);
+/* The same, printing why it was refused, or how to install Rust when there is none. */
 int build_find_cargo(struct strbuf *cargo);
 /* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
  * the reason has been printed), or -1 when cargo could not be started (reason printed). */

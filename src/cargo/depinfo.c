@@ -22,25 +22,27 @@ static void add_env_dep(const char *p, const char *end, struct depinfo *info)
     strbuf_release(&entry);
 }
 
-/* The colon that ends a rule's target: the first one followed by a blank or the line's end
+/* The colon that ends a rule's target: the first one followed by a space or the line's end
  * (a path may hold "C:" style colons on other systems, but never ": "). */
 static const char *rule_colon(const char *p, const char *end)
 {
     for (; p < end; p++) {
         if (*p == '\\' && p + 1 < end)
             p++;
-        else if (*p == ':' && (p + 1 == end || p[1] == ' ' || p[1] == '\t'))
+        else if (*p == ':' && (p + 1 == end || p[1] == ' '))
             return p;
     }
     return NULL;
 }
 
-/* The blank-separated prerequisites of a rule, "\ " being a space inside a path. */
+/* The space-separated prerequisites of a rule, "\ " being a space inside a path.  rustc and
+ * cargo separate them with spaces only and write a tab in a path as it is: a tab belongs to the
+ * path. */
 static void add_prerequisites(const char *p, const char *end, struct depinfo *info)
 {
     struct strbuf path = STRBUF_INIT;
     for (;; p++) {
-        if (p == end || *p == ' ' || *p == '\t') {
+        if (p == end || *p == ' ') {
             if (path.len)
                 strlist_add_unique(&info->files, path.buf);
             strbuf_reset(&path);

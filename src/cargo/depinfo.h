@@ -5,8 +5,10 @@
  *     # env-dep:NAME=value            (a variable env!/option_env! read; value escaped)
  *     # env-dep:UNSET_NAME            (read, and not set)
  *
- * Spaces in paths are escaped as "\ "; in env-dep values rustc writes "\n" for a newline and
- * "\\" for a backslash. */
+ * Spaces in paths are escaped as "\ ", a tab is written as it is (prerequisites are separated by
+ * spaces), a newline cannot be written (the text no longer parses, or names relative paths: the
+ * caller cannot track such a path); in env-dep values rustc writes "\n" for a newline and "\\"
+ * for a backslash. */
 #ifndef CTHAG_CARGO_DEPINFO_H
 #define CTHAG_CARGO_DEPINFO_H
 

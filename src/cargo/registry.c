@@ -130,7 +130,7 @@ static void ask_cargo(const struct registry *r, const char *name)
     struct strbuf toolchain = STRBUF_INIT, output = STRBUF_INIT;
     const char *tmp = getenv("TMPDIR");
     strbuf_addf(&dir, "%s/cthag-names-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-    if (build_locate_cargo(&cargo) || !mkdtemp(dir.buf)) {
+    if (build_locate_cargo(&cargo, NULL) || !mkdtemp(dir.buf)) {
         strbuf_release(&cargo);
         strbuf_release(&dir);
         return;

@@ -909,7 +909,7 @@ static int run_config_command(const struct options *o, const char *root)
     } else if (config_load(&cfg)) {
         status = EXIT_BAD_INPUT;
     } else {
-        int found = !build_locate_cargo(&cargo);
+        int found = !build_locate_cargo(&cargo, NULL);
         config_print(&cfg, root, found ? cargo.buf : NULL);
         config_release(&cfg);
     }
@@ -925,7 +925,9 @@ static int run_cache_command(const struct options *o)
     int status = EXIT_BAD_INPUT;
     if (o->mode == MODE_EDIT_CONFIG)
         return config_edit() ? EXIT_BAD_INPUT : 0;
-    if (!cache_root(&root)) {
+    int refused = o->mode != MODE_CONFIG_PATH && o->mode != MODE_PRINT_CONFIG;
+    /* A root that is not cthag's is bad input, for these commands as for a run (it says why). */
+    if (!cache_root(&root) && !(refused && cache_check_root(root.buf) < 0)) {
         switch (o->mode) {
         case MODE_CONFIG_PATH:
         case MODE_PRINT_CONFIG:

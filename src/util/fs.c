@@ -506,3 +506,23 @@ const char *fs_human_size(uint64_t bytes, char buf[32])
         snprintf(buf, 32, "%.1f %s", value, units[unit]);
     return buf;
 }
+
+int fs_which(const char *name, struct strbuf *out)
+{
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        size_t len = strcspn(path, ":");
+        strbuf_reset(out);
+        if (len)
+            strbuf_add(out, path, len);
+        else
+            strbuf_addch(out, '.');
+        strbuf_addch(out, '/');
+        strbuf_addstr(out, name);
+        if (!access(out->buf, X_OK))
+            return 0;
+        path += len + (path[len] == ':');
+    }
+    strbuf_reset(out);
+    return -1;
+}

@@ -55,6 +55,10 @@ int fs_install_copy(const char *src, const char *dst, mode_t mode);
 /* Byte-for-byte copy of src into a new file dst (which must not exist).  Prints its error. */
 int fs_copy_file(const char *src, const char *dst, mode_t mode);
 
+/* The first directory on PATH holding an executable name: 0 and the path in out, or -1 (out
+ * empty).  An empty PATH entry is the current directory. */
+int fs_which(const char *name, struct strbuf *out);
+
 /* Remove the temporary files (NAME.tmp.PID) in dir that start with prefix and whose writer
  * is dead: what a crash (or SIGKILL) in the middle of fs_write_atomic/install leaves. */
 void fs_remove_stale_temps(const char *dir, const char *prefix);

@@ -17,6 +17,10 @@ void hasher_add_field(struct hasher *h, const char *s);
 /* Write 32 lowercase hex digits + NUL into out, and free h. */
 void hasher_finish(struct hasher *h, char out[HASH_HEX_LEN + 1]);
 
+/* XXH3-128 of a buffer, in one call (no allocation): the hex digits of hasher_finish(). */
+void hash128_hex(const void *data, size_t len, char out[HASH_HEX_LEN + 1]);
+/* XXH3-128 of a file's bytes, as hash128_hex(); -1 with errno set when it cannot be read. */
+int hash_file(const char *path, char out[HASH_HEX_LEN + 1]);
 /* XXH3-64 of a buffer as 16 hex digits + NUL. */
 void hash64_hex(const void *data, size_t len, char out[17]);
 

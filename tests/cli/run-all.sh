@@ -1,7 +1,7 @@
 #!/bin/bash
-# Run the unit-test programs in $UNIT_TESTS (if any) and every tests/cli/t*.sh (or the files given
-# as arguments), $TEST_JOBS at a time, and summarise over all of them.  Each test file has its
-# own scratch directory, cache root and cargo home (lib.sh), so files run side by side; each
+# Run the unit-test programs in $UNIT_TESTS (if any) and every tests/cli/tNN-*.sh (or the files
+# given as arguments), $TEST_JOBS at a time, and summarise over all of them.  Each test file has
+# its own scratch directory, cache root and cargo home (lib.sh), so files run side by side; each
 # one's output goes to a file of its own and is shown, whole, only when the file fails (or with
 # TEST_VERBOSE=1); SKIP lines are always shown.  The last line is always
 # "N passed, N failed, N skipped", counting checks: a test program that dies without its own
@@ -9,8 +9,9 @@
 # so a run that executed nothing cannot look green.
 #
 # TEST_JOBS: how many at a time (default twice the cores: most of a file's time is spent waiting
-# for cargo, a lock or another process; on 2 cores, 2 jobs took 20% longer than 4, 6 no less).  TEST_TIMES=FILE: wall, user and system seconds per file are kept there, and
-# the next run starts the longest files first (files it does not list yet go first of all).
+# for cargo, a lock or another process; on 2 cores, 2 jobs took 20% longer than 4, 6 no less).
+# TEST_TIMES=FILE: wall, user and system seconds per file are kept there, and the next run starts
+# the longest files first (files it does not list yet go first of all).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${CTHAG:?CTHAG must point at the cthag binary}"
@@ -32,19 +33,22 @@ for u in ${UNIT_TESTS:-}; do
     names+=("$(basename "$u")") commands+=("$u")
 done
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=("$here"/t*.sh)
+[ ${#tests[@]} -gt 0 ] || tests=("$here"/t[0-9]*.sh)
 for t in "${tests[@]}"; do
     names+=("$(basename "$t")") commands+=("bash $t")
 done
 
 # The order to start them in: longest first, by the times kept from earlier runs.
 order() {
-    local i wall
-    for i in "${!names[@]}"; do
-        wall=
-        [ -z "$times_file" ] || wall=$(awk -v n="${names[$i]}" '$1 == n { print $2 }' "$times_file" 2>/dev/null)
-        echo "${wall:-999999} $i"
-    done | sort -k1,1 -g -r -s | cut -d' ' -f2
+    local i
+    for i in "${!names[@]}"; do echo "$i ${names[$i]}"; done |
+        awk -v kept="$times_file" '
+            BEGIN { while (kept != "" && (getline line < kept) > 0) {
+                        split(line, f)
+                        wall[f[1]] = f[2]
+                    } }
+            { print ($2 in wall ? wall[$2] : 999999), $1 }' |
+        sort -k1,1 -g -r -s | cut -d' ' -f2
 }
 
 # start I: run test I in the background, its output in $WORK/I.out, its exit status in
@@ -52,8 +56,9 @@ order() {
 start() {
     local i=$1 name=${names[$1]}
     (
-        export ASAN_OPTIONS="log_path=$SAN_LOGS/$name.asan:detect_leaks=1${user_asan:+:$user_asan}"
-        export UBSAN_OPTIONS="log_path=$SAN_LOGS/$name.ubsan:print_stacktrace=1${user_ubsan:+:$user_ubsan}"
+        ASAN_OPTIONS="log_path=$SAN_LOGS/$name.asan:detect_leaks=1${user_asan:+:$user_asan}"
+        UBSAN_OPTIONS="log_path=$SAN_LOGS/$name.ubsan:print_stacktrace=1${user_ubsan:+:$user_ubsan}"
+        export ASAN_OPTIONS UBSAN_OPTIONS
         TIMEFORMAT='%R %U %S'
         # shellcheck disable=SC2086 # "bash FILE": the file name has no blanks
         { time ${commands[$i]} > "$WORK/$i.out" 2>&1 < /dev/null; } 2> "$WORK/$i.time"
@@ -71,7 +76,8 @@ finished() {
     local i=$1 name=${names[$1]} out="$WORK/$1.out" status ok bad skip
     status=$(cat "$WORK/$i.status" 2>/dev/null || echo 1)
     ok=$(LC_ALL=C sed -n 's/^[^ ]*: \([0-9][0-9]*\) checks passed.*/\1/p' "$out" | tail -1)
-    bad=$(LC_ALL=C sed -n 's/^[^ ]*: \([0-9][0-9]*\) of \([0-9][0-9]*\) checks FAILED.*/\1 \2/p' "$out" | tail -1)
+    bad=$(LC_ALL=C sed -n 's/^[^ ]*: \([0-9][0-9]*\) of \([0-9][0-9]*\) checks FAILED.*/\1 \2/p' \
+        "$out" | tail -1)
     skip=$(grep -ac '^SKIP ' "$out")
     skipped_checks=$((skipped_checks + skip))
     if [ -n "$bad" ]; then
@@ -120,12 +126,14 @@ if [ -n "$times_file" ]; then
         [ ! -s "$WORK/$i.time" ] || echo "${names[$i]} $(tail -1 "$WORK/$i.time")"
     done > "$WORK/times.new"
     { cat "$WORK/times.new"
-      [ ! -f "$times_file" ] || awk 'NR == FNR { seen[$1] = 1; next } !seen[$1]' "$WORK/times.new" "$times_file"
+      [ ! -f "$times_file" ] ||
+          awk 'NR == FNR { seen[$1] = 1; next } !seen[$1]' "$WORK/times.new" "$times_file"
     } > "$WORK/times.all" && mv "$WORK/times.all" "$times_file"
 fi
 
 total=${#names[@]}
-echo "test files: $((total - ${#failed[@]})) of $total passed in ${wall}s (CPU ${cpu}s, $jobs at a time)"
+echo "test files: $((total - ${#failed[@]})) of $total passed in ${wall}s" \
+    "(CPU ${cpu}s, $jobs at a time)"
 if [ -n "$(ls "$SAN_LOGS")" ]; then
     echo "sanitizer reports:" >&2
     for f in "$SAN_LOGS"/*; do

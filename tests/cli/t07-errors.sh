@@ -73,7 +73,8 @@ expect_status 2
 write_script ok.rs <<'EOF_RS'
 fn main() {}
 EOF_RS
-CARGO= PATH=/usr/bin:/bin HOME=$TMP/nohome run_cthag ok.rs
+printf 'me:x:%s:%s::%s:/bin/sh\n' "$(id -u)" "$(id -g)" "$TMP/nohome" > "$TMP/passwd"
+CARGO= PATH=/usr/bin:/bin CTHAG_TEST_PASSWD=$TMP/passwd run_cthag ok.rs
 expect_status 1 "no cargo:"
 expect_err "cthag: cargo not found (not in \$CARGO, on PATH or in ~/.cargo/bin): install Rust from https://rustup.rs or your system's cargo package"
 
@@ -82,6 +83,6 @@ run_cthag --help
 expect_status 0
 case "$(out)" in "Usage: cthag "*"--clean [WHAT]"*) pass ;; *) fail "--help: $(out)" ;; esac
 run_cthag -V
-expect_out "cthag 0.2.0 (cache format 2)"
+expect_out "cthag 0.2.0 (cache format 3)"
 
 finish

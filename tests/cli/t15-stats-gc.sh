@@ -25,10 +25,10 @@ reset_cargo_log
 
 # Last-used: not rewritten by a run within the hour; refreshed after it.
 used=$(grep '^used ' "$CTHAG_CACHE_DIR"/projects/new-*/entry)
-run_cthag new.rs
+run_cthag "${R[@]}" new.rs
 expect_eq "$(grep '^used ' "$CTHAG_CACHE_DIR"/projects/new-*/entry)" "$used" "used kept within the hour:"
 set_used new 7200
-run_cthag new.rs
+run_cthag "${R[@]}" new.rs
 used=$(grep '^used ' "$CTHAG_CACHE_DIR"/projects/new-*/entry | cut -d' ' -f2)
 expect_eq "$([ "$used" -ge "$now" ] && echo refreshed)" refreshed "used refreshed after two hours:"
 
@@ -64,7 +64,7 @@ expect_eq "$(artifacts old)" 0 "its target artifacts removed:"
 expect_eq "$(artifacts mid)" "$mid_artifacts" \
     "another entry's artifacts kept:"
 for s in mid new; do
-    run_cthag "$s.rs"
+    run_cthag "${R[@]}" "$s.rs"
     expect_out "$s 42"
 done
 expect_cargo_calls 0 "remaining entries run without cargo:"
@@ -91,7 +91,7 @@ cap=$((after - 1024))
 run_cthag --gc --max-size "$cap"
 expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c '^mid-')" 0 "then the least recently used:"
 expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c -e '^new-' -e '^other-')" 2
-run_cthag new.rs
+run_cthag "${R[@]}" new.rs
 expect_out "new 42"
 expect_cargo_calls 0
 
@@ -101,7 +101,7 @@ run_cthag --gc --deep
 expect_status 0
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/target/debug/deps | grep -c '^libtinydep-')" 0 "unused tinydep swept:"
 expect_eq "$(ls "$CTHAG_CACHE_DIR"/target/debug/deps | grep -c '^libotherdep-')" 2 "used otherdep kept:"
-run_cthag other.rs
+run_cthag "${R[@]}" other.rs
 expect_out "8"
 echo "// edit" >> other.rs
 run_cthag "${R[@]}" other.rs

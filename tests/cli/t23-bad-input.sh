@@ -140,8 +140,10 @@ printf 'fn main() {}\nfn main() {}\n' > twice.rs
 bad 2 "cthag: twice.rs:2: a second \`fn main\` (the first is at line 1); use -m/--multimain if that is intended" -- twice.rs
 
 # ---- cargo ----
+# (~/.cargo/bin is the home of the user cthag runs as, from the user database: a test one.)
+printf 'me:x:%s:%s::%s:/bin/sh\n' "$(id -u)" "$(id -g)" "$TMP/nohome" > "$TMP/passwd"
 bad 1 "cthag: cargo not found (not in \$CARGO, on PATH or in ~/.cargo/bin): install Rust from https://rustup.rs or your system's cargo package" \
-    CARGO= PATH=/usr/bin:/bin HOME="$TMP/nohome" -- syntax.rs
+    CARGO= PATH=/usr/bin:/bin CTHAG_TEST_PASSWD="$TMP/passwd" -- syntax.rs
 printf '#!/bin/sh\nkill -SEGV $$\n' > "$TMP/bin/crashing-cargo" && chmod +x "$TMP/bin/crashing-cargo"
 bad 1 "cthag: syntax.rs: build failed: cargo was killed by signal 11" CARGO="$TMP/bin/crashing-cargo" -- syntax.rs
 

@@ -100,7 +100,7 @@ expect_eq "$(entries)" "slow " "the entry being built stays, the others went:"
 wait "$slow_pid"
 expect_eq "$?" 0 "the build beside gc succeeded:"
 expect_eq "$(cat slow.out)" "slow 42"
-run_cthag slow.rs
+run_cthag "${R[@]}" slow.rs
 expect_out "slow 42" "and its entry runs from the cache:"
 "$CTHAG" --clean all > /dev/null
 

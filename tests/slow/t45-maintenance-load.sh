@@ -87,7 +87,7 @@ expect_eq "$([ "$(removals 'removed [1-9]')" -ge 1 ] && echo yes)" yes "--gc rem
 run_cthag -q "${R[@]}" c1.rs -- end
 expect_status 0
 expect_out "cached 1 42 end"
-run_cthag c1.rs -- again
+run_cthag "${R[@]}" c1.rs -- again
 expect_out "cached 1 42 again"
 
 finish

@@ -83,7 +83,9 @@ static void put_entry(const char *name, const char *package, const char *hash, c
 static void make_cache(void)
 {
     CHECK(mkdtemp(root) != NULL);
-    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                        "# This file is a cache directory tag created by cthag (a Rust script "
+                        "runner).\n");
     put("target/debug/.fingerprint/dep-1111111111111111/lib-dep", "01acd23cc5ace3b9\n");
     put("target/debug/.fingerprint/dep-1111111111111111/lib-dep.json", "{\"deps\":[]}");
     put("target/debug/deps/libdep-1111111111111111.rlib", "rlib");
@@ -221,7 +223,9 @@ static void test_binary_names(void)
     memcpy(saved, root, sizeof(root));
     CHECK(mkdtemp(named_root) != NULL);
     memcpy(root, named_root, sizeof(root));
-    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                        "# This file is a cache directory tag created by cthag (a Rust script "
+                        "runner).\n");
     put("bins/.keep", "");
     put("locks/.keep", "");
     put("target/debug/deps/.keep", "");
@@ -281,7 +285,9 @@ static void test_url_entry(void)
     struct cache_scan s;
     strcpy(root, "/tmp/cthag-test-gc-XXXXXX");
     CHECK(mkdtemp(root) != NULL);
-    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                        "# This file is a cache directory tag created by cthag (a Rust script "
+                        "runner).\n");
     put("projects/demo-00000000000000dd/url.body", "fn main() {}\n");
     put_record("demo-00000000000000dd", "https://example.com/demo.rs", 300);
     CHECK(!cache_scan(root, &s));

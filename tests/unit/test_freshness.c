@@ -1,6 +1,7 @@
 /* Freshness against real files in a temporary directory: what a build is recorded as having
  * read, and when a later run trusts the record (stat data alone), checks the content (changed
  * or racy stat data), or rebuilds. */
+#include "cache/buildenv.h"
 #include "cache/freshness.h"
 #include "unit.h"
 
@@ -82,7 +83,9 @@ static void fake_build(const struct cache_entry *e, struct build_inputs *in,
     unlink(path);
     CHECK_INT(link(built, path), 0);
     strcat(path, ".d");
-    write_file(path, "x: y\n# env-dep:CTHAG_TEST_FRESHNESS=1\n");
+    strbuf_reset(&d);
+    strbuf_addf(&d, "x: %s %s\n# env-dep:CTHAG_TEST_FRESHNESS=1\n", script, helper);
+    write_file(path, d.buf);
     snprintf(path, sizeof(path), "%s/target/debug/deps/prog-fedcba9876543210", root);
     write_file(path, "\177ELF other");
     strcat(path, ".d");
@@ -91,6 +94,7 @@ static void fake_build(const struct cache_entry *e, struct build_inputs *in,
     strbuf_init(&id->opts);
     strbuf_addstr(&id->opts, "profile=default");
     id->source = xstrdup(script);
+    id->registry_dir = NULL;
     memset(in, 0, sizeof(*in));
     in->entry = e;
     in->id = id;
@@ -110,13 +114,23 @@ static void commit(const struct cache_entry *e, const struct build_inputs *in,
 {
     struct entry_record rec;
     struct stat st;
-    freshness_record_build(in, built, &rec);
+    CHECK_INT(freshness_record_build((struct build_inputs *)in, built, NULL, &rec), 0);
     CHECK_INT(link(built, e->bin_path.buf), 0);
     CHECK_INT(stat(e->bin_path.buf, &st), 0);
     rec.bin_inode = (unsigned long long)st.st_ino;
     rec.stamp_ns += stamp_later;
     CHECK_INT(entry_record_store(e->record_path.buf, &rec, 0), 0);
     entry_record_release(&rec);
+}
+
+/* The record's input for path. */
+static const struct record_input *input_of(const struct entry_record *rec, const char *path)
+{
+    for (size_t i = 0; i < rec->ninputs; i++)
+        if (!strcmp(rec->inputs[i].path, path))
+            return &rec->inputs[i];
+    CHECK(!"no such input");
+    return &rec->inputs[0];
 }
 
 static void uncommit(const struct cache_entry *e)
@@ -144,6 +158,7 @@ static void fixture_start(struct fixture *f, const char *name)
 static void fixture_end(struct fixture *f)
 {
     uncommit(&f->e);
+    freshness_build_done(&f->in);
     unsetenv("CTHAG_TEST_FRESHNESS");
     identity_release(&f->id);
     cache_entry_release(&f->e);
@@ -156,41 +171,50 @@ static void test_record_build(void)
     struct entry_record rec;
     fixture_start(&f, "identity");
     struct build_inputs in = f.in;
-    freshness_record_build(&in, built, &rec);
+    CHECK_INT(freshness_record_build(&in, built, NULL, &rec), 0);
     CHECK_STR(rec.key, in.key);
     CHECK_STR(rec.source, script);
     CHECK_STR(rec.opts, "profile=default");
-    CHECK_INT(rec.ninputs, 2); /* the project's Cargo.toml is cthag's own */
+    CHECK(rec.rustc != NULL && rec.sysroot != NULL); /* the toolchain, as rustup chose it */
+    CHECK_INT(strlen(rec.config), HASH_HEX_LEN);
+    CHECK(rec.uncacheable == NULL);
+    /* The script's crate: the project's Cargo.toml is cthag's own. */
+    CHECK_INT(rec.units.count, 1);
+    CHECK_STR(rec.units.items[0], "script");
+    CHECK(rec.ninputs > 2);
     CHECK_STR(rec.inputs[0].path, script);
+    CHECK_INT(rec.inputs[0].group, 1);
     CHECK_STR(rec.inputs[0].hash, in.script_hash);
     CHECK_STR(rec.inputs[1].path, helper);
+    CHECK_INT(rec.inputs[1].group, 1);
     CHECK_INT(strlen(rec.inputs[1].hash), HASH_HEX_LEN);
+    for (size_t i = 2; i < rec.ninputs; i++)
+        CHECK_INT(rec.inputs[i].group, RECORD_CONFIG_GROUP);
     int found = 0;
     for (size_t i = 0; i < rec.env.count; i++)
-        found += !strcmp(rec.env.items[i], "CTHAG_TEST_FRESHNESS=1") ||
-                 !strncmp(rec.env.items[i], "RUSTFLAGS", 9);
-    CHECK_INT(found, 2);
+        found += !strcmp(rec.env.items[i], "CTHAG_TEST_FRESHNESS=1");
+    CHECK_INT(found, 1);
     for (size_t i = 0; i < rec.env.count; i++) /* the other unit's is not this build's */
         CHECK(strncmp(rec.env.items[i], "CTHAG_TEST_OTHER", 16));
     entry_record_release(&rec);
 
     /* A module changed within the build's tick: what the compiler read is unknown. */
-    in.stamp = freshness_clock_now() + 3 * SECOND;
+    in.stamp = freshness_clock_now() + SECOND;
     set_mtime(helper, in.stamp);
-    freshness_record_build(&in, built, &rec);
+    freshness_record_build(&in, built, NULL, &rec);
     CHECK_STR(rec.inputs[1].hash, "");
     entry_record_release(&rec);
 
     /* The script touched after cthag read it: its stat data are not those of what was read. */
     set_mtime(script, 1000 * SECOND);
-    freshness_record_build(&in, built, &rec);
+    freshness_record_build(&in, built, NULL, &rec);
     CHECK_STR(rec.inputs[0].path, script);
     CHECK_STR(rec.inputs[0].hash, "");
     entry_record_release(&rec);
 
     /* The script changed after cthag read it: its recorded stat data vouch for nothing. */
     write_file(script, "mod helper;\nfn main() { }\n");
-    freshness_record_build(&in, built, &rec);
+    freshness_record_build(&in, built, NULL, &rec);
     CHECK_STR(rec.inputs[0].path, script);
     CHECK_STR(rec.inputs[0].hash, "");
     entry_record_release(&rec);
@@ -251,8 +275,10 @@ static void test_racy_stat(void)
     CHECK_INT(stat(helper, &st), 0);
     CHECK_INT(freshness_hash_file(helper, hash), 0);
     memset(&rec, 0, sizeof(rec));
+    buildenv_config_hash(rec.config);
     /* What was recorded was other bytes of the same size, stat data equal (the same tick). */
-    entry_record_add_input(&rec, helper, &st, "00000000000000000000000000000000");
+    entry_record_add_input(&rec, RECORD_CONFIG_GROUP, helper, &st,
+                           "00000000000000000000000000000000");
     long long changed = fs_timespec_ns(&st.st_ctim) > fs_timespec_ns(&st.st_mtim)
                             ? fs_timespec_ns(&st.st_ctim)
                             : fs_timespec_ns(&st.st_mtim);
@@ -282,8 +308,7 @@ static void test_reuse(void)
     CHECK(fd >= 0);
     close(fd);
     CHECK_INT(entry_record_load(e->record_path.buf, &rec), 0);
-    CHECK_INT(rec.ninputs, 2);
-    CHECK_INT(rec.inputs[1].mtime_ns, 1000 * SECOND);
+    CHECK_INT(input_of(&rec, helper)->mtime_ns, 1000 * SECOND);
     entry_record_release(&rec);
 
     /* A variable the build declared has another value now. */
@@ -298,9 +323,8 @@ static void test_reuse(void)
     CHECK(fd >= 0);
     close(fd);
     CHECK_INT(entry_record_load(e->record_path.buf, &rec), 0);
-    CHECK_STR(rec.inputs[0].path, script);
-    CHECK_STR(rec.inputs[0].hash, "");
-    CHECK_INT(rec.inputs[0].mtime_ns, fs_timespec_ns(&in.script_st.st_mtim));
+    CHECK_STR(input_of(&rec, script)->hash, "");
+    CHECK_INT(input_of(&rec, script)->mtime_ns, fs_timespec_ns(&in.script_st.st_mtim));
     entry_record_release(&rec);
 
     /* Another key: built from other text. */
@@ -340,28 +364,81 @@ static void test_racy_rule(void)
     st.st_ctim.tv_sec = 100;
     CHECK_INT(freshness_stat_racy(&st, 101000000000LL), 1); /* 1 s timestamps: within 2 s */
     CHECK_INT(freshness_stat_racy(&st, 102000000001LL), 0);
+    /* An mtime from an archive is whole seconds anywhere: the kernel's ctime beside it is not,
+     * and tells the file system's granularity. */
+    st.st_ctim.tv_nsec = 500;
+    CHECK_INT(freshness_stat_racy(&st, 100000000501LL), 1); /* the mtime's tick */
+    st.st_mtim.tv_sec = 90;
+    CHECK_INT(freshness_stat_racy(&st, 100000000501LL), 0);
+    /* A timestamp from a clock ahead (an archive from a machine ahead): no evidence of a change
+     * in the stamp's tick.  The kernel's ctime decides. */
+    long long now = freshness_clock_now();
+    st.st_mtim.tv_sec = now / SECOND + 3600;
+    st.st_mtim.tv_nsec = 1;
+    st.st_ctim.tv_sec = now / SECOND - 10;
+    CHECK_INT(freshness_stat_racy(&st, now), 0);
+    st.st_ctim.tv_sec = now / SECOND;
+    st.st_ctim.tv_nsec = now % SECOND;
+    CHECK_INT(freshness_stat_racy(&st, now), 1);
 }
 
-/* The variables a build depended on: cthag's tracked ones, the declared ones, not cargo's. */
+/* What the record says besides files: each declared variable, the build configuration of the
+ * environment (a variable that appears counts), the entry being uncacheable. */
 static void test_env(void)
 {
     struct entry_record rec;
-    struct strlist deps = STRLIST_INIT;
     const char *why = NULL;
     memset(&rec, 0, sizeof(rec));
     unsetenv("CTHAG_TEST_RECORD_VAR");
-    strlist_add(&deps, "CTHAG_TEST_RECORD_VAR");
-    strlist_add(&deps, "CARGO_PKG_NAME=x"); /* cargo's own: not recorded */
-    freshness_record_env(&rec, &deps);
-    for (size_t i = 0; i < rec.env.count; i++)
-        CHECK(strncmp(rec.env.items[i], "CARGO_PKG_NAME", 14));
+    unsetenv("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS");
+    buildenv_config_hash(rec.config);
+    strlist_add(&rec.env, "CTHAG_TEST_RECORD_VAR");
     CHECK_INT(freshness_is_fresh(&rec, &why), 1);
     setenv("CTHAG_TEST_RECORD_VAR", "1", 1);
     CHECK_INT(freshness_is_fresh(&rec, &why), 0);
     CHECK_STR(why, "CTHAG_TEST_RECORD_VAR");
     unsetenv("CTHAG_TEST_RECORD_VAR");
-    strlist_release(&deps);
+    setenv("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS", "false", 1);
+    CHECK_INT(freshness_is_fresh(&rec, &why), 0);
+    unsetenv("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS");
+    setenv("CARGO_TARGET_DIR", "/elsewhere", 1); /* cthag overrides it: no change */
+    setenv("CARGO_REGISTRY_TOKEN", "secret", 1); /* credentials build nothing */
+    CHECK_INT(freshness_is_fresh(&rec, &why), 1);
+    unsetenv("CARGO_TARGET_DIR");
+    unsetenv("CARGO_REGISTRY_TOKEN");
+    entry_record_set(&rec.uncacheable, "cannot track /x");
+    CHECK_INT(freshness_is_fresh(&rec, &why), 0);
+    CHECK_STR(why, "cannot track /x");
     entry_record_release(&rec);
+}
+
+/* For a build that wants to skip cargo: what changed since the record. */
+static void test_classify(void)
+{
+    struct fixture f;
+    struct entry_record rec;
+    fixture_start(&f, "classify");
+    struct build_inputs in = f.in;
+    in.manifest = "[package]\n";
+    commit(&f.e, &in, 3 * SECOND);
+    CHECK_INT(entry_record_load(f.e.record_path.buf, &rec), 0);
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_NOTHING);
+    set_mtime(helper, 1000 * SECOND); /* touched: the same content */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_NOTHING);
+    write_file(helper, "pub fn g() {}\n"); /* a file of the script's own crate */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_SCRIPT_ONLY);
+    in.manifest = "[package]\nname = \"x\"\n"; /* and the manifest */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    in.manifest = "[package]\n";
+    in.registry = "/elsewhere";
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    in.registry = "";
+    setenv("CARGO_PROFILE_DEV_OPT_LEVEL", "1", 1); /* the configuration */
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_MORE);
+    unsetenv("CARGO_PROFILE_DEV_OPT_LEVEL");
+    CHECK_INT(freshness_classify(&in, &rec), CHANGED_SCRIPT_ONLY);
+    entry_record_release(&rec);
+    fixture_end(&f);
 }
 
 int main(void)
@@ -373,6 +450,7 @@ int main(void)
     test_racy_stat();
     test_cached();
     test_reuse();
+    test_classify();
     CHECK_INT(fs_remove_tree(dir), 0);
     return unit_finish("test_freshness");
 }
