@@ -88,3 +88,14 @@ pty_wait_idle() {
 $(pty_screen | tail -25)"
     return 1
 }
+
+# pty_slow_entry: enter the session's slow entry (slowdep's build script sleeps two seconds,
+# tests/cli/make-registry.sh) and wait for its value.
+pty_slow_entry() {
+    pty_type '/*[toml]'
+    pty_type '[dependencies]'
+    pty_type 'slowdep = "0.1"'
+    pty_type '*/'
+    pty_type 'slowdep::ready()'
+    pty_wait_idle '"slow and ready"'
+}

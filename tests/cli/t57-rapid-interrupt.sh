@@ -47,12 +47,7 @@ pty_type '"still here"'
 pty_wait_idle '"still here"'
 
 # The slow entry again, left alone this time, builds and runs.
-pty_type '/*[toml]'
-pty_type '[dependencies]'
-pty_type 'slowdep = "0.1"'
-pty_type '*/'
-pty_type 'slowdep::ready()'
-pty_wait_idle '"slow and ready"'
+pty_slow_entry
 # :edit opens the last entry in $EDITOR and evaluates it when saved.
 pty_type '"ab".repeat(3)'
 pty_wait_idle '"ababab"'

@@ -37,7 +37,9 @@ expect_status 2 "a path longer than PATH_MAX:"
 expect_eq "$(err | grep -cE '/x\.rs: File ?name too long$')" 1 "the reason is there:"
 run_cthag --registry-dir "$long" -e 1
 expect_status 2
-expect_eq "$(err | grep -cE 'eeeee: File ?name too long$')" 1 "the reason is there (an option):"
+# (glibc's realpath() finds the first missing directory, musl's the length: either reason.)
+expect_eq "$(err | grep -cE 'eeeee: (File ?name too long|No such file or directory)$')" 1 \
+    "the reason is there (an option):"
 
 # Manifest values cargo refuses: said at the script's line by cthag, before cargo; no network
 # question after them.

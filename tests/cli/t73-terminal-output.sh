@@ -116,12 +116,7 @@ pty_wait_for "[exit 0]" 10
 # cargo's lines, with the script's names, and its value (a new cache: slowdep not built yet) ----
 pty_start_raw "CTHAG_CACHE_DIR=$TMP/fresh-cache $CTHAG -r --registry-dir $REGISTRY --infer none"
 pty_wait_idle
-pty_type '/*[toml]'
-pty_type '[dependencies]'
-pty_type 'slowdep = "0.1"'
-pty_type '*/'
-pty_type 'slowdep::ready()'
-pty_wait_idle '"slow and ready"'
+pty_slow_entry
 pty_screen | grep -qE '^ +Compiling slowdep v0.1.0$' && pass || fail "a slow build shows cargo's lines: $(pty_screen | tail)"
 pty_screen | grep -qE '^ +Compiling expr v0.1.0 \(<expr>\)$' && pass || fail "named for the expression: $(pty_screen | tail)"
 expect_eq "$(pty_raw | grep -c 'expr_')" 0 "no generated package name:"

@@ -190,7 +190,8 @@ static void test_keep(void)
  * each with its executable in its project's artifact directory, hard-linked from the shared
  * target's deps/<bin>-<hash>, which only the package's fingerprint directory ties to the entry;
  * incremental/<bin>-<rustc's hash> is the entry's when one entry alone has that binary name. */
-static char named_root[] = "/tmp/cthag-test-gcnamed-XXXXXX";
+static char named_root[] = "/tmp/cthag-test-gn-XXXXXX"; /* root's length: it is copied there */
+_Static_assert(sizeof(named_root) == sizeof(root), "named_root replaces root");
 
 static void put_named(const char *name, const char *bin, const char *hash, const char *label,
                       int with_record)
