@@ -5,6 +5,8 @@
 # Sourced by bench.sh (which calls bench_version_reuse and bench_team_cache with its say/record
 # helpers and its registry), or run on its own: bash bench/online.sh [reuse|team]...
 #   BENCH_REUSE_SCRIPTS (300), BENCH_REUSE_EVERY (10): the scripts and how often a release comes
+#   BENCH_REUSE_DEBUG=0: the scripts say [profile.dev] debug = 0 (the executables without the
+#   line tables that are cthag's default: their size, as measured before line tables came)
 #   BENCH_TEAM_RUNS (3): how many times the two-machine test runs
 
 # ---- 8. dependency versions reused over time ----
@@ -46,7 +48,10 @@ bench_version_reuse() {
     fi
     mkdir -p "$work/reuse"
     for i in $(seq 1 "$n"); do
-        printf 'fn main() { println!("{}", %s); }\n' "${code//N/$i}" > "$work/reuse/r$i.rs"
+        if [ -n "${BENCH_REUSE_DEBUG:-}" ]; then
+            printf '/*[toml]\n[profile.dev]\ndebug = %s\n*/\n' "$BENCH_REUSE_DEBUG"
+        fi > "$work/reuse/r$i.rs"
+        printf 'fn main() { println!("{}", %s); }\n' "${code//N/$i}" >> "$work/reuse/r$i.rs"
     done
     for mode in reuse newest; do
         reuse_registry "$work/reuse-registry-$mode"

@@ -182,14 +182,10 @@ static void wrap_code(const struct options *o, const struct script *s, const cha
 }
 
 /* Names thag's snippet prelude brings into scope (io::stdin()) are no crates. */
-static void drop_prelude_names(struct strlist *crates)
+static int not_in_prelude(void *ctx, const char *crate)
 {
-    struct strlist kept = STRLIST_INIT;
-    for (size_t i = 0; i < crates->count; i++)
-        if (!wrap_in_prelude(crates->items[i]))
-            strlist_add(&kept, crates->items[i]);
-    strlist_release(crates);
-    *crates = kept;
+    (void)ctx;
+    return !wrap_in_prelude(crate);
 }
 
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
@@ -264,8 +260,10 @@ static void describe_source(const struct generate_request *r, const struct scrip
 /* The edition cargo (1.95) gives a frontmatter manifest that names none: its newest stable. */
 #define CARGO_SCRIPT_EDITION "2024"
 
+/* The manifest, with the crates of uses that it does not declare added (or, with
+ * GENERATE_STOPPED, none: names that must not become crates). */
 static int generate_manifest(const struct generate_request *r, const struct script *s,
-                             const struct strlist *crates, struct generated *g)
+                             struct crate_uses *uses, struct generated *g)
 {
     const struct settings *set = r->set;
     struct strbuf cargo_home = STRBUF_INIT, bin = STRBUF_INIT, source = STRBUF_INIT;
@@ -280,7 +278,7 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .toml = s->format != MANIFEST_NONE ? s->manifest.buf : NULL,
         .toml_len = s->manifest.len,
         .toml_line = s->manifest_line,
-        .used_crates = set->infer != INFER_NONE ? crates : NULL,
+        .inferred = &g->inferred,
         .package_name = r->entry->package.buf,
         .bin_name = bin.buf,
         .source_label = source.len ? source.buf : NULL,
@@ -299,34 +297,55 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .thag = &set->thag,
         .env_used = &g->env_used,
     };
-    int result = manifest_generate(&in, &g->manifest);
+    struct inferred_context ic = {s->name, r->o->kind == SOURCE_FILE ? r->id->source : NULL,
+                                  r->entry->project_dir.buf, &registry, r->o->update,
+                                  manifest_is_local_crate, &in};
+    manifest_drop_declared(&in, uses);
+    int result = inferred_choose(&ic, uses, &g->inferred) ? GENERATE_STOPPED
+                 : manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
     strbuf_release(&bin);
     strbuf_release(&source);
     return result;
 }
 
+/* The crates the -B text (before a snippet: a session's earlier entries, -r) uses and the
+ * snippet does not, added to uses.  They are the text's, not the snippet's: line 0. */
+static void add_begin_uses(const char *begin, struct crate_uses *uses)
+{
+    struct crate_uses before = CRATE_USES_INIT;
+    infer_uses(begin, strlen(begin), &before);
+    for (size_t i = 0; i < before.count; i++) {
+        struct crate_use *u = &before.items[i];
+        int seen = u->glob != NULL;
+        for (size_t j = 0; j < uses->count && !seen; j++)
+            seen = !strcmp(uses->items[j].crate, u->crate);
+        if (seen)
+            continue;
+        ALLOC_GROW(uses->items, uses->count + 1, uses->alloc);
+        uses->items[uses->count] = *u;
+        uses->items[uses->count++].line = 0;
+        memset(u, 0, sizeof(*u)); /* moved */
+    }
+    crate_uses_release(&before);
+}
+
 int generate_project(const struct generate_request *r, const struct script *s,
                      struct generated *g)
 {
     const struct options *o = r->o;
-    struct strlist crates = STRLIST_INIT;
+    struct crate_uses uses = CRATE_USES_INIT;
     if (r->set->infer != INFER_NONE)
-        infer_script_crates(s->name, s->body.buf, s->body.len, &crates);
-    if (r->set->infer != INFER_NONE && o->kind != SOURCE_LOOP && *o->loop_begin) {
-        struct strlist before = STRLIST_INIT;
-        infer_script_crates("<begin>", o->loop_begin, strlen(o->loop_begin), &before);
-        for (size_t i = 0; i < before.count; i++)
-            strlist_add_unique(&crates, before.items[i]);
-        strlist_release(&before);
-    }
+        infer_script_uses(s->name, s->body.buf, s->body.len, &uses);
+    if (r->set->infer != INFER_NONE && o->kind != SOURCE_LOOP && *o->loop_begin)
+        add_begin_uses(o->loop_begin, &uses);
     if (o->kind == SOURCE_LOOP || !s->main_count)
-        drop_prelude_names(&crates);
+        crate_uses_filter(&uses, not_in_prelude, NULL);
     wrap_script(r, s, g);
-    int result = generate_manifest(r, s, &crates, g);
-    strlist_release(&crates);
+    int result = generate_manifest(r, s, &uses, g);
+    crate_uses_release(&uses);
     if (result)
-        return -1;
+        return result;
     diag_parts(o, g->diag.parts);
     g->diag.generated_name = g->in_place ? g->in_place : g->file_name.buf;
     g->diag.code = &g->code;
@@ -338,6 +357,7 @@ int generate_project(const struct generate_request *r, const struct script *s,
 
 void generated_release(struct generated *g)
 {
+    inferred_list_release(&g->inferred);
     strbuf_release(&g->script_dir);
     strbuf_release(&g->manifest);
     strbuf_release(&g->file_name);

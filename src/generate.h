@@ -14,6 +14,7 @@
 #include "cache/cache.h"
 #include "cache/identity.h"
 #include "cargo/diag.h"
+#include "cargo/inferred.h"
 #include "config.h"
 #include "options.h"
 #include "script/source.h"
@@ -31,6 +32,7 @@ struct generated {
     const char *in_place;     /* the script's canonical path when compiled where it lives */
     struct wrapped code;      /* the source cargo compiles, with its map to the script's lines */
     struct diag_map diag;     /* how diagnostics name the script's parts */
+    struct inferred_list inferred; /* the crates inference added, with their ranges */
     /* Environment variables the generated project was decided by (thag-auto's): the build
      * depends on their values as on env!'s. */
     struct strlist env_used;
@@ -57,7 +59,9 @@ int generate_load(const struct options *o, const char *file, const struct strbuf
  * error (in the script's terms) and returns -1 when they do not. */
 int generate_check(const struct options *o, const struct script *s);
 /* Infer, wrap, generate the manifest and compute the build key into g (zeroed by the caller).
- * Prints the error and returns -1 for a malformed manifest.  generated_release() either way. */
+ * Prints the error and returns -1 for a malformed manifest, GENERATE_STOPPED for names the
+ * code uses that must not become crates (inferred.h).  generated_release() either way. */
+#define GENERATE_STOPPED 1
 int generate_project(const struct generate_request *r, const struct script *s,
                      struct generated *g);
 void generated_release(struct generated *g);

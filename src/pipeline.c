@@ -12,6 +12,7 @@
 #include "cargo/build.h"
 #include "cargo/lockseed.h"
 #include "cargo/pin.h"
+#include "cargo/registry.h"
 #include "cargo/replay.h"
 #include "cargo/wrapper.h"
 #include "config.h"
@@ -207,6 +208,39 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->env = job->env.vars;
 }
 
+/* What version reuse (lockseed.c) needs of the job. */
+struct reuse {
+    struct build_opts build;
+    struct registry registry;
+    struct strbuf cargo_home;
+    struct lockseed_request request;
+};
+
+static void reuse_start(const struct job *job, struct reuse *r)
+{
+    build_options(job, &r->build);
+    r->registry = (struct registry){job->set.registry_dir, NULL, job->o->toolchain,
+                                    job->o->offline};
+    strbuf_init(&r->cargo_home);
+    registry_init(&r->registry, &r->cargo_home);
+    r->request = (struct lockseed_request){job->root.buf, &job->entry, &r->build, &r->registry,
+                                           job->o->script};
+}
+
+/* After a build (cargo's status): a lock cargo refused before compiling anything is put back
+ * as cargo would have it, and the build runs once more (1).  Not when cargo could not start or
+ * was killed: the lock had nothing to do with it. */
+static int retry_without_reuse(const struct job *job, int status, int compiled)
+{
+    if (job->o->update)
+        return 0;
+    struct reuse r;
+    reuse_start(job, &r);
+    int retry = lockseed_after_build(&r.request, status > 0 && status < 128, compiled);
+    strbuf_release(&r.cargo_home);
+    return retry;
+}
+
 /* After cargo's build: the record of what it read, with the toolchain's libstd when the
  * executable links it dynamically (a toolchain update or removal then rebuilds it).  Returns
  * freshness_record_build()'s answer: 1 when cargo must be asked once more. */
@@ -248,13 +282,24 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     int result = 0, again = 1;
     for (int round = 0; again && !result && round < 2; round++) {
         struct cargo_units units = CARGO_UNITS_INIT;
-        struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                    rustc_args[0] ? rustc_args : NULL, &fetch_failed, &wrap,
-                                    &units};
+        int compiled = 0;
+        struct build_request req = {.action = CARGO_BUILD,
+                                    .diag = &g->diag,
+                                    .executable = &built,
+                                    .rustc_args = rustc_args[0] ? rustc_args : NULL,
+                                    .compiled = &compiled,
+                                    .fetch_failed = &fetch_failed,
+                                    .wrap = &wrap,
+                                    .units = &units};
         unlink(capture.buf);
         strbuf_reset(&built);
-        fetch_failed = 0;
-        result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+        int status = build_run_cargo(&job->entry, &bo, &req, o->script);
+        result = status ? -1 : 0;
+        /* A lock cargo refused before compiling anything: once more, without the reuse. */
+        if (!spawn_interrupted && retry_without_reuse(job, status, compiled)) {
+            unlink(capture.buf);
+            result = build_run_cargo(&job->entry, &bo, &req, o->script) ? -1 : 0;
+        }
         if (spawn_interrupted) {
             result = error("%s: interrupted; nothing was installed", o->script);
         } else if (result) {
@@ -312,7 +357,15 @@ static int write_project(const struct job *job, const struct generated *g)
                             g->in_place ? NULL : g->file_name.buf, g->code.code.buf,
                             g->code.code.len, new_registry || job->o->update))
         return -1;
-    return job->o->update ? 0 : lockseed_write(job->root.buf, job->entry.project_dir.buf, registry);
+    inferred_commit(job->o->script, job->entry.project_dir.buf, job->set.registry_dir,
+                    &g->inferred);
+    if (job->o->update)
+        return 0;
+    struct reuse r;
+    reuse_start(job, &r);
+    int result = lockseed_prepare(&r.request);
+    strbuf_release(&r.cargo_home);
+    return result;
 }
 
 /* Write the project and do what the action needs, under the entry lock.  *executable gets an
@@ -367,9 +420,11 @@ static int generate(struct job *job, struct script *s, struct generated *g,
         return EXIT_BAD_INPUT;
     }
     struct generate_request r = {o, &job->set, &job->cfg, &job->id, &job->entry};
+    int generated = -1;
     if ((job->root_lock < 0 && (job->root_lock = cache_prepare_locked(job->root.buf)) < 0) ||
-        config_settle(o, &job->cfg, &job->set) || generate_project(&r, s, g))
-        return EXIT_BAD_INPUT;
+        config_settle(o, &job->cfg, &job->set) || (generated = generate_project(&r, s, g)))
+        /* names that cannot become crates: code that does not build as it is */
+        return generated == GENERATE_STOPPED ? EXIT_BUILD_FAILED : EXIT_BAD_INPUT;
     config_path(&job->config_file);
     *in = (struct build_inputs){.entry = &job->entry, .id = &job->id, .script_name = o->script,
                                 .key = g->key,

@@ -99,7 +99,7 @@ static int which_in(const char *path, const char *name, char *out, size_t size)
 /* The configuration hashed: NUL-terminated fields one after the other, on the stack unless
  * the environment is unusually large. */
 struct fields {
-    char local[1024];
+    char local[512];
     struct strbuf heap;
     size_t len;
 };
@@ -145,7 +145,7 @@ void buildenv_config_hash(char out[HASH_HEX_LEN + 1])
 {
     /* Sorted: the same variables in another order are the same configuration.  One pass over
      * the environment (no getenv: each is another). */
-    const char *local[64], **matches = local, *path = NULL, *cargo = NULL, *rustc = NULL, *v;
+    const char *local[32], **matches = local, *path = NULL, *cargo = NULL, *rustc = NULL, *v;
     size_t n = 0, alloc = sizeof(local) / sizeof(*local);
     for (char **e = environ; e && *e; e++) {
         if ((v = value_of(*e, "PATH", 4)))
@@ -344,10 +344,10 @@ static void add_toolchain(const char *toolchain, struct entry_record *rec, long 
     int from_rustup;
     if (resolve_rustc(toolchain, &rustc, &from_rustup) ||
         resolve_sysroot(rustc.buf, from_rustup, toolchain, &sysroot)) {
-        entry_record_set(&rec->uncacheable, "cthag cannot tell which rustc cargo ran");
+        entry_record_set(rec, &rec->uncacheable, "cthag cannot tell which rustc cargo ran");
     } else {
-        entry_record_set(&rec->rustc, rustc.buf);
-        entry_record_set(&rec->sysroot, sysroot.buf);
+        entry_record_set(rec, &rec->rustc, rustc.buf);
+        entry_record_set(rec, &rec->sysroot, sysroot.buf);
         /* An update replaces the toolchain's files (rustup installs them anew, a package
          * manager too): the compiler's new inode shows it. */
         add_stat_probe(rec, rustc.buf);
@@ -362,8 +362,8 @@ static void add_toolchain(const char *toolchain, struct entry_record *rec, long 
 /* The previous record's answer, still true: its configuration group as it was. */
 static void reuse_toolchain(const struct entry_record *old, struct entry_record *rec)
 {
-    entry_record_set(&rec->rustc, old->rustc);
-    entry_record_set(&rec->sysroot, old->sysroot);
+    entry_record_set(rec, &rec->rustc, old->rustc);
+    entry_record_set(rec, &rec->sysroot, old->sysroot);
     for (size_t i = 0; i < old->ninputs; i++) {
         const struct record_input *in = &old->inputs[i];
         if (in->group != RECORD_CONFIG_GROUP)

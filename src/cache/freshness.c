@@ -199,6 +199,10 @@ static int load_fresh_record(int rootfd, const struct cache_entry *e,
              rec->registry[0] ? rec->registry : "crates.io");
         return 0;
     }
+    if (rec->uncacheable) {
+        note("%s: built on every run: %s", script_name, rec->uncacheable);
+        return 0;
+    }
     if (!freshness_is_fresh(rec, &why)) {
         note("%s: %s changed since the last build (or is too recent to trust its stat data); "
              "checking its content", script_name, why);

@@ -656,7 +656,7 @@ static void start_record(const struct build_inputs *in, struct entry_record *rec
     snprintf(rec->source, sizeof(rec->source), "%s", in->id->source);
     snprintf(rec->opts, sizeof(rec->opts), "%s", in->id->opts.buf);
     snprintf(rec->registry, sizeof(rec->registry), "%s", in->registry);
-    entry_record_set(&rec->config_registry, in->config_registry);
+    entry_record_set(rec, &rec->config_registry, in->config_registry);
     if (in->manifest)
         freshness_hash_text(in->manifest, strlen(in->manifest), rec->manifest);
     strbuf_addf(&lock, "%s/Cargo.lock", in->entry->project_dir.buf);
@@ -699,7 +699,7 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     record_env(rec, &r);
     int again = retry_stale(&r);
     if (!again && r.untrackable.len && !rec->uncacheable) {
-        entry_record_set(&rec->uncacheable, r.untrackable.buf);
+        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
         warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
     }
     strlist_release(&r.env_deps);

@@ -80,13 +80,29 @@ static int unescape_into(const char *p, const char *end, char *out, size_t size)
     return 0;
 }
 
-/* A decoded copy of [p, end) (malloc'd); NULL when malformed or empty. */
-static char *unescape_dup(const char *p, const char *end)
+/* Is ptr in the record's own text (a value decoded in place), not an allocation of its own? */
+static int in_text(const struct entry_record *rec, const char *ptr)
 {
-    if (p == end)
+    return rec->text && ptr >= rec->text && ptr <= rec->text + rec->text_len;
+}
+
+/* [p, end) decoded: in place when it lies in the record's own text (the cached path reads a
+ * record with no allocation per value: the end of line becomes the NUL), else a malloc'd
+ * copy.  NULL when malformed or empty. */
+static char *unescape_value(struct entry_record *rec, const char *p, const char *end)
+{
+    if (p == end || memchr(p, '\0', (size_t)(end - p)))
         return NULL;
-    if (!memchr(p, '%', (size_t)(end - p))) /* nothing escaped (most values): one allocation */
-        return memchr(p, '\0', (size_t)(end - p)) ? NULL : xmemdupz(p, (size_t)(end - p));
+    int escaped = memchr(p, '%', (size_t)(end - p)) != NULL;
+    if (in_text(rec, p)) {
+        char *out = (char *)p;
+        if (escaped && unescape_into(p, end, out, (size_t)(end - p) + 1))
+            return NULL;
+        out[escaped ? strlen(out) : (size_t)(end - p)] = '\0';
+        return out;
+    }
+    if (!escaped)
+        return xmemdupz(p, (size_t)(end - p));
     struct strbuf value = STRBUF_INIT;
     if (unescape(p, end, &value) || !value.len) {
         strbuf_release(&value);
@@ -169,7 +185,7 @@ static int parse_stat_fields(const char **p, const char *end, struct record_inpu
 static int add_parsed_input(struct entry_record *rec, struct record_input *in, const char *p,
                             const char *end)
 {
-    in->path = unescape_dup(p, end);
+    in->path = unescape_value(rec, p, end);
     if (!in->path)
         return -1;
     in->group = rec->units.count;
@@ -229,11 +245,12 @@ static int parse_hash(const char *value, const char *end, char *out, int dash_al
     return 0;
 }
 
-static int parse_string(const char *value, const char *end, char **field)
+static int parse_string(struct entry_record *rec, const char *value, const char *end,
+                        char **field)
 {
     if (*field)
         return -1;
-    *field = unescape_dup(value, end);
+    *field = unescape_value(rec, value, end);
     return *field ? 0 : -1;
 }
 
@@ -270,11 +287,11 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
     if (FIELD("config"))
         return parse_hash(value, end, rec->config, 0);
     if (FIELD("rustc"))
-        return parse_string(value, end, &rec->rustc);
+        return parse_string(rec, value, end, &rec->rustc);
     if (FIELD("sysroot"))
-        return parse_string(value, end, &rec->sysroot);
+        return parse_string(rec, value, end, &rec->sysroot);
     if (FIELD("uncacheable"))
-        return parse_string(value, end, &rec->uncacheable);
+        return parse_string(rec, value, end, &rec->uncacheable);
     if (FIELD("source"))
         return unescape_into(value, end, rec->source, sizeof(rec->source));
     if (FIELD("opts"))
@@ -282,7 +299,7 @@ static int parse_field(struct entry_record *rec, const char *name, size_t name_l
     if (FIELD("registry"))
         return unescape_into(value, end, rec->registry, sizeof(rec->registry));
     if (FIELD("config-registry"))
-        return parse_string(value, end, &rec->config_registry);
+        return parse_string(rec, value, end, &rec->config_registry);
     if (FIELD("inode"))
         return parse_unsigned(value, end, &rec->bin_inode);
     if (FIELD("bin-size"))
@@ -315,9 +332,13 @@ static void record_init(struct entry_record *rec)
     memset(&rec->env, 0, sizeof(*rec) - offsetof(struct entry_record, env));
 }
 
-int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
+/* Parse buf; own_text: buf is the record's own (malloc'd, rec->text takes it), its values
+ * decoded in place. */
+static int parse_text(char *own_text, const char *buf, size_t len, struct entry_record *rec)
 {
     record_init(rec);
+    rec->text = own_text;
+    rec->text_len = own_text ? len : 0;
     size_t magic = sizeof(record_magic) - 1;
     if (len < magic || memcmp(buf, record_magic, magic))
         return -1;
@@ -334,11 +355,15 @@ int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
     return rec->key[0] ? 0 : -1;
 }
 
-int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st,
-                         struct strbuf *text)
+int entry_record_parse(const char *buf, size_t len, struct entry_record *rec)
+{
+    return parse_text(NULL, buf, len, rec);
+}
+
+/* The record file's bytes into text; st gets its stat data. */
+static int read_text(int dirfd, const char *path, struct stat *st, struct strbuf *text)
 {
     struct stat own;
-    record_init(rec);
     strbuf_reset(text);
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
@@ -347,19 +372,31 @@ int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, 
     struct stat *s = st ? st : &own;
     if (!fstat(fd, s) && S_ISREG(s->st_mode) && s->st_size < RECORD_MAX_BYTES) {
         strbuf_grow(text, (size_t)s->st_size + 1); /* read into a buffer of its size */
-        if (!fs_read_fd(fd, text))
-            result = entry_record_parse(text->buf, text->len, rec);
+        result = fs_read_fd(fd, text);
     }
     close(fd);
     return result;
 }
 
+int entry_record_read_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st,
+                         struct strbuf *text)
+{
+    record_init(rec);
+    return read_text(dirfd, path, st, text) ? -1 : entry_record_parse(text->buf, text->len, rec);
+}
+
 int entry_record_load_at(int dirfd, const char *path, struct entry_record *rec, struct stat *st)
 {
     struct strbuf text = STRBUF_INIT;
-    int result = entry_record_read_at(dirfd, path, rec, st, &text);
-    strbuf_release(&text);
-    return result;
+    record_init(rec);
+    if (read_text(dirfd, path, st, &text)) {
+        strbuf_release(&text);
+        return -1;
+    }
+    /* The record keeps its text: its values are decoded in place. */
+    size_t len = text.len;
+    char *buf = strbuf_detach(&text);
+    return parse_text(buf, buf, len, rec);
 }
 
 int entry_record_load(const char *path, struct entry_record *rec)
@@ -438,16 +475,20 @@ int entry_record_store(const char *path, const struct entry_record *rec, int qui
 void entry_record_release(struct entry_record *rec)
 {
     for (size_t i = 0; i < rec->ninputs; i++)
-        free(rec->inputs[i].path);
+        if (!in_text(rec, rec->inputs[i].path))
+            free(rec->inputs[i].path);
     free(rec->inputs);
     rec->inputs = NULL;
     rec->ninputs = rec->inputs_alloc = 0;
     strlist_release(&rec->env);
     strlist_release(&rec->units);
-    entry_record_set(&rec->rustc, NULL);
-    entry_record_set(&rec->sysroot, NULL);
-    entry_record_set(&rec->uncacheable, NULL);
-    entry_record_set(&rec->config_registry, NULL);
+    entry_record_set(rec, &rec->rustc, NULL);
+    entry_record_set(rec, &rec->sysroot, NULL);
+    entry_record_set(rec, &rec->uncacheable, NULL);
+    entry_record_set(rec, &rec->config_registry, NULL);
+    free(rec->text);
+    rec->text = NULL;
+    rec->text_len = 0;
 }
 
 /* ---- building a record ---- */
@@ -498,8 +539,9 @@ unsigned entry_record_unit(struct entry_record *rec, const char *name)
     return (unsigned)rec->units.count;
 }
 
-void entry_record_set(char **field, const char *value)
+void entry_record_set(struct entry_record *rec, char **field, const char *value)
 {
-    free(*field);
+    if (!in_text(rec, *field))
+        free(*field);
     *field = value ? xstrdup(value) : NULL;
 }

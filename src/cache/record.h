@@ -80,6 +80,8 @@ struct entry_record {
     char *config_registry;          /* the config file's registry-dir at that build, or NULL */
     char *uncacheable;              /* why the entry is never fresh, or NULL */
     struct strlist units;           /* "script", "<profile>/<fingerprint dir>" */
+    char *text;                     /* entry_record_load_at()'s bytes, values decoded in place */
+    size_t text_len;
 };
 
 /* Parse a record's bytes into rec (initialised here).  -1 when they are not a complete, valid
@@ -111,7 +113,7 @@ void entry_record_add_absent(struct entry_record *rec, unsigned group, const cha
 unsigned entry_record_unit(struct entry_record *rec, const char *name);
 /* Set a string field (rustc, sysroot, config_registry, uncacheable) to a copy of value (NULL
  * clears it). */
-void entry_record_set(char **field, const char *value);
+void entry_record_set(struct entry_record *rec, char **field, const char *value);
 /* Set an input's stat data and hash (NULL: unknown). */
 void record_input_update(struct record_input *in, const struct stat *st, const char *hash);
 

@@ -110,8 +110,13 @@ static void on_cargo_line(void *ctx, char *line, size_t len)
         fwrite(text.buf, 1, text.len, stdout);
         strbuf_release(&text);
     } else if (!strcmp(reason, "compiler-message")) {
+        if (sink->r->compiled)
+            ++*sink->r->compiled;
         show_diagnostic(sink, json_get(msg, "message"));
-    } else if (!strcmp(reason, "compiler-artifact") && sink->r->executable) {
+    } else if (!strcmp(reason, "compiler-artifact") && sink->r->compiled) {
+        ++*sink->r->compiled;
+    }
+    if (reason && !strcmp(reason, "compiler-artifact") && sink->r->executable) {
         const char *exe = json_get_string(msg, "executable");
         if (exe) {
             strbuf_reset(sink->r->executable);
@@ -212,7 +217,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_addf(&target, "%s/target", e->root.buf);
     const char **env = cargo_environment(o, r, &owned);
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
-    int hold_ms = r->action == CARGO_OTHER ? 0 : o->quiet ? -1 : o->quiet_for_ms;
+    int hold_ms = r->output ? -1 : r->action == CARGO_OTHER ? 0 : o->quiet ? -1 : o->quiet_for_ms;
     struct build_opts with_bar = *o;
     int terminal = hold_ms >= 0 && relay_wants_bar(&with_bar.bar_width);
     if (!terminal)
@@ -225,7 +230,8 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     struct spawn_opts spawn = {
         .env = env,
         .on_line = sink.parse_json || renames_stdout(r) ? on_cargo_line : NULL,
-        .on_stderr = on_cargo_stderr,
+        .capture = r->output,
+        .on_stderr = r->output ? NULL : on_cargo_stderr,
         .on_tick = on_cargo_tick,
         .tick_ms = 100,
         .ctx = &sink,
@@ -242,7 +248,7 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     umask(umask_was & 077);
     int status = spawn_wait(args.argv, &spawn);
     umask(umask_was);
-    relay_finish(&sink.relay, status != 0);
+    relay_finish(&sink.relay, status != 0 && !r->output);
     if (r->fetch_failed)
         *r->fetch_failed = sink.relay.fetch_failed;
     if (status < 0) {

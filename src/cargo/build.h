@@ -41,6 +41,11 @@ struct build_request {
     /* CARGO_BUILD: more arguments for the script's own rustc only (cargo rustc instead of
      * cargo build, so the shared dependencies keep their fingerprints), NULL-terminated; or NULL */
     const char *const *rustc_args;
+    /* When set, cargo's output goes here, never to the terminal (also when it fails). */
+    struct strbuf *output;
+    /* When set, counts what rustc reported (artifacts and messages): 0 after a failure means
+     * cargo failed before compiling anything. */
+    int *compiled;
     int *fetch_failed;        /* when set: 1 if cargo could not fetch a dependency (no network?) */
     /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
      * its next wrapper is filled in here (build_opts.wrapper, else the user's). */

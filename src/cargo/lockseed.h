@@ -1,32 +1,56 @@
-/* Version reuse across scripts: a project's Cargo.lock is seeded with the versions that other
- * cache entries already locked, and so already compiled into the shared target.
+/* Version reuse across scripts: a new script's dependencies are moved to the versions other
+ * cache entries already compiled into the shared target, wherever that keeps cargo's resolution
+ * valid, so the target does not fill with a copy of each release as crates.io moves on.
  *
- * cargo keeps a locked version as long as it still satisfies the manifest, and prefers it to
- * newer releases; without a seed, each new script would resolve the newest release of every
- * dependency and compile another copy of it into the shared target as crates.io moves on.
+ * How: cargo resolves the script's dependencies itself first (`cargo generate-lockfile`, or
+ * `cargo update --workspace` keeping what the entry locked before), as it would for any
+ * project; then each package the entry did not lock before moves to the highest version of its
+ * compatibility series (1.x, 0.4.x) that another entry locked, when
+ *   - every requirement on it in the graph accepts that version (its dependents' requirements,
+ *     read from the registry, and the script's own manifest), with the features they ask for,
+ *   - that version's own dependencies are in the graph at versions they accept,
+ *   - the registry still has it, not yanked, with the checksum the other entry locked.
+ * A move that breaks any of these is undone (and so are those that depended on it), until all
+ * hold.  The result is a complete Cargo.lock, which the build takes as it is.  Only entries built
+ * against the same registry count (a directory registry's checksums differ from crates.io's).
+ * Packages of path or git dependencies, and anything they depend on, stay as cargo chose; a
+ * manifest with [patch] or [replace] is left to cargo alone.
  *
- * Only entries built against the same registry count (a directory registry's checksums differ
- * from crates.io's).  The project's own locked versions win; from the other entries, the highest
- * locked version of each semver-compatible series (1.x, 0.4.x, 0.0.3) of each registry package
- * is offered.  cargo drops what the project does not use when it rewrites the file. */
+ * When cargo still refuses the lock before compiling anything, the build is retried once with
+ * cargo's own resolution (or, for versions the entry locked before, with none), saying so in
+ * one line. */
 #ifndef CTHAG_CARGO_LOCKSEED_H
 #define CTHAG_CARGO_LOCKSEED_H
 
+#include "cargo/build.h"
+#include "cargo/registry.h"
 #include "util/strbuf.h"
 
 #include <stddef.h>
 
-/* Write <project_dir>/Cargo.lock from the project's own Cargo.lock (if any) and the locks of the
- * entries under <root>/projects/ whose last build used registry ("" or NULL: crates.io).  Leaves
- * the file as it is when the other entries have nothing to add.  Unreadable or malformed locks of other entries are
- * skipped.  Returns 0, or -1 with the error printed. */
-int lockseed_write(const char *root, const char *project_dir, const char *registry);
+struct lockseed_request {
+    const char *root;              /* the cache root: other entries are under projects/ */
+    const struct cache_entry *entry;
+    const struct build_opts *build; /* how cargo is run for the entry */
+    const struct registry *registry;
+    const char *script_name;       /* for messages */
+};
 
-/* The seed itself, for the tests: a Cargo.lock's text (version 3) offering the packages of
- * own_lock (all of them) and of the other locks (the highest of each compatible series that
- * own_lock does not have), in cargo's order.  Malformed texts are skipped.  Returns how many
- * packages the other locks add; when none, out is left empty (own_lock is fine as it is). */
-size_t lockseed_merge(const char *own_lock, const char *const *other_locks, size_t nother,
-                      struct strbuf *out);
+/* Before a build: write the entry's Cargo.lock with versions other entries compiled, when they
+ * have any to offer.  Returns 0 (a resolution cargo refuses is left to the build to report). */
+int lockseed_prepare(const struct lockseed_request *r);
+
+/* After a build (failed: it failed; compiled: rustc reported anything).  Returns 1 when the
+ * build should run once more, having put back cargo's own resolution (or removed a lock of the
+ * entry's own that cargo refused); says why in one line. */
+int lockseed_after_build(const struct lockseed_request *r, int failed, int compiled);
+
+/* The core, for the tests: cargo's resolution resolved (Cargo.lock text), the entry's previous
+ * lock own (or NULL), the other entries' locks, the generated manifest.  Writes into out the
+ * lock with the packages moved (see above) and returns how many moved (0: out is empty).
+ * Moves are listed in moves, "name old -> new", one a line, when it is not NULL. */
+size_t lockseed_reuse(const char *resolved, const char *own, const char *const *others,
+                      size_t nothers, const char *manifest, const struct registry *registry,
+                      struct strbuf *out, struct strbuf *moves);
 
 #endif

@@ -1,5 +1,6 @@
 #include "cargo/manifest.h"
 
+#include "cargo/inferred.h"
 #include "cargo/registry.h"
 #include "cargo/thag.h"
 #include "toml/toml.h"
@@ -315,8 +316,9 @@ static void add_configured_features(const struct manifest_input *in,
     }
 }
 
-/* "*", or { version = "*", features = [...] } when the config gives features. */
-static struct toml_value *inferred_dependency(const struct manifest_input *in, const char *crate)
+/* range, or { version = range, features = [...] } when the config gives features. */
+static struct toml_value *inferred_dependency(const struct manifest_input *in, const char *crate,
+                                              const char *range)
 {
     struct toml_value *features = toml_new_array();
     features->is_inline = 1;
@@ -324,11 +326,11 @@ static struct toml_value *inferred_dependency(const struct manifest_input *in, c
     add_configured_features(in, in->infer_max_features, "[infer.max-features]", crate, features);
     if (!features->count) {
         toml_free(features);
-        return toml_new_string("*");
+        return toml_new_string(range);
     }
     struct toml_value *dep = toml_new_table();
     dep->is_inline = 1;
-    toml_set(dep, "version", toml_new_string("*"));
+    toml_set(dep, "version", toml_new_string(range));
     toml_set(dep, "features", features);
     return dep;
 }
@@ -370,9 +372,35 @@ static int add_thag_proc_macros(const struct manifest_input *in, struct toml_val
     return -1;
 }
 
+int manifest_is_local_crate(void *ctx, const char *crate)
+{
+    const struct manifest_input *in = ctx;
+    char *missing = NULL;
+    struct toml_value *dep = in->thag ? thag_proc_macro_dependency(
+                                            crate, in->script_dir ? in->script_dir : ".",
+                                            in->thag, &missing)
+                                      : NULL;
+    int local = dep || missing;
+    toml_free(dep);
+    free(missing);
+    return local;
+}
+
 static int add_inferred(const struct manifest_input *in, struct toml_value *root)
 {
     struct strbuf name = STRBUF_INIT;
+    for (size_t i = 0; in->inferred && i < in->inferred->count; i++) {
+        const struct inferred_crate *c = &in->inferred->items[i];
+        if (is_declared(root, c->code_name))
+            continue;
+        if (c->local && add_thag_proc_macros(in, root, c->code_name) < 0) {
+            strbuf_release(&name);
+            return -1;
+        }
+        if (!c->local)
+            toml_set(toml_table(root, "dependencies"), c->name,
+                     inferred_dependency(in, c->name, c->range));
+    }
     for (size_t i = 0; in->used_crates && i < in->used_crates->count; i++) {
         const char *crate = in->used_crates->items[i];
         if (is_declared(root, crate)) {
@@ -391,7 +419,8 @@ static int add_inferred(const struct manifest_input *in, struct toml_value *root
             registry_crate_name(in->registry, crate, &name);
         else
             manifest_registry_name(in->registry_dir, crate, &name);
-        toml_set(toml_table(root, "dependencies"), name.buf, inferred_dependency(in, name.buf));
+        toml_set(toml_table(root, "dependencies"), name.buf,
+                 inferred_dependency(in, name.buf, "*"));
     }
     strbuf_release(&name);
     return 0;
@@ -572,6 +601,31 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
      * directory's Cargo.toml, and the [profile]s given here apply. */
     toml_table(root, "workspace");
     return root;
+}
+
+struct declared {
+    const struct manifest_input *in;
+    struct toml_value *user;
+};
+
+static int is_undeclared(void *ctx, const char *crate)
+{
+    const struct declared *d = ctx;
+    if (!is_declared(d->user, crate))
+        return 1;
+    note("%s: crate %s is declared by the script's manifest: not added", d->in->script_name,
+         crate);
+    return 0;
+}
+
+void manifest_drop_declared(const struct manifest_input *in, struct crate_uses *uses)
+{
+    struct toml_error err;
+    struct declared d = {in, in->toml ? toml_parse(in->toml, in->toml_len, in->toml_line, &err)
+                                      : NULL};
+    if (d.user)
+        crate_uses_filter(uses, is_undeclared, &d);
+    toml_free(d.user);
 }
 
 static int table_uses_registry(const struct toml_value *deps)

@@ -1,12 +1,15 @@
 /* The Cargo.toml cthag generates for a script: the script's own embedded manifest (any format,
  * already turned into TOML by source.c) with [package] name, [[bin]] and [workspace] imposed, and
- * the crates the code uses but does not declare added as `name = "*"`. */
+ * the crates the code uses but does not declare added at the ranges inferred.c chose
+ * (`rand = "0.10"`), with the features configured for them. */
 #ifndef CTHAG_CARGO_MANIFEST_H
 #define CTHAG_CARGO_MANIFEST_H
 
+#include "script/infer.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
+struct inferred_list;
 struct registry;
 struct thag_sources;
 struct toml_value;
@@ -16,7 +19,8 @@ struct manifest_input {
     const char *toml;          /* the embedded manifest, or NULL */
     size_t toml_len;
     int toml_line;             /* script line of its first line */
-    const struct strlist *used_crates; /* from infer_crates(), or NULL for no inference */
+    const struct strlist *used_crates; /* from infer_crates(), added as "*"; or NULL */
+    const struct inferred_list *inferred; /* or crates with their ranges (inferred.c); or NULL */
     const char *package_name;  /* unique per cache entry */
     const char *bin_name;      /* the [[bin]]'s (cache_bin_name()); NULL: the package's */
     /* What the entry is for people (the script's path, "-e 1 + 2"): [package.metadata.cthag]
@@ -62,6 +66,14 @@ void manifest_from_option(const char *text, struct strbuf *out);
 
 /* Is req a version requirement cargo reads ("1.2", ">=1, <2", "*")? */
 int manifest_is_version_req(const char *req);
+
+/* Drop the uses of crates the embedded manifest declares (in any dependency table), saying so
+ * with -v: those are not inferred.  A malformed manifest drops nothing (generating reports it). */
+void manifest_drop_declared(const struct manifest_input *in, struct crate_uses *uses);
+
+/* Is crate one the manifest adds itself rather than the registry's (thag's local proc-macro
+ * crates, for a thag manifest)?  in is the manifest_input, as a callback's context. */
+int manifest_is_local_crate(void *in, const char *crate);
 
 /* Does the generated manifest take any dependency from a registry (not a path or git)? */
 int manifest_uses_registry(const char *manifest);

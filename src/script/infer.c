@@ -33,8 +33,16 @@ struct binding {
 struct candidate {
     char *name;
     char *path;
+    char *next; /* the segment after the name, or NULL */
     enum crate_use_kind kind;
     int block, decl, line, global;
+};
+
+/* `use a::b::*;` whose first segment a may be a crate: the names it brings are unknown. */
+struct glob {
+    size_t root;   /* the candidate of its first segment */
+    char *text;    /* "a::b::*" */
+    int block;
 };
 
 struct scan {
@@ -54,6 +62,9 @@ struct scan {
     size_t nbindings, bindings_alloc;
     struct candidate *candidates;
     size_t ncandidates, candidates_alloc;
+    struct glob *globs;
+    size_t nglobs, globs_alloc;
+    size_t use_root; /* the candidate of the use tree being scanned, or (size_t)-1 */
 };
 
 static const char *const keywords[] = {
@@ -217,17 +228,19 @@ static int could_be_crate(const struct scan *s, const struct token *t)
     return !(t->start[0] >= 'A' && t->start[0] <= 'Z');
 }
 
-static void add_candidate(struct scan *s, const struct token *name, char *path,
+static void add_candidate(struct scan *s, const struct token *name, char *path, char *next,
                           enum crate_use_kind kind, int decl, int global)
 {
     ALLOC_GROW(s->candidates, s->ncandidates + 1, s->candidates_alloc);
     s->candidates[s->ncandidates++] = (struct candidate){
-        token_text(name), path, kind, s->current, decl, name->line, global};
+        token_text(name), path, next, kind, s->current, decl, name->line, global};
 }
 
 /* ---- use declarations and extern crate ---- */
 
-/* `use PREFIX::*;` where PREFIX is a std, core or alloc module: bind the modules it holds. */
+/* `use PREFIX::*;` where PREFIX is a std, core or alloc module: bind the modules it holds.
+ * Where PREFIX starts with a name that may be a crate (its use tree's root candidate), the
+ * names it brings cannot be known: remember it. */
 static void bind_glob(struct scan *s, const char *prefix, int decl)
 {
     const char *roots[] = {"std", "core", "alloc"};
@@ -236,6 +249,12 @@ static void bind_glob(struct scan *s, const char *prefix, int decl)
         size_t n = strlen(roots[i]);
         if (!strncmp(prefix, roots[i], n) && (!prefix[n] || !strncmp(prefix + n, "::", 2)))
             module = prefix[n] ? prefix + n + 2 : prefix + n;
+    }
+    if (!module && s->use_root != (size_t)-1) {
+        struct strbuf text = STRBUF_INIT;
+        strbuf_addf(&text, "%s::*", prefix);
+        ALLOC_GROW(s->globs, s->nglobs + 1, s->globs_alloc);
+        s->globs[s->nglobs++] = (struct glob){s->use_root, strbuf_detach(&text), s->current};
     }
     for (size_t i = 0; module && i < sizeof(std_modules) / sizeof(*std_modules); i++) {
         if (strcmp(module, std_modules[i].module))
@@ -278,16 +297,32 @@ static void append_segment(struct strbuf *prefix, const struct token *t)
     strbuf_add(prefix, t->start, t->len);
 }
 
+/* The segment a use tree names after its first: b in a::b, the first of a::{b, ..}; NULL for
+ * a::* or a alone. */
+static char *use_next_segment(const struct scan *s)
+{
+    struct lexer lx = s->lx;
+    struct token t = s->next;
+    if (!is_punct(&t, "::"))
+        return NULL;
+    lexer_next(&lx, &t);
+    if (is_punct(&t, "{"))
+        lexer_next(&lx, &t);
+    return t.kind == TOK_IDENT && !token_is(&t, "self") ? token_text(&t) : NULL;
+}
+
 /* The first segment of a use tree at the root of the declaration: a crate unless bound. */
 static void use_root(struct scan *s, const struct use_tree *u, int global)
 {
     if (!could_be_crate(s, &s->tok))
         return;
     struct strbuf path = STRBUF_INIT;
+    char *next = use_next_segment(s);
     strbuf_addf(&path, "use %s%.*s", global ? "::" : "", (int)s->tok.len, s->tok.start);
     if (is_punct(&s->next, "::"))
-        strbuf_addstr(&path, "::..");
-    add_candidate(s, &s->tok, strbuf_detach(&path), CRATE_USE_DECLARATION, u->decl, global);
+        strbuf_addf(&path, "::%s", next && !is_punct(&s->next, "{") ? next : "..");
+    s->use_root = s->ncandidates;
+    add_candidate(s, &s->tok, strbuf_detach(&path), next, CRATE_USE_DECLARATION, u->decl, global);
 }
 
 /* The name a simple tree binds: its alias, its last segment, or for `self` the prefix's. */
@@ -361,7 +396,9 @@ static void scan_use(struct scan *s)
 {
     struct use_tree u = {STRBUF_INIT, ++s->decls};
     advance(s); /* use */
+    s->use_root = (size_t)-1;
     scan_use_tree(s, &u, 1, 0, 0);
+    s->use_root = (size_t)-1;
     strbuf_release(&u.prefix);
 }
 
@@ -375,7 +412,7 @@ static void scan_extern_crate(struct scan *s)
     if (could_be_crate(s, &name)) {
         struct strbuf path = STRBUF_INIT;
         strbuf_addf(&path, "extern crate %.*s", (int)name.len, name.start);
-        add_candidate(s, &name, strbuf_detach(&path), CRATE_USE_EXTERN, decl, 1);
+        add_candidate(s, &name, strbuf_detach(&path), NULL, CRATE_USE_EXTERN, decl, 1);
     }
     if (name.kind == TOK_IDENT)
         advance(s);
@@ -391,6 +428,7 @@ static void scan_extern_crate(struct scan *s)
 
 struct path_shape {
     struct strbuf text; /* up to three segments */
+    char *next;         /* the second segment */
     int turbofish;      /* first::<..>: a generic function or type, not a crate */
     int macro;          /* a::b!(..) */
 };
@@ -410,6 +448,8 @@ static void peek_path(const struct scan *s, int global, struct path_shape *shape
         }
         if (t.kind != TOK_IDENT)
             return;
+        if (segments == 1)
+            shape->next = token_text(&t);
         if (++segments <= 3)
             strbuf_addf(&shape->text, "::%.*s", (int)t.len, t.start);
         lexer_next(&lx, &t);
@@ -432,16 +472,17 @@ static void consider_path(struct scan *s)
         return;
     if (s->in_attr && in_list(&s->tok, tools))
         return;
-    struct path_shape shape = {STRBUF_INIT, 0, 0};
+    struct path_shape shape = {STRBUF_INIT, NULL, 0, 0};
     peek_path(s, global, &shape);
     if (shape.turbofish) {
         strbuf_release(&shape.text);
+        free(shape.next);
         return;
     }
     enum crate_use_kind kind = s->in_attr ? CRATE_USE_ATTRIBUTE
                                : shape.macro ? CRATE_USE_MACRO
                                              : CRATE_USE_PATH;
-    add_candidate(s, &s->tok, strbuf_detach(&shape.text), kind, 0, global);
+    add_candidate(s, &s->tok, strbuf_detach(&shape.text), shape.next, kind, 0, global);
 }
 
 /* ---- items, generics and blocks ---- */
@@ -545,9 +586,41 @@ static void scan_ident(struct scan *s)
         consider_path(s);
 }
 
+/* Macros whose input is code as data, turned into tokens for another program: quote!,
+ * quote_spanned!, parse_quote!, parse_quote_spanned!. */
+static const char *const quoting_macros[] = {"quote", "quote_spanned", "parse_quote",
+                                             "parse_quote_spanned", NULL};
+
+/* At a quoting macro's name followed by `!` and its delimited input: skip all of it. */
+static int skip_quoted(struct scan *s)
+{
+    if (s->tok.kind != TOK_IDENT || !in_list(&s->tok, quoting_macros) || !is_punct(&s->next, "!"))
+        return 0;
+    struct lexer lx = s->lx;
+    struct token open;
+    lexer_next(&lx, &open);
+    if (!is_punct(&open, "(") && !is_punct(&open, "[") && !is_punct(&open, "{"))
+        return 0;
+    advance(s); /* the name */
+    advance(s); /* ! */
+    for (int depth = 0; s->tok.kind != TOK_EOF;) {
+        if (is_punct(&s->tok, "(") || is_punct(&s->tok, "[") || is_punct(&s->tok, "{"))
+            depth++;
+        else if (is_punct(&s->tok, ")") || is_punct(&s->tok, "]") || is_punct(&s->tok, "}"))
+            depth--;
+        advance(s);
+        if (depth <= 0)
+            break;
+    }
+    s->attr_pending = 0;
+    return 1;
+}
+
 static void scan_tokens(struct scan *s)
 {
     while (s->tok.kind != TOK_EOF) {
+        if (skip_quoted(s))
+            continue;
         if (is_word(s, &s->tok, "use")) {
             scan_use(s);
             continue;
@@ -690,6 +763,35 @@ static int has_crate(struct resolver *r, const char *name)
     return known_answer(r, name, -1) >= 0;
 }
 
+static void add_use(struct crate_uses *uses, struct candidate *c, char *glob)
+{
+    ALLOC_GROW(uses->items, uses->count + 1, uses->alloc);
+    uses->items[uses->count++] = (struct crate_use){c->name, c->path, c->next, glob, c->kind,
+                                                    c->line, c->global};
+    c->name = c->path = c->next = NULL; /* now owned by uses */
+}
+
+/* A glob import whose first segment is a crate: its block, else -1. */
+static int crate_glob_block(struct resolver *r, const struct glob *g)
+{
+    const struct candidate *root = &r->s->candidates[g->root];
+    return root->global || !is_bound(r, root) ? g->block : -1;
+}
+
+/* The crate glob import in scope where the candidate is, or NULL.  Only a path can mean a name
+ * a glob brought: a `use` root, `extern crate` and `::name` always name crates. */
+static const struct glob *glob_in_scope(const struct resolver *r, const int *glob_blocks,
+                                        const struct candidate *c)
+{
+    if (c->global || c->kind == CRATE_USE_DECLARATION || c->kind == CRATE_USE_EXTERN)
+        return NULL;
+    for (int block = c->block; block >= 0; block = r->s->blocks[block].parent)
+        for (size_t i = 0; i < r->s->nglobs; i++)
+            if (glob_blocks[i] == block)
+                return &r->s->globs[i];
+    return NULL;
+}
+
 static void resolve(struct scan *s, struct crate_uses *uses)
 {
     struct resolver r = {s, {NULL, 0}, {NULL, 0}, NULL, 0, 0, NULL, 0, 0};
@@ -700,16 +802,36 @@ static void resolve(struct scan *s, struct crate_uses *uses)
     name_table_init(&r.known, uses->count + s->ncandidates);
     for (size_t i = 0; i < uses->count; i++)
         add_answer(&r, uses->items[i].crate, -1, 1);
+    int *glob_blocks = xcalloc(s->nglobs + 1, sizeof(int));
+    for (size_t i = 0; i < s->nglobs; i++)
+        glob_blocks[i] = crate_glob_block(&r, &s->globs[i]);
+    struct candidate **unsure = xcalloc(s->ncandidates + 1, sizeof(*unsure));
+    const struct glob **unsure_glob = xcalloc(s->ncandidates + 1, sizeof(*unsure_glob));
+    size_t nunsure = 0;
     for (size_t i = 0; i < s->ncandidates; i++) {
         struct candidate *c = &s->candidates[i];
         if (has_crate(&r, c->name) || (!c->global && is_bound(&r, c)))
             continue;
-        ALLOC_GROW(uses->items, uses->count + 1, uses->alloc);
-        uses->items[uses->count++] = (struct crate_use){c->name, c->path, c->kind, c->line,
-                                                        c->global};
-        c->name = c->path = NULL; /* now owned by uses */
+        const struct glob *g = glob_in_scope(&r, glob_blocks, c);
+        if (g) {
+            unsure_glob[nunsure] = g;
+            unsure[nunsure++] = c;
+            continue;
+        }
+        add_use(uses, c, NULL);
         add_answer(&r, uses->items[uses->count - 1].crate, -1, 1);
     }
+    /* Names that may come from a glob, and name no crate elsewhere: not inferred, but kept to
+     * say so (once each). */
+    for (size_t i = 0; i < nunsure; i++) {
+        if (has_crate(&r, unsure[i]->name))
+            continue;
+        add_use(uses, unsure[i], xstrdup(unsure_glob[i]->text));
+        add_answer(&r, uses->items[uses->count - 1].crate, -1, 1);
+    }
+    free(unsure);
+    free(unsure_glob);
+    free(glob_blocks);
     free(r.path);
     free(r.answers);
     free(r.known.heads);
@@ -723,7 +845,11 @@ static void scan_release(struct scan *s)
     for (size_t i = 0; i < s->ncandidates; i++) {
         free(s->candidates[i].name);
         free(s->candidates[i].path);
+        free(s->candidates[i].next);
     }
+    for (size_t i = 0; i < s->nglobs; i++)
+        free(s->globs[i].text);
+    free(s->globs);
     free(s->bindings);
     free(s->candidates);
     free(s->blocks);
@@ -734,6 +860,7 @@ void infer_uses(const char *body, size_t len, struct crate_uses *uses)
     struct scan s;
     memset(&s, 0, sizeof(s));
     s.current = -1;
+    s.use_root = (size_t)-1;
     push_block(&s, 0); /* the root: block 0, parent -1 */
     lexer_init(&s.lx, body, len);
     lexer_next(&s.lx, &s.next);
@@ -748,41 +875,95 @@ void crate_uses_release(struct crate_uses *uses)
     for (size_t i = 0; i < uses->count; i++) {
         free(uses->items[i].crate);
         free(uses->items[i].path);
+        free(uses->items[i].next);
+        free(uses->items[i].glob);
     }
     free(uses->items);
     memset(uses, 0, sizeof(*uses));
 }
 
-void infer_script_crates(const char *script_name, const char *body, size_t len,
-                         struct strlist *crates)
+void crate_uses_filter(struct crate_uses *uses, int (*keep)(void *ctx, const char *crate),
+                       void *ctx)
 {
-    struct crate_uses uses = CRATE_USES_INIT;
-    infer_uses(body, len, &uses);
+    size_t kept = 0;
+    for (size_t i = 0; i < uses->count; i++) {
+        struct crate_use *u = &uses->items[i];
+        if (!u->glob && keep(ctx, u->crate)) {
+            uses->items[kept++] = *u;
+            continue;
+        }
+        free(u->crate);
+        free(u->path);
+        free(u->next);
+        free(u->glob);
+    }
+    uses->count = kept;
+}
+
+void infer_script_uses(const char *script_name, const char *body, size_t len,
+                       struct crate_uses *uses)
+{
+    infer_uses(body, len, uses);
     if (script_name)
-        infer_note_uses(script_name, &uses);
-    for (size_t i = 0; i < uses.count; i++)
-        strlist_add_unique(crates, uses.items[i].crate);
-    crate_uses_release(&uses);
+        infer_note_uses(script_name, uses);
 }
 
 void infer_crates(const char *body, size_t len, struct strlist *crates)
 {
-    infer_script_crates(NULL, body, len, crates);
+    struct crate_uses uses = CRATE_USES_INIT;
+    infer_uses(body, len, &uses);
+    for (size_t i = 0; i < uses.count; i++)
+        if (!uses.items[i].glob)
+            strlist_add_unique(crates, uses.items[i].crate);
+    crate_uses_release(&uses);
+}
+
+void infer_describe_use(const struct crate_use *u, struct strbuf *out)
+{
+    strbuf_addf(out, "%s%s%s", u->kind == CRATE_USE_ATTRIBUTE ? "#[" : "", u->path,
+                u->kind == CRATE_USE_MACRO ? "!" : u->kind == CRATE_USE_ATTRIBUTE ? "]" : "");
 }
 
 void infer_note_uses(const char *script_name, const struct crate_uses *uses)
 {
     static const char *const forms[] = {"the declaration", "", "the path", "the macro",
                                         "the attribute"};
+    struct strbuf text = STRBUF_INIT;
     for (size_t i = 0; i < uses->count; i++) {
         const struct crate_use *u = &uses->items[i];
+        strbuf_reset(&text);
+        infer_describe_use(u, &text);
+        if (u->glob) {
+            note("%s:%d: not inferring a crate %s from `%s`: it may be a name `use %s;` brings",
+                 script_name, u->line, u->crate, text.buf, u->glob);
+            continue;
+        }
         const char *why = u->kind == CRATE_USE_EXTERN ? ""
                           : u->global                ? " (a global path names a crate)"
                                                      : " (nothing in scope is called ";
-        note("%s:%d: inferred crate %s from %s%s`%s%s%s%s`%s%s%s", script_name, u->line,
-             u->crate, forms[u->kind], *forms[u->kind] ? " " : "",
-             u->kind == CRATE_USE_ATTRIBUTE ? "#[" : "", u->path,
-             u->kind == CRATE_USE_MACRO ? "!" : "", u->kind == CRATE_USE_ATTRIBUTE ? "]" : "",
-             why, *why == ' ' && !u->global ? u->crate : "", *why == ' ' && !u->global ? ")" : "");
+        note("%s:%d: inferred crate %s from %s%s`%s`%s%s%s", script_name, u->line, u->crate,
+             forms[u->kind], *forms[u->kind] ? " " : "", text.buf, why,
+             *why == ' ' && !u->global ? u->crate : "", *why == ' ' && !u->global ? ")" : "");
     }
+    strbuf_release(&text);
+}
+
+/* Items whose name a path's second segment can be: helpers::g names `fn g`, `struct g`, .. */
+static const char *const named_items[] = {"fn", "struct", "enum", "union", "trait", "type",
+                                          "mod", "const", "static", NULL};
+
+int infer_module_defines(const char *text, size_t len, const char *item)
+{
+    struct lexer lx;
+    struct token prev = {0}, tok;
+    int has_main = 0;
+    lexer_init(&lx, text, len);
+    while (lexer_next(&lx, &tok) != TOK_EOF) {
+        int after_item = prev.kind == TOK_IDENT && in_list(&prev, named_items);
+        if (after_item && tok.kind == TOK_IDENT && item && token_is(&tok, item))
+            return 1;
+        has_main |= after_item && token_is(&prev, "fn") && token_is(&tok, "main");
+        prev = tok;
+    }
+    return !item && !has_main;
 }

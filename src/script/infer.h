@@ -15,11 +15,17 @@
  *     modules a glob import of a std/core/alloc module brings), an `extern crate .. as` alias.
  *     `use` and items count in their whole block, before and after; a global path `::foo`
  *     always names a crate.  fn, const, static and macro names live in other namespaces and
- *     never hide a crate (`fn log()` beside `log::info!()`).
+ *     never hide a crate (`fn log()` beside `log::info!()`),
+ *   - the first segment of a path where a glob import of another crate is in scope
+ *     (`use nom::*;` then `character::complete::digit1`): it may be a name the glob brings,
+ *     which cthag cannot see; such a use is reported with its glob, not as a crate.
+ * The input of quoting macros (quote!, quote_spanned!, parse_quote!, parse_quote_spanned!) is
+ * code as data, for another program: it is not searched.  Other macro calls are.
  */
 #ifndef CTHAG_SCRIPT_INFER_H
 #define CTHAG_SCRIPT_INFER_H
 
+#include "util/strbuf.h"
 #include "util/strlist.h"
 
 #include <stddef.h>
@@ -36,6 +42,10 @@ enum crate_use_kind {
 struct crate_use {
     char *crate;   /* as the code spells it (underscores) */
     char *path;    /* the first segments of the path it was seen in: "rand::random" */
+    char *next;    /* the segment after the crate's name ("random"), or NULL */
+    /* Not a crate after all: a path whose first segment may be a name this glob import of
+     * another crate brought ("nom::*"); NULL for a crate. */
+    char *glob;
     enum crate_use_kind kind;
     int line;      /* line in the scanned text */
     int global;    /* spelled ::foo (or extern crate): a crate whatever is in scope */
@@ -47,16 +57,26 @@ struct crate_uses {
 };
 #define CRATE_USES_INIT {NULL, 0, 0}
 
-/* Append the crates the code uses, in order of first use. */
+/* Append the crates the code uses, in order of first use, then the glob-shadowed uses. */
 void infer_uses(const char *body, size_t len, struct crate_uses *uses);
 void crate_uses_release(struct crate_uses *uses);
-/* Just their names, appended to crates. */
+/* Keep the uses for which keep(ctx, crate) is true (glob-shadowed ones always go). */
+void crate_uses_filter(struct crate_uses *uses, int (*keep)(void *ctx, const char *crate),
+                       void *ctx);
+/* Just the crates' names, appended to crates. */
 void infer_crates(const char *body, size_t len, struct strlist *crates);
-/* For -v: one note per crate, "NAME:LINE: inferred crate X from ... and why". */
+/* For -v: one note per use, "NAME:LINE: inferred crate X from ... and why" (or why not). */
 void infer_note_uses(const char *script_name, const struct crate_uses *uses);
-/* infer_crates(), saying with -v where each crate was found (script_name names the source). */
-void infer_script_crates(const char *script_name, const char *body, size_t len,
-                         struct strlist *crates);
+/* infer_uses(), saying with -v where each crate was found (script_name names the source). */
+void infer_script_uses(const char *script_name, const char *body, size_t len,
+                       struct crate_uses *uses);
+/* How a use reads in messages: "rand::random", "use serde::Serialize", "#[tokio::main]",
+ * "lazy_static::lazy_static!", "extern crate foo". */
+void infer_describe_use(const struct crate_use *u, struct strbuf *out);
+
+/* Is text (a file beside the script) the module a path into it means: does it define item
+ * (fn, struct, enum, mod, ... item), or, for no item, is it no program (no fn main)? */
+int infer_module_defines(const char *text, size_t len, const char *item);
 
 /* Features an inferred crate gets by default at -i config and max, as thag ships them for
  * crates whose common use needs them; [infer.features] in the config file overrides each. */

@@ -64,14 +64,25 @@ static void report(const char *fmt, va_list ap)
     report_as("", fmt, ap);
 }
 
+/* The body of a reporting function shown only when shown holds. */
+#define REPORT_WHEN(shown, prefix)                                                                 \
+    do {                                                                                           \
+        if (!(shown))                                                                              \
+            return;                                                                                \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        report_as(prefix, fmt, ap);                                                                \
+        va_end(ap);                                                                                \
+    } while (0)
+
 void warning(const char *fmt, ...)
 {
-    if (verbosity < 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    report_as("warning: ", fmt, ap);
-    va_end(ap);
+    REPORT_WHEN(verbosity >= 0, "warning: ");
+}
+
+void inform(const char *fmt, ...)
+{
+    REPORT_WHEN(verbosity >= 0, "");
 }
 
 void die(const char *fmt, ...)
@@ -94,12 +105,7 @@ int error(const char *fmt, ...)
 
 void note(const char *fmt, ...)
 {
-    if (verbosity < 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    report(fmt, ap);
-    va_end(ap);
+    REPORT_WHEN(verbosity >= 1, "");
 }
 
 void die_out_of_memory(void)

@@ -23,6 +23,8 @@ _Noreturn void die_out_of_memory(void);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "cthag: warning: <message>": something cthag goes on without (not under -q). */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cthag: <message>": what a build does that the user should know of (not under -q). */
+void inform(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v: what cthag decided and why. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write whole lines to stderr at once, starting on a clean line: when the terminal's last line

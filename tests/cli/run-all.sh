@@ -27,6 +27,12 @@ bash "$here/make-registry.sh" "$CTHAG_TEST_REGISTRY"
 SAN_LOGS="$WORK/san"
 mkdir "$SAN_LOGS"
 user_asan=${ASAN_OPTIONS:-} user_ubsan=${UBSAN_OPTIONS:-}
+# Tests of Ctrl-C need SIGINT and SIGQUIT as a terminal has them, not ignored as a shell leaves
+# them for what a script starts in the background (and no shell can undo that for its children).
+default_signals=()
+if env --default-signal=INT,QUIT true 2> /dev/null; then
+    default_signals=(env --default-signal=INT,QUIT)
+fi
 
 names=() commands=()
 for u in ${UNIT_TESTS:-}; do
@@ -61,7 +67,8 @@ start() {
         export ASAN_OPTIONS UBSAN_OPTIONS
         TIMEFORMAT='%R %U %S'
         # shellcheck disable=SC2086 # "bash FILE": the file name has no blanks
-        { time ${commands[$i]} > "$WORK/$i.out" 2>&1 < /dev/null; } 2> "$WORK/$i.time"
+        { time "${default_signals[@]}" ${commands[$i]} > "$WORK/$i.out" 2>&1 < /dev/null; } \
+            2> "$WORK/$i.time"
         echo $? > "$WORK/$i.status"
     ) &
     running[$!]=$i

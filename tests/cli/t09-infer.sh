@@ -1,6 +1,7 @@
 #!/bin/bash
-# Dependency inference: undeclared crates used by the code are added as "*", with foo_bar mapped
-# to the name the registry has; --infer none turns it off.
+# Dependency inference: undeclared crates used by the code are added at their newest release's
+# compatible range ("0.1" for 0.1.0, "1" for 1.0.0), with foo_bar mapped to the name the
+# registry has; --infer none turns it off.
 . "$(dirname "$0")/lib.sh"
 R=(--registry-dir "$REGISTRY")
 
@@ -18,10 +19,10 @@ expect_out "foo-bar under_score 2 42"
 manifest=$(cat "$CTHAG_CACHE_DIR"/projects/uses-*/Cargo.toml)
 case "$manifest" in
     *'[dependencies]
-foo-bar = "*"
-otherdep = "*"
-under_score = "*"
-tinydep = "*"'*) pass ;;
+foo-bar = "1"
+otherdep = "0.2"
+under_score = "0.3"
+tinydep = "0.1"'*) pass ;;
     *) fail "inferred dependencies: $manifest" ;;
 esac
 

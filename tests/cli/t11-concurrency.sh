@@ -42,7 +42,11 @@ expect_eq "$failed" 0 "16 different scripts in parallel:"
 for i in $(seq 1 16); do
     expect_eq "$(cat "many.$i")" "script $i 42" "script $i:"
 done
-expect_cargo_calls 16 "16 different scripts:"
+# One build each.  (A first build whose dependencies no other entry has locked yet also asks
+# cargo to resolve them first, to reuse what other scripts compiled: how many of the 16 do
+# depends on which finish first.)
+expect_eq "$(grep -c ' build ' "$CARGO_LOG")" 16 "16 different scripts, one build each:"
+reset_cargo_log
 
 # Rebuild while running: the running executable is never rewritten in place.  v1 runs until the
 # test lets it end (the file release-v1), across the whole rebuild; v2 is let go at once.

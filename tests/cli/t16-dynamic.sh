@@ -120,7 +120,7 @@ expect_out "quiet" "-i min:"
 run_cthag -q "${R[@]}" feat.rs
 expect_out "LOUD" "-i config (the default):"
 expect_eq "$(cat "$CTHAG_CACHE_DIR"/projects/feat-*/Cargo.toml |
-    grep -c '^featured = { version = "\*", features = \["loud"\] }$')" 1 "configured features:"
+    grep -c '^featured = { version = "0.2", features = \["loud"\] }$')" 1 "configured features:"
 printf '[infer.max-features]\nfeatured = ["loud"]\n' > "$XDG_CONFIG_HOME/cthag/config.toml"
 # (The config file is not read on the cached path: a change applies to the next build.)
 run_cthag -q -f "${R[@]}" -i config feat.rs

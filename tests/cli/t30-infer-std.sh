@@ -108,7 +108,7 @@ extern crate itertools;
 EOF
 run_cthag -v -g notes.rs
 expect_status 0 "-g with notes:"
-expect_err_has "cthag: notes.rs:2: inferred crate rand from the declaration \`use rand::..\` (nothing in scope is called rand)"
+expect_err_has "cthag: notes.rs:2: inferred crate rand from the declaration \`use rand::Rng\` (nothing in scope is called rand)"
 expect_err_has "cthag: notes.rs:3: inferred crate tokio from the attribute \`#[tokio::main]\` (nothing in scope is called tokio)"
 expect_err_has "cthag: notes.rs:5: inferred crate anyhow from the macro \`anyhow::bail!\` (nothing in scope is called anyhow)"
 expect_err_has "cthag: notes.rs:6: inferred crate serde from the path \`::serde::de::IgnoredAny\` (a global path names a crate)"

@@ -38,8 +38,8 @@ run_cthag -q -v "${R[@]}" ser.rs
 expect_status 0 "built-in features:"
 expect_out "derive false supports-colors" "built-in features:"
 expect_eq "$(manifest)" '[dependencies]
-serde = { version = "*", features = ["derive"] }
-owo-colors = { version = "*", features = ["supports-colors"] }' "built-in features:"
+serde = { version = "1", features = ["derive"] }
+owo-colors = { version = "4", features = ["supports-colors"] }' "built-in features:"
 expect_err_has "cthag: ser.rs: inferred crate serde gets features [derive] from [infer.features] (built-in)"
 expect_err_has "cthag: ser.rs: inferred crate owo-colors gets features [supports-colors] from [infer.features] (built-in)"
 
@@ -64,8 +64,8 @@ printf '[infer.features]\nserde = []\n' > "$CONFIG"
 run_cthag -q -f "${R[@]}" ser.rs
 expect_out "plain false supports-colors" "serde = [] removes derive:"
 expect_eq "$(manifest)" '[dependencies]
-serde = "*"
-owo-colors = { version = "*", features = ["supports-colors"] }' "serde = []:"
+serde = "1"
+owo-colors = { version = "4", features = ["supports-colors"] }' "serde = []:"
 run_cthag --print-config
 expect_file_has "$TMP/out" "$(setting infer.features 'serde = []' "$CONFIG")"
 rm "$CONFIG"

@@ -1,8 +1,9 @@
 #!/bin/bash
-# crates.io's real names for inferred crates and --print-toml's pinned block, against the real
-# registry.  A crate cargo has never fetched (a fresh CARGO_HOME) is looked up once with
-# `cargo generate-lockfile` on a scratch manifest; after that the index cache answers.  The
-# printed block, pasted into the script, builds the same program with -i none.
+# crates.io's real names and newest releases for inferred crates, and --print-toml's pinned
+# block, against the real registry.  The crates a first build infers are looked up once, all
+# together, with `cargo generate-lockfile` on a scratch manifest (which makes cargo fetch their
+# entries into its index cache); the ranges are kept in the entry, so later builds of it look
+# nothing up.  The printed block, pasted into the script, builds the same program with -i none.
 . "$(dirname "$0")/lib.sh"
 require_crates_io
 
@@ -14,36 +15,42 @@ fn main() {
 }
 EOF_RS
 
-# A cargo home that has never seen these crates: cthag asks cargo once per unknown name
-# (serde_json is crates.io's own spelling, unicode_width is not), then builds.
+# The series of a version: "0.2" for 0.2.3, "1" for 1.0.140.
+series() { echo "$1" | awk -F. '{ print ($1 > 0 ? $1 : ($2 > 0 ? "0." $2 : "0.0." $3)) }'; }
+version_of() {
+    awk -v n="\"$1\"" '$1 == "name" && $3 == n { getline; print $3 }' \
+        "$CTHAG_CACHE_DIR"/projects/names-*/Cargo.lock | tr -d '"'
+}
+
+# A cargo home that has never seen these crates: one look-up for both (serde_json is
+# crates.io's own spelling, unicode_width is not), then the build.
 export CARGO_HOME="$TMP/cargo-home"
+start=$(now_ns)
 run_cthag -v names.rs
+echo "$TEST_NAME: a first build with a new cargo home, look-up included: $(seconds_since "$start") s"
 expect_status 0 "fresh cargo home:"
 expect_out "4 2" "fresh cargo home:"
-expect_err_has "cthag: crate unicode_width: not in cargo's index cache; asking cargo for the name crates.io has"
+expect_err_has "cthag: asking cargo for crates.io's entries of 2 crates (unicode_width, ...)"
 expect_err_has "cthag: crate unicode_width is called unicode-width in crates.io"
 expect_err_lacks "serde_json is called"
+uw=$(version_of unicode-width)
+sj=$(version_of serde_json)
 manifest=$(sed -n '/^\[dependencies\]/,/^$/p' "$CTHAG_CACHE_DIR"/projects/names-*/Cargo.toml)
-expect_eq "$manifest" '[dependencies]
-unicode-width = "*"
-serde_json = "*"' "real names:"
-expect_eq "$(grep -c 'generate-lockfile' "$CARGO_LOG")" 2 "one look-up per unknown name:"
+expect_eq "$manifest" "[dependencies]
+unicode-width = \"$(series "$uw")\"
+serde_json = \"$(series "$sj")\"" "real names, newest ranges:"
+expect_err_has "cthag: names.rs:1: crate unicode-width $(series "$uw") (inferred from use unicode_width::UnicodeWidthStr)"
+expect_eq "$(grep -c 'generate-lockfile' "$CARGO_LOG")" 1 "one look-up for both:"
 expect_eq "$(grep -c ' build ' "$CARGO_LOG")" 1 "one build:"
-expect_cargo_calls 3
+expect_cargo_calls 2
 
-# The index cache now knows them: no more look-ups.
+# The ranges are kept in the entry: its later builds look nothing up.
 run_cthag -v -f names.rs
 expect_status 0
 expect_err_lacks "asking cargo"
 expect_cargo_calls 1 "known names: the build only:"
 
 # The pinned block: the versions cargo locked, under the real names.
-version_of() {
-    awk -v n="\"$1\"" '$1 == "name" && $3 == n { getline; print $3 }' \
-        "$CTHAG_CACHE_DIR"/projects/names-*/Cargo.lock | tr -d '"'
-}
-uw=$(version_of unicode-width)
-sj=$(version_of serde_json)
 run_cthag -q --print-toml names.rs
 expect_status 0 "--print-toml:"
 expect_out "/*[toml]

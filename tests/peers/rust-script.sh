@@ -15,7 +15,7 @@ src=$(cd "$1" && pwd)
 CTHAG=${CTHAG:-$(cd "$(dirname "$0")/../.." && pwd)/cthag}
 work=$(mktemp -d "${TMPDIR:-/tmp}/rust-script-suite.XXXXXX")
 trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-export CTHAG_CACHE_DIR=$work/cache XDG_CONFIG_HOME=$work/config
+export CTHAG_CACHE_DIR=$work/cache XDG_CONFIG_HOME=$work/config VISUAL=false EDITOR=false
 mkdir -p "$work/bin" "$work/tree"
 printf '#!/bin/sh\nexec "%s" "$@"\n' "$CTHAG" > "$work/bin/rust-script"
 chmod +x "$work/bin/rust-script"

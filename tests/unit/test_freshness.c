@@ -406,7 +406,7 @@ static void test_env(void)
     CHECK_INT(freshness_is_fresh(&rec, &why), 1);
     unsetenv("CARGO_TARGET_DIR");
     unsetenv("CARGO_REGISTRY_TOKEN");
-    entry_record_set(&rec.uncacheable, "cannot track /x");
+    entry_record_set(&rec, &rec.uncacheable, "cannot track /x");
     CHECK_INT(freshness_is_fresh(&rec, &why), 0);
     CHECK_STR(why, "cannot track /x");
     entry_record_release(&rec);

@@ -195,8 +195,28 @@ static const struct infer_case cases[] = {
     {"lowercase use root that is no import", "use ordering::Less;", "ordering"},
     {"raw identifier", "fn f() { r#try::f(); }", "try"},
     {"raw identifier binding", "let r#type = 1; let r#match = r#type;", ""},
-    {"glob of a crate: its modules stay unknown",
-     "use nom::*;\nfn f() { character::complete::digit1(\"1\"); }", "nom character"},
+    {"glob of a crate: a path may name what it brings",
+     "use nom::*;\nfn f() { character::complete::digit1(\"1\"); }", "nom"},
+    {"glob of a crate: use roots, extern crate and ::paths still name crates",
+     "use nom::*;\nuse regex::Regex;\nextern crate rand;\nfn f() { ::serde::x(); itoa::y(); }",
+     "nom regex rand serde"},
+    {"glob of a crate's module, in one block only",
+     "fn f() { use ratatui::prelude::*; layout::x(); }\nfn g() { crossterm::y(); }",
+     "ratatui crossterm"},
+    {"glob of a crate: a name used as a crate elsewhere stays one",
+     "use nom::*;\nfn f() { regex::x(); }\nuse regex::Regex;", "nom regex"},
+
+    /* Quoting macros: their input is code as data. */
+    {"quote! body", "let t = quote! { regex::Regex::new(#s) };", ""},
+    {"quote::quote! and syn::parse_quote!",
+     "let t = quote::quote!(thag_rs::x());\nlet p: syn::Path = syn::parse_quote!(serde::Serialize);",
+     "quote syn"},
+    {"quote_spanned! and parse_quote_spanned!",
+     "quote_spanned!(span=> anyhow::bail!(\"x\"));\nparse_quote_spanned! {span=> a::b}", ""},
+    {"after a quote! body, code again", "quote! { a::b({ c::d }) }; e::f();", "e"},
+    {"ordinary macros are searched",
+     "lazy_static! { static ref R: regex::Regex = regex::Regex::new(\"x\").unwrap(); }", "regex"},
+    {"a variable called quote", "let quote = 1; foo::bar(quote);", "foo"},
 
     /* As thag's demo scripts are written. */
     {"std group beside a crate's macro and paths",
@@ -287,14 +307,18 @@ static void check_uses(void)
         enum crate_use_kind kind;
         int line, global;
     } want[] = {
-        {"rand", "use rand::..", CRATE_USE_DECLARATION, 1, 0},
+        {"rand", "use rand::Rng", CRATE_USE_DECLARATION, 1, 0},
         {"tokio", "tokio::main", CRATE_USE_ATTRIBUTE, 2, 0},
         {"anyhow", "anyhow::bail", CRATE_USE_MACRO, 4, 0},
         {"serde_json", "serde_json::to_string", CRATE_USE_PATH, 4, 0},
         {"regex", "::regex::Regex::new", CRATE_USE_PATH, 5, 1},
         {"itertools", "extern crate itertools", CRATE_USE_EXTERN, 7, 1},
     };
+    const char *next[] = {"Rng", "main", "bail", "to_string", "Regex", NULL};
     for (size_t i = 0; i < 6; i++) {
+        CHECK_STR(uses.items[i].next ? uses.items[i].next : "(none)",
+                  next[i] ? next[i] : "(none)");
+        CHECK(uses.items[i].glob == NULL);
         CHECK_STR(uses.items[i].crate, want[i].crate);
         CHECK_STR(uses.items[i].path, want[i].path);
         CHECK_INT(uses.items[i].kind, want[i].kind);
@@ -302,6 +326,45 @@ static void check_uses(void)
         CHECK_INT(uses.items[i].global, want[i].global);
     }
     crate_uses_release(&uses);
+}
+
+/* A path under a crate's glob import is reported with the glob, after the crates. */
+static void check_glob_uses(void)
+{
+    const char *code = "use nom::{*, IResult};\nfn f() { character::digit1(); helpers::g(); }\n"
+                       "use std::collections::*;\nuse other::{group::{a, b}, self as o};\n";
+    struct crate_uses uses = CRATE_USES_INIT;
+    infer_uses(code, strlen(code), &uses);
+    CHECK_INT(uses.count, 4);
+    if (uses.count == 4) {
+        CHECK_STR(uses.items[0].crate, "nom");
+        CHECK_STR(uses.items[0].path, "use nom::..");
+        CHECK(uses.items[0].next == NULL);
+        CHECK_STR(uses.items[1].crate, "other");
+        CHECK_STR(uses.items[1].next, "group");
+        CHECK_STR(uses.items[2].crate, "character");
+        CHECK_STR(uses.items[2].glob, "nom::*");
+        CHECK_STR(uses.items[3].crate, "helpers");
+        CHECK_INT(uses.items[3].line, 2);
+    }
+    crate_uses_release(&uses);
+}
+
+/* Does a file beside the script define what a path into it names? */
+static void check_module_files(void)
+{
+    const char *helpers = "pub fn g() -> u32 { 1 }\npub struct Point;\npub(crate) mod inner {}\n"
+                          "const LIMIT: u8 = 3;\n// fn commented() {}\n";
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "g"), 1);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "Point"), 1);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "inner"), 1);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "LIMIT"), 1);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "commented"), 0);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), "missing"), 0);
+    CHECK_INT(infer_module_defines(helpers, strlen(helpers), NULL), 1); /* no fn main */
+    const char *script = "use crossterm::terminal;\nfn main() { terminal::size(); }\n";
+    CHECK_INT(infer_module_defines(script, strlen(script), "terminal"), 0);
+    CHECK_INT(infer_module_defines(script, strlen(script), NULL), 0);
 }
 
 /* The built-in feature table: what issue 12 requires at least, and every row well-formed. */
@@ -391,6 +454,8 @@ int main(void)
     CHECK(n >= 80);
     check_deep_nesting();
     check_uses();
+    check_glob_uses();
+    check_module_files();
     check_builtin_features();
     check_config_features();
     return unit_finish("test_infer");

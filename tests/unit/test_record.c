@@ -39,9 +39,9 @@ static void test_roundtrip(void)
     strlist_add(&rec.env, "UNSET");
     memcpy(rec.manifest, key, 33);
     memcpy(rec.config, key, 33);
-    entry_record_set(&rec.rustc, "/tc/bin/rustc");
-    entry_record_set(&rec.sysroot, "/tc");
-    entry_record_set(&rec.uncacheable, "cannot track /a\nb");
+    entry_record_set(&rec, &rec.rustc, "/tc/bin/rustc");
+    entry_record_set(&rec, &rec.sysroot, "/tc");
+    entry_record_set(&rec, &rec.uncacheable, "cannot track /a\nb");
     entry_record_format(&rec, &text);
     CHECK_INT(entry_record_parse(text.buf, text.len, &back), 0);
     CHECK_STR(back.key, key);
