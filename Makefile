@@ -175,7 +175,7 @@ cli-check: $(BIN) $(RAPID_BIN)
 # (fuzz/corpus/NAME; the script readers share fuzz/corpus/scripts and examples/), keeping what it
 # finds in build/fuzz/corpus-NAME.  A crash fails the target.
 FUZZERS      := source toml infer wrap record config manifest json diag depinfo lockseed shellwords pin \
-                rapid fetch
+                rapid fetch replay
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

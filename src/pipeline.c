@@ -16,6 +16,7 @@
 #include "cargo/replay.h"
 #include "cargo/wrapper.h"
 #include "config.h"
+#include "direct.h"
 #include "fetch/fetch.h"
 #include "generate.h"
 #include "install.h"
@@ -29,6 +30,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -252,8 +254,30 @@ static int record_build(struct build_inputs *in, const char *built, const char *
     if (!replay_read_capture(capture, &cmd) && cmd.libstd.len)
         freshness_record_file(in, cmd.libstd.buf, rec);
     rustc_command_release(&cmd);
-    unlink(capture);
     return again;
+}
+
+static void direct_request(const struct job *job, const struct generated *g,
+                           struct build_inputs *in, const struct build_opts *bo,
+                           struct direct_request *dr)
+{
+    struct direct_project p = {g->manifest.buf, g->in_place, g->in_place ? NULL : g->file_name.buf,
+                               g->code.code.buf, g->code.code.len, &g->diag, &g->inferred};
+    *dr = (struct direct_request){job->o, &job->entry, &job->id, p, in, bo};
+}
+
+/* The script crate's rustc command of this build, kept for the next builds (src/direct.h). */
+static void keep_command(const struct job *job, const struct generated *g, struct build_inputs *in,
+                         const struct build_opts *bo, const struct build_request *req,
+                         const char *capture, const struct entry_record *rec)
+{
+    struct direct_request dr;
+    struct strlist owned = STRLIST_INIT;
+    const char **handed = build_environment(bo, req, &owned);
+    direct_request(job, g, in, bo, &dr);
+    direct_keep(&dr, capture, handed, rec);
+    free(handed);
+    strlist_release(&owned);
 }
 
 /* cargo build, recording what it read.  A unit cargo kept although its files changed at an
@@ -318,8 +342,11 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     test_crash_point("built");
     if (!result)
         result = cache_commit(&job->entry, built.buf, rec);
-    if (!result)
+    if (!result) {
         cache_drop_artifacts(&job->entry, built.buf);
+        struct build_request req = {.action = CARGO_BUILD, .diag = &g->diag, .wrap = &wrap};
+        keep_command(job, g, in, &bo, &req, capture.buf, rec);
+    }
     unlink(capture.buf);
     strbuf_release(&built);
     strbuf_release(&capture);
@@ -368,6 +395,19 @@ static int write_project(const struct job *job, const struct generated *g)
     return result;
 }
 
+/* Without cargo, when only the script crate's own files changed (src/direct.h). */
+static enum direct_result build_direct(const struct job *job, const struct generated *g,
+                                       struct build_inputs *in)
+{
+    if (job->heal || !needs_install(job->o->action))
+        return DIRECT_CARGO;
+    struct build_opts bo;
+    struct direct_request dr;
+    build_options(job, &bo);
+    direct_request(job, g, in, &bo, &dr);
+    return direct_build(&dr);
+}
+
 /* Write the project and do what the action needs, under the entry lock.  *executable gets an
  * fd of the installed executable when the action runs it: opened under the lock, so that no
  * --gc or --clean between the unlock and the exec can take it away.  Returns an exit status. */
@@ -384,7 +424,13 @@ static int build_locked(struct job *job, const struct generated *g, struct build
         note("%s: built meanwhile by another cthag", o->script);
     } else {
         cache_remove_stale_temps(&job->entry);
-        if (write_project(job, g)) {
+        enum direct_result direct = build_direct(job, g, in);
+        if (direct == DIRECT_BUILT) {
+            if (o->action == ACTION_RUN)
+                *executable = open(job->entry.bin_path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        } else if (direct == DIRECT_FAILED) {
+            status = EXIT_BUILD_FAILED;
+        } else if (write_project(job, g)) {
             status = EXIT_BUILD_FAILED;
         } else if (o->action == ACTION_GEN) {
             printf("%s\n", job->entry.project_dir.buf);

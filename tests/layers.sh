@@ -16,6 +16,7 @@ cli      7
 pipeline 6
 generate 5
 config   4
+direct   4
 run      4
 install  4
 cargo    3

@@ -276,8 +276,8 @@ static int ask(const char *const *argv, const char *toolchain, struct strbuf *ou
         strbuf_addf(&env_toolchain, "RUSTUP_TOOLCHAIN=%s", toolchain);
         env[0] = env_toolchain.buf;
     }
-    struct spawn_opts opts = {
-        .env = env, .capture = &errors, .on_line = first_line, .ctx = out, .cwd = "/"};
+    struct spawn_opts opts = {.env = env, .capture = &errors, .on_line = first_line, .ctx = out,
+                              .cwd = "/"};
     strbuf_reset(out);
     int status = spawn_wait(argv, &opts);
     strbuf_release(&env_toolchain);

@@ -73,6 +73,11 @@ void cache_forget_fingerprint(const struct cache_entry *e);
  * and the directory, then store the record (temp file, fsync, rename, fsync).  The old record is
  * removed first, so a crash at any point leaves the old entry or none.  Prints its error. */
 int cache_commit(const struct cache_entry *e, const char *built, struct entry_record *rec);
+/* cache_commit() in its two steps, for a caller with something to do in between (remove the
+ * private directory the executable was built in): the install (the old record removed, the
+ * executable in bins/, fsync'ed, its inode and size into rec), then the record. */
+int cache_commit_install(const struct cache_entry *e, const char *built, struct entry_record *rec);
+int cache_commit_record(const struct cache_entry *e, const struct entry_record *rec);
 /* Store a refreshed copy of a record loaded earlier (new stat data, last-used time), unless the
  * entry changed since it was loaded: best effort, under a lock taken without waiting, silent
  * when the cache cannot be written.  Never puts an older record over a newer one: loaded are the

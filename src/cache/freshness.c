@@ -166,6 +166,7 @@ int freshness_is_fresh(const struct entry_record *rec, const char **why)
     return 1;
 }
 
+
 /* ---- re-checking ---- */
 
 int freshness_open_executable(int dirfd, const char *path, const struct entry_record *rec)

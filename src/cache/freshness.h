@@ -97,6 +97,18 @@ void freshness_record_file(const struct build_inputs *in, const char *path,
 void freshness_build_done(struct build_inputs *in);
 
 
+/* After a build cthag ran without cargo (src/direct.h), from rustc's dep-info of the script's
+ * crate: the record of what it read.  base: the entry's previous record, whose other units and
+ * variables are carried over (the build was direct because they had not changed), or, for a
+ * new entry built with another's command, that entry's record, whose configuration (toolchain,
+ * config files) alone is carried over.  rec initialised here. */
+void freshness_record_direct(struct build_inputs *in, const char *depinfo,
+                             const struct entry_record *base, int base_is_entry,
+                             struct entry_record *rec);
+/* The record's configuration (the toolchain cargo finds, cargo's configuration, the variables
+ * it declared) is still today's, stat data and all. */
+int freshness_config_holds(const struct entry_record *rec);
+
 /* The cached path: the entry's record (in projects/, relative to the open root), whole, this
  * entry's and fresh, and its executable (bins/<entry>) opened: an O_RDONLY fd, or -1.  rec and
  * record_st get the record and its file's stat data (release rec either way). */

@@ -708,3 +708,72 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     strbuf_release(&r.untrackable);
     return again;
 }
+
+/* ---- a build cthag ran without cargo ---- */
+
+int freshness_config_holds(const struct entry_record *rec)
+{
+    return config_unchanged(rec);
+}
+
+/* An input of base, as recorded, into group of rec. */
+static void copy_input(struct entry_record *rec, unsigned group, const struct record_input *in)
+{
+    struct stat none;
+    memset(&none, 0, sizeof(none));
+    struct record_input *copy = entry_record_add_input(rec, group, in->path, &none, NULL);
+    char *path = copy->path;
+    *copy = *in;
+    copy->path = path;
+    copy->group = group;
+}
+
+/* The units of base other than the script's, with their files as recorded, and the names of
+ * the variables it declared. */
+static void carry_other_units(struct recorder *r, const struct entry_record *base)
+{
+    for (size_t g = 0; g < base->units.count; g++) {
+        if (!strcmp(base->units.items[g], SCRIPT_UNIT))
+            continue;
+        unsigned group = entry_record_unit(r->rec, base->units.items[g]);
+        for (size_t i = 0; i < base->ninputs; i++)
+            if (base->inputs[i].group == (unsigned)g + 1)
+                copy_input(r->rec, group, &base->inputs[i]);
+    }
+    for (size_t i = 0; i < base->env.count; i++) {
+        char *name = xstrndup(base->env.items[i], strcspn(base->env.items[i], "="));
+        strlist_add_unique(&r->env_deps, name);
+        free(name);
+    }
+}
+
+void freshness_record_direct(struct build_inputs *in, const char *depinfo,
+                             const struct entry_record *base, int base_is_entry,
+                             struct entry_record *rec)
+{
+    struct recorder r = {in, rec, STRLIST_INIT, STRBUF_INIT, STRLIST_INIT, STRLIST_INIT};
+    struct unit_time now = {1, 0, SCRIPT_UNIT};
+    if (!in->state)
+        in->state = xcalloc(1, sizeof(*in->state));
+    start_record(in, rec);
+    unsigned group = entry_record_unit(rec, SCRIPT_UNIT);
+    if (in->script)
+        add_script(&r, group);
+    add_depinfo_files(&r, group, &now, depinfo);
+    if (base && base_is_entry)
+        carry_other_units(&r, base);
+    struct buildenv_request req = {in->toolchain, in->config_file,
+                                   base && config_unchanged(base) ? base : NULL, in->stamp};
+    buildenv_snapshot(&req, rec);
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
+    record_env(rec, &r);
+    if (r.untrackable.len && !rec->uncacheable) {
+        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
+        warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
+    }
+    strlist_release(&r.env_deps);
+    strlist_release(&r.stale);
+    strlist_release(&r.set_by_scripts);
+    strbuf_release(&r.untrackable);
+}

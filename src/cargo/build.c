@@ -204,6 +204,12 @@ static void relay_names(const struct cache_entry *e, const char *script_name,
     names[n] = (struct relay_name){NULL, NULL};
 }
 
+const char **build_environment(const struct build_opts *o, const struct build_request *r,
+                               struct strlist *owned)
+{
+    return cargo_environment(o, r, owned);
+}
+
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
                     const struct build_request *r, const char *script_name)
 {

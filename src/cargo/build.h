@@ -9,6 +9,7 @@
 #include "cargo/units.h"
 #include "cargo/wrapper.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 enum cargo_action {
     CARGO_BUILD, /* cargo build: the executable to install */
@@ -61,6 +62,10 @@ struct build_request {
 int build_locate_cargo(struct strbuf *cargo, struct strbuf *why);
 /* The same, printing why it was refused, or how to install Rust when there is none. */
 int build_find_cargo(struct strbuf *cargo);
+/* The environment changes cthag gives cargo for r ("NAME=value" set, "NAME" removed;
+ * NULL-terminated; free the array, release owned, which holds the strings made for it). */
+const char **build_environment(const struct build_opts *o, const struct build_request *r,
+                               struct strlist *owned);
 /* Run cargo for the entry's project.  Returns cargo's exit status (0 = success; when not 0,
  * the reason has been printed), or -1 when cargo could not be started (reason printed). */
 int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,

@@ -199,7 +199,7 @@ static void write_capture(const char *path, const char *libstd, const char *cons
     add_field(&sb, "");
     for (; *env; env++)
         add_field(&sb, *env);
-    if (fs_write_atomic_quietly(path, sb.buf, sb.len, 0600))
+    if (fs_write_replace(path, sb.buf, sb.len, 0600))
         unlink(path);
     strbuf_release(&sb);
 }

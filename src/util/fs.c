@@ -162,7 +162,8 @@ static void parent_of(const char *path, struct strbuf *dir)
         strbuf_add(dir, path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode)
+/* Write a temporary file and rename it into place; durable: fsync the file and the directory. */
+static int write_renamed(const char *path, const void *data, size_t len, mode_t mode, int durable)
 {
     struct strbuf tmp = STRBUF_INIT;
     temp_name(&tmp, path);
@@ -172,22 +173,32 @@ int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode
     int result = fd < 0 ? -1 : 0;
     /* fsync before rename: after a crash the name shows either the old or the complete new
      * file; fsync of the directory after it: the rename itself survives a power cut. */
-    if (!result && (write_all(fd, data, len) || fsync(fd)))
+    if (!result && (write_all(fd, data, len) || (durable && fsync(fd))))
         result = -1;
     if (fd >= 0 && close(fd))
         result = -1;
     if (!result && rename(tmp.buf, path))
         result = -1;
     int saved = errno;
-    if (result)
+    if (result) {
         unlink(tmp.buf);
-    else {
+    } else if (durable) {
         parent_of(path, &tmp);
         fs_fsync_dir(tmp.buf);
     }
     strbuf_release(&tmp);
     errno = saved;
     return result;
+}
+
+int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return write_renamed(path, data, len, mode, 1);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return write_renamed(path, data, len, mode, 0);
 }
 
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
@@ -383,7 +394,8 @@ void fs_remove_stale_temps(const char *dir, const char *prefix)
         if (kill((pid_t)pid, 0) && errno == ESRCH) {
             struct strbuf path = STRBUF_INIT;
             strbuf_addf(&path, "%s/%s", dir, de->d_name);
-            unlink(path.buf);
+            if (unlink(path.buf) && errno == EISDIR)
+                fs_remove_tree(path.buf); /* a build's private output directory */
             strbuf_release(&path);
         }
     }

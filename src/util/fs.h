@@ -34,6 +34,10 @@ void fs_dir_close(struct fs_dir *d);
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* The same, silent: -1 with errno set. */
 int fs_write_atomic_quietly(const char *path, const void *data, size_t len, mode_t mode);
+/* The same without fsync: atomic while the system runs, not durable across a power cut (the
+ * file may then be short): for what a reader checks whole and can do without.  Silent; -1 with
+ * errno set. */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode);
 /* fsync a directory (so the names created or renamed in it survive a power cut). */
 int fs_fsync_dir(const char *path);
 /* fs_write_atomic() unless path already holds exactly these bytes (keeps cargo's mtimes).
@@ -59,8 +63,9 @@ int fs_copy_file(const char *src, const char *dst, mode_t mode);
  * empty).  An empty PATH entry is the current directory. */
 int fs_which(const char *name, struct strbuf *out);
 
-/* Remove the temporary files (NAME.tmp.PID) in dir that start with prefix and whose writer
- * is dead: what a crash (or SIGKILL) in the middle of fs_write_atomic/install leaves. */
+/* Remove the temporary files and directories (NAME.tmp.PID) in dir that start with prefix and
+ * whose writer is dead: what a crash (or SIGKILL) in the middle of fs_write_atomic/install or a
+ * build leaves. */
 void fs_remove_stale_temps(const char *dir, const char *prefix);
 
 /* Disk usage over a set of trees, counting every inode once. */

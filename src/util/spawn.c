@@ -182,6 +182,8 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
     int failed = 0;
     if (opts->on_line || opts->capture || opts->out)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
+    if (opts->on_line && opts->stderr_lines && writes[0] >= 0)
+        posix_spawn_file_actions_adddup2(&actions, writes[0], STDERR_FILENO);
     if (opts->capture || opts->on_stderr)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);
     char **env = spawn_environment(opts->env);

@@ -26,6 +26,9 @@ struct spawn_opts {
     const char *cwd;
     /* When set, the child's stdout goes here, byte for byte (capture then gets stderr only). */
     struct strbuf *out;
+    /* With on_line: the child's stderr is read into the same lines (rustc writes its JSON
+     * diagnostics there). */
+    int stderr_lines;
 };
 
 /* environ with the overrides of spawn_opts.env applied: a new array of borrowed pointers (free

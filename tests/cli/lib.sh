@@ -112,6 +112,16 @@ expect_cargo_calls() {
     reset_cargo_log
 }
 
+# expect_builds N LABEL: N builds since the cargo log was last reset, by cargo or by rustc alone
+# (src/direct.h; the run must have had -v, which says "building with rustc directly").
+direct_builds() { grep -c 'building with rustc directly' "$TMP/err"; }
+expect_builds() {
+    local n
+    n=$(( $(cargo_calls) + $(direct_builds) ))
+    if [ "$n" -eq "$1" ]; then pass; else fail "${2:-} $n builds, expected $1"; fi
+    reset_cargo_log
+}
+
 # count_lines FILE PATTERN: lines of FILE matching the fixed string PATTERN.
 count_lines() { grep -cF -- "$2" "$1"; }
 

@@ -9,6 +9,7 @@ EOF_RS
 # --offline reaches cargo; the shared target reaches it through the environment.
 run_cthag -q --offline tc.rs
 expect_status 0
+toolchain=$(out)
 expect_file_has "$CARGO_LOG" "build --manifest-path $CTHAG_CACHE_DIR/projects/tc-"
 expect_file_has "$CARGO_LOG" "--config build.build-dir=\"$CTHAG_CACHE_DIR/target\" --config build.target-dir=\"$(echo "$CTHAG_CACHE_DIR"/projects/tc-*)/target\" --offline"
 reset_cargo_log
@@ -19,6 +20,10 @@ expect_err_has "cthag: tc.rs: fresh (unchanged since the build of key "
 echo "// edit" >> tc.rs
 run_cthag -v -q tc.rs
 expect_err_has "cthag: tc.rs: $TMP/tc.rs changed since the last build (or is too recent to trust its stat data); checking its content"
+expect_err_has "cthag: tc.rs: building with rustc directly (the rustc command cargo ran for it; no cargo, no cargo lock)"
+expect_out "$toolchain" "rustup's variable for rustc, without cargo too:"
+expect_cargo_calls 0 "an edit:"
+run_cthag -v -q -f tc.rs
 expect_err_has "cthag: tc.rs: building $CTHAG_CACHE_DIR/projects/tc-"
 expect_err_has "with the shared target $CTHAG_CACHE_DIR/target"
 reset_cargo_log

@@ -150,10 +150,10 @@ printf '#!/bin/sh\nshift\nexec "$@"\n' > "$TMP/bin/skip1"
 chmod +x "$TMP/bin/logrun" "$TMP/bin/skip1"
 printf 'fn main() { for a in std::env::args().skip(1) { print!("[{}]", a); } println!(); }\n' > args.rs
 reset_cargo_log
-run_cthag -q --wrapper "$TMP/bin/logrun" args.rs one 'two words'
+run_cthag -q -v --wrapper "$TMP/bin/logrun" args.rs one 'two words'
 expect_status 0 "--wrapper:"
 expect_out "[one][two words]"
-expect_cargo_calls 1 "--wrapper builds once:"
+expect_builds 1 "--wrapper builds once:"
 bin=$(ls "$CTHAG_CACHE_DIR"/bins/args-*)
 expect_eq "$(cat "$TMP/wrapped.log")" "$bin|one|two words|" "wrapper's argv:"
 # The same executable with or without a wrapper; the wrapper's words split as a shell would.
@@ -216,9 +216,9 @@ expect_eq "$(ls "$CTHAG_CACHE_DIR/target" | grep -c -x -e debug -e release)" 1 "
 run_cthag -q --debug --release args.rs
 [ -d "$CTHAG_CACHE_DIR/target/release" ] && pass || fail "--release after --debug"
 rm "$XDG_CONFIG_HOME/cthag/config.toml"
-# --cargo-output: cargo's output shows (cthag's default), even after -q.
-echo "// edit" >> args.rs
-run_cthag -q --cargo-output args.rs
+# --cargo-output: cargo's output shows (cthag's default), even after -q (-f: a build by cargo, not
+# by rustc alone, which has no output of cargo's to show).
+run_cthag -q --cargo-output -f args.rs
 expect_err_has "Compiling args v0.1.0 (args.rs)"
 
 # ---- --loop: rust-script's closure ----

@@ -84,7 +84,7 @@ error[E0308]: mismatched types
   |        expected due to this
 
 For more information about this error, try `rustc --explain E0308`.
-cthag: <expr>: build failed (cargo exited with status 101)
+cthag: <expr>: build failed (rustc exited with status 1)
 >> x
 5
 >>' "bindings kept, output not replayed, no cargo lines, errors at the entry's lines:"

@@ -48,10 +48,26 @@ expect_err_lacks "expr_"
 write_script build.rs <<'EOF_RS'
 fn main() { panic!("from build.rs"); }
 EOF_RS
-RUST_BACKTRACE=1 run_cthag build.rs
+# (-f: built by cargo; without it, by rustc alone with the command of a script like it, which
+# must be renamed for this one: its crate too.)
+RUST_BACKTRACE=1 run_cthag -f build.rs
 expect_status 101
 expect_err_has "Compiling build_rs v0.1.0 (build.rs)"
 expect_err_has "build_rs::main"
+echo '// edited' >> build.rs
+RUST_BACKTRACE=1 run_cthag -v build.rs
+expect_status 101
+expect_err_has "building with rustc directly"
+expect_err_has "build_rs::main"
+# A new script, built with the command of another: its own names.
+printf 'fn main() { panic!("{}", env!("CARGO_BIN_NAME")); }\n' > other-name.rs
+RUST_BACKTRACE=1 run_cthag -v other-name.rs
+expect_status 101
+expect_err_has "a dependency-free script like it"
+expect_err_has "other_name::main"
+expect_err_has "other-name.rs:1:13:"
+expect_eq "$(grep -cx other_name "$TMP/err")" 1 "its CARGO_BIN_NAME (as cargo would give it):"
+expect_err_lacks "build_rs"
 
 # -A tree and -A pkgid-like output: the script's name and path.
 printf 'fn main() { println!("{}", tinydep::answer()); }\n' > treed.rs

@@ -7,13 +7,13 @@
 # trusted: cached runs do not start cargo for it again.
 . "$(dirname "$0")/lib.sh"
 
-expect_run() { # expect_run LABEL CARGO_CALLS OUTPUT ARGS...
+expect_run() { # expect_run LABEL BUILDS OUTPUT ARGS... (by cargo or by rustc alone)
     local label=$1 calls=$2 want=$3
     shift 3
-    run_cthag "$@"
+    run_cthag -v "$@"
     expect_status 0 "$label:"
     expect_out "$want" "$label:"
-    expect_cargo_calls "$calls" "$label:"
+    expect_builds "$calls" "$label:"
 }
 
 # module DIR VALUE: DIR/main.rs uses DIR/m.rs, which says VALUE.

@@ -5,15 +5,15 @@
 # reused in another).
 . "$(dirname "$0")/lib.sh"
 
-# run_in DIR LABEL CARGO_CALLS OUTPUT ARGS...: run cthag in DIR.
+# run_in DIR LABEL BUILDS OUTPUT ARGS...: run cthag in DIR (builds by cargo or by rustc alone).
 run_in() {
     local dir=$1 label=$2 calls=$3 want=$4
     shift 4
-    (cd "$dir" && run_cthag -q "$@" && echo "$status" > "$TMP/status")
+    (cd "$dir" && run_cthag -q -v "$@" && echo "$status" > "$TMP/status")
     status=$(cat "$TMP/status")
     expect_status 0 "$label:"
     expect_out "$want" "$label:"
-    expect_cargo_calls "$calls" "$label:"
+    expect_builds "$calls" "$label:"
 }
 
 for d in one two; do
