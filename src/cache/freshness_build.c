@@ -680,6 +680,24 @@ static int retry_stale(struct recorder *r)
     return 1;
 }
 
+/* The variables the build declared, and (final: no retry coming) what could not be tracked
+ * made the record's uncacheable reason; the recorder released. */
+static void finish_recording(struct recorder *r, int final)
+{
+    struct build_inputs *in = r->in;
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&r->env_deps, in->generated_env->items[i]);
+    record_env(r->rec, r);
+    if (final && r->untrackable.len && !r->rec->uncacheable) {
+        entry_record_set(r->rec, &r->rec->uncacheable, r->untrackable.buf);
+        warning("%s: %s: it is built again on every run", in->script_name, r->untrackable.buf);
+    }
+    strlist_release(&r->env_deps);
+    strlist_release(&r->stale);
+    strlist_release(&r->set_by_scripts);
+    strbuf_release(&r->untrackable);
+}
+
 int freshness_record_build(struct build_inputs *in, const char *built,
                            const struct cargo_units *units, struct entry_record *rec)
 {
@@ -694,18 +712,8 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    state->config_unchanged ? &state->previous : NULL, in->stamp};
     buildenv_snapshot(&req, rec);
-    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
-        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
-    record_env(rec, &r);
     int again = retry_stale(&r);
-    if (!again && r.untrackable.len && !rec->uncacheable) {
-        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
-        warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
-    }
-    strlist_release(&r.env_deps);
-    strlist_release(&r.stale);
-    strlist_release(&r.set_by_scripts);
-    strbuf_release(&r.untrackable);
+    finish_recording(&r, !again);
     return again;
 }
 
@@ -765,15 +773,5 @@ void freshness_record_direct(struct build_inputs *in, const char *depinfo,
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    base && config_unchanged(base) ? base : NULL, in->stamp};
     buildenv_snapshot(&req, rec);
-    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
-        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
-    record_env(rec, &r);
-    if (r.untrackable.len && !rec->uncacheable) {
-        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
-        warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
-    }
-    strlist_release(&r.env_deps);
-    strlist_release(&r.stale);
-    strlist_release(&r.set_by_scripts);
-    strbuf_release(&r.untrackable);
+    finish_recording(&r, 1);
 }

@@ -51,7 +51,7 @@ static void test_plain(void)
     CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
     strbuf_addf(&expected,
                 "%s\n[profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n\n"
-                "[profile.dev.package.\"*\"]\nopt-level = 3\ndebug = false\n"
+                "[profile.dev.package.\"*\"]\nopt-level = 1\ncodegen-units = 1\ndebug = false\n"
                 "debug-assertions = false\noverflow-checks = false\n\n[workspace]\n",
                 base_package);
     CHECK_STR(out.buf, expected.buf);
@@ -77,8 +77,8 @@ static void test_user_keys_and_inference(void)
     CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
     CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\nincremental = false\n");
     /* The script's [profile.dev] opt-level is its dependencies' too. */
-    CHECK_CONTAINS(out.buf, "[profile.dev.package.\"*\"]\ndebug = false\ndebug-assertions = false\n"
-                            "overflow-checks = false\n");
+    CHECK_CONTAINS(out.buf, "[profile.dev.package.\"*\"]\ncodegen-units = 1\ndebug = false\n"
+                            "debug-assertions = false\noverflow-checks = false\n");
     CHECK_CONTAINS(out.buf, "\n[workspace]\n");
     strlist_release(&crates);
     strbuf_release(&out);
