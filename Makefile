@@ -144,7 +144,7 @@ $(HOST_BUILD)/tests/test_rapid_%: tests/unit/test_rapid_%.c tests/unit/unit.h $(
 		$(RAPID_LIB_OBJECTS) $(RAPID_LDLIBS)
 
 # Build, then run the std-only demo script (works offline).
-demo: $(BIN)
+demo: $(BIN) $(RAPID_BIN)
 	./$(BIN) examples/hello.rs -- to be or not to be
 
 # One run over the unit programs and the CLI tests, ending in "N passed, N failed, N skipped".

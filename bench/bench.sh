@@ -248,7 +248,7 @@ build_ms=$(awk -v s="$start" -v e="$(ms_now)" 'BEGIN{print e-s}')
 total=$(du -sb "$CTHAG_CACHE_DIR" | cut -f1)
 allocated=$(du -sB1 "$CTHAG_CACHE_DIR" | cut -f1)
 start=$(ms_now)
-for i in $(seq 1 300); do "$CTHAG" "scale/s$i.rs" > /dev/null; done
+for i in $(seq 1 300); do "$CTHAG" "${R[@]}" "scale/s$i.rs" > /dev/null; done
 runs_ms=$(awk -v s="$start" -v e="$(ms_now)" 'BEGIN{print e-s}')
 cap=$((total / 2))
 "$CTHAG" --gc --max-size "$cap" > /dev/null

@@ -57,13 +57,13 @@ bench_cached_run() {
     local -a out
     mapfile -t out < <(pairtime -l "$runs" 50 "${cmds[@]}")
     local c_ms c_rss c_flt g_ms="" g_flt="" l_ms l_flt b_ms b_flt
-    read -r c_ms c_rss c_flt <<< "${out[0]}"
+    read -r c_ms c_rss c_flt _ <<< "${out[0]}"
     if [ -n "${CTHAG_GLIBC:-}" ]; then
-        read -r g_ms _ g_flt <<< "${out[1]}"
+        read -r g_ms _ g_flt _ <<< "${out[1]}"
         out=("${out[0]}" "${out[@]:2}")
     fi
-    read -r l_ms _ l_flt <<< "${out[1]}"
-    read -r b_ms _ b_flt <<< "${out[2]}"
+    read -r l_ms _ l_flt _ <<< "${out[1]}"
+    read -r b_ms _ b_flt _ <<< "${out[2]}"
     echo "cached hello world: $runs alternating rounds, medians"
     say "  cthag, cached run (target <= 1.10x the binary)" \
         "$c_ms ms = $(ratio "$c_ms" "$b_ms")x"
@@ -147,8 +147,8 @@ bench_cached_run() {
         musl-gcc -O2 -static -o "$work/empty-musl" "$work/empty.c"
         mapfile -t out < <(pairtime -l "$runs" 20 -- "$work/empty-musl" -- "$work/empty-glibc")
         local m_ms m_flt e_ms e_flt
-        read -r m_ms _ m_flt <<< "${out[0]}"
-        read -r e_ms _ e_flt <<< "${out[1]}"
+        read -r m_ms _ m_flt _ <<< "${out[0]}"
+        read -r e_ms _ e_flt _ <<< "${out[1]}"
         say "  an empty static program, spawn to exit: musl / glibc" \
             "$m_ms ms / $e_ms ms (faults $m_flt / $e_flt)"
         record empty_static_musl_ms "$m_ms"

@@ -30,12 +30,14 @@ static size_t commit(struct session *s, const char *text)
         entry_release(&e);
         return (size_t)-1;
     }
-    if (strncmp(e.code.buf, SESSION_ALLOW_LINE, strlen(SESSION_ALLOW_LINE)))
+    /* The allow line comes first: in the context (-B), or in a program's code. */
+    const struct strbuf *head = e.is_program ? &e.code : &e.context;
+    if (strncmp(head->buf, SESSION_ALLOW_LINE, strlen(SESSION_ALLOW_LINE)))
         __builtin_trap();
     for (size_t i = 0; i < e.count; i++)
         if (!strstr(e.code.buf, e.items[i].text) || !*e.items[i].key)
             __builtin_trap();
-    session_commit(s, &e);
+    session_commit(s, &e, 1);
     entry_release(&e);
     return s->count - before;
 }

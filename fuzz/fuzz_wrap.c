@@ -1,4 +1,4 @@
-/* Fuzz snippet, program and loop wrapping.  The invariants are the line map's guarantees: the
+/* Fuzz snippet, program, snippet-after-code (-B with -e) and loop wrapping.  The invariants are the line map's guarantees: the
  * segments tile each generated line; every line of the script is on the generated line of the
  * same number (snippets and programs); and leaving cthag's text out of a generated line gives
  * the script's line back, for every part.  The delimiter check runs on any bytes: what it
@@ -81,6 +81,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wrap_program(text.buf, text.len, &o, &w);
     check_segments(&w);
     check_part(&w, WRAP_PART_MAIN, text.buf, 1);
+    wrap_release(&w);
+    wrap_snippet_after(text.buf, text.buf, text.len, &o, &w);
+    check_segments(&w);
+    check_part(&w, WRAP_PART_BEGIN, text.buf, 0);
+    check_part(&w, WRAP_PART_MAIN, text.buf, 0);
     wrap_release(&w);
     wrap_loop(text.buf, text.buf, text.buf, &o, &w);
     check_segments(&w);

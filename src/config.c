@@ -3,6 +3,7 @@
 #include "script/infer.h"
 #include "toml/toml.h"
 #include "util/die.h"
+#include "util/editor.h"
 #include "util/fs.h"
 #include "util/suggest.h"
 
@@ -344,6 +345,54 @@ int config_load(struct config *cfg)
     }
     if (result)
         config_release(cfg); /* a failed load leaves nothing to release */
+    return result;
+}
+
+static const char config_example[] =
+    "# cthag's settings (cthag --print-config shows them in effect, and where each comes from)\n"
+    "# [build]\n"
+    "# profile = \"dev\"          # or \"release\"\n"
+    "# registry-dir = \"/usr/share/cargo/registry\"\n"
+    "# edition = \"2021\"\n"
+    "# wrapper = \"sccache\"\n"
+    "# [infer]\n"
+    "# level = \"config\"         # none, min, config, max\n"
+    "# [cache]\n"
+    "# max-size = \"2GiB\"\n"
+    "# max-age-days = 30\n";
+
+int config_edit(void)
+{
+    struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
+    struct stat st;
+    int saved = 0, created = 0, result = -1;
+    config_path(&path);
+    strbuf_add(&dir, path.buf, (size_t)(strrchr(path.buf, '/') - path.buf));
+    if (fs_mkdir_parents(dir.buf, 0700)) {
+        error("cannot create %s: %s", dir.buf, strerror(errno));
+        goto out;
+    }
+    if (lstat(path.buf, &st)) {
+        if (fs_write_atomic(path.buf, config_example, sizeof(config_example) - 1, 0600))
+            goto out;
+        created = 1;
+    }
+    if (editor_edit(path.buf, &saved))
+        goto out;
+    if (!saved) {
+        if (created)
+            unlink(path.buf);
+        fprintf(stderr, "cthag: %s: not saved; nothing changed\n", path.buf);
+        result = 0;
+        goto out;
+    }
+    struct config cfg;
+    result = config_load(&cfg);
+    if (!result)
+        config_release(&cfg);
+out:
+    strbuf_release(&path);
+    strbuf_release(&dir);
     return result;
 }
 

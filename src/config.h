@@ -50,6 +50,9 @@ void config_path(struct strbuf *path);
  * -1 for a malformed file or value (leaving nothing to release). */
 int config_load(struct config *cfg);
 void config_release(struct config *cfg);
+/* thag's -C: open the config file in the user's editor (a new one starts from a commented
+ * example, removed again if it is not saved) and check what was saved.  Prints its error. */
+int config_edit(void);
 /* The settings of a config file's text (path names it in messages), over those in cfg. */
 int config_parse(struct config *cfg, const char *path, const char *text, size_t len);
 /* --print-config: every effective setting and where it came from. */

@@ -52,7 +52,7 @@ static void hash_setting(const struct direct_request *r, struct hasher *h)
     hasher_add_field(h, r->o->kind == SOURCE_FILE || r->o->kind == SOURCE_URL ? "file" : "text");
 }
 
-/* The manifest with the entry's names (package, binary, source) made placeholders: entries
+/* The manifest with the entry's names (package, binary, source, label) made placeholders: entries
  * with the same shape get the same command but for those names. */
 static int shape_key(const struct direct_request *r, char key[HASH_HEX_LEN + 1])
 {
@@ -65,6 +65,10 @@ static int shape_key(const struct direct_request *r, char key[HASH_HEX_LEN + 1])
         return -1;
     }
     toml_set(package, "name", toml_new_string("@package@"));
+    /* what --cache-stats shows for the entry (the script's path, "-e TEXT") */
+    struct toml_value *label = toml_get(toml_get(package, "metadata"), "cthag");
+    if (label && label->type == TOML_TABLE && toml_get(label, "source"))
+        toml_set(label, "source", toml_new_string("@label@"));
     toml_set(bins->items[0], "name", toml_new_string("@bin@"));
     toml_set(bins->items[0], "path", toml_new_string("@source@"));
     struct strbuf shape = STRBUF_INIT;
@@ -93,11 +97,14 @@ static void template_path(const struct cache_entry *e, const char *shape, struct
         strbuf_addf(out, "/%s", shape);
 }
 
-static void entry_names(const struct direct_request *r, struct replay_names *n)
+/* The entry's names; bin holds its binary's. */
+static void entry_names(const struct direct_request *r, struct replay_names *n, struct strbuf *bin)
 {
     const struct options *o = r->o;
+    cache_bin_name(r->entry->stem.buf, bin);
     n->entry = r->entry->name.buf;
     n->package = r->entry->package.buf;
+    n->bin = bin->buf;
     n->project = r->entry->project_dir.buf;
     n->source = r->p.in_place ? r->p.in_place : r->p.copy_name;
     n->script = o->kind == SOURCE_FILE || o->kind == SOURCE_URL ? r->id->source : NULL;
@@ -169,7 +176,7 @@ static int template_command(const struct direct_request *r, struct plan *p)
 {
     struct rustc_spec tmpl;
     struct replay_names names;
-    struct strbuf path = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT, bin = STRBUF_INIT;
     int found = 0;
     replay_spec_init(&tmpl);
     replay_spec_release(&p->spec);
@@ -180,13 +187,14 @@ static int template_command(const struct direct_request *r, struct plan *p)
     if (!load_template(r, &tmpl)) {
         strbuf_addf(&path, "%s/projects/%s/entry", r->entry->root.buf, tmpl.entry.buf);
         p->has_base = !entry_record_load(path.buf, &p->base);
-        entry_names(r, &names);
+        entry_names(r, &names, &bin);
         found = p->has_base && !p->base.uncacheable && p->base.units.count == 1 &&
                 freshness_config_holds(&p->base) && !replay_derive(&tmpl, &names, "", &p->spec);
     }
     p->how = "the rustc command of a dependency-free script like it";
     replay_spec_release(&tmpl);
     strbuf_release(&path);
+    strbuf_release(&bin);
     return found ? 0 : -1;
 }
 
@@ -366,11 +374,11 @@ void direct_keep(const struct direct_request *r, const char *capture, const char
     struct rustc_command cmd = RUSTC_COMMAND_INIT;
     struct rustc_spec spec;
     struct replay_names names;
-    struct strbuf path = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT, bin = STRBUF_INIT;
     char key[HASH_HEX_LEN + 1];
     replay_spec_init(&spec);
     spec_path(r->entry, &path);
-    entry_names(r, &names);
+    entry_names(r, &names, &bin);
     spec_key(rec, key);
     char **env = spawn_environment(handed);
     if (!rec->uncacheable && !replay_read_capture(capture, &cmd) &&
@@ -385,4 +393,5 @@ void direct_keep(const struct direct_request *r, const char *capture, const char
     rustc_command_release(&cmd);
     replay_spec_release(&spec);
     strbuf_release(&path);
+    strbuf_release(&bin);
 }

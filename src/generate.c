@@ -96,7 +96,7 @@ int generate_load(const struct options *o, const char *file, const struct strbuf
         if (s->format != MANIFEST_NONE)
             return error("%s:%d: -M gives a manifest and so does the script's %s; use one",
                          s->name, s->manifest_block_line, source_format_name(s->format));
-        strbuf_addstr(&s->manifest, o->toml);
+        manifest_from_option(o->toml, &s->manifest);
         s->format = MANIFEST_THAG;
         s->manifest_line = 1;
     }
@@ -130,6 +130,10 @@ int generate_check(const struct options *o, const struct script *s)
 {
     struct diag_part parts[WRAP_PARTS];
     diag_parts(o, parts);
+    if (o->kind != SOURCE_LOOP && *o->loop_begin &&
+        check_part_delimiters(parts[WRAP_PART_BEGIN].name, parts[WRAP_PART_BEGIN].what,
+                              o->loop_begin, strlen(o->loop_begin)))
+        return -1;
     if (o->kind != SOURCE_LOOP)
         return s->main_count ? 0
                              : check_part_delimiters(parts[WRAP_PART_MAIN].name,
@@ -169,6 +173,8 @@ static void wrap_code(const struct options *o, const struct script *s, const cha
     struct wrap_options wo = {o->unquote ? WRAP_UNQUOTE : 0, script_dir};
     if (o->kind == SOURCE_LOOP)
         wrap_loop(o->loop_begin, o->text, o->loop_end, &wo, code);
+    else if (*o->loop_begin && !s->main_count)
+        wrap_snippet_after(o->loop_begin, s->body.buf, s->body.len, &wo, code);
     else if (s->main_count)
         wrap_program(s->body.buf, s->body.len, &wo, code);
     else
@@ -184,8 +190,8 @@ static int not_in_prelude(void *ctx, const char *crate)
 
 /* A program file whose text cargo can take as it is is compiled where it lives: `mod x;`,
  * include_str!, panics, file!() and backtraces are then the script's own.  The body differs
- * from the text only where source.c blanked a shebang (which rustc skips itself) or a
- * frontmatter block (which stable rustc cannot read). */
+ * from the text only where source.c blanked a shebang or dropped a byte-order mark (which rustc
+ * skips itself) or a frontmatter block (which stable rustc cannot read). */
 static int compiles_in_place(const struct generate_request *r, const struct script *s,
                              const struct generated *g)
 {
@@ -219,6 +225,38 @@ static void wrap_script(const struct generate_request *r, const struct script *s
 
 /* ---- manifest, key ---- */
 
+/* What the entry is, in people's words, for --cache-stats (which finds it in the project's
+ * Cargo.toml, [package.metadata.cthag], also when no build succeeded): the script's path, or
+ * the kind of source and the start of its text on one line. */
+static void describe_source(const struct generate_request *r, const struct script *s,
+                            struct strbuf *out)
+{
+    static const char *const kinds[] = {"", "-e", "-s", "-l", ""};
+    const struct options *o = r->o;
+    if (o->kind == SOURCE_FILE || o->kind == SOURCE_URL) {
+        /* A Cargo.toml is UTF-8: a path that is not has no label (stats name it from the
+         * record once it built). */
+        if (utf8_valid(r->id->source, strlen(r->id->source)))
+            strbuf_addstr(out, r->id->source);
+        return;
+    }
+    const char *text = o->kind == SOURCE_STDIN ? s->text.buf : o->text;
+    strbuf_addf(out, "%s ", kinds[o->kind]);
+    size_t start = out->len, chars = 0;
+    const char *p = text + strspn(text, " \t\r\n");
+    for (; *p; p++) {
+        int space = strchr(" \t\r\n", *p) != NULL;
+        if (((unsigned char)*p & 0xC0) != 0x80 && chars++ == 48)
+            break; /* at a character's start: the text stays valid UTF-8 */
+        if (!space || out->buf[out->len - 1] != ' ')
+            strbuf_addch(out, space ? ' ' : *p);
+    }
+    strbuf_rtrim(out);
+    if (*p)
+        strbuf_addstr(out, "...");
+    if (out->len < start)
+        strbuf_setlen(out, start - 1);
+}
 /* The edition cargo (1.95) gives a frontmatter manifest that names none: its newest stable. */
 #define CARGO_SCRIPT_EDITION "2024"
 
@@ -228,7 +266,9 @@ static int generate_manifest(const struct generate_request *r, const struct scri
                              struct crate_uses *uses, struct generated *g)
 {
     const struct settings *set = r->set;
-    struct strbuf cargo_home = STRBUF_INIT;
+    struct strbuf cargo_home = STRBUF_INIT, bin = STRBUF_INIT, source = STRBUF_INIT;
+    cache_bin_name(r->entry->stem.buf, &bin);
+    describe_source(r, s, &source);
     struct registry registry = {set->registry_dir, NULL, r->o->toolchain, r->o->offline};
     /* cargo's default for an embedded manifest, unless the config file names one. */
     int frontmatter_edition = s->format == MANIFEST_FRONTMATTER && !r->cfg->edition;
@@ -240,6 +280,8 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .toml_line = s->manifest_line,
         .inferred = &g->inferred,
         .package_name = r->entry->package.buf,
+        .bin_name = bin.buf,
+        .source_label = source.len ? source.buf : NULL,
         .source_file = g->in_place ? g->in_place : g->file_name.buf,
         .registry_dir = set->registry_dir,
         .registry = &registry,
@@ -248,6 +290,9 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
         .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,
+        .bare_keys_are_dependencies = r->o->toml != NULL,
+        .deps = r->o->deps,
+        .ndeps = (size_t)r->o->ndeps,
         .thag_format = s->format == MANIFEST_THAG,
         .thag = &set->thag,
         .env_used = &g->env_used,
@@ -259,7 +304,30 @@ static int generate_manifest(const struct generate_request *r, const struct scri
     int result = inferred_choose(&ic, uses, &g->inferred) ? GENERATE_STOPPED
                  : manifest_generate(&in, &g->manifest);
     strbuf_release(&cargo_home);
+    strbuf_release(&bin);
+    strbuf_release(&source);
     return result;
+}
+
+/* The crates the -B text (before a snippet: a session's earlier entries, -r) uses and the
+ * snippet does not, added to uses.  They are the text's, not the snippet's: line 0. */
+static void add_begin_uses(const char *begin, struct crate_uses *uses)
+{
+    struct crate_uses before = CRATE_USES_INIT;
+    infer_uses(begin, strlen(begin), &before);
+    for (size_t i = 0; i < before.count; i++) {
+        struct crate_use *u = &before.items[i];
+        int seen = u->glob != NULL;
+        for (size_t j = 0; j < uses->count && !seen; j++)
+            seen = !strcmp(uses->items[j].crate, u->crate);
+        if (seen)
+            continue;
+        ALLOC_GROW(uses->items, uses->count + 1, uses->alloc);
+        uses->items[uses->count] = *u;
+        uses->items[uses->count++].line = 0;
+        memset(u, 0, sizeof(*u)); /* moved */
+    }
+    crate_uses_release(&before);
 }
 
 int generate_project(const struct generate_request *r, const struct script *s,
@@ -269,6 +337,8 @@ int generate_project(const struct generate_request *r, const struct script *s,
     struct crate_uses uses = CRATE_USES_INIT;
     if (r->set->infer != INFER_NONE)
         infer_script_uses(s->name, s->body.buf, s->body.len, &uses);
+    if (r->set->infer != INFER_NONE && o->kind != SOURCE_LOOP && *o->loop_begin)
+        add_begin_uses(o->loop_begin, &uses);
     if (o->kind == SOURCE_LOOP || !s->main_count)
         crate_uses_filter(&uses, not_in_prelude, NULL);
     wrap_script(r, s, g);

@@ -12,6 +12,7 @@ enum mode {
     MODE_CONFIG_PATH,
     MODE_PRINT_CONFIG,
     MODE_RAPID,        /* -r: the interactive session (rapid.h) */
+    MODE_EDIT_CONFIG,  /* -C/--config: the config file in the user's editor (thag's -C) */
 };
 
 /* Where the script comes from (SOURCE_URL: an http(s) URL, fetch/fetch.h). */
@@ -43,6 +44,8 @@ struct options {
     const char *loop_begin;   /* -B */
     const char *loop_end;     /* -E */
     const char *toml;         /* -M: manifest lines for -e/-s/-l */
+    const char **deps;        /* --dep NAME[=VER] (rust-script's -d), in order given */
+    int ndeps;
     char **script_args;
     int nscript_args;
     int force;                /* -f: rebuild even when fresh */
@@ -51,7 +54,8 @@ struct options {
     int release;
     int offline;
     int quiet;                /* -q: cargo's output only when the build fails */
-    int unquote;              /* -u: print a final String/&str without quotes */
+    int quiet_for_ms;         /* --quiet-for MS (cthag -r's builds): cargo's output after MS */
+    int unquote;              /* -u[=BOOL]: print a final String/&str without quotes */
     int timings;              /* -t */
     int multimain;            /* -m */
     const char *features;

@@ -203,6 +203,7 @@ static void build_options(const struct job *job, struct build_opts *bo)
     bo->offline = o->offline;
     bo->registry_dir = job->set.registry_dir;
     bo->quiet = o->quiet;
+    bo->quiet_for_ms = verbosity > 0 ? 0 : o->quiet_for_ms;
     bo->color = job->set.color;
     bo->color_arg = job->set.color_arg;
     bo->wrapper = job->set.rustc_wrapper;
@@ -295,6 +296,7 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     action_remap_copy_paths(named ? job->id.source : NULL,
                             g->in_place ? NULL : g->file_name.buf, job->entry.project_dir.buf,
                             remap, rustc_args);
+    int fetch_failed = 0;
     strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
     /* -x installs a program that must outlive the toolchain it was built with: static. */
     struct wrapper_request wrap = {
@@ -305,9 +307,14 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     for (int round = 0; again && !result && round < 2; round++) {
         struct cargo_units units = CARGO_UNITS_INIT;
         int compiled = 0;
-        struct build_request req = {CARGO_BUILD, NULL, 0, &g->diag, &built,
-                                    rustc_args[0] ? rustc_args : NULL, NULL, &compiled,
-                                    &wrap, &units};
+        struct build_request req = {.action = CARGO_BUILD,
+                                    .diag = &g->diag,
+                                    .executable = &built,
+                                    .rustc_args = rustc_args[0] ? rustc_args : NULL,
+                                    .compiled = &compiled,
+                                    .fetch_failed = &fetch_failed,
+                                    .wrap = &wrap,
+                                    .units = &units};
         unlink(capture.buf);
         strbuf_reset(&built);
         int status = build_run_cargo(&job->entry, &bo, &req, o->script);
@@ -320,7 +327,9 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
         if (spawn_interrupted) {
             result = error("%s: interrupted; nothing was installed", o->script);
         } else if (result) {
-            action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf, o->script);
+            if (fetch_failed)
+                action_explain_failure(&job->entry, job->set.registry_dir, g->manifest.buf,
+                                       o->script);
         } else if (!built.len || access(built.buf, F_OK)) {
             result = error("%s: cargo succeeded but reported no executable", o->script);
         } else {
@@ -334,6 +343,7 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     if (!result)
         result = cache_commit(&job->entry, built.buf, rec);
     if (!result) {
+        cache_drop_artifacts(&job->entry, built.buf);
         struct build_request req = {.action = CARGO_BUILD, .diag = &g->diag, .wrap = &wrap};
         keep_command(job, g, in, &bo, &req, capture.buf, rec);
     }

@@ -66,6 +66,16 @@ void cache_package_name(const char *entry_name, struct strbuf *package)
         *dash = '_';
 }
 
+void cache_bin_name(const char *stem, struct strbuf *bin)
+{
+    static const char *const cargos[] = {"build", "deps", "examples", "incremental", NULL};
+    strbuf_reset(bin);
+    strbuf_addstr(bin, stem);
+    for (const char *const *name = cargos; *name; name++)
+        if (!strcmp(stem, *name))
+            strbuf_addstr(bin, "_rs");
+}
+
 static void entry_path(struct strbuf *path, const char *a, const char *b, const char *c)
 {
     strbuf_grow(path, strlen(a) + strlen(b) + strlen(c)); /* one allocation, not a growing one */
@@ -162,6 +172,39 @@ void cache_remove_stale_temps(const struct cache_entry *e)
     fs_remove_stale_temps(e->project_dir.buf, "");
     fs_remove_stale_temps(bins.buf, e->name.buf);
     strbuf_release(&bins);
+}
+
+void cache_drop_artifacts(const struct cache_entry *e, const char *built)
+{
+    size_t len = e->project_dir.len;
+    if (strncmp(built, e->project_dir.buf, len) || strncmp(built + len, "/target/", 8))
+        return;
+    struct strbuf path = STRBUF_INIT;
+    const char *bin = strrchr(built, '/');
+    unlink(built);
+    strbuf_addf(&path, "%s.d", built);
+    unlink(path.buf);
+    strbuf_reset(&path);
+    strbuf_add(&path, built, (size_t)(bin - built));
+    size_t profile = path.len;
+    strbuf_addstr(&path, "/.cargo-lock");
+    unlink(path.buf);
+    strbuf_setlen(&path, profile);
+    strbuf_addstr(&path, "/examples");
+    rmdir(path.buf);
+    strbuf_setlen(&path, profile);
+    rmdir(path.buf);
+    strbuf_reset(&path);
+    strbuf_addf(&path, "%s/target/CACHEDIR.TAG", e->project_dir.buf);
+    unlink(path.buf);
+    strbuf_setlen(&path, path.len - strlen("/CACHEDIR.TAG"));
+    if (rmdir(path.buf) && errno == ENOTEMPTY) {
+        /* something else lives there: cargo's tag stays with it */
+        strbuf_addstr(&path, "/CACHEDIR.TAG");
+        fs_write_atomic_quietly(path.buf, "Signature: 8a477f597d28d172789f06886806bc55\n", 44,
+                                0644);
+    }
+    strbuf_release(&path);
 }
 
 void cache_forget_fingerprint(const struct cache_entry *e)

@@ -38,6 +38,12 @@ void cache_sanitise_stem(const char *script_path, struct strbuf *stem);
 /* The package name in the shared target of the entry named <stem>-<id>: <stem>_<id>.  GC finds
  * an entry's artifacts by it. */
 void cache_package_name(const char *entry_name, struct strbuf *package);
+/* The name of the entry's one binary, what cargo's lines, the progress bar and backtraces
+ * (`stem::main`) show: the stem, or stem_rs for the names cargo keeps for its own directories
+ * (build, deps, examples, incremental).  Unlike the package, it is not unique: the shared target
+ * keeps entries apart by the package's metadata hash, and each entry's executable is written
+ * into its own project directory (cargo's artifact directory, see cargo/command.c). */
+void cache_bin_name(const char *stem, struct strbuf *bin);
 /* 1 when name is what cache_entry_init() names entries: <stem>-<16 hex digits>. */
 int cache_is_entry_name(const char *name);
 /* Fill in the entry's names and paths from its identity string. */
@@ -54,6 +60,11 @@ int cache_write_project(const struct cache_entry *e, const char *manifest, size_
 /* Remove what a process killed while writing into this entry left behind (temporary files in
  * its project directory and beside its executable).  Under the entry lock. */
 void cache_remove_stale_temps(const struct cache_entry *e);
+/* After the commit: cargo's copy of the executable in the entry's project (its artifact
+ * directory, built) and what cargo made around it there go; bins/ and the shared target hold the
+ * executable, and cargo copies it out again at its next build of the entry.  What else is there
+ * (-A doc's output) stays. */
+void cache_drop_artifacts(const struct cache_entry *e, const char *built);
 /* Make the next cargo build recompile the script's own crate (not its dependencies): cargo's
  * mtime check cannot see a same-second edit on a coarse-timestamp file system, nor a damaged
  * executable. */

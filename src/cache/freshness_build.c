@@ -7,6 +7,7 @@
 #include "cargo/depinfo.h"
 #include "util/die.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -374,33 +375,37 @@ static void add_depinfo_files(struct recorder *r, unsigned group, const struct u
     depinfo_release(&info);
 }
 
-/* The newest deps/<package>-<hash>.d of the script's crate: rustc's own dep-info for it. */
-static int script_depinfo(const struct build_inputs *in, const char *profile_dir,
-                          struct strbuf *newest_path)
+/* rustc's own dep-info for the script's crate: deps/<bin>-<hash>.d in the shared target, beside
+ * the unit's executable, which is the very file cargo copied into the entry's project as built
+ * (one inode: found by it, not by the name, which entries of one stem share; see HACKING.md,
+ * "What the user sees"). */
+static int script_depinfo(const struct build_inputs *in, const char *built,
+                          struct strbuf *depinfo)
 {
+    struct stat exe, st;
+    const char *bin = strrchr(built, '/') + 1, *profile_end = bin - 1, *profile = profile_end;
+    while (profile > built && profile[-1] != '/')
+        profile--;
+    if (stat(built, &exe))
+        return -1;
     struct strbuf deps = STRBUF_INIT;
-    const char *package = in->entry->package.buf;
-    size_t len = in->entry->package.len;
-    struct timespec newest = {0, 0};
-    strbuf_addf(&deps, "%s/deps", profile_dir);
+    strbuf_addf(&deps, "%s/target/%.*s/deps", in->entry->root.buf, (int)(profile_end - profile),
+                profile);
+    size_t len = strlen(bin);
     DIR *d = opendir(deps.buf);
     struct dirent *de;
-    while (d && (de = readdir(d))) {
-        struct stat st;
-        size_t n = strlen(de->d_name);
-        if (strncmp(de->d_name, package, len) || de->d_name[len] != '-' || n < 2 ||
-            strcmp(de->d_name + n - 2, ".d") || fstatat(dirfd(d), de->d_name, &st, 0) ||
-            st.st_mtim.tv_sec < newest.tv_sec ||
-            (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec <= newest.tv_nsec))
+    while (d && !depinfo->len && (de = readdir(d))) {
+        if (strncmp(de->d_name, bin, len) || de->d_name[len] != '-' ||
+            strlen(de->d_name + len + 1) != 16 || !hash_is_hex(de->d_name + len + 1, 16) ||
+            fstatat(dirfd(d), de->d_name, &st, 0) || st.st_dev != exe.st_dev ||
+            st.st_ino != exe.st_ino)
             continue;
-        newest = st.st_mtim;
-        strbuf_reset(newest_path);
-        strbuf_addf(newest_path, "%s/%s", deps.buf, de->d_name);
+        strbuf_addf(depinfo, "%s/%s.d", deps.buf, de->d_name);
     }
     if (d)
         closedir(d);
     strbuf_release(&deps);
-    return newest_path->len ? 0 : -1;
+    return depinfo->len ? 0 : -1;
 }
 
 /* The script's crate: the script and what rustc's dep-info lists (rustc's, not cargo's beside the
@@ -415,7 +420,7 @@ static void record_script_unit(struct recorder *r, const char *built)
     const char *slash = strrchr(built, '/');
     strbuf_add(&path, built, (size_t)(slash - built));
     struct strbuf depinfo = STRBUF_INIT;
-    if (script_depinfo(r->in, path.buf, &depinfo))
+    if (script_depinfo(r->in, built, &depinfo))
         untrackable(r, path.buf, "no dep-info for the script's crate");
     else
         add_depinfo_files(r, group, &now, depinfo.buf);
@@ -675,6 +680,24 @@ static int retry_stale(struct recorder *r)
     return 1;
 }
 
+/* The variables the build declared, and (final: no retry coming) what could not be tracked
+ * made the record's uncacheable reason; the recorder released. */
+static void finish_recording(struct recorder *r, int final)
+{
+    struct build_inputs *in = r->in;
+    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
+        strlist_add_unique(&r->env_deps, in->generated_env->items[i]);
+    record_env(r->rec, r);
+    if (final && r->untrackable.len && !r->rec->uncacheable) {
+        entry_record_set(r->rec, &r->rec->uncacheable, r->untrackable.buf);
+        warning("%s: %s: it is built again on every run", in->script_name, r->untrackable.buf);
+    }
+    strlist_release(&r->env_deps);
+    strlist_release(&r->stale);
+    strlist_release(&r->set_by_scripts);
+    strbuf_release(&r->untrackable);
+}
+
 int freshness_record_build(struct build_inputs *in, const char *built,
                            const struct cargo_units *units, struct entry_record *rec)
 {
@@ -689,18 +712,8 @@ int freshness_record_build(struct build_inputs *in, const char *built,
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    state->config_unchanged ? &state->previous : NULL, in->stamp};
     buildenv_snapshot(&req, rec);
-    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
-        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
-    record_env(rec, &r);
     int again = retry_stale(&r);
-    if (!again && r.untrackable.len && !rec->uncacheable) {
-        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
-        warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
-    }
-    strlist_release(&r.env_deps);
-    strlist_release(&r.stale);
-    strlist_release(&r.set_by_scripts);
-    strbuf_release(&r.untrackable);
+    finish_recording(&r, !again);
     return again;
 }
 
@@ -760,15 +773,5 @@ void freshness_record_direct(struct build_inputs *in, const char *depinfo,
     struct buildenv_request req = {in->toolchain, in->config_file,
                                    base && config_unchanged(base) ? base : NULL, in->stamp};
     buildenv_snapshot(&req, rec);
-    for (size_t i = 0; in->generated_env && i < in->generated_env->count; i++)
-        strlist_add_unique(&r.env_deps, in->generated_env->items[i]);
-    record_env(rec, &r);
-    if (r.untrackable.len && !rec->uncacheable) {
-        entry_record_set(rec, &rec->uncacheable, r.untrackable.buf);
-        warning("%s: %s: it is built again on every run", in->script_name, r.untrackable.buf);
-    }
-    strlist_release(&r.env_deps);
-    strlist_release(&r.stale);
-    strlist_release(&r.set_by_scripts);
-    strbuf_release(&r.untrackable);
+    finish_recording(&r, 1);
 }

@@ -36,6 +36,10 @@ static void describe_options(const struct options *o, struct strbuf *out)
                            o->action == ACTION_EXECUTABLE ? " static" : ""};
     for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
         strbuf_addstr(out, parts[i]);
+    for (int i = 0; i < o->ndeps; i++) {
+        strbuf_addstr(out, " dep=");
+        strbuf_addstr(out, o->deps[i]);
+    }
     if (out->len > OPTS_TEXT_MAX) {
         char hex[HASH_HEX_LEN + 1];
         struct hasher *h = hasher_new();
@@ -123,7 +127,7 @@ static char *content_identity(const struct options *o, const char *content, size
     hasher_add_field(h, kind_names[o->kind]);
     hasher_add(h, content, len);
     hasher_add_field(h, "");
-    hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_begin : "");
+    hasher_add_field(h, o->loop_begin);
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->text : "");
     hasher_add_field(h, o->kind == SOURCE_LOOP ? o->loop_end : "");
     hasher_add_field(h, o->toml ? o->toml : "");

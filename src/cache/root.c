@@ -277,6 +277,8 @@ static int walk_path(const char *root, int is_root, struct strbuf *why)
     for (const char *p = root; *p && fd >= 0;) {
         while (*p == '/')
             p++;
+        if (!*p)
+            break; /* "/" itself: its check above is the whole walk */
         size_t len = strcspn(p, "/");
         strbuf_reset(&name);
         strbuf_add(&name, p, len);

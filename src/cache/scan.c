@@ -3,6 +3,7 @@
 
 #include "cache/cache.h"
 #include "fetch/url.h"
+#include "toml/toml.h"
 
 #include "util/die.h"
 #include "util/fs.h"
@@ -11,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,9 @@ struct scan_inode {
 
 struct scan_index {
     struct name_map packages;     /* entry package -> entry */
+    struct name_map bins;         /* entry binary name -> entry, or AMBIGUOUS (bins_made) */
+    struct strlist bin_names;     /* the keys of bins */
+    int bins_made;
     struct name_map units;        /* unit key -> unit */
     struct name_map fingerprints; /* <profile>/<fingerprint hex> -> unit (load_graph) */
     struct strlist fingerprint_keys;
@@ -274,6 +279,38 @@ static long entry_of_artifact(const struct cache_scan *s, const char *name)
     return map_get(&s->index->packages, package);
 }
 
+#define AMBIGUOUS ((size_t)LONG_MAX)
+
+/* The entry whose binary (cache_bin_name(stem)) is called bin, when only one is: the map is made
+ * on first use, once every entry is known. */
+static long entry_of_bin(struct cache_scan *s, const char *name, size_t len)
+{
+    struct scan_index *x = s->index;
+    if (!x->bins_made) {
+        struct strbuf stem = STRBUF_INIT, bin = STRBUF_INIT;
+        for (size_t e = 0; e < s->nentries; e++) {
+            strbuf_reset(&stem);
+            strbuf_add(&stem, s->entries[e].name, strlen(s->entries[e].name) - 17);
+            cache_bin_name(stem.buf, &bin);
+            strlist_add(&x->bin_names, bin.buf);
+        }
+        for (size_t e = 0; e < s->nentries; e++) {
+            const char *key = x->bin_names.items[e];
+            map_put(&x->bins, key, map_get(&x->bins, key) >= 0 ? AMBIGUOUS : e);
+        }
+        strbuf_release(&stem);
+        strbuf_release(&bin);
+        x->bins_made = 1;
+    }
+    char key[256];
+    if (len >= sizeof(key))
+        return -1;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    long e = map_get(&x->bins, key);
+    return e == (long)AMBIGUOUS ? -1 : e;
+}
+
 /* a/b[/c[/d]] to own's paths (appended, not formatted: thousands of them in a scan). */
 static void add_path(struct cache_scan *s, struct scan_owner *own, const char *a, const char *b,
                      const char *c, const char *d)
@@ -404,6 +441,28 @@ static void load_record(struct cache_scan *s, int projectsfd, struct scan_entry 
     }
 }
 
+/* The label of an entry that is not a script's with a record: only those are read (a scan of
+ * 1000 script entries parses no manifest). */
+static void load_label(struct cache_scan *s, int projectsfd, struct scan_entry *e)
+{
+    struct strbuf *path = &s->index->scratch, *text = &s->index->text;
+    strbuf_reset(path);
+    strbuf_addstr(path, e->name);
+    strbuf_addstr(path, "/Cargo.toml");
+    int fd = openat(projectsfd, path->buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    strbuf_reset(text);
+    int read_failed = fd < 0 || fs_read_fd_max(fd, text, 1 << 20);
+    if (fd >= 0)
+        close(fd);
+    struct toml_error err;
+    struct toml_value *root = read_failed ? NULL : toml_parse(text->buf, text->len, 1, &err);
+    const struct toml_value *label =
+        toml_get(toml_get(toml_get(toml_get(root, "package"), "metadata"), "cthag"), "source");
+    if (label && label->type == TOML_STRING && strlen(label->text) == label->text_len)
+        e->label = xstrdup(label->text);
+    toml_free(root);
+}
+
 /* projects/, bins/ or locks/ (part -1): the directory belongs to nobody, each <entry> in it to
  * that entry.  A bins/ file without a project makes an entry too (to be collected), a lock file
  * alone does not; temporary files belong to nobody. */
@@ -428,6 +487,8 @@ static void scan_entry_dir(struct cache_scan *s, int rootfd, const char *dir, in
         note_mtime(&s->entries[e], &child);
         if (part == SCAN_PROJECTS)
             load_record(s, d.fd, &s->entries[e]);
+        if (part == SCAN_PROJECTS && s->entries[e].kind != SCAN_SCRIPT)
+            load_label(s, d.fd, &s->entries[e]);
     }
     close_dir(s, &d);
 }
@@ -451,8 +512,11 @@ static void link_unit(struct cache_scan *s, size_t u, long e)
     entry->units[entry->nunits++] = u;
 }
 
-/* target/<profile>/<sub>/: each name in it belongs to an entry (by its package) or to the unit
- * of its metadata hash; .fingerprint/<crate>-<hash> makes the unit known to cargo. */
+/* target/<profile>/<sub>/: each name in it belongs to an entry (by its package, or, named for the
+ * entry's binary, by the metadata hash of one of the entry's units) or to the unit of its
+ * metadata hash; .fingerprint/<package>-<hash> makes the unit known to cargo, and the entry's
+ * (scan_profile reads .fingerprint first).  incremental/<bin>-<rustc's hash> has no metadata
+ * hash: it is the entry's whose binary has that name, when only one has it, else nobody's. */
 static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, const char *sub)
 {
     struct stat st, child;
@@ -475,8 +539,12 @@ static void scan_unit_dir(struct cache_scan *s, int profilefd, size_t profile, c
                 if (e >= 0)
                     link_unit(s, u, e);
             }
-            if (e < 0)
-                owner = UNIT_OWNER(u);
+            if (e < 0 && s->units[u].entry >= 0)
+                e = s->units[u].entry;
+            owner = e >= 0 ? ENTRY_OWNER(e) : UNIT_OWNER(u);
+        } else if (!hash && e < 0 && !strcmp(sub, "incremental") && strchr(n, '-')) {
+            e = entry_of_bin(s, n, (size_t)(strrchr(n, '-') - n));
+            owner = e >= 0 ? ENTRY_OWNER(e) : NOBODY;
         }
         if (owner != NOBODY)
             add_path(s, owner_of(s, owner), "target", s->profiles.items[profile], sub, n);
@@ -498,7 +566,11 @@ static void scan_profile(struct cache_scan *s, int targetfd, const char *name)
     if (open_dir_at(s, &d, targetfd, name))
         return;
     struct stat child;
+    /* First: which units are entries' (their fingerprints name the package). */
+    scan_unit_dir(s, d.fd, profile, ".fingerprint");
     for (const char *n; (n = fs_dir_next(&d));) {
+        if (!strcmp(n, ".fingerprint"))
+            continue;
         if (is_unit_dir(n)) {
             scan_unit_dir(s, d.fd, profile, n);
             continue;
@@ -577,6 +649,7 @@ void cache_scan_release(struct cache_scan *s)
         free(s->entries[i].name);
         free(s->entries[i].package);
         free(s->entries[i].source);
+        free(s->entries[i].label);
         free(s->entries[i].units);
         strlist_release(&s->entries[i].own.paths);
     }
@@ -592,6 +665,8 @@ void cache_scan_release(struct cache_scan *s)
     strlist_release(&s->profiles);
     if (s->index) {
         map_release(&s->index->packages);
+        map_release(&s->index->bins);
+        strlist_release(&s->index->bin_names);
         map_release(&s->index->units);
         map_release(&s->index->fingerprints);
         strlist_release(&s->index->fingerprint_keys);

@@ -33,6 +33,9 @@ struct scan_entry {
     char *package;       /* <stem>_<id> */
     int has_rec;         /* its record is valid; then: */
     char *source;        /* the record's source (script path, URL or content:<hash>), else NULL */
+    /* What it is for people, from its Cargo.toml ([package.metadata.cthag] source: the script's
+     * path, or "-e " and the start of its text), for -e/-s/-l and incomplete entries; or NULL */
+    char *label;
     uint64_t bin_size;   /* the record's bin-size */
     enum scan_kind kind; /* a script file, -e/-s/-l content, a URL, or no valid record */
     int script_exists;   /* 1 or 0 for script files; -1 otherwise */

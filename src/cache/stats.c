@@ -68,14 +68,30 @@ static void add_quoted(struct strbuf *out, const char *s)
     strbuf_addch(out, '"');
 }
 
+/* A -e/-s/-l entry as its Cargo.toml describes it: "-e 1 + 2" ("-e" and the start of the text,
+ * on one line) in place of its kind alone. */
+static void add_label(struct strbuf *out, const char *label)
+{
+    for (const char *p = label; *p; p++)
+        strbuf_addch(out, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
 void stats_describe_script(const struct scan_entry *e, struct strbuf *out)
 {
-    if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL)
+    if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL) {
         add_quoted(out, e->source);
-    else if (e->kind == SCAN_CONTENT)
-        strbuf_addstr(out, content_label(e));
-    else
+    } else if (e->kind == SCAN_CONTENT) {
+        if (e->label)
+            add_label(out, e->label);
+        else
+            strbuf_addstr(out, content_label(e));
+    } else if (e->label && e->label[0] == '/') { /* its STATUS says "no build" */
+        add_quoted(out, e->label);
+    } else if (e->label) {
+        add_label(out, e->label);
+    } else {
         strbuf_addstr(out, "(incomplete entry)");
+    }
 }
 
 /* Most recently used first; ties by name, so the order never depends on the directory's. */
@@ -111,8 +127,14 @@ static void print_json(const struct cache_scan *s, const struct scan_entry *cons
         strbuf_addf(&out, ", \"kind\": \"%s\", \"script\": ", kind_name(e));
         if (e->kind == SCAN_SCRIPT || e->kind == SCAN_URL)
             json_add_string(&out, e->source);
+        else if (e->label && e->label[0] == '/')
+            json_add_string(&out, e->label);
         else
             strbuf_addstr(&out, "null");
+        if (e->label && e->label[0] != '/') {
+            strbuf_addstr(&out, ", \"text\": ");
+            json_add_string(&out, e->label);
+        }
         strbuf_addf(&out, ", \"last_used\": %lld, \"binary_bytes\": %llu, \"entry_bytes\": %llu, "
                           "\"script_exists\": %s}",
                     e->used, e->has_rec ? e->bin_size : 0ULL,

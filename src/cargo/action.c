@@ -82,8 +82,10 @@ int action_run(const struct options *o, const struct cache_entry *e, const struc
     enum cargo_action action = o->action == ACTION_CHECK  ? CARGO_CHECK
                                : o->action == ACTION_TEST ? CARGO_TEST
                                                           : CARGO_OTHER;
-    struct build_request req = {action, o->script_args, o->nscript_args, diag, NULL, NULL,
-                                NULL, NULL, NULL, NULL};
+    struct build_request req = {.action = action,
+                                .args = o->script_args,
+                                .nargs = o->nscript_args,
+                                .diag = diag};
     if (refuse_editing_copy(o, in_place))
         return EXIT_BAD_INPUT;
     int status = build_run_cargo(e, bo, &req, o->script);

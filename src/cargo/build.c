@@ -1,6 +1,7 @@
 #include "cargo/build.h"
 
 #include "cargo/command.h"
+#include "cargo/relay.h"
 
 #include "util/die.h"
 #include "util/fs.h"
@@ -77,7 +78,8 @@ int build_find_cargo(struct strbuf *cargo)
 /* What cargo's JSON messages on stdout turn into. */
 struct message_sink {
     const struct build_request *r;
-    struct strbuf *diagnostics; /* where rewritten diagnostics go when captured (-q) */
+    struct relay relay; /* cargo's stderr, and the diagnostics in order with it */
+    int parse_json;     /* stdout has cargo's messages (else it is plain text) */
 };
 
 static void show_diagnostic(struct message_sink *sink, const struct json *message)
@@ -87,24 +89,21 @@ static void show_diagnostic(struct message_sink *sink, const struct json *messag
         diag_message(sink->r->diag, message, &text);
     else if (json_get_string(message, "rendered"))
         strbuf_addstr(&text, json_get_string(message, "rendered"));
-    if (sink->diagnostics) {
-        strbuf_add(sink->diagnostics, text.buf, text.len);
-    } else {
-        fflush(stdout);
-        fputs(text.buf, stderr);
-    }
+    relay_text(&sink->relay, text.buf, text.len);
     strbuf_release(&text);
 }
 
 static void on_cargo_line(void *ctx, char *line, size_t len)
 {
     struct message_sink *sink = ctx;
-    struct json *msg = line[0] == '{' ? json_parse(line, len) : NULL;
+    struct json *msg = sink->parse_json && line[0] == '{' ? json_parse(line, len) : NULL;
     const char *reason = json_get_string(msg, "reason");
     if (!reason) {
-        /* Not a message: the output of a test binary, say, whose panics name the file. */
+        /* Not a message: the output of a test binary, say, whose panics name the file, or of
+         * -A tree, which names the package. */
         struct strbuf text = STRBUF_INIT;
         strbuf_add(&text, line, len);
+        relay_rename(&sink->relay, &text);
         if (sink->r->diag)
             diag_rename(sink->r->diag, &text);
         strbuf_addch(&text, '\n');
@@ -150,7 +149,7 @@ static const char **cargo_environment(const struct build_opts *o, const struct b
                                       struct strlist *owned)
 {
     static const char *const removed[] = {"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
-                                          "CARGO_BUILD_TARGET", NULL};
+                                          "CARGO_BUILD_BUILD_DIR", "CARGO_BUILD_TARGET", NULL};
     size_t n = 0, extra = 0;
     if (!(r->wrap && !add_wrapper(o, r, owned)) && o->wrapper) {
         struct strbuf wrapper = STRBUF_INIT;
@@ -160,7 +159,7 @@ static const char **cargo_environment(const struct build_opts *o, const struct b
     }
     while (o->env && o->env[extra])
         extra++;
-    const char **env = xcalloc(extra + owned->count + 4, sizeof(char *));
+    const char **env = xcalloc(extra + owned->count + 5, sizeof(char *));
     for (const char *const *name = removed; *name; name++)
         env[n++] = *name;
     for (size_t i = 0; i < owned->count; i++)
@@ -168,6 +167,41 @@ static const char **cargo_environment(const struct build_opts *o, const struct b
     for (size_t i = 0; i < extra; i++)
         env[n++] = o->env[i];
     return env;
+}
+
+static void on_cargo_stderr(void *ctx, const char *data, size_t len)
+{
+    relay_stderr(&((struct message_sink *)ctx)->relay, data, len);
+}
+
+static void on_cargo_tick(void *ctx)
+{
+    relay_tick(&((struct message_sink *)ctx)->relay);
+}
+
+/* -A subcommands whose plain output names the package. */
+static int renames_stdout(const struct build_request *r)
+{
+    return r->action == CARGO_OTHER && !strcmp(r->args[0], "tree");
+}
+
+/* The names cargo writes for the generated project, and the script's in their place (longest
+ * first: the manifest and the copy inside the project directory before the directory; the
+ * package, unique in the shared target, as the binary is named). */
+static void relay_names(const struct cache_entry *e, const char *script_name,
+                        struct strbuf paths[4], struct relay_name *names)
+{
+    size_t n = 0;
+    strbuf_addf(&paths[0], "%s/Cargo.toml", e->project_dir.buf);
+    strbuf_addf(&paths[1], "%s/%s.rs", e->project_dir.buf, e->stem.buf);
+    /* cargo runs in / and names files there relative to it: "root/.cache/...". */
+    strbuf_addf(&paths[2], "%s/Cargo.toml", e->project_dir.buf + 1);
+    for (size_t i = 0; i < 3; i++)
+        names[n++] = (struct relay_name){paths[i].buf, script_name};
+    names[n++] = (struct relay_name){e->project_dir.buf, script_name};
+    cache_bin_name(e->stem.buf, &paths[3]);
+    names[n++] = (struct relay_name){e->package.buf, paths[3].buf};
+    names[n] = (struct relay_name){NULL, NULL};
 }
 
 const char **build_environment(const struct build_opts *o, const struct build_request *r,
@@ -188,17 +222,29 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     strbuf_addf(&manifest, "%s/Cargo.toml", e->project_dir.buf);
     strbuf_addf(&target, "%s/target", e->root.buf);
     const char **env = cargo_environment(o, r, &owned);
-    struct strbuf output = STRBUF_INIT;
     /* -q hides a build's output unless it fails; -A's output is what the user asked for. */
-    struct strbuf *capture = r->output ? r->output
-                             : o->quiet && r->action != CARGO_OTHER ? &output
-                                                                    : NULL;
-    struct message_sink sink = {r, capture};
-    struct spawn_opts spawn = {.env = env, .capture = capture,
-                               .on_line = command_reads_messages(r) ? on_cargo_line : NULL,
-                               .ctx = &sink, .cwd = "/"};
+    int hold_ms = r->output ? -1 : r->action == CARGO_OTHER ? 0 : o->quiet ? -1 : o->quiet_for_ms;
+    struct build_opts with_bar = *o;
+    int terminal = hold_ms >= 0 && relay_wants_bar(&with_bar.bar_width);
+    if (!terminal)
+        with_bar.bar_width = 0;
+    struct strbuf paths[4] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct relay_name names[RELAY_NAMES];
+    relay_names(e, script_name, paths, names);
+    struct message_sink sink = {.r = r, .parse_json = command_reads_messages(r)};
+    relay_init(&sink.relay, names, terminal, hold_ms);
+    struct spawn_opts spawn = {
+        .env = env,
+        .on_line = sink.parse_json || renames_stdout(r) ? on_cargo_line : NULL,
+        .capture = r->output,
+        .on_stderr = r->output ? NULL : on_cargo_stderr,
+        .on_tick = on_cargo_tick,
+        .tick_ms = 100,
+        .ctx = &sink,
+        .cwd = "/",
+    };
     struct cargo_argv args;
-    command_build(&args, cargo.buf, manifest.buf, target.buf, o, r);
+    command_build(&args, cargo.buf, manifest.buf, target.buf, &with_bar, r);
     note("running %s %s --manifest-path %s with the shared target %s%s%s", cargo.buf,
          command_subcommand_name(r), manifest.buf, target.buf,
          o->wrapper ? " and RUSTC_WRAPPER=" : "", o->wrapper ? o->wrapper : "");
@@ -208,10 +254,12 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
     umask(umask_was & 077);
     int status = spawn_wait(args.argv, &spawn);
     umask(umask_was);
+    relay_finish(&sink.relay, status != 0 && !r->output);
+    if (r->fetch_failed)
+        *r->fetch_failed = sink.relay.fetch_failed;
     if (status < 0) {
         error("cannot run %s: %s", cargo.buf, strerror(errno));
-    } else if (status && !r->output) {
-        fwrite(output.buf, 1, output.len, stderr);
+    } else if (status) {
         if (status > 128)
             error("%s: %scargo was killed by signal %d", script_name,
                   r->action == CARGO_BUILD ? "build failed: " : "", status - 128);
@@ -219,7 +267,8 @@ int build_run_cargo(const struct cache_entry *e, const struct build_opts *o,
             error("%s: build failed (cargo exited with status %d)", script_name, status);
     }
     command_release(&args);
-    strbuf_release(&output);
+    for (size_t i = 0; i < 4; i++)
+        strbuf_release(&paths[i]);
     strbuf_release(&cargo);
     strbuf_release(&manifest);
     strbuf_release(&target);

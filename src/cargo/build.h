@@ -24,7 +24,9 @@ struct build_opts {
     const char *features;     /* --features value or NULL */
     int offline;
     const char *registry_dir; /* absolute path of a directory source, or NULL */
-    int quiet;                /* capture cargo's output; show it only if the build fails */
+    int quiet;                /* hold cargo's output back; show it only if the build fails */
+    int quiet_for_ms;         /* hold it back that long, then show it (cthag -r's builds) */
+    int bar_width;            /* (set by build.c) cargo draws its bar this wide into the pipe */
     int color;                /* diagnostics with ANSI colours */
     const char *color_arg;    /* "always" or "never" for cargo's --color, or NULL (auto) */
     const char *wrapper;      /* RUSTC_WRAPPER for cargo, or NULL to leave the environment's */
@@ -45,6 +47,7 @@ struct build_request {
     /* When set, counts what rustc reported (artifacts and messages): 0 after a failure means
      * cargo failed before compiling anything. */
     int *compiled;
+    int *fetch_failed;        /* when set: 1 if cargo could not fetch a dependency (no network?) */
     /* CARGO_BUILD: cthag as RUSTC_WRAPPER (cargo/wrapper.h) for the script's crate, or NULL;
      * its next wrapper is filled in here (build_opts.wrapper, else the user's). */
     const struct wrapper_request *wrap;

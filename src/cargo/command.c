@@ -88,14 +88,34 @@ int command_reads_messages(const struct build_request *r)
 }
 
 /* The shared target and the package source, as cargo options. */
-static void push_cargo_options(struct cargo_argv *a, const char *target_dir,
+static void push_cargo_options(struct cargo_argv *a, const char *manifest, const char *target_dir,
                                const struct build_opts *o)
 {
     /* The shared target as a --config, not CARGO_TARGET_DIR: cargo passes CARGO_* variables on
-     * to rustc, and sccache hashes them, so every cache root would miss its dependencies. */
+     * to rustc, and sccache hashes them, so every cache root would miss its dependencies.  It
+     * is cargo's build directory, where every unit lives under its metadata hash; what cargo
+     * copies out of it (the executable, "uplifted") goes to the entry's own project directory:
+     * the binary is named for the script (cache_bin_name), and two scripts of one name built
+     * at once would otherwise write the same target/debug/<name> (see HACKING.md). */
+    struct strbuf artifacts = STRBUF_INIT;
+    strbuf_add(&artifacts, manifest, (size_t)(strrchr(manifest, '/') - manifest));
+    strbuf_addstr(&artifacts, "/target");
     push(a, "--config");
-    push_owned(a, config_string("build.target-dir", target_dir));
+    push_owned(a, config_string("build.build-dir", target_dir));
+    push(a, "--config");
+    push_owned(a, config_string("build.target-dir", artifacts.buf));
+    strbuf_release(&artifacts);
     push_source_options(a, o);
+    if (o->bar_width) {
+        /* cargo's bar in the pipe (relay.h).  After the subcommand's name: given before it,
+         * cargo 1.95 ignores term.progress.width and draws no bar. */
+        struct strbuf width = STRBUF_INIT;
+        strbuf_addf(&width, "term.progress.width=%d", o->bar_width);
+        push(a, "--config");
+        push(a, "term.progress.when=\"always\"");
+        push(a, "--config");
+        push_owned(a, strbuf_detach(&width));
+    }
 }
 
 static void push_message_format(struct cargo_argv *a, const struct build_opts *o)
@@ -111,7 +131,7 @@ static void push_subcommand(struct cargo_argv *a, const char *manifest, const ch
     if (!after) {
         if (o->quiet)
             push(a, "--quiet");
-        push_cargo_options(a, target_dir, o);
+        push_cargo_options(a, manifest, target_dir, o);
     }
     push(a, r->args[0]);
     push(a, "--manifest-path");
@@ -119,7 +139,7 @@ static void push_subcommand(struct cargo_argv *a, const char *manifest, const ch
     if (after) {
         if (o->quiet)
             push(a, "--quiet");
-        push_cargo_options(a, target_dir, o);
+        push_cargo_options(a, manifest, target_dir, o);
     }
     if (command_reads_messages(r))
         push_message_format(a, o);
@@ -138,9 +158,10 @@ void command_build(struct cargo_argv *a, const char *cargo, const char *manifest
         strbuf_addf(&toolchain, "+%s", o->toolchain);
         push_owned(a, strbuf_detach(&toolchain));
     }
-    if (o->color_arg) {
+    if (o->color_arg || o->bar_width) {
+        /* cargo's stderr is a pipe (relay.h): whether it colours is cthag's decision. */
         push(a, "--color");
-        push(a, o->color_arg);
+        push(a, o->color_arg ? o->color_arg : o->color ? "always" : "never");
     }
     if (r->action == CARGO_OTHER) {
         push_subcommand(a, manifest, target_dir, o, r);
@@ -149,7 +170,7 @@ void command_build(struct cargo_argv *a, const char *cargo, const char *manifest
     push(a, command_subcommand_name(r));
     push(a, "--manifest-path");
     push(a, manifest);
-    push_cargo_options(a, target_dir, o);
+    push_cargo_options(a, manifest, target_dir, o);
     if (o->release)
         push(a, "--release");
     if (o->features) {

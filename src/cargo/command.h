@@ -11,7 +11,7 @@
 struct cargo_argv {
     const char **argv; /* NULL-terminated */
     int argc, alloc;
-    char *owned[6];
+    char *owned[12];
     int nowned;
 };
 

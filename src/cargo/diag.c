@@ -387,6 +387,7 @@ struct gathered {
     enum wrap_role own_role;
     struct wrap_position own_at;
     int printed_value;    /* cthag's printing of a final value was involved */
+    int primary_prints;   /* a primary span takes in cthag's printing of a final value */
     int verbatim;         /* nothing of cthag's was involved */
 };
 
@@ -408,6 +409,7 @@ static void gather_span(struct gathered *g, const struct diag_map *map, const st
     wrap_locate_span(map->code, json_int(span, "line_start"), col_start > 0 ? col_start - 1 : 0,
                      json_int(span, "line_end"), col_end > 0 ? col_end - 1 : 0, &s);
     g->printed_value |= s.own && s.role == WRAP_VALUE && !primary;
+    g->primary_prints |= primary && s.cut && s.role == WRAP_VALUE;
     if (!s.own) {
         add_script_span(&g->marks, map, &s, primary, raw_label && label_ok ? label.buf : NULL);
     } else if (primary && !g->own_primary) {
@@ -705,8 +707,9 @@ void diag_message(const struct diag_map *map, const struct json *message, struct
     memset(&g, 0, sizeof(g));
     gather_spans(&g, map, message);
     /* A warning about cthag's text alone (e.g. its Ok(()) unreachable after the script's last
-     * statement) says nothing about the script. */
-    if (!(g.own_primary && strcmp(level, "warning") == 0))
+     * statement), or about its printing of the final value (unreachable after `loop {}`), says
+     * nothing about the script. */
+    if (!((g.own_primary || g.primary_prints) && strcmp(level, "warning") == 0))
         render_message(map, message, strstr(rendered, "\033[") != NULL, &g, out);
     release_marks(&g.marks);
 }

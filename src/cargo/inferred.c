@@ -210,8 +210,12 @@ void inferred_commit(const char *script_name, const char *project_dir, const cha
         const struct inferred_crate *item = &list->items[i];
         if (item->local)
             continue;
-        inform("%s:%d: crate %s %s (inferred from %s)", script_name, item->line, item->name,
-               item->range, item->use);
+        if (item->line)
+            inform("%s:%d: crate %s %s (inferred from %s)", script_name, item->line, item->name,
+                   item->range, item->use);
+        else /* used by the -B text (-r: an earlier entry, which said so when it was built) */
+            note("%s: crate %s %s (inferred from %s, before it: -B)", script_name, item->name,
+                 item->range, item->use);
         if (item->kept)
             note("%s: crate %s %s: the range of the entry's first build (--update asks "
                  "the registry again)", script_name, item->name, item->range);

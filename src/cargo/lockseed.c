@@ -741,8 +741,10 @@ static int resolve(const struct lockseed_request *r, int keep_own)
 {
     char *update[] = {"update", "--workspace"}, *generate[] = {"generate-lockfile"};
     struct strbuf output = STRBUF_INIT;
-    struct build_request req = {CARGO_OTHER, keep_own ? update : generate, keep_own ? 2 : 1,
-                                NULL, NULL, NULL, &output, NULL, NULL, NULL};
+    struct build_request req = {.action = CARGO_OTHER,
+                                .args = keep_own ? update : generate,
+                                .nargs = keep_own ? 2 : 1,
+                                .output = &output};
     int status = build_run_cargo(r->entry, r->build, &req, r->script_name);
     if (status)
         note("%s: cargo could not resolve the dependencies%s: %.*s", r->script_name,

@@ -5,7 +5,9 @@
 #include "cargo/thag.h"
 #include "toml/toml.h"
 #include "util/die.h"
+#include "util/suggest.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,15 +26,224 @@ static int check_shapes(const struct manifest_input *in, const struct toml_value
         if (v && v->type != TOML_TABLE)
             return error("%s:%d: [%s] must be a table", in->script_name, v->line, *key);
     }
-    const struct toml_value *deps = toml_get(root, "dependencies");
-    for (size_t i = 0; deps && i < deps->count; i++) {
-        const struct toml_value *dep = deps->items[i];
+    return 0;
+}
+
+/* The keys cargo reads at a manifest's top level: anything else at -M's top level is a
+ * dependency written without its [dependencies] header. */
+static const char *const top_level_keys[] = {
+    "cargo-features", "package", "project", "lib", "bin", "example", "test", "bench",
+    "dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies",
+    "build_dependencies", "target", "features", "patch", "replace", "profile", "workspace",
+    "badges", "lints", NULL};
+
+static int is_listed(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(key, *list))
+            return 1;
+    return 0;
+}
+
+/* -M 'regex = "1"': top-level keys no manifest has, given a dependency's value, go to
+ * [dependencies] (unless that table names them itself). */
+static void move_bare_dependencies(struct toml_value *root)
+{
+    for (size_t i = 0; i < root->count; i++) {
+        const struct toml_value *v = root->items[i];
+        if (is_listed(root->keys[i], top_level_keys) ||
+            !(v->type == TOML_STRING || (v->type == TOML_TABLE && v->is_inline)))
+            continue;
+        struct toml_value *deps = toml_table(root, "dependencies");
+        if (!deps)
+            return; /* not a table: check_shapes says so */
+        if (!toml_get(deps, root->keys[i]))
+            toml_set(deps, root->keys[i], toml_clone(v));
+        toml_remove(root, root->keys[i--]);
+    }
+}
+
+/* An identifier list after `-` or `+`: dot-separated, none empty. */
+static size_t skip_identifiers(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t start = i;
+        while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '-'))
+            i++;
+        if (i == start)
+            return 0;
+        if (i == len || s[i] != '.')
+            return i;
+        i++;
+    }
+}
+
+/* One comparator of a version requirement, as cargo's semver reads it: [op] N[.N[.N]], each
+ * part a number without leading zeros or a wildcard (`*`, x; not the first after an
+ * operator), a pre-release and build metadata only after three numbers. */
+static int is_comparator(const char *s, size_t len)
+{
+    size_t i = strspn(s, "=<>~^"), parts = 0, numbers = 0;
+    int op = i > 0;
+    if (i > 2 || i > len)
+        return 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    for (;;) {
+        size_t digits = strspn(s + i, "0123456789");
+        if (digits > len - i)
+            digits = len - i;
+        if (digits > 1 && s[i] == '0')
+            return 0;
+        numbers += digits > 0;
+        if (!digits && i < len && strchr("*xX", s[i]) && !(op && !parts))
+            digits = 1;
+        if (!digits || ++parts > 3)
+            return 0;
+        i += digits;
+        if (i >= len || s[i] != '.')
+            break;
+        i++;
+    }
+    for (const char *mark = "-+"; *mark; mark++) {
+        if (i < len && s[i] == *mark) {
+            size_t n = numbers == 3 ? skip_identifiers(s + i + 1, len - i - 1) : 0;
+            if (!n)
+                return 0;
+            i += 1 + n;
+        }
+    }
+    return i == len;
+}
+
+/* cargo's version requirements: `*`, or comparators separated by commas. */
+int manifest_is_version_req(const char *req)
+{
+    for (const char *p = req;;) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, ",");
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (!(len == 1 && *p == '*') && !is_comparator(p, len))
+            return 0;
+        p += strcspn(p, ",");
+        if (!*p++)
+            return 1;
+    }
+}
+
+/* The type each key of a dependency's table must have (cargo's TomlDetailedDependency). */
+static const struct {
+    const char *key;
+    enum toml_type type;
+} dependency_keys[] = {
+    {"version", TOML_STRING}, {"registry", TOML_STRING}, {"registry-index", TOML_STRING},
+    {"path", TOML_STRING}, {"base", TOML_STRING}, {"git", TOML_STRING}, {"branch", TOML_STRING},
+    {"tag", TOML_STRING}, {"rev", TOML_STRING}, {"features", TOML_ARRAY}, {"optional", TOML_BOOL},
+    {"default-features", TOML_BOOL}, {"default_features", TOML_BOOL}, {"package", TOML_STRING},
+    {"public", TOML_BOOL}, {"artifact", TOML_STRING}, {"lib", TOML_BOOL}, {"target", TOML_STRING},
+    {"workspace", TOML_BOOL}, {NULL, TOML_STRING}};
+
+static const char *const type_words[] = {"a string", "an integer", "a number", "true or false",
+                                         "a date", "a list", "a table"};
+
+static int dependency_key(const char *key)
+{
+    for (int k = 0; dependency_keys[k].key; k++)
+        if (!strcmp(key, dependency_keys[k].key))
+            return k;
+    return -1;
+}
+
+/* A key cargo ignores in a dependency's table (a typo: "unused manifest key"): warned about at
+ * the script's line, and dropped so that cargo does not warn about its copy's. */
+static void drop_unknown_key(const struct manifest_input *in, const char *where,
+                             const char *name, struct toml_value *dep, size_t k)
+{
+    const char *keys[sizeof(dependency_keys) / sizeof(*dependency_keys)];
+    for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+        keys[i] = dependency_keys[i].key;
+    const char *meant = suggest_nearest(dep->keys[k], keys);
+    warning("%s:%d: unused manifest key: %s.%s.%s (cargo ignores it)%s%s%s", in->script_name,
+            dep->items[k]->line, where, name, dep->keys[k], meant ? "; did you mean `" : "",
+            meant ? meant : "", meant ? "`?" : "");
+    toml_remove(dep, dep->keys[k]);
+}
+
+/* A dependency's table: each key of the type cargo reads, unknown keys dropped. */
+static int check_dependency_table(const struct manifest_input *in, const char *where,
+                                  const char *name, struct toml_value *dep)
+{
+    for (size_t k = 0; k < dep->count; k++) {
+        int known = dependency_key(dep->keys[k]);
+        const struct toml_value *v = dep->items[k];
+        if (known < 0) {
+            drop_unknown_key(in, where, name, dep, k--);
+            continue;
+        }
+        int ok = v->type == dependency_keys[known].type ||
+                 (!strcmp(dep->keys[k], "artifact") && v->type == TOML_ARRAY);
+        for (size_t j = 0; ok && v->type == TOML_ARRAY && j < v->count; j++)
+            ok = v->items[j]->type == TOML_STRING;
+        if (!ok)
+            return error("%s:%d: dependency `%s`: %s must be %s%s", in->script_name, v->line,
+                         name, dep->keys[k], type_words[dependency_keys[known].type],
+                         dependency_keys[known].type == TOML_ARRAY ? " of strings, e.g. "
+                                                                     "features = [\"derive\"]"
+                                                                   : "");
+    }
+    return 0;
+}
+
+/* Every dependency of one table: a version requirement or a table, as cargo reads them. */
+static int check_dependencies(const struct manifest_input *in, const char *where,
+                              struct toml_value *deps)
+{
+    for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++) {
+        struct toml_value *dep = deps->items[i];
+        const struct toml_value *version = dep->type == TOML_TABLE ? toml_get(dep, "version") : dep;
         if (dep->type != TOML_STRING && dep->type != TOML_TABLE)
             return error("%s:%d: dependency `%s` must be a version string or a table "
                          "(e.g. %s = \"1\")", in->script_name, dep->line, deps->keys[i],
                          deps->keys[i]);
+        if (dep->type == TOML_TABLE && check_dependency_table(in, where, deps->keys[i], dep))
+            return -1;
+        size_t start = 0, len = in->thag_format ? thag_marker_version(version, &start) : 0;
+        char *req = version && version->type == TOML_STRING
+                        ? len ? xstrndup(version->text + start, len) : xstrdup(version->text)
+                        : NULL;
+        int bad = req && !manifest_is_version_req(req);
+        free(req);
+        if (bad)
+            return error("%s:%d: failed to parse the version requirement `%s` for dependency "
+                         "`%s` (e.g. \"1\", \"1.2.3\", \">=1.2, <2\", \"*\")",
+                         in->script_name, version->line, version->text, deps->keys[i]);
     }
     return 0;
+}
+
+static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
+                                                "build-dependencies", NULL};
+
+static int check_dependency_tables(const struct manifest_input *in, struct toml_value *root)
+{
+    struct strbuf where = STRBUF_INIT;
+    int result = 0;
+    for (const char *const *t = dependency_tables; *t && !result; t++)
+        result = check_dependencies(in, *t, toml_get(root, *t));
+    struct toml_value *targets = toml_get(root, "target");
+    for (size_t i = 0; !result && targets && targets->type == TOML_TABLE && i < targets->count;
+         i++) {
+        for (const char *const *t = dependency_tables; *t && !result; t++) {
+            strbuf_reset(&where);
+            strbuf_addf(&where, "target.%s.%s", targets->keys[i], *t);
+            result = check_dependencies(in, where.buf, toml_get(targets->items[i], *t));
+        }
+    }
+    strbuf_release(&where);
+    return result;
 }
 
 static void normalise_crate_name(const char *name, char *out, size_t size)
@@ -54,9 +265,6 @@ static int table_declares(const struct toml_value *deps, const char *crate)
     }
     return 0;
 }
-
-static const char *const dependency_tables[] = {"dependencies", "dev-dependencies",
-                                                "build-dependencies", NULL};
 
 /* Declared in any dependency table, [target.X.*] ones included: such a crate is never added
  * again (a dev-dependency used in #[cfg(test)] code stays one). */
@@ -125,6 +333,18 @@ static struct toml_value *inferred_dependency(const struct manifest_input *in, c
     toml_set(dep, "version", toml_new_string(range));
     toml_set(dep, "features", features);
     return dep;
+}
+
+/* --dep NAME[=VERSION]: over what the script says for NAME. */
+static void add_option_deps(const struct manifest_input *in, struct toml_value *root)
+{
+    struct toml_value *deps = in->ndeps ? toml_table(root, "dependencies") : NULL;
+    for (size_t i = 0; deps && i < in->ndeps; i++) {
+        const char *eq = strchr(in->deps[i], '=');
+        char *name = eq ? xstrndup(in->deps[i], (size_t)(eq - in->deps[i])) : xstrdup(in->deps[i]);
+        toml_set(deps, name, toml_new_string(eq ? eq + 1 : "*"));
+        free(name);
+    }
 }
 
 /* thag's local proc-macro crates are path dependencies: 1 when crate is one (added, or -1
@@ -234,6 +454,10 @@ static struct toml_value *package_table(const struct manifest_input *in, struct 
         toml_set(package, autos[i], toml_new_literal(TOML_BOOL, "false"));
     toml_remove(package, "workspace");
     toml_remove(package, "default-run");
+    struct toml_value *metadata = in->source_label ? toml_table(package, "metadata") : NULL;
+    struct toml_value *ours = metadata ? toml_table(metadata, "cthag") : NULL;
+    if (ours)
+        toml_set(ours, "source", toml_new_string(in->source_label));
     return package;
 }
 
@@ -241,7 +465,7 @@ static struct toml_value *bin_targets(const struct manifest_input *in)
 {
     struct toml_value *bin = toml_new_table();
     bin->is_defined = 1;
-    toml_set(bin, "name", toml_new_string(in->package_name));
+    toml_set(bin, "name", toml_new_string(in->bin_name ? in->bin_name : in->package_name));
     toml_set(bin, "path", toml_new_string(in->source_file));
     struct toml_value *bins = toml_new_array();
     bins->is_table_array = 1;
@@ -258,10 +482,12 @@ static int is_replaced(const char *key)
 }
 
 /* [profile.dev.package."*"]: the dependencies (every package but the script's), compiled once
- * for all scripts in the shared target, are built as release builds are: optimized, without
- * debug assertions, overflow checks or debug info.  A script whose work is in a dependency
- * (ibig's F(1,000,000)) runs 18x faster; the price is paid once per dependency version (figures
- * in README's Performance).  Keys the script sets, in [profile.dev] or in this table, win. */
+ * for all scripts in the shared target, are optimized, without debug assertions, overflow
+ * checks or debug info.  opt-level 1 in one codegen unit, by measurement (README, Performance):
+ * ibig's F(1,000,000) runs in 34 ms instead of 559 (opt-level 3: 32), and a cold build with
+ * dependencies costs 1.4-1.7x the unoptimized one in wall time (opt-level 3: 2.0-2.6x; syn and
+ * the other proc-macro crates are dependencies too).  Keys the script sets, in [profile.dev] or
+ * in this table, win. */
 static void add_dependency_defaults(struct toml_value *dev)
 {
     static const struct {
@@ -269,7 +495,8 @@ static void add_dependency_defaults(struct toml_value *dev)
         enum toml_type type;
         const char *value;
     } defaults[] = {
-        {"opt-level", TOML_INTEGER, "3"},
+        {"opt-level", TOML_INTEGER, "1"},
+        {"codegen-units", TOML_INTEGER, "1"},
         {"debug", TOML_BOOL, "false"},
         {"debug-assertions", TOML_BOOL, "false"},
         {"overflow-checks", TOML_BOOL, "false"},
@@ -365,6 +592,7 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
     for (size_t i = 0; user && i < user->count; i++)
         if (!is_replaced(user->keys[i]))
             toml_set(root, user->keys[i], toml_clone(user->items[i]));
+    add_option_deps(in, root);
     if (resolve_thag_auto(in, root) || add_inferred(in, root)) {
         toml_free(root);
         return NULL;
@@ -414,6 +642,45 @@ static int table_uses_registry(const struct toml_value *deps)
     return 0;
 }
 
+/* The length of a [header] (or [[header]]) at line, 0 when the line is not one. */
+static size_t header_length(const char *line)
+{
+    size_t n = strspn(line, " \t");
+    if (line[n] != '[')
+        return 0;
+    while (line[n] && line[n] != ']' && line[n] != '\n' && line[n] != '"' && line[n] != '\'' &&
+           line[n] != '#' && line[n] != '=')
+        n++;
+    if (line[n] != ']')
+        return 0;
+    return line[n + 1] == ']' ? n + 2 : n + 1;
+}
+
+void manifest_from_option(const char *text, struct strbuf *out)
+{
+    int in_multiline = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+        size_t header = in_multiline ? 0 : header_length(line);
+        size_t rest = header + strspn(line + header, " \t");
+        if (header && rest < len && line[rest] != '\n' && line[rest] != '#' && line[rest] != '\r') {
+            strbuf_add(out, line, header);
+            strbuf_addch(out, '\n');
+            strbuf_add(out, line + rest, len - rest);
+        } else {
+            strbuf_add(out, line, len);
+        }
+        /* A header inside a multi-line string is not one. */
+        for (const char *q = line; q + 2 < line + len; q++)
+            if ((q[0] == '"' || q[0] == '\'') && q[1] == q[0] && q[2] == q[0]) {
+                in_multiline = !in_multiline;
+                q += 2;
+            }
+        line += len;
+    }
+}
+
 int manifest_uses_registry(const char *manifest)
 {
     struct toml_error err;
@@ -434,7 +701,9 @@ int manifest_generate(const struct manifest_input *in, struct strbuf *out)
         user = toml_parse(in->toml, in->toml_len, in->toml_line, &err);
         if (!user)
             return error("%s:%d: bad manifest: %s", in->script_name, err.line, err.message);
-        if (check_shapes(in, user)) {
+        if (in->bare_keys_are_dependencies)
+            move_bare_dependencies(user);
+        if (check_shapes(in, user) || check_dependency_tables(in, user)) {
             toml_free(user);
             return -1;
         }

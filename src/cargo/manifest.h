@@ -22,6 +22,10 @@ struct manifest_input {
     const struct strlist *used_crates; /* from infer_crates(), added as "*"; or NULL */
     const struct inferred_list *inferred; /* or crates with their ranges (inferred.c); or NULL */
     const char *package_name;  /* unique per cache entry */
+    const char *bin_name;      /* the [[bin]]'s (cache_bin_name()); NULL: the package's */
+    /* What the entry is for people (the script's path, "-e 1 + 2"): [package.metadata.cthag]
+     * source, which --cache-stats shows; NULL for none. */
+    const char *source_label;
     const char *source_file;   /* the [[bin]] path, relative to the project */
     const char *registry_dir;  /* a directory source to resolve foo_bar vs foo-bar, or NULL */
     /* Where inferred crates get their real names (crates.io included); NULL: registry_dir's. */
@@ -35,6 +39,13 @@ struct manifest_input {
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;
+    /* The manifest came from -M: keys at its top level that no manifest has (`regex = "1"`)
+     * are [dependencies], as thag users write them. */
+    int bare_keys_are_dependencies;
+    /* --dep NAME or NAME=VERSION (rust-script's -d): [dependencies] NAME = "VERSION" (or "*"),
+     * over what the script declares for NAME. */
+    const char *const *deps;
+    size_t ndeps;
     /* The manifest is thag's (its block, or -M): thag's own crates are resolved as thag does
      * (cargo/thag.h) from these sources. */
     int thag_format;
@@ -45,8 +56,16 @@ struct manifest_input {
 };
 
 /* Append the generated manifest to out.  Prints "cthag: NAME:LINE: problem" and returns -1 when
- * the embedded manifest is malformed. */
+ * the embedded manifest is malformed.  A key cargo would ignore in a dependency's table (a typo
+ * such as `featurs`) is warned about at its line, as cargo would, and left out. */
 int manifest_generate(const struct manifest_input *in, struct strbuf *out);
+
+/* -M's text as manifest TOML: as typed, but for a [table] header with more on its line (the one
+ * line `[dependencies] regex = "1"`), which is split after the header. */
+void manifest_from_option(const char *text, struct strbuf *out);
+
+/* Is req a version requirement cargo reads ("1.2", ">=1, <2", "*")? */
+int manifest_is_version_req(const char *req);
 
 /* Drop the uses of crates the embedded manifest declares (in any dependency table), saying so
  * with -v: those are not inferred.  A malformed manifest drops nothing (generating reports it). */

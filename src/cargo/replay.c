@@ -59,6 +59,7 @@ void replay_spec_init(struct rustc_spec *spec)
     memset(spec, 0, sizeof(*spec));
     strbuf_init(&spec->entry);
     strbuf_init(&spec->package);
+    strbuf_init(&spec->bin);
     strbuf_init(&spec->project);
     strbuf_init(&spec->source);
     strbuf_init(&spec->script);
@@ -70,6 +71,7 @@ void replay_spec_release(struct rustc_spec *spec)
 {
     strbuf_release(&spec->entry);
     strbuf_release(&spec->package);
+    strbuf_release(&spec->bin);
     strbuf_release(&spec->project);
     strbuf_release(&spec->source);
     strbuf_release(&spec->script);
@@ -297,6 +299,7 @@ static void set_names(struct rustc_spec *spec, const struct replay_names *n)
 {
     strbuf_addstr(&spec->entry, n->entry);
     strbuf_addstr(&spec->package, n->package);
+    strbuf_addstr(&spec->bin, n->bin ? n->bin : "");
     strbuf_addstr(&spec->project, n->project);
     strbuf_addstr(&spec->source, n->source);
     strbuf_addstr(&spec->script, n->script ? n->script : "");
@@ -354,6 +357,7 @@ void replay_spec_format(const struct rustc_spec *spec, struct strbuf *out)
     add_field(&sb, "config", spec->config);
     add_field(&sb, "entry", spec->entry.buf);
     add_field(&sb, "package", spec->package.buf);
+    add_field(&sb, "bin", spec->bin.buf);
     add_field(&sb, "project", spec->project.buf);
     add_field(&sb, "source", spec->source.buf);
     add_field(&sb, "script", spec->script.buf);
@@ -392,6 +396,7 @@ static int load_field(struct rustc_spec *spec, const char *tag, const char *valu
         struct strlist *list;
     } fields[] = {
         {"entry", &spec->entry, NULL},     {"package", &spec->package, NULL},
+        {"bin", &spec->bin, NULL},
         {"project", &spec->project, NULL}, {"source", &spec->source, NULL},
         {"script", &spec->script, NULL},   {"cwd", &spec->cmd.cwd, NULL},
         {"libstd", &spec->cmd.libstd, NULL}, {"arg", NULL, &spec->cmd.argv},
@@ -507,6 +512,34 @@ static void new_hash(const char *entry, const char *salt, char out[17])
     strbuf_release(&sb);
 }
 
+/* The crate's name of a binary's name: rustc's --crate-name, CARGO_CRATE_NAME. */
+static void crate_name(const char *bin, struct strbuf *out)
+{
+    strbuf_reset(out);
+    for (const char *c = bin; *c; c++)
+        strbuf_addch(out, *c == '-' ? '_' : *c);
+}
+
+/* value is the old binary's name (as_crate: as its crate's); its new one into out, or 0. */
+static int rename_bin(const char *value, int as_crate, const struct replay_names *old,
+                      const struct replay_names *now, struct strbuf *out)
+{
+    struct strbuf was = STRBUF_INIT, is = STRBUF_INIT;
+    if (as_crate) {
+        crate_name(old->bin, &was);
+        crate_name(now->bin, &is);
+    } else {
+        strbuf_addstr(&was, old->bin);
+        strbuf_addstr(&is, now->bin);
+    }
+    int same = !strcmp(value, was.buf);
+    if (same)
+        strbuf_addstr(out, is.buf);
+    strbuf_release(&was);
+    strbuf_release(&is);
+    return same;
+}
+
 static void derive_arg(const struct strlist *argv, size_t i, const struct replay_names *old,
                        const struct replay_names *now, struct strbuf *out)
 {
@@ -515,8 +548,8 @@ static void derive_arg(const struct strlist *argv, size_t i, const struct replay
     strbuf_reset(out);
     if (!strcmp(a, old->source)) {
         strbuf_addstr(out, now->source);
-    } else if (!strcmp(prev, "--crate-name") && !strcmp(a, old->package)) {
-        strbuf_addstr(out, now->package);
+    } else if (!strcmp(prev, "--crate-name") && rename_bin(a, 1, old, now, out)) {
+        /* the binary's crate, named for the script */
     } else if (!strcmp(prev, "-C") && !strncmp(a, "metadata=", 9)) {
         new_hash(now->entry, "metadata", hex);
         strbuf_addf(out, "metadata=%s", hex);
@@ -539,11 +572,15 @@ static void derive_env(const char *entry, const struct replay_names *old,
     size_t len = name_length(entry);
     const char *value = entry[len] ? entry + len + 1 : NULL;
     strbuf_reset(out);
-    for (const char *const *n = names; *n && value; n++) {
-        if (len == strlen(*n) && !strncmp(entry, *n, len) && !strcmp(value, old->package)) {
-            strbuf_addf(out, "%s=%s", *n, now->package);
-            return;
-        }
+    for (size_t n = 0; names[n] && value; n++) {
+        if (len != strlen(names[n]) || strncmp(entry, names[n], len))
+            continue;
+        strbuf_addf(out, "%s=", names[n]);
+        if (!strcmp(value, old->package))
+            strbuf_addstr(out, now->package);
+        else if (n == 0 || !rename_bin(value, n == 1, old, now, out))
+            break;
+        return;
     }
     rename_paths(entry, old, now, out);
 }
@@ -558,10 +595,13 @@ static int names_old_entry(const char *s, const struct replay_names *old)
 int replay_derive(const struct rustc_spec *tmpl, const struct replay_names *names,
                   const char *config, struct rustc_spec *spec)
 {
-    const struct replay_names old = {tmpl->entry.buf, tmpl->package.buf, tmpl->project.buf,
-                                     tmpl->source.buf, tmpl->script.len ? tmpl->script.buf : NULL};
+    const struct replay_names old = {tmpl->entry.buf,   tmpl->package.buf, tmpl->bin.buf,
+                                     tmpl->project.buf, tmpl->source.buf,
+                                     tmpl->script.len ? tmpl->script.buf : NULL};
     struct strbuf sb = STRBUF_INIT;
-    int clean = replay_is_template(tmpl) && (!old.script) == (!names->script);
+    /* (A template without its binary's name cannot be renamed: its crate would keep it.) */
+    int clean = replay_is_template(tmpl) && (!old.script) == (!names->script) &&
+                tmpl->bin.len && names->bin && *names->bin;
     snprintf(spec->config, sizeof(spec->config), "%s", config);
     set_names(spec, names);
     rename_paths(tmpl->cmd.cwd.buf, &old, names, &spec->cmd.cwd);
@@ -616,6 +656,21 @@ static void on_artifact(struct replay_sink *sink, const struct json *msg)
     }
 }
 
+/* rustc's closing count ("aborting due to 1 previous error", "2 warnings emitted"). */
+static int is_summary(const char *message)
+{
+    static const char *const endings[] = {"warning emitted", "warnings emitted", NULL};
+    if (!message)
+        return 0;
+    if (!strncmp(message, "aborting due to", 15))
+        return 1;
+    size_t len = strlen(message);
+    for (const char *const *e = endings; *e; e++)
+        if (len >= strlen(*e) && !strcmp(message + len - strlen(*e), *e))
+            return 1;
+    return 0;
+}
+
 /* One line of rustc's stderr: a JSON diagnostic or artifact notice, or plain text (an internal
  * compiler error, a linker's words) shown as it is. */
 static void on_rustc_line(void *ctx, char *line, size_t len)
@@ -623,7 +678,9 @@ static void on_rustc_line(void *ctx, char *line, size_t len)
     struct replay_sink *sink = ctx;
     struct json *msg = line[0] == '{' ? json_parse(line, len) : NULL;
     const char *type = json_get_string(msg, "$message_type");
-    if (type && !strcmp(type, "diagnostic")) {
+    if (type && !strcmp(type, "diagnostic") && is_summary(json_get_string(msg, "message"))) {
+        /* cargo drops these too (it counts the diagnostics itself) */
+    } else if (type && !strcmp(type, "diagnostic")) {
         struct strbuf text = STRBUF_INIT;
         if (sink->r->diag)
             diag_message(sink->r->diag, msg, &text);

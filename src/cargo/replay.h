@@ -45,6 +45,7 @@ void rustc_command_release(struct rustc_command *cmd);
 struct replay_names {
     const char *entry;    /* <stem>-<id16> */
     const char *package;  /* its package name */
+    const char *bin;      /* its [[bin]]'s name (cache_bin_name(): the script's stem) */
     const char *project;  /* its project directory (the working directory) */
     const char *source;   /* the crate root as the manifest's [[bin]] path names it */
     const char *script;   /* the script's canonical path (what --remap-path-prefix maps to), or
@@ -53,7 +54,7 @@ struct replay_names {
 
 struct rustc_spec {
     char config[HASH_HEX_LEN + 1]; /* the configuration key it was captured under */
-    struct strbuf entry, package, project, source, script;
+    struct strbuf entry, package, bin, project, source, script;
     struct rustc_command cmd;      /* env: cargo's additions only */
     struct strlist unset;          /* variables cargo removed */
     struct strlist deps;           /* what the command reads besides the crate's own files */

@@ -39,9 +39,7 @@ static int is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-/* "1, thag-auto": the length of the version before the comma, trimmed ("1", from *start); 0
- * when the value has no marker (or no version before it). */
-static size_t marker_version(const struct toml_value *version, size_t *start)
+size_t thag_marker_version(const struct toml_value *version, size_t *start)
 {
     if (!version || version->type != TOML_STRING)
         return 0;
@@ -120,7 +118,8 @@ static int resolve_table(struct toml_value *deps, const char *script_name,
         struct toml_value *dep = deps->items[i];
         const char *name = deps->keys[i];
         size_t start = 0;
-        size_t len = dep->type == TOML_TABLE ? marker_version(toml_get(dep, "version"), &start) : 0;
+        size_t len =
+            dep->type == TOML_TABLE ? thag_marker_version(toml_get(dep, "version"), &start) : 0;
         if (!len)
             continue;
         char *version = xstrndup(toml_get(dep, "version")->text + start, len);

@@ -38,6 +38,9 @@ extern const char *const thag_auto_variables[];
 /* Resolve every thag-auto dependency in the dependency tables of a manifest (root, target
  * tables included).  Returns the number resolved, or -1 after "cthag: SCRIPT:LINE: problem"
  * (THAG_DEV_PATH without the crate in it). */
+/* "1, thag-auto": the length of the version before the comma, trimmed ("1", from *start); 0
+ * when the value has no marker (or no version before it). */
+size_t thag_marker_version(const struct toml_value *version, size_t *start);
 int thag_resolve_auto(struct toml_value *root, const char *script_name,
                       const struct thag_sources *src);
 

@@ -84,6 +84,7 @@ struct parser {
     struct options *o;
     const struct option_row *action_row; /* the option that chose o->action */
     const struct option_row *source_row; /* the option that chose o->kind */
+    int short_letter;                    /* the option being applied was given by its letter */
 };
 
 /* How an option takes its value. */
@@ -146,7 +147,8 @@ struct option_row {
     {name, letter, ARG_NONE, NULL, group, SET_MODE, 0, mode, NULL, help}
 #define CALLBACK(name, letter, arg, value_name, callback, group, help)                             \
     {name, letter, arg, value_name, group, CALL, 0, 0, callback, help}
-#define REFUSED(name, arg, why) {name, 0, arg, NULL, G_HIDDEN, REFUSE, 0, 0, NULL, why}
+/* why: one line; "%s" in it stands for the script the command line names (else SCRIPT). */
+#define REFUSED(name, letter, arg, why) {name, letter, arg, NULL, G_HIDDEN, REFUSE, 0, 0, NULL, why}
 #define HELP_LINE(name, group, help) {name, 0, ARG_NONE, NULL, group, HELP_ONLY, 0, 0, NULL, help}
 
 static void opt_infer(struct parser *p, const struct option_row *row, const char *value);
@@ -161,6 +163,10 @@ static void opt_toolchain(struct parser *p, const struct option_row *row, const 
 static void opt_profile(struct parser *p, const struct option_row *row, const char *value);
 static void opt_update(struct parser *p, const struct option_row *row, const char *value);
 static void opt_print_toml(struct parser *p, const struct option_row *row, const char *value);
+static void opt_dep(struct parser *p, const struct option_row *row, const char *value);
+static void opt_quiet_for(struct parser *p, const struct option_row *row, const char *value);
+static void opt_edit(struct parser *p, const struct option_row *row, const char *value);
+static void opt_unquote(struct parser *p, const struct option_row *row, const char *value);
 
 /* One row per option; keep one line per row (several people add options at once). */
 static const struct option_row option_table[] = {
@@ -174,17 +180,18 @@ static const struct option_row option_table[] = {
     FLAG("offline", 0, offline, G_PROCESSING, "run cargo offline; a script from a URL runs from the copy kept\nin the cache, without asking the server"),
     CALLBACK("registry-dir", 0, ARG_REQUIRED, "DIR", opt_registry_dir, G_PROCESSING, "use DIR as a directory source in place of crates.io (offline);\ne.g. Debian's /usr/share/cargo/registry"),
     STRING("rustc-wrapper", 0, "PROGRAM", wrapper, G_PROCESSING, "compile through PROGRAM (RUSTC_WRAPPER), e.g. sccache, to share\ncompiled dependencies across cache roots and machines"),
-    STRING("wrapper", 0, "CMD", run_wrapper, G_PROCESSING, "run the built program under CMD (split into words as a shell\nwould): --wrapper 'valgrind -q', hyperfine, rust-lldb"),
+    CALLBACK("dep", 0, ARG_REQUIRED, "NAME[=VER]", opt_dep, G_PROCESSING, "add a dependency: NAME (any version) or NAME=VER, as\nrust-script's --dep and -d NAME[=VER]; repeatable"),
+    STRING("wrapper", 'w', "CMD", run_wrapper, G_PROCESSING, "run the built program under CMD (split into words as a shell\nwould): --wrapper 'valgrind -q', hyperfine, rust-lldb"),
     CALLBACK("expr", 'e', ARG_REQUIRED, "EXPR", opt_source, G_DYNAMIC, "evaluate a Rust expression or block; its value is printed"),
     CALLBACK("stdin", 's', ARG_NONE, NULL, opt_source, G_DYNAMIC, "read the script from standard input"),
     CALLBACK("loop", 'l', ARG_REQUIRED, "FILTER", opt_source, G_DYNAMIC, "run FILTER for every line of standard input, with `line`\n(String) and `i` (its 1-based number) in scope; a non-() value\nis printed"),
-    STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line"),
+    STRING("begin", 'B', "PRE", loop_begin, G_DYNAMIC, "with -l: statements run before the first line; with -e:\nstatements and items before the expression, in its scope"),
     STRING("end", 'E', "POST", loop_end, G_DYNAMIC, "with -l: statements run after the last line"),
-    STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest lines for -e, -s and -l, e.g. '[dependencies] ...'\n(--toml SCRIPT alone: the same as --print-toml SCRIPT)"),
-    FLAG("unquote", 'u', unquote, G_DYNAMIC, "print a final String or &str value without quotes"),
+    STRING("toml", 'M', "TOML", toml, G_DYNAMIC, "manifest for -e, -s and -l; bare lines are [dependencies]:\n-M 'regex = \"1\"'  -M $'[dependencies]\\nregex = \"1\"'\n(--toml SCRIPT alone: the same as --print-toml SCRIPT)"),
+    CALLBACK("unquote", 'u', ARG_OPTIONAL, "[=BOOL]", opt_unquote, G_DYNAMIC, "print a final String or &str value without quotes\n(--unquote=false, -u false: with quotes, as thag)"),
     MODE("rapid", 'r', MODE_RAPID, G_INTERACTIVE, "a session: each entry is evaluated like -e once its brackets\nand quotes are closed; items and `use` stay for later entries;\n:help lists the commands"),
     MODE("repl", 0, MODE_RAPID, G_INTERACTIVE, "the same as -r"),
-    FLAG("edit", 'd', edit, G_INTERACTIVE, "open the script (or the -e/-s/-l code) in $VISUAL/$EDITOR\nfirst; run it if it was saved"),
+    CALLBACK("edit", 'd', ARG_NONE, NULL, opt_edit, G_INTERACTIVE, "open the script (or the -e/-s/-l code, or alone a new snippet)\nin $VISUAL/$EDITOR first; run it if it was saved"),
     ACTION("gen", 'g', ACTION_GEN, G_NORUN, "generate the project only; print its directory"),
     ACTION("build", 'b', ACTION_BUILD, G_NORUN, "build (if needed) but do not run"),
     ACTION("norun", 'n', ACTION_BUILD, G_NORUN, "the same as -b"),
@@ -206,9 +213,10 @@ static const struct option_row option_table[] = {
     STRING("max-size", 0, "SIZE", max_size, G_CACHE, "cap for --gc (default 2GiB, or [cache] max-size, or\n$CTHAG_MAX_CACHE_SIZE)"),
     STRING("max-age", 0, "DAYS", max_age, G_CACHE, "age limit for --gc (default 30, or [cache] max-age-days)"),
     FLAG("deep", 0, deep, G_CACHE, "with --gc: also remove dependency builds no entry uses"),
+    MODE("config", 'C', MODE_EDIT_CONFIG, G_CONFIG, "edit the config file in $VISUAL/$EDITOR (as thag's -C)"),
     MODE("config-path", 0, MODE_CONFIG_PATH, G_CONFIG, "print where the config file is read from"),
     MODE("print-config", 0, MODE_PRINT_CONFIG, G_CONFIG, "print the effective settings and where each comes from"),
-    ACTION("package", 0, ACTION_GEN, G_OTHER_RUNNERS, "= -g (rust-script; also --gen-pkg-only)"),
+    ACTION("package", 'p', ACTION_GEN, G_OTHER_RUNNERS, "= -g (rust-script; also --gen-pkg-only)"),
     ACTION("gen-pkg-only", 0, ACTION_GEN, G_HIDDEN, "= -g (older rust-script)"),
     ACTION("test", 0, ACTION_TEST, G_OTHER_RUNNERS, "= -T (rust-script)"),
     CALLBACK("toolchain", 0, ARG_REQUIRED, "NAME", opt_toolchain, G_OTHER_RUNNERS, "= +NAME (rust-script)"),
@@ -216,15 +224,15 @@ static const struct option_row option_table[] = {
     CALLBACK("clear-cache", 0, ARG_NONE, NULL, opt_clean, G_OTHER_RUNNERS, "= --clean all (rust-script)"),
     CALLBACK("cargo-output", 0, ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "show cargo's output, cthag's default (rust-script)"),
     CALLBACK("normal", 'N', ARG_NONE, NULL, opt_normal, G_OTHER_RUNNERS, "normal output: cancels -v and -q (thag)"),
-    REFUSED("dep", ARG_REQUIRED, "rust-script's --dep is not cthag's: declare the dependency in the script (a // cargo-deps: line, a ```cargo block, frontmatter) or let cthag infer it"),
-    REFUSED("extern", ARG_REQUIRED, "rust-script's --extern is not cthag's: write `use` or `extern crate` in the code"),
-    REFUSED("unstable-feature", ARG_REQUIRED, "rust-script's --unstable-feature is not cthag's: write #![feature(...)] at the top of the script and use a nightly +TOOLCHAIN"),
-    REFUSED("pkg-path", ARG_REQUIRED, "rust-script's --pkg-path is not cthag's: the project lives in the cache (cthag -g prints where)"),
-    REFUSED("base-path", ARG_REQUIRED, "rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them"),
-    REFUSED("bench", ARG_NONE, "rust-script's --bench is not cthag's: cthag -A SCRIPT -- bench runs cargo bench"),
-    REFUSED("count", ARG_NONE, "rust-script's --count is not cthag's: with -l, `i` is the line's number"),
-    REFUSED("expand", ARG_NONE, "thag's --expand is not cthag's: cthag -A SCRIPT -- expand runs cargo expand"),
-    REFUSED("config", ARG_NONE, "thag's --config is not cthag's: cthag --config-path prints where the config file is"),
+    MODE("iter", 0, MODE_RAPID, G_OTHER_RUNNERS, "= -r (thag)"),
+    CALLBACK("quiet-for", 0, ARG_REQUIRED, "MS", opt_quiet_for, G_HIDDEN, "(cthag -r's build step) show cargo's output only once the build has taken MS milliseconds, or failed"),
+    REFUSED("extern", 0, ARG_REQUIRED, "rust-script's --extern is not cthag's: write `use NAME;` or `extern crate NAME;` in the code (and --dep NAME if it is not inferred)"),
+    REFUSED("unstable-feature", 0, ARG_REQUIRED, "rust-script's --unstable-feature is not cthag's: write #![feature(...)] at the top of the script and run cthag +nightly %s"),
+    REFUSED("pkg-path", 0, ARG_REQUIRED, "rust-script's --pkg-path is not cthag's: the project lives in the cache (cthag -g %s prints where)"),
+    REFUSED("base-path", 0, ARG_REQUIRED, "rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them"),
+    REFUSED("bench", 0, ARG_NONE, "rust-script's --bench is not cthag's: cthag -A %s -- bench runs cargo bench"),
+    REFUSED("count", 0, ARG_NONE, "rust-script's --count is not cthag's: with -l, `i` is the line's number"),
+    REFUSED("expand", 'X', ARG_NONE, "thag's -X/--expand is not cthag's: cthag -A %s -- expand runs cargo expand (cargo install cargo-expand)"),
 };
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(*option_table))
@@ -392,6 +400,138 @@ static void opt_toolchain(struct parser *p, const struct option_row *row, const 
     p->o->toolchain = value;
 }
 
+/* The script the command line names after position i (the first word that is not an option),
+ * for messages that spell out the command to type instead; "SCRIPT" when there is none. */
+static const char *script_named_after(const struct parser *p, int i)
+{
+    for (; i < p->argc && strcmp(p->argv[i], "--"); i++)
+        if (p->argv[i][0] != '-')
+            return p->argv[i];
+    return "SCRIPT";
+}
+
+/* A refused option's text with its "%s" (if any) replaced by the script named after position
+ * i, after what the message starts with; then exit. */
+static _Noreturn void refuse_option(const struct parser *p, int i, const char *start,
+                                    const char *why)
+{
+    const char *at = strstr(why, "%s");
+    fprintf(stderr, "cthag: %s", start);
+    if (at)
+        fprintf(stderr, "%.*s%s%s\n", (int)(at - why), why, script_named_after(p, i), at + 2);
+    else
+        fprintf(stderr, "%s\n", why);
+    exit(EXIT_BAD_INPUT);
+}
+
+/* Does word name a script file (a regular file, as source_find_script finds it)? */
+static int names_script(const char *word)
+{
+    struct stat st;
+    return !stat(source_find_script(word), &st) && S_ISREG(st.st_mode);
+}
+
+static const struct option_row *find_long(const char *name, size_t len);
+
+/* --dep NAME[=VER]: rust-script's dependency option (also -d NAME[=VER], see opt_edit). */
+static int is_dep_spec(const char *spec)
+{
+    size_t name = strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    return name && spec[0] != '-' && (!spec[name] || (spec[name] == '=' && spec[name + 1]));
+}
+
+static void opt_dep(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    if (!is_dep_spec(value))
+        usage_error("--dep: `%s` is not NAME or NAME=VERSION (e.g. regex or regex=1.10)", value);
+    p->o->deps = xrealloc(p->o->deps, (size_t)(p->o->ndeps + 1) * sizeof(*p->o->deps));
+    p->o->deps[p->o->ndeps++] = value;
+}
+
+/* Is the word after -d rust-script's dependency rather than the script thag's -d edits?  It is
+ * when it says NAME=VER, or names a crate (no file of that name) and a script or -e, -s or -l
+ * follows. */
+static int dep_follows(const struct parser *p)
+{
+    if (p->i + 1 >= p->argc || !is_dep_spec(p->argv[p->i + 1]))
+        return 0;
+    const char *word = p->argv[p->i + 1];
+    if (strchr(word, '='))
+        return 1;
+    if (names_script(word))
+        return 0;
+    for (int i = p->i + 2; i < p->argc && strcmp(p->argv[i], "--"); i++)
+        if (p->argv[i][0] != '-' || strchr("esl", p->argv[i][1]) || !strncmp(p->argv[i], "--e", 3) ||
+            !strcmp(p->argv[i], "--stdin") || !strncmp(p->argv[i], "--loop", 6))
+            return 1;
+    return 0;
+}
+
+/* -d: thag's --edit, or rust-script's -d NAME[=VER] (--dep) when a dependency follows. */
+static void opt_edit(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)value;
+    if (!strcmp(row->name, "edit") && p->short_letter && dep_follows(p)) {
+        p->i++;
+        opt_dep(p, find_long("dep", 3), p->argv[p->i]);
+        return;
+    }
+    p->o->edit = 1;
+}
+
+/* -u[=BOOL], --unquote[=BOOL]: thag's optional true/false. */
+static void opt_unquote(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    if (!value && p->i + 1 < p->argc &&
+        (!strcmp(p->argv[p->i + 1], "true") || !strcmp(p->argv[p->i + 1], "false")))
+        value = p->argv[++p->i];
+    if (value && strcmp(value, "true") && strcmp(value, "false"))
+        usage_error("--unquote: `%s` is not true or false", value);
+    p->o->unquote = !value || !strcmp(value, "true");
+}
+
+/* rust-script's short options that take a value where thag's (cthag's) letter is a flag:
+ * `-t nightly x.rs` would run a script named nightly.  When the word after the letter is no
+ * script and another word follows, say what the rust-script option is here. */
+static void check_short_clash(const struct parser *p, char letter)
+{
+    static const struct {
+        char letter;
+        const char *ours, *theirs;
+    } clashes[] = {{'t', "timings", "toolchain"},
+                   {'b', "build", "base-path"},
+                   {'x', "executable", "extern"},
+                   {'u', "unquote", "unstable-feature"}};
+    if (p->i + 2 >= p->argc || p->argv[p->i + 1][0] == '-' || names_script(p->argv[p->i + 1]))
+        return;
+    for (size_t i = 0; i < sizeof(clashes) / sizeof(*clashes); i++) {
+        if (clashes[i].letter != letter)
+            continue;
+        const char *value = p->argv[p->i + 1];
+        struct strbuf start = STRBUF_INIT;
+        strbuf_addf(&start, "-%c is --%s here (thag's letter), so `%s` would be the script; ",
+                    letter, clashes[i].ours, value);
+        if (letter == 't') {
+            strbuf_addf(&start, "rust-script's -t %s is: cthag +%s ", value, value);
+            refuse_option(p, p->i + 2, start.buf, "%s");
+        }
+        refuse_option(p, p->i + 2, start.buf,
+                      find_long(clashes[i].theirs, strlen(clashes[i].theirs))->help);
+    }
+}
+
+static void opt_quiet_for(struct parser *p, const struct option_row *row, const char *value)
+{
+    (void)row;
+    char *end;
+    long ms = strtol(value, &end, 10);
+    if (*end || end == value || ms < 0 || ms > 3600000)
+        usage_error("--quiet-for: `%s` is not a number of milliseconds", value);
+    p->o->quiet_for_ms = (int)ms;
+}
+
 static void apply_option(struct parser *p, const struct option_row *row, const char *value)
 {
     char *base = (char *)p->o;
@@ -401,9 +541,7 @@ static void apply_option(struct parser *p, const struct option_row *row, const c
     case SET_ACTION: set_action(p, row); break;
     case SET_MODE: p->o->mode = (enum mode)row->value; break;
     case CALL: row->callback(p, row, value); break;
-    case REFUSE:
-        fprintf(stderr, "cthag: %s\n", row->help);
-        exit(EXIT_BAD_INPUT);
+    case REFUSE: refuse_option(p, p->i + 1, "", row->help);
     case HELP_ONLY: break;
     }
 }
@@ -493,6 +631,17 @@ static void parse_long(struct parser *p, const char *arg)
     apply_option(p, row, value);
 }
 
+/* Letters that are all flags (a cluster such as -dq), not a value. */
+static int only_flags(const char *letters)
+{
+    for (; *letters; letters++) {
+        const struct option_row *row = find_short(*letters);
+        if (!row || row->arg == ARG_REQUIRED)
+            return 0;
+    }
+    return 1;
+}
+
 static void parse_short(struct parser *p, const char *arg)
 {
     /* -release: a long option written with one dash, even when its letters are short options
@@ -513,7 +662,16 @@ static void parse_short(struct parser *p, const char *arg)
             apply_option(p, row, c[1] ? c + 1 : option_value(p, flag, NULL));
             return;
         }
+        if (*c == 'd' && c[1] && !only_flags(c + 1) && is_dep_spec(c + 1)) {
+            /* -dregex, -dregex=1: rust-script's -d NAME[=VER] */
+            opt_dep(p, find_long("dep", 3), c + 1);
+            return;
+        }
+        p->short_letter = !c[1];
         apply_option(p, row, NULL);
+        p->short_letter = 0;
+        if (!c[1])
+            check_short_clash(p, *c);
     }
 }
 
@@ -527,7 +685,7 @@ static void check_misplaced_toolchain(const char *arg)
 
 static void parse_command_line(int argc, char **argv, struct options *o)
 {
-    struct parser p = {argc, argv, 1, o, NULL, NULL};
+    struct parser p = {argc, argv, 1, o, NULL, NULL, 0};
     memset(o, 0, sizeof(*o));
     o->infer = INFER_CONFIG;
     if (argc > 1 && argv[1][0] == '+') {
@@ -661,7 +819,7 @@ static void check_dynamic(struct options *o)
             usage_error("%s", "-M/--toml goes with -e, -s or -l; a script file has its own manifest");
         return;
     }
-    if (o->kind == SOURCE_EXPR && !*o->text)
+    if (o->kind == SOURCE_EXPR && !*o->text && !o->edit)
         usage_error("%s", "-e: empty expression");
     if (o->kind == SOURCE_LOOP && !*o->text)
         usage_error("%s", "-l: empty filter");
@@ -684,7 +842,8 @@ static void check_dynamic(struct options *o)
 static int check_mode(struct options *o)
 {
     int cache_command = o->mode == MODE_CLEAN || o->mode == MODE_STATS || o->mode == MODE_GC ||
-                        o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG;
+                        o->mode == MODE_CONFIG_PATH || o->mode == MODE_PRINT_CONFIG ||
+                        o->mode == MODE_EDIT_CONFIG;
     if (cache_command && (o->script || o->kind != SOURCE_FILE))
         usage_error("cache and config commands take no script (got `%s`)",
                     o->script ? o->script : o->text);
@@ -692,10 +851,17 @@ static int check_mode(struct options *o)
         usage_error("%s", "--max-size, --max-age and --deep go with --gc");
     if (cache_command)
         return 0;
-    if ((o->loop_begin || o->loop_end) && o->kind != SOURCE_LOOP)
-        usage_error("%s", "-B/--begin and -E/--end go with -l/--loop");
+    if ((o->loop_begin && o->kind != SOURCE_LOOP && o->kind != SOURCE_EXPR) ||
+        (o->loop_end && o->kind != SOURCE_LOOP))
+        usage_error("%s", "-B/--begin goes with -l/--loop or -e/--expr, -E/--end with -l");
     if (o->install_dir && o->action != ACTION_EXECUTABLE)
         usage_error("%s", "--install-dir goes with -x/--executable");
+    if (o->edit && o->kind == SOURCE_FILE && !o->script && !o->toml) {
+        /* -d alone (thag's edit-submit): a new snippet, written in the editor, then run. */
+        o->kind = SOURCE_EXPR;
+        o->text = "";
+        o->script = source_names[SOURCE_EXPR];
+    }
     check_dynamic(o);
     check_url(o);
     if (o->kind == SOURCE_FILE && !o->script)
@@ -757,6 +923,8 @@ static int run_cache_command(const struct options *o)
 {
     struct strbuf root = STRBUF_INIT;
     int status = EXIT_BAD_INPUT;
+    if (o->mode == MODE_EDIT_CONFIG)
+        return config_edit() ? EXIT_BAD_INPUT : 0;
     int refused = o->mode != MODE_CONFIG_PATH && o->mode != MODE_PRINT_CONFIG;
     /* A root that is not cthag's is bad input, for these commands as for a run (it says why). */
     if (!cache_root(&root) && !(refused && cache_check_root(root.buf) < 0)) {
@@ -801,6 +969,12 @@ int main(int argc, char **argv)
     /* cargo calling cthag back as its RUSTC_WRAPPER, during a build cthag started. */
     if (wrapper_invoked(argc, argv))
         return wrapper_main(argc, argv);
+    if (argc < 2) {
+        /* As thag and rust-script: the usage, on stderr, and a usage error's status. */
+        fputs(usage_head, stderr);
+        fputs("\nThe options: cthag --help\n", stderr);
+        return EXIT_BAD_INPUT;
+    }
     parse_command_line(argc, argv, &o);
     if (o.mode == MODE_HELP) {
         print_help();

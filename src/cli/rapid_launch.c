@@ -51,6 +51,7 @@ static void entry_options(const struct options *o, struct strlist *args)
     if (o->release) strlist_add(args, "--release");
     if (o->debug) strlist_add(args, "--debug");
     if (o->features) add_pair(args, "--features", o->features);
+    for (int i = 0; i < o->ndeps; i++) add_pair(args, "--dep", o->deps[i]);
     if (o->infer_given) add_pair(args, "--infer", levels[o->infer]);
     if (o->offline) strlist_add(args, "--offline");
     if (o->registry_dir) add_pair(args, "--registry-dir", o->registry_dir);

@@ -10,7 +10,7 @@
 /* argv for one step: cthag, the options, [-f -b] -e CODE [-M TOML] [-- ARGS]. */
 static const char **step_argv(const struct evaluator *ev, const struct entry *e, int build)
 {
-    const char **argv = xcalloc(ev->noptions + ev->nargs + 10, sizeof(*argv));
+    const char **argv = xcalloc(ev->noptions + ev->nargs + 14, sizeof(*argv));
     size_t n = 0;
     argv[n++] = ev->cthag;
     for (size_t i = 0; i < ev->noptions; i++)
@@ -19,6 +19,12 @@ static const char **step_argv(const struct evaluator *ev, const struct entry *e,
         argv[n++] = ev->rebuild;
     if (build)
         argv[n++] = "--build";
+    if (build && ev->quiet_for)
+        argv[n++] = ev->quiet_for;
+    if (e->context.len) {
+        argv[n++] = "--begin";
+        argv[n++] = e->context.buf;
+    }
     argv[n++] = "--expr";
     argv[n++] = e->code.buf;
     if (e->toml.len) {

@@ -89,6 +89,17 @@ static void parse_command_line(int argc, char **argv, struct repl *r)
             options[n++] = argv[i];
         }
     }
+    /* A build shows cargo's lines only when it takes more than a second (or fails): a
+     * dependency-free entry builds in well under that.  -q hides them, -v shows them all.
+     * (CTHAG_RAPID_QUIET_MS sets the time, for tests that must not depend on the machine's
+     * speed.) */
+    static char quiet_for[40];
+    const char *ms = getenv("CTHAG_RAPID_QUIET_MS");
+    snprintf(quiet_for, sizeof(quiet_for), "--quiet-for=%s", ms && *ms ? ms : "1000");
+    r->ev.quiet_for = quiet_for;
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(options[k], "--quiet") || !strcmp(options[k], "--verbose"))
+            r->ev.quiet_for = NULL;
     r->ev.options = options;
     r->ev.noptions = n;
     if (i < argc) {
@@ -106,7 +117,7 @@ static void evaluate(struct repl *r, const char *text)
     fflush(stdout);
     if (!session_prepare(&r->session, text, &e) && !eval_entry(&r->ev, &e, &result) &&
         result.built)
-        session_commit(&r->session, &e);
+        session_commit(&r->session, &e, result.status == 0);
     if (result.status)
         r->last_failure = result.status;
     if (r->le && result.built && result.status) {
@@ -185,6 +196,25 @@ static void command_toml(struct repl *r)
     strbuf_release(&text);
 }
 
+/* The file name leads to, through symbolic links (a dangling one: the file it would create),
+ * as an editor writes through a link rather than replacing it.  -1 with errno set (ELOOP). */
+static int resolve_links(const char *name, struct strbuf *out)
+{
+    strbuf_addstr(out, name);
+    for (int depth = 0; depth < 40; depth++) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(out->buf, target, sizeof(target) - 1);
+        if (n < 0)
+            return errno == EINVAL || errno == ENOENT ? 0 : -1;
+        target[n] = '\0';
+        char *slash = strrchr(out->buf, '/');
+        strbuf_setlen(out, target[0] == '/' ? 0 : slash ? (size_t)(slash - out->buf + 1) : 0);
+        strbuf_addstr(out, target);
+    }
+    errno = ELOOP;
+    return -1;
+}
+
 static void command_save(struct repl *r, const struct command_line *c)
 {
     if (!c->arg_len) {
@@ -192,16 +222,23 @@ static void command_save(struct repl *r, const struct command_line *c)
         return;
     }
     char *file = xstrndup(c->arg, c->arg_len);
-    struct strbuf script = STRBUF_INIT;
+    struct strbuf script = STRBUF_INIT, path = STRBUF_INIT;
     session_script(&r->session, 1, &script);
     if (!script.len) {
         fprintf(stderr, "cthag: nothing to save yet\n");
-    } else if (!c->bang && !access(file, F_OK)) {
+    } else if (resolve_links(file, &path)) {
+        error("%s: %s", file, strerror(errno));
+    } else if (!c->bang && !access(path.buf, F_OK)) {
         fprintf(stderr, "cthag: %s exists; :save! %s overwrites it\n", file, file);
-    } else if (!fs_write_atomic(file, script.buf, script.len, 0644)) {
-        printf("saved %s (run it with: cthag %s)\n", file, file);
+    } else if (!fs_write_atomic(path.buf, script.buf, script.len, 0644)) {
+        if (strcmp(path.buf, file))
+            printf("saved %s, through its link, in %s (run it with: cthag %s)\n", file, path.buf,
+                   file);
+        else
+            printf("saved %s (run it with: cthag %s)\n", file, file);
     }
     strbuf_release(&script);
+    strbuf_release(&path);
     free(file);
 }
 
@@ -233,8 +270,24 @@ static void command_history(struct repl *r)
     strbuf_release(&out);
 }
 
+/* :edit and :toml open an editor, which needs a terminal: a piped session (a script feeding
+ * entries, CI) must never start one, nor write its screen control to standard output. */
+static int needs_terminal(struct repl *r, const struct command_line *c)
+{
+    if (r->le || (c->command != CMD_EDIT && c->command != CMD_TOML))
+        return 0;
+    fprintf(stderr, "cthag: :%.*s opens an editor, which needs a terminal; %s\n", (int)c->word_len,
+            c->word,
+            c->command == CMD_TOML ? "give the dependencies in a /*[toml] block of an entry, or -M"
+                                   : "give the entry itself");
+    r->last_failure = EXIT_BAD_INPUT;
+    return 1;
+}
+
 static void run_command(struct repl *r, const struct command_line *c)
 {
+    if (needs_terminal(r, c))
+        return;
     switch (c->command) {
     case CMD_HELP: fputs(input_help, stdout); break;
     case CMD_QUIT: r->quit = 1; break;
@@ -349,7 +402,7 @@ static void start_terminal(struct repl *r)
 
 int main(int argc, char **argv)
 {
-    struct repl r = {SESSION_INIT, {NULL, NULL, 0, NULL, NULL, 0}, NULL, STRBUF_INIT, 0, 0};
+    struct repl r = {SESSION_INIT, {.cthag = NULL}, NULL, STRBUF_INIT, 0, 0};
     setlocale(LC_CTYPE, "");
     parse_command_line(argc, argv, &r);
     if (isatty(STDIN_FILENO))

@@ -1,5 +1,6 @@
 #include "rapid/session.h"
 
+#include "cargo/manifest.h"
 #include "script/rustlex.h"
 #include "script/source.h"
 #include "toml/toml.h"
@@ -231,12 +232,16 @@ static void blank_manifest_block(const struct script *entry, struct strbuf *body
 
 int session_set_toml(struct session *s, const char *text, const char *where)
 {
-    struct toml_value *root = parse_manifest(text, strlen(text), where, 1);
-    if (!root)
+    struct strbuf manifest = STRBUF_INIT;
+    manifest_from_option(text, &manifest);
+    struct toml_value *root = parse_manifest(manifest.buf, manifest.len, where, 1);
+    if (!root) {
+        strbuf_release(&manifest);
         return -1;
+    }
     toml_free(root);
-    strbuf_reset(&s->toml);
-    strbuf_addstr(&s->toml, text);
+    strbuf_release(&s->toml);
+    s->toml = manifest;
     strbuf_rtrim(&s->toml);
     if (s->toml.len)
         strbuf_addch(&s->toml, '\n');
@@ -261,6 +266,7 @@ static void add_entry_item(struct entry *e, const char *text, size_t len)
     trimmed(text, len, &item);
     item_identity(item.buf, &key, &name);
     if (!strcmp(key.buf, "item main")) { /* a program's main is run, not kept */
+        e->is_program = 1;
         strbuf_release(&item);
         strbuf_release(&key);
         strbuf_release(&name);
@@ -279,32 +285,111 @@ static int entry_defines(const struct entry *e, const char *key)
     return 0;
 }
 
-/* code = allow line, the entry's inner attributes, kept items, then the rest of the entry. */
-static void compose_code(const struct session *s, struct entry *e, const struct strbuf *body)
+/* Replayed statements run with stdout and stderr on /dev/null (their output was shown when they
+ * ran): these point them there and back, through libc's dup/dup2 (no crate needed). */
+static const char quiet_helpers[] =
+    "#[doc(hidden)]\n"
+    "fn __cthag_rapid_quiet() -> [i32; 2] {\n"
+    "    unsafe extern \"C\" { fn dup(fd: i32) -> i32; fn dup2(from: i32, to: i32) -> i32; }\n"
+    "    let Ok(null) = ::std::fs::OpenOptions::new().write(true).open(\"/dev/null\") else {\n"
+    "        return [-1, -1];\n"
+    "    };\n"
+    "    let fd = ::std::os::fd::AsRawFd::as_raw_fd(&null);\n"
+    "    unsafe { let saved = [dup(1), dup(2)]; dup2(fd, 1); dup2(fd, 2); saved }\n"
+    "}\n"
+    "#[doc(hidden)]\n"
+    "fn __cthag_rapid_loud(saved: [i32; 2]) {\n"
+    "    unsafe extern \"C\" { fn dup2(from: i32, to: i32) -> i32; fn close(fd: i32) -> i32; }\n"
+    "    let _ = ::std::io::Write::flush(&mut ::std::io::stdout());\n"
+    "    if saved[0] >= 0 && saved[1] >= 0 {\n"
+    "        unsafe { dup2(saved[0], 1); dup2(saved[1], 2); close(saved[0]); close(saved[1]); }\n"
+    "    }\n"
+    "}\n";
+
+static int starts_with_let(const char *text, size_t len)
+{
+    struct lexer lx;
+    struct token t;
+    lexer_init(&lx, text, len);
+    lexer_next(&lx, &t);
+    return t.kind == TOK_IDENT && token_is(&t, "let");
+}
+
+/* A statement as replayed: a final expression's value is bound to `_` (its printing, and a
+ * block-like expression's type, are the entry's own business); a final `let` without its `;`
+ * gets one. */
+static void add_replayed(struct strbuf *replay, const char *text, size_t len, int is_last)
+{
+    struct strbuf statement = STRBUF_INIT;
+    trimmed(text, len, &statement);
+    int open_end = is_last && statement.len && statement.buf[statement.len - 1] != ';';
+    if (open_end && starts_with_let(statement.buf, statement.len))
+        strbuf_addf(replay, "%s;\n", statement.buf);
+    else if (open_end)
+        strbuf_addf(replay, "let _ = (%s);\n", statement.buf);
+    else if (statement.len)
+        strbuf_addf(replay, "%s\n", statement.buf);
+    strbuf_release(&statement);
+}
+
+/* The entry's pieces: items to e->items, statements to e->statements and e->replay. */
+static void split_entry(struct entry *e, const struct strbuf *body, size_t *prefix)
 {
     struct wrap_piece *pieces;
-    size_t n = wrap_split(body->buf, body->len, &pieces);
-    size_t prefix = n ? pieces[0].from : body->len;
+    size_t n = wrap_split(body->buf, body->len, &pieces), last = n;
+    *prefix = n ? pieces[0].from : body->len;
+    for (size_t i = 0; i < n; i++)
+        if (!pieces[i].is_item)
+            last = i;
     for (size_t i = 0; i < n; i++) {
         const char *text = body->buf + pieces[i].from;
         size_t len = pieces[i].to - pieces[i].from;
-        if (pieces[i].is_item)
+        if (pieces[i].is_item) {
             add_entry_item(e, text, len);
-        else
+        } else {
             strbuf_add(&e->statements, text, len);
+            add_replayed(&e->replay, text, len, i == last);
+            e->binds |= starts_with_let(text, len);
+        }
     }
     free(pieces);
     struct strbuf statements = STRBUF_INIT;
     trimmed(e->statements.buf, e->statements.len, &statements);
     strbuf_release(&e->statements);
     e->statements = statements;
-    strbuf_addstr(&e->code, SESSION_ALLOW_LINE);
-    strbuf_add(&e->code, body->buf, prefix);
-    if (prefix && body->buf[prefix - 1] != '\n')
-        strbuf_addch(&e->code, '\n');
+}
+
+static void add_kept_items(const struct session *s, const struct entry *e, struct strbuf *out)
+{
     for (size_t i = 0; i < s->count; i++)
         if (!entry_defines(e, s->items[i].key))
-            strbuf_addf(&e->code, "%s\n", s->items[i].text);
+            strbuf_addf(out, "%s\n", s->items[i].text);
+}
+
+/* context (-B) = allow line, the entry's inner attributes, kept items, the replay with its
+ * output discarded; code (-e) = the rest of the entry.  A program: all of it in code. */
+static void compose_code(const struct session *s, struct entry *e, const struct strbuf *body)
+{
+    size_t prefix;
+    split_entry(e, body, &prefix);
+    struct strbuf *head = e->is_program ? &e->code : &e->context;
+    strbuf_addstr(head, SESSION_ALLOW_LINE);
+    strbuf_add(head, body->buf, prefix);
+    if (prefix && body->buf[prefix - 1] != '\n')
+        strbuf_addch(head, '\n');
+    add_kept_items(s, e, head);
+    if (e->is_program) {
+        strbuf_reset(&e->replay);
+    } else {
+        if (s->replay.len || s->last_replay.len)
+            strbuf_addf(head, "%slet __cthag_saved = __cthag_rapid_quiet();\n%s%s"
+                              "__cthag_rapid_loud(__cthag_saved);\n",
+                        quiet_helpers, s->replay.buf, s->last_replay.buf);
+        /* The inner attributes went to the context: their lines stay, blank, so that the entry
+         * keeps its line numbers. */
+        for (size_t i = 0; i < prefix; i++)
+            strbuf_addch(&e->code, body->buf[i] == '\n' ? '\n' : ' ');
+    }
     strbuf_add(&e->code, body->buf + prefix, body->len - prefix);
 }
 
@@ -356,7 +441,7 @@ static void copy_into(struct strbuf *to, const struct strbuf *from)
     strbuf_add(to, from->buf, from->len);
 }
 
-void session_commit(struct session *s, struct entry *e)
+void session_commit(struct session *s, struct entry *e, int ran)
 {
     for (size_t i = 0; i < e->count; i++) {
         for (size_t j = 0; j < s->count; j++)
@@ -373,7 +458,13 @@ void session_commit(struct session *s, struct entry *e)
     e->count = 0;
     copy_into(&s->toml, &e->toml);
     copy_into(&s->last, &e->text);
+    if (!ran)
+        return;
     copy_into(&s->statements, &e->statements);
+    if (!s->replay.len && !s->last_replay.len && !e->binds)
+        return; /* nothing bound yet: nothing a later entry could use */
+    strbuf_add(&s->replay, s->last_replay.buf, s->last_replay.len);
+    copy_into(&s->last_replay, &e->replay);
 }
 
 void entry_release(struct entry *e)
@@ -383,8 +474,10 @@ void entry_release(struct entry *e)
     free(e->items);
     strbuf_release(&e->text);
     strbuf_release(&e->code);
+    strbuf_release(&e->context);
     strbuf_release(&e->toml);
     strbuf_release(&e->statements);
+    strbuf_release(&e->replay);
     e->items = NULL;
     e->count = 0;
 }
@@ -394,6 +487,11 @@ void entry_release(struct entry *e)
 size_t session_forget(struct session *s, const char *name)
 {
     size_t dropped = 0;
+    if (!name || !*name) {
+        strbuf_reset(&s->replay);
+        strbuf_reset(&s->last_replay);
+        strbuf_reset(&s->statements);
+    }
     for (size_t i = 0; i < s->count; i++) {
         if (name && *name && strcmp(s->items[i].name, name) && strcmp(s->items[i].key, name))
             continue;
@@ -409,6 +507,8 @@ void session_script(const struct session *s, int with_statements, struct strbuf 
         strbuf_addf(out, "/*[toml]\n%s*/\n", s->toml.buf);
     for (size_t i = 0; i < s->count; i++)
         strbuf_addf(out, "%s\n", s->items[i].text);
+    if (with_statements)
+        strbuf_add(out, s->replay.buf, s->replay.len);
     if (with_statements && s->statements.len)
         strbuf_addf(out, "%s\n", s->statements.buf);
 }
@@ -422,4 +522,6 @@ void session_release(struct session *s)
     strbuf_release(&s->toml);
     strbuf_release(&s->last);
     strbuf_release(&s->statements);
+    strbuf_release(&s->replay);
+    strbuf_release(&s->last_replay);
 }

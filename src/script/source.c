@@ -427,7 +427,10 @@ int source_parse(struct script *s)
     if (validate_text(s))
         return -1;
     strbuf_reset(&s->body);
-    strbuf_add(&s->body, s->text.buf, s->text.len);
+    /* A byte-order mark is not code: rustc skips it at the start of a file, and so does the
+     * body (a program with one is still compiled where it lives). */
+    size_t bom = s->text.len >= 3 && !memcmp(s->text.buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    strbuf_add(&s->body, s->text.buf + bom, s->text.len - bom);
     strip_shebang(s);
     if (frontmatter_find(s) || find_thag_block(s) || find_doc_manifest(s) || find_cargo_deps(s))
         return -1;

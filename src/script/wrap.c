@@ -417,7 +417,8 @@ static const char main_open[] = "fn main()->__CthagResult{";
 static const char loop_open[] =
     "let mut i: usize = 0; "
     "for line in ::std::io::BufRead::lines(::std::io::stdin().lock()) { "
-    "#[allow(unused_variables)] let line: ::std::string::String = line?; i += 1; "
+    "#[allow(unused_variables)] let line: ::std::string::String = match line { Ok(l) => l, "
+    "Err(e) => __cthag_read_error(i + 1, e) }; i += 1; "
     "#[allow(unused_variables)] let i = i; __cthag_show(&({";
 static const char loop_close[] = "}));}";
 
@@ -429,14 +430,28 @@ static const char closure_open[] =
     "#[allow(unused_braces)] let mut __cthag_filter = __cthag_line_closure({";
 static const char closure_close[] =
     "}); let mut i: usize = 0; let mut __cthag_line = ::std::string::String::new(); "
-    "while { __cthag_line.clear(); ::std::io::BufRead::read_line(&mut ::std::io::stdin().lock(), "
-    "&mut __cthag_line)? != 0 } { i += 1; #[allow(unused_variables)] let i = i; "
+    "while { __cthag_line.clear(); match ::std::io::BufRead::read_line(&mut "
+    "::std::io::stdin().lock(), &mut __cthag_line) { Ok(n) => n != 0, Err(e) => "
+    "__cthag_read_error(i + 1, e) } } { i += 1; #[allow(unused_variables)] let i = i; "
     "__cthag_show(&__cthag_filter(&__cthag_line)); }";
 /* Gives the closure's parameter its type, as rust-script's enforce_closure does. */
 static const char closure_helper[] =
     "#[doc(hidden)]\n"
     "fn __cthag_line_closure<F: FnMut(&str) -> T, T>(filter: F) -> F {\n"
     "    filter\n"
+    "}\n";
+
+/* -l: a line that cannot be read (not UTF-8: a String cannot hold it) ends the loop with a
+ * message naming the line, not std's raw Debug form of the error. */
+static const char read_error_helper[] =
+    "#[doc(hidden)]\n"
+    "fn __cthag_read_error(line: usize, error: ::std::io::Error) -> ! {\n"
+    "    if error.kind() == ::std::io::ErrorKind::InvalidData {\n"
+    "        ::std::eprintln!(\"cthag: <stdin>:{}: invalid UTF-8 (-l reads lines of text)\", line);\n"
+    "    } else {\n"
+    "        ::std::eprintln!(\"cthag: <stdin>:{}: cannot read: {}\", line, error);\n"
+    "    }\n"
+    "    ::std::process::exit(1)\n"
     "}\n";
 
 /* Printing a final value: `__cthag_show(&` may end the previous line, but the `(` starts the
@@ -770,10 +785,30 @@ void wrap_loop(const char *pre, const char *filter, const char *post,
     close_value(&wr, &e, WRAP_PART_END, "\n");
     close_main(&wr, &e, WRAP_PART_END);
     write_support(&wr, o->flags, 1, &e, WRAP_PART_END);
-    if (closure) {
-        struct place end = place_of(WRAP_PART_END, e.text, e.end);
+    struct place end = place_of(WRAP_PART_END, e.text, e.end);
+    write_own(&wr, read_error_helper, WRAP_SUPPORT, &end);
+    if (closure)
         write_own(&wr, closure_helper, WRAP_SUPPORT, &end);
-    }
+}
+
+void wrap_snippet_after(const char *pre, const char *body, size_t len,
+                        const struct wrap_options *o, struct wrapped *out)
+{
+    struct writer wr = {out, 0};
+    struct part_plan b, m;
+    wrap_init(out);
+    plan_part(pre, strlen(pre), &b);
+    plan_part(body, len, &m);
+    struct place main_start = place_of(WRAP_PART_MAIN, body, m.first);
+    write_loop_part(&wr, WRAP_PART_BEGIN, &b, o, 1, 1);
+    close_value(&wr, &b, WRAP_PART_BEGIN, "");
+    if (!b.has_code)
+        write_own(&wr, main_open, WRAP_START, &main_start);
+    write_loop_part(&wr, WRAP_PART_MAIN, &m, o, 0, 1);
+    end_line(&wr);
+    close_value(&wr, &m, WRAP_PART_MAIN, "\n");
+    close_main(&wr, &m, WRAP_PART_MAIN);
+    write_support(&wr, o->flags, 1, &m, WRAP_PART_MAIN);
 }
 
 int wrap_in_prelude(const char *name)

@@ -76,6 +76,11 @@ struct wrap_options {
 void wrap_program(const char *body, size_t len, const struct wrap_options *o, struct wrapped *out);
 /* A snippet, as described above. */
 void wrap_snippet(const char *body, size_t len, const struct wrap_options *o, struct wrapped *out);
+/* A snippet after other code (-e with -B, cthag -r's session): pre runs first, in the same
+ * scope (its `let` bindings and items are the snippet's), then the snippet, whose final value
+ * is printed.  Each keeps its own line numbers in messages (pre's are WRAP_PART_BEGIN's). */
+void wrap_snippet_after(const char *pre, const char *body, size_t len,
+                        const struct wrap_options *o, struct wrapped *out);
 /* A line filter (-l): pre runs first, then filter once per line of stdin with `line` (String)
  * and `i` (1-based; still in scope for post) in scope, its non-() value printed; then post.
  * A final expression of pre or post is printed too.  A filter whose final expression is a

@@ -1,5 +1,7 @@
 #include "util/die.h"
 
+#include "util/strbuf.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,20 +14,49 @@
 
 int verbosity;
 
+/* What erases the progress bar the terminal's last line holds (the cursor at its start), or
+ * NULL when the line is clean. */
+static const char *line_erase;
+
+void report_line_taken(const char *erase)
+{
+    line_erase = erase;
+}
+
+/* stderr is unbuffered: one fwrite is one write, so lines from parallel writers do not
+ * interleave. */
+static void write_all(const char *text, size_t len)
+{
+    fwrite(text, 1, len, stderr);
+}
+
+void report_write(const char *text, size_t len)
+{
+    if (!len)
+        return;
+    fflush(stdout);
+    if (line_erase && strncmp(text, line_erase, strlen(line_erase))) {
+        struct strbuf line = STRBUF_INIT;
+        strbuf_addstr(&line, line_erase);
+        strbuf_add(&line, text, len);
+        write_all(line.buf, line.len);
+        strbuf_release(&line);
+    } else {
+        write_all(text, len);
+    }
+    line_erase = NULL;
+}
+
 static void report_as(const char *prefix, const char *fmt, va_list ap)
 {
-    /* Build the line first so that concurrent writers (parallel cthag runs) do not interleave. */
-    char line[4096];
-    int len = snprintf(line, sizeof(line), "cthag: %s", prefix);
-    int more = vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
-    if (more < 0)
-        more = 0;
-    len += more;
-    if ((size_t)len > sizeof(line) - 2)
-        len = (int)sizeof(line) - 2;
-    line[len++] = '\n';
-    fflush(stdout);
-    fwrite(line, 1, (size_t)len, stderr);
+    /* The whole line, however long (a path longer than PATH_MAX still ends with the reason). */
+    struct strbuf line = STRBUF_INIT;
+    strbuf_addstr(&line, "cthag: ");
+    strbuf_addstr(&line, prefix);
+    strbuf_vaddf(&line, fmt, ap);
+    strbuf_addch(&line, '\n');
+    report_write(line.buf, line.len);
+    strbuf_release(&line);
 }
 
 static void report(const char *fmt, va_list ap)

@@ -27,6 +27,13 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void inform(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v: what cthag decided and why. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write whole lines to stderr at once, starting on a clean line: when the terminal's last line
+ * holds a progress bar (cargo's, relayed by cargo/relay.c), it is erased first.  Every message
+ * above goes through here. */
+void report_write(const char *text, size_t len);
+/* The terminal's last line now holds a progress bar, the cursor at its start: erase is what
+ * clears it (written before the next line), NULL when the line is clean again. */
+void report_line_taken(const char *erase);
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);

@@ -112,10 +112,15 @@ static void read_pipes(int fds[2], const struct spawn_opts *opts)
     char buf[8192];
     while (fds[0] >= 0 || fds[1] >= 0) {
         struct pollfd pfd[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
-        if (poll(pfd, 2, -1) < 0) {
+        int ready = poll(pfd, 2, opts->on_tick ? opts->tick_ms : -1);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (!ready) {
+            opts->on_tick(opts->ctx);
+            continue;
         }
         for (int i = 0; i < 2; i++) {
             if (fds[i] < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -126,6 +131,8 @@ static void read_pipes(int fds[2], const struct spawn_opts *opts)
             int done = got <= 0;
             if (i == 0 && opts->on_line)
                 feed_lines(&lr, buf, done ? 0 : (size_t)got, done);
+            else if (i == 1 && !opts->capture && !done)
+                opts->on_stderr(opts->ctx, buf, (size_t)got);
             else if (!done)
                 strbuf_add(i == 0 && opts->out ? opts->out : opts->capture, buf, (size_t)got);
             if (done) {
@@ -166,7 +173,7 @@ static int add_pipe(posix_spawn_file_actions_t *actions, int target, int *read_e
 
 int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
 {
-    static const struct spawn_opts none = {0};
+    static const struct spawn_opts none = {.env = NULL};
     if (!opts)
         opts = &none;
     int reads[2] = {-1, -1}, writes[2] = {-1, -1};
@@ -177,7 +184,7 @@ int spawn_wait(const char *const *argv, const struct spawn_opts *opts)
         failed |= add_pipe(&actions, STDOUT_FILENO, &reads[0], &writes[0]);
     if (opts->on_line && opts->stderr_lines && writes[0] >= 0)
         posix_spawn_file_actions_adddup2(&actions, writes[0], STDERR_FILENO);
-    if (opts->capture)
+    if (opts->capture || opts->on_stderr)
         failed |= add_pipe(&actions, STDERR_FILENO, &reads[1], &writes[1]);
     char **env = spawn_environment(opts->env);
     pid_t pid = 0;

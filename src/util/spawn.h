@@ -16,6 +16,11 @@ struct spawn_opts {
     struct strbuf *capture;
     /* When set, the child's stdout is read line by line (newline removed) as it comes. */
     void (*on_line)(void *ctx, char *line, size_t len);
+    /* When set (and capture is not), the child's stderr is handed here as it comes. */
+    void (*on_stderr)(void *ctx, const char *data, size_t len);
+    /* When set, called after tick_ms without anything from the child. */
+    void (*on_tick)(void *ctx);
+    int tick_ms;
     void *ctx;
     /* The directory the child starts in, or NULL for cthag's own. */
     const char *cwd;

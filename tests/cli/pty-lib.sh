@@ -53,13 +53,20 @@ $(pty_screen | tail -25)"
     return 1
 }
 
-# Wait (up to a minute) until the last line is a prompt with nothing typed: ">>" or "..".  Typing
-# earlier would be type-ahead, which the terminal echoes before the prompt (as for any shell).
+# Wait (up to a minute) until the last line is a prompt with nothing typed: ">>" or "..", and
+# the line editor has the terminal in raw mode.  Typing earlier would be type-ahead, which the
+# terminal echoes itself (as for any shell): libedit writes the prompt a moment before it makes
+# the terminal raw, and on a loaded machine keys typed in that moment were echoed twice.
 pty_wait_bare_prompt() {
-    local i last
+    local i last tty
+    tty=$(tmux -S "$PTY_SOCKET" display-message -p '#{pane_tty}' 2> /dev/null)
     for ((i = 0; i < 1200; i++)); do
         last=$(pty_screen | tail -1)
-        [ "$last" = ">>" ] || [ "$last" = ".." ] && return 0
+        if [ "$last" = ">>" ] || [ "$last" = ".." ]; then
+            # (When the tty cannot be asked, the prompt alone decides, as it used to.)
+            stty -F "$tty" 2> /dev/null | grep -q -- '-icanon' || ! stty -F "$tty" > /dev/null 2>&1 &&
+                return 0
+        fi
         sleep 0.05
     done
     fail "no prompt to type at; the terminal shows:
@@ -80,4 +87,15 @@ pty_wait_idle() {
     fail "the session is not waiting at an empty prompt${text:+ after [$text]}; it shows:
 $(pty_screen | tail -25)"
     return 1
+}
+
+# pty_slow_entry: enter the session's slow entry (slowdep's build script sleeps two seconds,
+# tests/cli/make-registry.sh) and wait for its value.
+pty_slow_entry() {
+    pty_type '/*[toml]'
+    pty_type '[dependencies]'
+    pty_type 'slowdep = "0.1"'
+    pty_type '*/'
+    pty_type 'slowdep::ready()'
+    pty_wait_idle '"slow and ready"'
 }

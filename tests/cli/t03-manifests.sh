@@ -106,21 +106,21 @@ EOF_RS
 run_cthag -q "${R[@]}" optdeps.rs
 expect_out "script true tinydep false" "dependencies optimized:"
 manifest=$(sed -n '/^\[profile.dev.package."\*"\]$/,/^$/p' "$CTHAG_CACHE_DIR"/projects/optdeps-*/Cargo.toml)
-expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 3\ndebug = false\ndebug-assertions = false\noverflow-checks = false')" \
+expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 1\ncodegen-units = 1\ndebug = false\ndebug-assertions = false\noverflow-checks = false')" \
     "the dependencies' profile:"
 write_script depsdev.rs <<'EOF_RS'
 /*[toml]
 [profile.dev]
 debug-assertions = true
 [profile.dev.package."*"]
-opt-level = 1
+opt-level = 2
 */
 fn main() { println!("script {} tinydep {}", cfg!(debug_assertions), tinydep::checked()); }
 EOF_RS
 run_cthag -q "${R[@]}" depsdev.rs
 expect_out "script true tinydep true" "the script's [profile.dev] key wins:"
 manifest=$(sed -n '/^\[profile.dev.package."\*"\]$/,/^$/p' "$CTHAG_CACHE_DIR"/projects/depsdev-*/Cargo.toml)
-expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 1\ndebug = false\noverflow-checks = false')" \
+expect_eq "$manifest" "$(printf '[profile.dev.package."*"]\nopt-level = 2\ncodegen-units = 1\ndebug = false\noverflow-checks = false')" \
     "the script's [profile.dev.package.\"*\"] wins:"
 
 # Malformed blocks: one line naming the script and the line; exit 2; nothing cached.

@@ -44,8 +44,8 @@ run_cthag -q syntax.rs
 expect_status 1
 expect_err_has "expected expression"
 
-# Usage errors.
-run_cthag
+# Usage errors (bare cthag prints the usage: t71).
+run_cthag -q
 expect_status 2
 expect_err "cthag: no script given (see cthag --help)"
 run_cthag --bogus x.rs

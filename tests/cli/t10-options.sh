@@ -11,7 +11,7 @@ run_cthag -q --offline tc.rs
 expect_status 0
 toolchain=$(out)
 expect_file_has "$CARGO_LOG" "build --manifest-path $CTHAG_CACHE_DIR/projects/tc-"
-expect_file_has "$CARGO_LOG" "--config build.target-dir=\"$CTHAG_CACHE_DIR/target\" --offline"
+expect_file_has "$CARGO_LOG" "--config build.build-dir=\"$CTHAG_CACHE_DIR/target\" --config build.target-dir=\"$(echo "$CTHAG_CACHE_DIR"/projects/tc-*)/target\" --offline"
 reset_cargo_log
 
 # -v: the decisions, with the key.
@@ -45,7 +45,7 @@ mkdir rel
 (cd rel && CTHAG_CACHE_DIR=relcache "$CTHAG" -q ../tc.rs > out 2> err)
 expect_eq "$?:$(cat rel/err)" "0:" "relative cache root:"
 expect_eq "$(ls rel/relcache | tr '\n' ' ')" "CACHEDIR.TAG bins gc-stamp lock locks projects target " "its layout:"
-expect_file_has "$CARGO_LOG" "build.target-dir=\"$TMP/rel/relcache/target\""
+expect_file_has "$CARGO_LOG" "build.build-dir=\"$TMP/rel/relcache/target\""
 
 run_cthag +no-such-toolchain -q tc.rs
 expect_status 1 "unknown toolchain:"

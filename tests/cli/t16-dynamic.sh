@@ -91,7 +91,8 @@ expect_status 101 "-T with a failing test:"
 expect_file_has "$TMP/out" "test wrong ... FAILED"
 run_cthag -A tested.rs -- tree
 expect_status 0 "-A tree:"
-expect_file_has "$TMP/out" "tested_"
+expect_file_has "$TMP/out" "tested v0.1.0 (tested.rs)"
+expect_eq "$(grep -c 'tested_' "$TMP/out")" 0 "-A tree names the script, not the generated package:"
 printf 'fn main() { let x: i32 = "no"; }\n' > broken.rs
 run_cthag -q -c broken.rs
 expect_status 1 "-c on a type error:"
@@ -152,7 +153,7 @@ check_usage "cthag: -e/--expr and -l/--loop cannot be combined (see cthag --help
 status=$?
 expect_status 2 "-l without stdin:"
 expect_err "cthag: -l: no standard input to read lines from (see cthag --help)"
-check_usage "cthag: -B/--begin and -E/--end go with -l/--loop (see cthag --help)" -B 'let a = 1;' tested.rs
+check_usage "cthag: -B/--begin goes with -l/--loop or -e/--expr, -E/--end with -l (see cthag --help)" -B 'let a = 1;' tested.rs
 check_usage "cthag: -M/--toml goes with -e, -s or -l; a script file has its own manifest (see cthag --help)" -M '[dependencies]' tested.rs
 check_usage "cthag: -c/--check and -T/--test-only cannot be combined (see cthag --help)" -c -T tested.rs
 check_usage "cthag: -A needs a cargo subcommand after the script: cthag -A tested.rs -- tree (see cthag --help)" -A tested.rs

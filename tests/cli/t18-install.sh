@@ -39,6 +39,17 @@ for opt in $(cat options.txt); do
     grep -q -- "-l ${opt#--}" "$SOURCE_DIR/completions/cthag.fish" || fail "fish completion lacks $opt"
 done
 pass
+# ... and each short name with its long one (-w, --wrapper: the same table row).
+"$CTHAG" --help | grep -oE '^  -[a-zA-Z], --[a-z][a-z-]*' | sed 's/^  //; s/,//' > letters.txt
+expect_eq "$([ "$(wc -l < letters.txt)" -ge 25 ] && echo many)" many "short options in --help:"
+while read -r letter long; do
+    grep -q -- "\\${letter}\b" "$SOURCE_DIR/cthag.1" || fail "cthag.1 lacks $letter"
+    grep -qE -- "\{${letter},${long}[,=}]|[( ]${letter} ${long}[ )]" "$SOURCE_DIR/completions/_cthag" ||
+        fail "zsh completion lacks $letter with $long"
+    grep -q -- "-s ${letter#-} -l ${long#--} " "$SOURCE_DIR/completions/cthag.fish" ||
+        fail "fish completion lacks $letter with $long"
+done < letters.txt
+pass
 
 # bash completion works: options, values, .rs files.
 mkdir words && cd words && touch one.rs two.rs notes.txt

@@ -219,7 +219,7 @@ rm "$XDG_CONFIG_HOME/cthag/config.toml"
 # --cargo-output: cargo's output shows (cthag's default), even after -q (-f: a build by cargo, not
 # by rustc alone, which has no output of cargo's to show).
 run_cthag -q --cargo-output -f args.rs
-expect_err_has "Compiling args_"
+expect_err_has "Compiling args v0.1.0 (args.rs)"
 
 # ---- --loop: rust-script's closure ----
 # rust-script's documented example: the code's value is a closure, called with each line (a

@@ -27,7 +27,7 @@ for opt in $(cat listed documented | sort -u); do
     if grep -q "unknown option" err.txt; then fail "$opt: $(cat err.txt)"; else pass; fi
 done
 expect_eq "$(comm -13 listed documented | tr '\n' ' ')" \
-    "--base-path --bench --config --count --dep --expand --extern --gen-pkg-only --pkg-path --unstable-feature " \
+    "--base-path --bench --count --expand --extern --gen-pkg-only --pkg-path --unstable-feature " \
     "man page options not in --help (refused ones, an old alias):"
 
 # ---- did you mean ----
@@ -46,14 +46,13 @@ bad_usage "cthag: unknown option --chekc; did you mean --check? (see cthag --hel
 bad_usage "cthag: unknown option -release; did you mean --release? (see cthag --help)" -release args.rs
 bad_usage "cthag: unknown option --c (see cthag --help)" --c args.rs
 bad_usage "cthag: unknown option --jobs (see cthag --help)" --jobs 4 args.rs
-bad_usage "cthag: unknown option -p (see cthag --help)" -p args.rs
+bad_usage "cthag: unknown option -P (see cthag --help)" -P args.rs
 bad_usage "cthag: option -f/--force takes no value (see cthag --help)" --force=yes args.rs
 bad_usage "cthag: option --features needs a value (see cthag --help)" --features
 # Other runners' options cthag does not have: what to do instead.
-bad_usage "cthag: rust-script's --dep is not cthag's: declare the dependency in the script (a // cargo-deps: line, a \`\`\`cargo block, frontmatter) or let cthag infer it" --dep rand -e 1
 bad_usage "cthag: rust-script's --base-path is not cthag's: a script's relative paths resolve against its own directory (RUST_SCRIPT_BASE_PATH), as cargo resolves them" --base-path /tmp args.rs
 bad_usage "cthag: rust-script's --count is not cthag's: with -l, \`i\` is the line's number" --count -l line
-bad_usage "cthag: thag's --expand is not cthag's: cthag -A SCRIPT -- expand runs cargo expand" --expand args.rs
+bad_usage "cthag: thag's -X/--expand is not cthag's: cthag -A args.rs -- expand runs cargo expand (cargo install cargo-expand)" --expand args.rs
 
 # ---- +toolchain must come first ----
 bad_usage "cthag: \`+nightly\`: a +toolchain must be the first argument, as for cargo (see cthag --help)" -q +nightly args.rs
@@ -74,6 +73,6 @@ expect_out '["b"]' "-- before and after the script:"
 run_cthag -q --infer=none -- args.rs -- -- c
 expect_out '["--", "c"]' "a second -- is the script's:"
 run_cthag -qNf args.rs
-expect_err_has "Compiling args_" "-N cancels -q (cargo's output shows):"
+expect_err_has "Compiling args v0.1.0 (args.rs)" "-N cancels -q (cargo's output shows):"
 
 finish

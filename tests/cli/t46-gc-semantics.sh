@@ -32,12 +32,14 @@ expect_status 0
 # Listed as what they are, never as a missing script.
 run_cthag --cache-stats
 expect_eq "$(grep -c 'script missing' "$TMP/out")" 0 "no content entry is a missing script:"
-expect_eq "$(grep -c '  ok              (-e expression)$' "$TMP/out")" 1 "-e listed:"
-expect_eq "$(grep -c '  ok              (-s standard input)$' "$TMP/out")" 1 "-s listed:"
-expect_eq "$(grep -c '  ok              (-l loop)$' "$TMP/out")" 1 "-l listed:"
+# Each with the start of its text (issue 23): the entries a user typed are told apart.
+expect_eq "$(grep -c '  ok              -e 6 \* 7$' "$TMP/out")" 1 "-e listed:"
+expect_eq "$(grep -F '  ok  ' "$TMP/out" | grep -cF -- '  -s fn main() { println!("a {}", tinydep::answer());...')" 1 \
+    "-s listed (its text cut at 48 characters):"
+expect_eq "$(grep -c '  ok              -l line.len()$' "$TMP/out")" 1 "-l listed:"
 json > stats.json
-expect_file_has stats.json '"kind": "expr", "script": null,'
-expect_file_has stats.json '"kind": "stdin", "script": null,'
+expect_file_has stats.json '"kind": "expr", "script": null, "text": "-e 6 * 7",'
+expect_file_has stats.json '"kind": "stdin", "script": null, "text": "-s fn main() {'
 expect_file_has stats.json '"kind": "loop", "script": null,'
 expect_file_has stats.json "\"kind\": \"script\", \"script\": \"$TMP/a.rs\","
 
@@ -63,7 +65,7 @@ set_used tie2 $((9 * 86400))
 run_cthag --gc --max-size $(( $(total) - 1024 ))
 expect_eq "$(entries)" "expr loop stdin tie2 " "equal last use: by name:"
 run_cthag --cache-stats
-expect_eq "$(sed -n 2p "$TMP/out" | grep -c '(-l loop)$')" 1 "stats: most recent first:"
+expect_eq "$(sed -n 2p "$TMP/out" | grep -c ' -l line.len()$')" 1 "stats: most recent first:"
 "$CTHAG" --clean all > /dev/null
 
 # A cap that entries alone cannot reach: the dependency builds they leave unused go too, and the

@@ -17,7 +17,7 @@ write_script a.rs <<'EOF_RS'
 fn main() { println!("a uses {} {}", evolving::version(), tinydep::answer()); }
 EOF_RS
 # compiled: the dependency crates cargo compiled in the last run (the script itself aside).
-compiled() { grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [abcd]_[0-9a-f]{16} ' | sed 's/^ *Compiling //'; }
+compiled() { grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [abcd] v0\.1\.0 \([abcd]\.rs\)' | sed 's/^ *Compiling //'; }
 locked() { grep -A1 '^name = "evolving"' "$CTHAG_CACHE_DIR"/projects/"$1"-*/Cargo.lock | sed -n 's/^.*version = "\(.*\)"/\1/p' | tr '\n' ' '; }
 
 release 1.0.0

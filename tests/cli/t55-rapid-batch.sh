@@ -1,15 +1,16 @@
 #!/bin/bash
 # cthag -r outside a terminal: entries separated by blank lines from standard input, each result
-# printed; items and `use` kept for later entries, statements not; a [toml] block's dependency
-# from the local registry; :list, :forget, :save (and the saved script runs); an entry evaluated
-# again is a cached -e entry (no cargo); usage errors.
+# printed; items and `use` kept for later entries, and the statements of the entries that ran
+# replayed before later ones, their output discarded (let bindings persist); a [toml] block's
+# dependency from the local registry; :list, :forget, :save (and the saved script runs); an
+# entry evaluated again is a cached -e entry (no cargo); usage errors.
 . "$(dirname "$0")/lib.sh"
 R=(--registry-dir "$REGISTRY")
 RAPID="$(dirname "$CTHAG")/cthag-rapid"
 [ -x "$RAPID" ] || { echo "SKIP t55-rapid-batch: no cthag-rapid beside $CTHAG"; exit 77; }
 
 # An expression, a multi-line block (a blank line inside braces does not end it), an item used
-# by a later entry, and a statement that is not replayed.
+# by a later entry, and a statement replayed (silently) before the last.
 cat > session.txt <<'EOF_IN'
 1 + 2
 
@@ -37,19 +38,26 @@ expect_out "3
 10"
 expect_err "" "cached entries print nothing of cthag's:"
 expect_cargo_calls 0 "entries already evaluated are cached:"
-# ... and they are the entries plain -e makes: the same code evaluated with -e is cached too.
-run_cthag -e '#![allow(dead_code, unused_imports, unused_variables)]
-1 + 2'
+# ... and they are the entries plain -e makes (with -B, what runs before): the same code
+# evaluated with -B and -e is cached too.
+run_cthag -B '#![allow(dead_code, unused_imports, unused_variables, unused_mut, unused_assignments, unused_must_use, unused_parens, path_statements, redundant_semicolons)]
+' -e '1 + 2'
 expect_out "3"
 expect_cargo_calls 0 "an entry is a cached -e entry:"
 
-# A statement's binding is not replayed: using it later is a compile error (exit 1 for the
-# session), and the session goes on.
-printf 'let kept = 1;\n\nkept + 1\n\n2 + 2\n' > unbound.txt
-STDIN=unbound.txt run_cthag -q -r
+# let bindings persist: an entry's statements run again before later entries, their output
+# discarded (the line printed once); an entry that failed is not replayed; the error of a later
+# entry is at its own line.
+printf 'println!("printed once"); let kept = 1;\n\nkept + 1\n\nlet boom: Option<i32> = None; boom.unwrap()\n\nkept * 10\n\nlet x: i32 = "no";\n\nkept\n' > bound.txt
+STDIN=bound.txt run_cthag -q -r
 expect_status 1 "a failed entry:"
-expect_out "4"
-expect_err_has "cannot find value \`kept\`"
+expect_out "printed once
+2
+10
+1"
+expect_err_has "called \`Option::unwrap()\` on a \`None\` value"
+expect_eq "$(grep -c 'called `Option::unwrap()`' "$TMP/err")" 1 "the failed entry is not replayed:"
+expect_err_has " --> <expr>:1:14"
 
 # A [toml] block at an entry's top: its dependency comes from the local registry and stays for
 # later entries; items using it too.  :list shows the toml and the items.
@@ -117,6 +125,9 @@ tinydep = "0.1"
 */
 use std::collections::BTreeMap;
 fn greeting() -> String { tinydep::greet("session") }
+let mut m = BTreeMap::new();
+m.insert(greeting(), tinydep::answer());
+let _ = (m);
 2 + 2'
 run_cthag -q "${R[@]}" --infer none saved.rs
 expect_status 0
@@ -126,6 +137,22 @@ STDIN=save2.txt run_cthag -q -r
 expect_err_has "cthag: nothing to save yet"
 run_cthag -q first.rs
 expect_out "{1: 2}" "a saved entry's statements run:"
+
+# :save over a symbolic link writes through it, as an editor does: a dangling link gets its file
+# created (the link stays a link), a link to a file needs :save! like the file.
+mkdir -p linked
+ln -s linked/target.rs dangling.rs
+printf 'target\n' > linked/there.rs
+ln -s linked/there.rs tothere.rs
+printf '2 * 2\n\n:save dangling.rs\n\n:save tothere.rs\n\n:save! tothere.rs\n' > links.txt
+STDIN=links.txt run_cthag -q -r
+expect_status 0 ":save through links:"
+expect_out "4
+saved dangling.rs, through its link, in linked/target.rs (run it with: cthag dangling.rs)
+saved tothere.rs, through its link, in linked/there.rs (run it with: cthag tothere.rs)"
+expect_err "cthag: tothere.rs exists; :save! tothere.rs overwrites it"
+expect_eq "$(readlink dangling.rs):$(readlink tothere.rs)" "linked/target.rs:linked/there.rs" "the links stay links:"
+expect_eq "$(cat linked/target.rs):$(cat linked/there.rs)" "2 * 2:2 * 2" "the files they name were written:"
 
 # The program's arguments after --, its exit status, commands outside an entry.
 printf 'std::env::args().skip(1).collect::<Vec<_>>()\n\n:frob\n\nstd::process::exit(3)\n' > args.txt

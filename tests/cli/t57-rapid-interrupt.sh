@@ -12,14 +12,15 @@ pty_start "$CTHAG -r --registry-dir $REGISTRY"
 pty_wait_idle
 pty_type '2 + 3'
 pty_wait_idle "5"
-expect_eq "$(pty_screen | grep -c '^ *Compiling expr_')" 1 "cargo's progress while it builds:"
+# cargo's lines show only when a build takes more than a second (t73 checks both ways).
+built=$(pty_screen | grep -c 'Compiling expr')
 pty_type '2 + 3'
 pty_wait_idle
 expect_eq "$(pty_screen | tail -4)" '5
 >> 2 + 3
 5
 >>' "a cached entry shows its value only:"
-expect_eq "$(pty_screen | grep -c '^ *Compiling expr_')" 1 "no build for a cached entry:"
+expect_eq "$(pty_screen | grep -c 'Compiling expr')" "$built" "no build for a cached entry:"
 
 # Ctrl-C during a slow build: cargo stops, nothing is installed, the session goes on.
 pty_type '/*[toml]'
@@ -46,12 +47,7 @@ pty_type '"still here"'
 pty_wait_idle '"still here"'
 
 # The slow entry again, left alone this time, builds and runs.
-pty_type '/*[toml]'
-pty_type '[dependencies]'
-pty_type 'slowdep = "0.1"'
-pty_type '*/'
-pty_type 'slowdep::ready()'
-pty_wait_idle '"slow and ready"'
+pty_slow_entry
 # :edit opens the last entry in $EDITOR and evaluates it when saved.
 pty_type '"ab".repeat(3)'
 pty_wait_idle '"ababab"'

@@ -1,7 +1,7 @@
 #!/bin/bash
 # -d/--edit: the script (or the -e, -s, -l code, in a temporary file in the cache) is opened in
 # $VISUAL/$EDITOR, here small scripts that edit the file, and run only when saved; the session's
-# :edit and :toml use the same editor (in batch mode and on a terminal).
+# :edit and :toml use the same editor on a terminal (t73), and none outside one.
 . "$(dirname "$0")/lib.sh"
 R=(--registry-dir "$REGISTRY")
 unset VISUAL
@@ -67,21 +67,19 @@ run_cthag -d -r
 expect_status 2
 expect_err_has "does not take -B, -E, --install-dir or -d"
 
-# The session's :edit (the last entry) and :toml, outside a terminal.
-printf '0 + 21\n\n:edit\n' > edit.txt
-STDIN=edit.txt run_cthag -q -r
+# The session's :edit (the last entry) and :toml outside a terminal: no editor starts (this one
+# would leave a mark, vi would draw its screen into standard output), each says why, the session
+# goes on, and its status is a usage error's.
+printf '#!/bin/sh\ntouch "%s/editor-ran"\n' "$TMP" > "$TMP/bin/ed-mark"
+chmod +x "$TMP/bin/ed-mark"
+printf '0 + 21\n\n:edit\n\n:toml\n\n1 + 1\n' > edit.txt
+EDITOR="$TMP/bin/ed-mark" STDIN=edit.txt run_cthag -q -r
+expect_status 2 "piped :edit and :toml:"
 expect_out "21
-42" ":edit evaluates the edited last entry:"
-printf ':toml\n\notherdep::twice(3)\n\n:toml\n\n:list\n' > toml.txt
-printf '#!/bin/sh\nif grep -q otherdep "$1"; then echo "not = toml = here" > "$1";\nelse printf "[dependencies]\\notherdep = \\"0.2\\"\\n" > "$1"; fi\n' > "$TMP/bin/ed-toml"
-chmod +x "$TMP/bin/ed-toml"
-EDITOR="$TMP/bin/ed-toml" STDIN=toml.txt run_cthag -q -r "${R[@]}" --infer none
-expect_status 0
-expect_out '6
-/*[toml]
-[dependencies]
-otherdep = "0.2"
-*/' ":toml sets the manifest; a malformed one is refused and the old one kept:"
-expect_err_has "cthag: toml:1:"
+2"
+expect_err "cthag: :edit opens an editor, which needs a terminal; give the entry itself
+cthag: :toml opens an editor, which needs a terminal; give the dependencies in a /*[toml] block of an entry, or -M"
+[ -e "$TMP/editor-ran" ] && fail "a piped session started the editor" || pass
+expect_eq "$(grep -c $'\033' "$TMP/out")" 0 "no terminal escapes on standard output:"
 
 finish

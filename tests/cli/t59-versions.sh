@@ -12,7 +12,7 @@ REG="$TMP/registry-copy"
 copy_registry "$REG"
 R=(--registry-dir "$REG")
 # compiled: the dependency crates cargo compiled in the last run (the scripts' own aside).
-compiled() { grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [a-z0-9_]+_[0-9a-f]{16} ' | sed 's/^ *Compiling //' | sort | tr '\n' ' '; }
+compiled() { grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [A-Za-z0-9_-]+ v0\.1\.0 \([^/)]+\.rs\)$' | sed 's/^ *Compiling //' | sort | tr '\n' ' '; }
 manifest_deps() { sed -n '/^\[dependencies\]/,/^$/p' "$CTHAG_CACHE_DIR"/projects/"$1"-*/Cargo.toml | sed '/^$/d'; }
 
 # ---- 1. the newest major for new code ----

@@ -32,9 +32,9 @@ skip_test() {
 }
 
 # dep_compiles: the crates (NAME vX.Y.Z) cargo compiled in the last run, the scripts' own aside
-# (their package names end in _<16 hex>).
+# (cthag names them for the script: "name v0.1.0 (name.rs)").
 dep_compiles() {
-    grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [a-z0-9_]+_[0-9a-f]{16} ' |
+    grep -E '^ *Compiling ' "$TMP/err" | grep -v -E 'Compiling [A-Za-z0-9_-]+ v0\.1\.0 \([^/)]+\.rs\)$' |
         sed 's/^ *Compiling //; s/ (.*//'
 }
 

@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -185,6 +186,99 @@ static void test_keep(void)
     CHECK(exists("target/debug/deps/libdep-1111111111111111.rlib"));
 }
 
+/* Binaries named for the script (cache_bin_name): two entries of one stem, x, and one of stem y,
+ * each with its executable in its project's artifact directory, hard-linked from the shared
+ * target's deps/<bin>-<hash>, which only the package's fingerprint directory ties to the entry;
+ * incremental/<bin>-<rustc's hash> is the entry's when one entry alone has that binary name. */
+static char named_root[] = "/tmp/cthag-test-gn-XXXXXX"; /* root's length: it is copied there */
+_Static_assert(sizeof(named_root) == sizeof(root), "named_root replaces root");
+
+static void put_named(const char *name, const char *bin, const char *hash, const char *label,
+                      int with_record)
+{
+    char rel[512], text[512], deps[512];
+    char package[64];
+    snprintf(package, sizeof(package), "%.*s_%s", (int)(strlen(name) - 17), name,
+             name + strlen(name) - 16);
+    snprintf(rel, sizeof(rel), "projects/%s/Cargo.toml", name);
+    snprintf(text, sizeof(text), "[package]\nname = \"%s\"\n\n[package.metadata.cthag]\n"
+                                 "source = \"%s\"\n", package, label);
+    put(rel, text);
+    if (with_record)
+        put_record(name, label[0] == '/' ? label : "content:0123", 100);
+    snprintf(rel, sizeof(rel), "projects/%s/target/debug/%s", name, bin);
+    put(rel, "ELF");
+    snprintf(deps, sizeof(deps), "target/debug/deps/%s-%s", bin, hash);
+    link_to(rel, deps);
+    snprintf(text, sizeof(text), "bins/%s", name);
+    link_to(rel, text);
+    strcat(deps, ".d");
+    put(deps, "d");
+    snprintf(rel, sizeof(rel), "target/debug/.fingerprint/%s-%s/bin-%s", package, hash, bin);
+    put(rel, "aaaaaaaaaaaaaaaa");
+}
+
+static void test_binary_names(void)
+{
+    char saved[sizeof(root)];
+    memcpy(saved, root, sizeof(root));
+    CHECK(mkdtemp(named_root) != NULL);
+    memcpy(root, named_root, sizeof(root));
+    put("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                        "# This file is a cache directory tag created by cthag (a Rust script "
+                        "runner).\n");
+    put("bins/.keep", "");
+    put("locks/.keep", "");
+    put("target/debug/deps/.keep", "");
+    put_named("x-00000000000000d1", "x", "4444444444444444", "/a/x.rs", 1);
+    put_named("x-00000000000000d2", "x", "5555555555555555", "/b/x.rs", 1);
+    put_named("y-00000000000000e1", "y", "6666666666666666", "-e 1 + 2", 1);
+    put_named("build-00000000000000f1", "build_rs", "7777777777777777", "/c/build.rs", 0);
+    put("target/debug/incremental/x-1abcdefghij/s-data", "i");
+    put("target/debug/incremental/y-1abcdefghij/s-data", "i");
+    struct cache_scan s;
+    CHECK(!cache_scan(root, &s));
+    const struct scan_entry *x1 = find(&s, "x-00000000000000d1"), *x2 = find(&s, "x-00000000000000d2");
+    const struct scan_entry *y = find(&s, "y-00000000000000e1");
+    const struct scan_entry *b = find(&s, "build-00000000000000f1");
+    CHECK(x1 && x2 && y && b);
+    if (x1 && x2 && y && b) {
+        CHECK(strlist_contains(&x1->own.paths, "target/debug/deps/x-4444444444444444"));
+        CHECK(strlist_contains(&x1->own.paths, "target/debug/deps/x-4444444444444444.d"));
+        CHECK(!strlist_contains(&x1->own.paths, "target/debug/deps/x-5555555555555555"));
+        CHECK(strlist_contains(&x2->own.paths, "target/debug/deps/x-5555555555555555"));
+        CHECK(strlist_contains(&b->own.paths, "target/debug/deps/build_rs-7777777777777777"));
+        /* incremental/x-*: two entries make binaries called x, so it is nobody's. */
+        CHECK(!strlist_contains(&x1->own.paths, "target/debug/incremental/x-1abcdefghij"));
+        CHECK(!strlist_contains(&x2->own.paths, "target/debug/incremental/x-1abcdefghij"));
+        CHECK(strlist_contains(&y->own.paths, "target/debug/incremental/y-1abcdefghij"));
+        /* The executable's links (bins/, the project's, deps/) are all the entry's. */
+        CHECK(x1->own.bytes >= 4096 * 3);
+        CHECK_INT(x1->nunits, 1);
+        CHECK_STR(y->label ? y->label : "", "-e 1 + 2");
+        CHECK_INT(b->kind, SCAN_INCOMPLETE);
+        CHECK_STR(b->label ? b->label : "", "/c/build.rs");
+        CHECK(x1->label == NULL); /* a script's entry with a record: its manifest is not read */
+    }
+    cache_scan_release(&s);
+    /* Removing x1 removes its unit's files, never x2's. */
+    struct gc_opts o = {1ULL << 40, 1, 0, 0, "x-00000000000000d2"};
+    put_record("x-00000000000000d2", "/b/x.rs", (long long)time(NULL));
+    put_record("y-00000000000000e1", "content:0123", (long long)time(NULL));
+    verbosity = -1;
+    CHECK_INT(cache_gc(root, &o), 0);
+    verbosity = 0;
+    CHECK(!exists("projects/x-00000000000000d1"));
+    CHECK(!exists("target/debug/deps/x-4444444444444444"));
+    CHECK(!exists("target/debug/deps/x-4444444444444444.d"));
+    CHECK(!exists("target/debug/.fingerprint/x_00000000000000d1-4444444444444444"));
+    CHECK(exists("target/debug/deps/x-5555555555555555"));
+    CHECK(exists("projects/x-00000000000000d2/target/debug/x"));
+    CHECK(exists("target/debug/incremental/x-1abcdefghij"));
+    fs_remove_tree(root);
+    memcpy(root, saved, sizeof(root));
+}
+
 /* An entry whose record names a URL is a URL entry: its script is neither there nor missing
  * (GC does not take it for an entry whose script was deleted). */
 static void test_url_entry(void)
@@ -212,6 +306,7 @@ static void test_url_entry(void)
 
 int main(void)
 {
+    test_binary_names();
     make_cache();
     test_names();
     test_scan();

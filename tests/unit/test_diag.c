@@ -175,8 +175,36 @@ static void test_loop_parts(void)
     wrap_release(&code);
 }
 
+/* `-e 'loop {}'`: rustc warns that cthag's printing of the value is unreachable (its primary
+ * span takes in the printing call, around the script's `loop {}`): a warning about cthag's
+ * text, not shown. */
+static void test_unreachable_printing(void)
+{
+    struct wrapped code;
+    struct diag_map map;
+    wrap_snippet("loop {}", 7, &plain, &code);
+    map_for(&map, &code, "<expr>", "the expression");
+    const char *call = strstr(code.code.buf, "__cthag_show(&");
+    const char *loop = strstr(code.code.buf, "loop {}");
+    CHECK(call && loop && !memchr(code.code.buf, '\n', (size_t)(loop - code.code.buf)));
+    if (!call || !loop)
+        return;
+    int call_col = (int)(call - code.code.buf) + 1, loop_col = (int)(loop - code.code.buf) + 1;
+    struct strbuf json = STRBUF_INIT;
+    strbuf_addstr(&json, "{\"level\":\"warning\",\"message\":\"unreachable expression\","
+                         "\"code\":null,\"children\":[],\"rendered\":\"x\",\"spans\":[");
+    span(&json, 1, call_col, 1, loop_col + 9, 1, "unreachable expression");
+    strbuf_addch(&json, ',');
+    span(&json, 1, loop_col, 1, loop_col + 7, 0, "any code following this expression is unreachable");
+    strbuf_addstr(&json, "]}");
+    check_message(&map, json.buf, "");
+    strbuf_release(&json);
+    wrap_release(&code);
+}
+
 int main(void)
 {
+    test_unreachable_printing();
     test_verbatim();
     test_value_not_debug();
     test_end_of_script();

@@ -61,7 +61,8 @@ static void make_dirs(void)
 
 /* A build: the script (read by cthag), a module, cargo's dep-info beside the executable (also
  * naming a file of the generated project, which is cthag's own), and rustc's dep-info for the
- * script's crate with an env-dep line. */
+ * script's crate with an env-dep line, beside the unit's executable in the shared target's
+ * deps/ (the same file: a hard link; another unit of the same name is not it). */
 static void fake_build(const struct cache_entry *e, struct build_inputs *in,
                        struct entry_identity *id)
 {
@@ -78,10 +79,17 @@ static void fake_build(const struct cache_entry *e, struct build_inputs *in,
     write_file(path, "[package]\n");
     snprintf(path, sizeof(path), "%s.d", built);
     write_file(path, d.buf);
-    snprintf(path, sizeof(path), "%s/target/debug/deps/%s-0123.d", root, e->package.buf);
+    snprintf(path, sizeof(path), "%s/target/debug/deps/prog-0123456789abcdef", root);
+    unlink(path);
+    CHECK_INT(link(built, path), 0);
+    strcat(path, ".d");
     strbuf_reset(&d);
     strbuf_addf(&d, "x: %s %s\n# env-dep:CTHAG_TEST_FRESHNESS=1\n", script, helper);
     write_file(path, d.buf);
+    snprintf(path, sizeof(path), "%s/target/debug/deps/prog-fedcba9876543210", root);
+    write_file(path, "\177ELF other");
+    strcat(path, ".d");
+    write_file(path, "x: y\n# env-dep:CTHAG_TEST_OTHER=1\n");
     strbuf_release(&d);
     strbuf_init(&id->opts);
     strbuf_addstr(&id->opts, "profile=default");
@@ -186,6 +194,8 @@ static void test_record_build(void)
     for (size_t i = 0; i < rec.env.count; i++)
         found += !strcmp(rec.env.items[i], "CTHAG_TEST_FRESHNESS=1");
     CHECK_INT(found, 1);
+    for (size_t i = 0; i < rec.env.count; i++) /* the other unit's is not this build's */
+        CHECK(strncmp(rec.env.items[i], "CTHAG_TEST_OTHER", 16));
     entry_record_release(&rec);
 
     /* A module changed within the build's tick: what the compiler read is unknown. */

@@ -51,7 +51,7 @@ static void test_plain(void)
     CHECK_INT(generate(NULL, NULL, NULL, &out), 0);
     strbuf_addf(&expected,
                 "%s\n[profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n\n"
-                "[profile.dev.package.\"*\"]\nopt-level = 3\ndebug = false\n"
+                "[profile.dev.package.\"*\"]\nopt-level = 1\ncodegen-units = 1\ndebug = false\n"
                 "debug-assertions = false\noverflow-checks = false\n\n[workspace]\n",
                 base_package);
     CHECK_STR(out.buf, expected.buf);
@@ -77,8 +77,8 @@ static void test_user_keys_and_inference(void)
     CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
     CHECK_CONTAINS(out.buf, "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\nincremental = false\n");
     /* The script's [profile.dev] opt-level is its dependencies' too. */
-    CHECK_CONTAINS(out.buf, "[profile.dev.package.\"*\"]\ndebug = false\ndebug-assertions = false\n"
-                            "overflow-checks = false\n");
+    CHECK_CONTAINS(out.buf, "[profile.dev.package.\"*\"]\ncodegen-units = 1\ndebug = false\n"
+                            "debug-assertions = false\noverflow-checks = false\n");
     CHECK_CONTAINS(out.buf, "\n[workspace]\n");
     strlist_release(&crates);
     strbuf_release(&out);
@@ -198,8 +198,84 @@ static void test_declared_anywhere(void)
     strbuf_release(&out);
 }
 
+/* -M's text: bare keys are [dependencies]; a header with a key after it on its line is split. */
+static void test_option_manifest(void)
+{
+    struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+    manifest_from_option("[dependencies] regex = \"1\"\nserde = \"1\"", &text);
+    CHECK_STR(text.buf, "[dependencies]\nregex = \"1\"\nserde = \"1\"");
+    strbuf_reset(&text);
+    manifest_from_option("[dependencies] # comment\n[package]\ns = '''\n[x] y\n'''\n", &text);
+    CHECK_STR(text.buf, "[dependencies] # comment\n[package]\ns = '''\n[x] y\n'''\n");
+    struct manifest_input in = {
+        .script_name = "<expr>",
+        .toml = "regex = \"1.5\"\nitoa = { version = \"1\" }\n[features]\nx = []\n",
+        .toml_line = 1,
+        .package_name = "t_0123456789abcdef",
+        .source_file = "t.rs",
+        .edition = "2021",
+        .bare_keys_are_dependencies = 1,
+    };
+    in.toml_len = strlen(in.toml);
+    CHECK_INT(manifest_generate(&in, &out), 0);
+    CHECK_CONTAINS(out.buf, "[dependencies]\nregex = \"1.5\"\nitoa = { version = \"1\" }\n");
+    CHECK_CONTAINS(out.buf, "[features]\nx = []\n");
+    /* Without the flag (an embedded manifest) the key stays where cargo sees it. */
+    in.bare_keys_are_dependencies = 0;
+    strbuf_reset(&out);
+    CHECK_INT(manifest_generate(&in, &out), 0);
+    CHECK(strstr(out.buf, "[dependencies]") == NULL);
+    strbuf_release(&text);
+    strbuf_release(&out);
+}
+
+/* --dep NAME[=VER] wins over the script's own line; a dependency table's unknown key is dropped
+ * (after a warning at its line, checked by t71). */
+static void test_option_deps_and_unknown_keys(void)
+{
+    struct strbuf out = STRBUF_INIT;
+    const char *deps[] = {"regex=1.10", "itoa"};
+    struct manifest_input in = {
+        .script_name = "t.rs",
+        .toml = "[dependencies]\nregex = \"1\"\nfeatured = { version = \"0.2\", featurs = [\"loud\"] }\n"
+                "[target.'cfg(unix)'.dependencies]\nlibc = { version = \"0.2\", optinal = true }\n",
+        .toml_line = 2,
+        .package_name = "t_0123456789abcdef",
+        .source_file = "t.rs",
+        .edition = "2021",
+        .deps = deps,
+        .ndeps = 2,
+    };
+    in.toml_len = strlen(in.toml);
+    CHECK_INT(manifest_generate(&in, &out), 0);
+    CHECK_CONTAINS(out.buf, "[dependencies]\nregex = \"1.10\"\nfeatured = { version = \"0.2\" }\n"
+                            "itoa = \"*\"\n");
+    CHECK_CONTAINS(out.buf, "libc = { version = \"0.2\" }\n");
+    CHECK(strstr(out.buf, "featurs") == NULL);
+    CHECK(strstr(out.buf, "optinal") == NULL);
+    strbuf_release(&out);
+}
+
+/* Version requirements as cargo 1.95 reads them (each checked with cargo read-manifest). */
+static void test_version_requirements(void)
+{
+    static const char *const ok[] = {"1", "1.2", "1.2.3", "^1.2", "~1", "=1.0.0", ">=1.2, <2",
+                                     "1.*", "1.2.*", "*", "0.4.0-alpha.1", "1.0.0+build",
+                                     ">= 1.2", " 1 ", "x", "1.x", ">=1.2,<2", "~1.2.3-rc.1",
+                                     "^0", "<1.0.0-beta", NULL};
+    static const char *const bad[] = {"1.2.3.4", "", "abc", "1.2-beta", "01", "=*", "1, ",
+                                      "1.0.0-", NULL};
+    for (const char *const *v = ok; *v; v++)
+        CHECK_STR(manifest_is_version_req(*v) ? "ok" : *v, "ok");
+    for (const char *const *v = bad; *v; v++)
+        CHECK_STR(manifest_is_version_req(*v) ? *v : "refused", "refused");
+}
+
 int main(void)
 {
+    test_version_requirements();
+    test_option_manifest();
+    test_option_deps_and_unknown_keys();
     test_relative_paths();
     test_declared_anywhere();
     test_uses_registry();

@@ -329,8 +329,23 @@ static void test_bad_bytes(void)
     source_release(&s);
 }
 
+/* A byte-order mark is not code (rustc skips it): a program with one is still a program. */
+static void test_byte_order_mark(void)
+{
+    struct script s;
+    CHECK_INT(parse(&s, "\xEF\xBB\xBF" "fn main() {}\n"), 0);
+    CHECK_INT(s.main_count, 1);
+    CHECK_STR(s.body.buf, "fn main() {}\n");
+    source_release(&s);
+    CHECK_INT(parse(&s, "\xEF\xBB\xBF#!/usr/bin/env cthag\nlet x = 1;\n"), 0);
+    CHECK_INT(s.main_count, 0);
+    CHECK_STR(s.body.buf, "\nlet x = 1;\n");
+    source_release(&s);
+}
+
 int main(void)
 {
+    test_byte_order_mark();
     test_plain();
     test_thag_block();
     test_doc_block();

@@ -470,8 +470,41 @@ static void test_delimiters(void)
     check_delimiters("{ /* never closed\n", "");
 }
 
+/* -B with -e (cthag -r's context): the code before runs first in the same scope; each part's
+ * lines are its own. */
+static void test_snippet_after(void)
+{
+    struct wrap_options o = {0, NULL};
+    struct wrapped w;
+    struct strbuf line = STRBUF_INIT;
+    wrap_snippet_after("let x = 1;\nfn f() -> i32 { 2 }", "let y = 3;\nx + f() + y", 22, &o, &w);
+    CHECK_CONTAINS(w.code.buf, "let x = 1;");
+    CHECK(strstr(w.code.buf, "let x = 1;") < strstr(w.code.buf, "let y = 3;"));
+    CHECK_INT(wrap_part_line(&w, WRAP_PART_BEGIN, 2, &line), 0);
+    CHECK_STR(line.buf, "fn f() -> i32 { 2 }");
+    strbuf_reset(&line);
+    CHECK_INT(wrap_part_line(&w, WRAP_PART_MAIN, 2, &line), 0);
+    CHECK_STR(line.buf, "x + f() + y");
+    CHECK_CONTAINS(w.code.buf, "__cthag_show(&");
+    struct wrap_position pos;
+    const char *y = strstr(w.code.buf, "let y");
+    int gen_line = 1;
+    for (const char *p = w.code.buf; p < y; p++)
+        gen_line += *p == '\n';
+    const char *bol = y;
+    while (bol > w.code.buf && bol[-1] != '\n')
+        bol--;
+    wrap_locate(&w, gen_line, (unsigned)(y - bol), &pos);
+    CHECK_INT(pos.part, WRAP_PART_MAIN);
+    CHECK_INT(pos.line, 1);
+    CHECK_INT(pos.col, 0);
+    strbuf_release(&line);
+    wrap_release(&w);
+}
+
 int main(void)
 {
+    test_snippet_after();
     test_delimiters();
     test_split();
     test_snippet_lines();
