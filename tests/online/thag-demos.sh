@@ -8,8 +8,8 @@
 # the proc-macro crate some of them use).  Every demo/*.rs (or the NAMEs given) is built in a
 # fixed order (sorted by name) in ONE cthag cache with `cthag -q -b`, then run once with stdin
 # from /dev/null, its output discarded, under a timeout, with the arguments thag's demo/README.md
-# gives it ("thag_url .../demo/NAME.rs -- ARGS"), from a scratch directory where demo/ is the
-# checkout's.  The last lines say
+# gives it ("thag_url .../demo/NAME.rs -- ARGS") and the options its section says it must be run
+# with (--multimain), from a scratch directory where demo/ is the checkout's.  The last lines say
 #
 #   built B of T possible (N demos, I impossible here)
 #
@@ -86,6 +86,13 @@ demo_args() {
     printf '%s\n' "$line" | xargs printf '%s\n' 2> /dev/null
 }
 
+# demo_options NAME: thag options its README section says it must be run with ("Must be run with
+# --multimain (-m) option"), one per line; cthag takes the same.
+demo_options() {
+    awk -v want="### Script: $1" '$0 == want { on = 1; next } /^### Script: / { on = 0 }
+        on && /--multimain \(-m\)/ { print "-m"; exit }' "$checkout/demo/README.md" 2> /dev/null
+}
+
 # impossible_reason LOG: why no runner could build this demo here, from the build's own output;
 # nothing when it is a failure to count.
 impossible_reason() {
@@ -108,14 +115,15 @@ for name in "${demos[@]}"; do
     script="$checkout/demo/$name"
     log="$logs/${name%.rs}"
     start=$(date +%s)
-    ( cd "$work/run" && timeout -k 10 "$BUILD_TIMEOUT" "$CTHAG" -q -b "demo/$name" \
+    mapfile -t options < <(demo_options "$name")
+    ( cd "$work/run" && timeout -k 10 "$BUILD_TIMEOUT" "$CTHAG" -q -b "${options[@]}" "demo/$name" \
         < /dev/null > "$log.build" 2>&1 )
     status=$? secs=$(( $(date +%s) - start ))
     run=-
     if [ "$status" -eq 0 ]; then
         built=$((built + 1)) verdict=built reason=
         mapfile -t args < <(demo_args "$name")
-        ( cd "$work/run" && timeout -k 5 "$RUN_TIMEOUT" "$CTHAG" "demo/$name" "${args[@]}" \
+        ( cd "$work/run" && timeout -k 5 "$RUN_TIMEOUT" "$CTHAG" "${options[@]}" "demo/$name" "${args[@]}" \
             < /dev/null > /dev/null 2> "$log.run" )
         run=$?
         case $run in
