@@ -194,4 +194,13 @@ expect_err "cthag: other/pm2.rs: thag_demo_proc_macros is thag's local proc-macr
     "no proc-macro crate:"
 expect_cargo_calls 0 "no proc-macro crate:"
 
+# The marker outside thag's block is no version cargo can read: said as such, before cargo, and
+# nothing about the network (issue 24 item 4: every thag-auto demo got "is crates.io reachable").
+printf '//! ```cargo\n//! [dependencies]\n//! thag_styling = { version = "1, thag-auto" }\n//! ```\nfn main() {}\n' \
+    > demo/rs_marker.rs
+reset_cargo_log
+run_cthag -q demo/rs_marker.rs  # (crates.io: base cthag blamed the network here)
+expect_err_lacks "reachable" "the marker in rust-script's block:"
+expect_err_has "1, thag-auto" "the marker in rust-script's block:"
+
 finish
