@@ -240,18 +240,21 @@ static void add_in_home(struct entry_record *rec, const char *variable, const ch
     strbuf_release(&path);
 }
 
-/* The config files cargo reads when started in "/" (build.c starts it there), rust-toolchain
- * files rustup reads there, and "/" itself: a file appearing there changes its stat data. */
+/* The config files cargo reads when started in "/" (build.c starts it there) and the
+ * rust-toolchain files rustup reads there, each by its own name (present or absent), with /.cargo
+ * as a directory (a file appearing in it changes its stat data).  Not "/" itself: anything made
+ * or removed right under it (a container's /cache, another program's files) would make every
+ * entry stale. */
 static void add_cargo_config(struct entry_record *rec, long long stamp)
 {
-    static const char *const at_root[] = {"/rust-toolchain", "/rust-toolchain.toml",
-                                          "/.cargo/config", "/.cargo/config.toml", NULL};
     struct stat st;
-    add_stat_probe(rec, "/");
-    int dot_cargo = !lstat("/.cargo", &st);
-    for (const char *const *p = at_root; *p; p++)
-        if (strncmp(*p, "/.cargo/", 8) ? !stat(*p, &st) : dot_cargo)
-            add_config_file(rec, *p, stamp);
+    add_config_file(rec, "/rust-toolchain", stamp);
+    add_config_file(rec, "/rust-toolchain.toml", stamp);
+    add_stat_probe(rec, "/.cargo");
+    if (!stat("/.cargo", &st)) {
+        add_config_file(rec, "/.cargo/config", stamp);
+        add_config_file(rec, "/.cargo/config.toml", stamp);
+    }
     add_in_home(rec, "CARGO_HOME", ".cargo", "config", 0, stamp);
     add_in_home(rec, "CARGO_HOME", ".cargo", "config.toml", 0, stamp);
 }
