@@ -296,30 +296,36 @@ static int config_file_wrapper(const char *path, const char *base, struct strbuf
     return found;
 }
 
-/* cargo runs from "/" (cargo/build.c): its config files are /.cargo/ and $CARGO_HOME's. */
+/* The wrapper set in a cargo configuration directory (config.toml, else config); 0 when set. */
+static int config_dir_wrapper(const char *dir, struct strbuf *out)
+{
+    static const char *const names[] = {"config.toml", "config"};
+    struct strbuf path = STRBUF_INIT, base = STRBUF_INIT;
+    const char *slash = strrchr(dir, '/');
+    strbuf_add(&base, dir, slash && slash != dir ? (size_t)(slash - dir) : 1);
+    int found = -1;
+    for (size_t i = 0; i < 2 && found; i++) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/%s", dir, names[i]);
+        found = config_file_wrapper(path.buf, base.buf, out);
+    }
+    strbuf_release(&path);
+    strbuf_release(&base);
+    return found;
+}
+
+/* cargo runs from "/" (cargo/build.c): its config files are /.cargo/'s and $CARGO_HOME's. */
 static void config_files_wrapper(struct strbuf *out)
 {
     const char *cargo_home = getenv("CARGO_HOME"), *home = getenv("HOME");
-    struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
+    struct strbuf dir = STRBUF_INIT;
     if (cargo_home && *cargo_home)
         strbuf_addstr(&dir, cargo_home);
     else if (home)
         strbuf_addf(&dir, "%s/.cargo", home);
-    const char *dirs[] = {"/.cargo", dir.len ? dir.buf : NULL};
-    for (size_t i = 0; i < 2 && !out->len; i++) {
-        for (const char *const *name = (const char *const[]){"config.toml", "config", NULL};
-             dirs[i] && *name && !out->len; name++) {
-            strbuf_reset(&path);
-            strbuf_addf(&path, "%s/%s", dirs[i], *name);
-            const char *slash = strrchr(dirs[i], '/');
-            struct strbuf base = STRBUF_INIT;
-            strbuf_add(&base, dirs[i], slash ? (size_t)(slash - dirs[i]) : 0);
-            config_file_wrapper(path.buf, base.len ? base.buf : "/", out);
-            strbuf_release(&base);
-        }
-    }
+    if (config_dir_wrapper("/.cargo", out) && dir.len)
+        config_dir_wrapper(dir.buf, out);
     strbuf_release(&dir);
-    strbuf_release(&path);
 }
 
 void wrapper_user_wrapper(const char *given, struct strbuf *out)
