@@ -357,6 +357,20 @@ enum direct_result direct_build(const struct direct_request *r)
 
 /* ---- keeping cargo's command ---- */
 
+void direct_libstd_hint(const struct cache_entry *e, struct strbuf *hint)
+{
+    struct rustc_spec spec;
+    struct strbuf path = STRBUF_INIT;
+    replay_spec_init(&spec);
+    spec_path(e, &path);
+    const char *compiler = !replay_spec_load(path.buf, &spec) ? replay_compiler(&spec) : NULL;
+    if (compiler && spec.cmd.libstd.len && !strchr(compiler, '\n') &&
+        !strchr(spec.cmd.libstd.buf, '\n'))
+        strbuf_addf(hint, "%s\n%s", compiler, spec.cmd.libstd.buf);
+    replay_spec_release(&spec);
+    strbuf_release(&path);
+}
+
 static void keep_template(const struct direct_request *r, const struct rustc_spec *spec)
 {
     char shape[HASH_HEX_LEN + 1];

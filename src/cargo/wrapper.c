@@ -19,10 +19,11 @@ extern char **environ;
 #define ENV_LINK "CTHAG_WRAP_LINK"
 #define ENV_CAPTURE "CTHAG_WRAP_CAPTURE"
 #define ENV_NEXT "CTHAG_WRAP_NEXT"
+#define ENV_LIBSTD "CTHAG_WRAP_LIBSTD"
 #define CAPTURE_MAGIC "cthag-capture 1"
 
-static const char *const protocol_variables[] = {ENV_PACKAGE, ENV_LINK, ENV_CAPTURE, ENV_NEXT,
-                                                 NULL};
+static const char *const protocol_variables[] = {ENV_PACKAGE, ENV_LINK,   ENV_CAPTURE,
+                                                 ENV_NEXT,    ENV_LIBSTD, NULL};
 
 int wrapper_is_protocol_variable(const char *entry)
 {
@@ -173,6 +174,23 @@ int wrapper_find_libstd(const char *const *prefix, int nprefix, const char *cons
     return result;
 }
 
+/* The hint's libstd, when it is for this compiler, still there, and no --sysroot or --target
+ * may point elsewhere: 0 and the path in out. */
+static int hinted_libstd(const char *compiler, const char *const *args, int nargs,
+                         struct strbuf *out)
+{
+    const char *hint = getenv(ENV_LIBSTD), *nl = hint ? strchr(hint, '\n') : NULL;
+    int separate;
+    for (int i = 0; i < nargs; i++)
+        if (is_sysroot_option(args[i], &separate))
+            return -1;
+    size_t len = strlen(compiler);
+    if (!nl || len != (size_t)(nl - hint) || strncmp(hint, compiler, len) || access(nl + 1, F_OK))
+        return -1;
+    strbuf_addstr(out, nl + 1);
+    return 0;
+}
+
 /* ---- the capture ---- */
 
 static void add_field(struct strbuf *sb, const char *s)
@@ -256,7 +274,8 @@ int wrapper_main(int argc, char **argv)
     int script = is_script_crate(args, argc - 1, package);
     int prefix = compiler_prefix_length(argc, argv);
     if (script && link && !strcmp(link, "dynamic") && !wrapper_args_need_static(args, argc - 1) &&
-        !wrapper_find_libstd(args, prefix, args + prefix, argc - 1 - prefix, &libstd)) {
+        (!hinted_libstd(args[prefix - 1], args + prefix, argc - 1 - prefix, &libstd) ||
+         !wrapper_find_libstd(args, prefix, args + prefix, argc - 1 - prefix, &libstd))) {
         const char *slash = strrchr(libstd.buf, '/');
         strbuf_addf(&rpath, "link-arg=-Wl,-rpath,%.*s", (int)(slash - libstd.buf), libstd.buf);
     }
@@ -375,6 +394,8 @@ int wrapper_environment(const struct wrapper_request *r, struct strlist *out)
     add_entry(out, ENV_LINK, r->link == WRAPPER_LINK_STATIC ? "static" : "dynamic");
     add_entry(out, ENV_CAPTURE, r->capture ? r->capture : "");
     add_entry(out, ENV_NEXT, r->next ? r->next : "");
+    if (r->libstd_hint)
+        add_entry(out, ENV_LIBSTD, r->libstd_hint);
     strbuf_release(&self);
     return 0;
 }
