@@ -239,6 +239,12 @@ const char *replay_deps_changed(const struct rustc_spec *spec)
     return changed;
 }
 
+const char *replay_compiler(const struct rustc_spec *spec)
+{
+    size_t start = options_start(&spec->cmd.argv);
+    return start ? spec->cmd.argv.items[start - 1] : NULL;
+}
+
 int replay_is_template(const struct rustc_spec *spec)
 {
     struct strlist externs = STRLIST_INIT;

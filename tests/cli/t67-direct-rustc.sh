@@ -222,6 +222,23 @@ expect_err_has "a library changed during rustc's build; building with cargo"
 expect_cargo_calls 1 "a library changed during the build:"
 rm "$TMP/touch-now"
 
+# A template whose entry is gone (--gc, --clean bins): cargo, which leaves a new template.
+printf 'fn main() { println!("gone"); }\n' > gone1.rs
+run_cthag -q -f gone1.rs # by cargo: the template of its shape is its command now
+templates=$(ls "$CTHAG_CACHE_DIR/projects/.templates" | wc -l)
+rm -rf "$(ls -d "$CTHAG_CACHE_DIR"/projects/gone1-*)"
+printf 'fn main() { println!("gone too"); }\n' > gone2.rs
+reset_cargo_log
+run_cthag -v -q gone2.rs
+expect_out "gone too"
+expect_err_has "no rustc command for this configuration yet"
+expect_cargo_calls 1 "the template's entry gone:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/projects/.templates" | wc -l)" "$templates" "one template of the shape:"
+printf 'fn main() { println!("gone three"); }\n' > gone3.rs
+run_cthag -v -q gone3.rs
+expect_err_has "building with rustc directly (the rustc command of a dependency-free script like it"
+expect_cargo_calls 0 "the new template:"
+
 # A new script of another shape (its own manifest): no template, cargo.
 printf '/*[toml]\n[profile.dev]\nopt-level = 1\n*/\nfn main() { println!("shaped"); }\n' > shaped.rs
 run_cthag -v -q shaped.rs
