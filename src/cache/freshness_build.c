@@ -142,20 +142,6 @@ static void look_at_previous(struct build_inputs *in, struct build_state *state)
             forget_unit(in, old->units.items[g]);
 }
 
-/* The stamp: the coarse clock now when every file the build is known to read (the script, the
- * previous build's inputs) is older than it, no wait; else once the coarse clock has passed the
- * fine one (freshness_clock_settled(), up to a tick: 2 ms on average), so that a file saved just
- * before is not taken for one changed during the build.  (A file new to this build and saved
- * within the tick is recorded unknown: the next run builds once more.) */
-static long long build_stamp(const struct build_inputs *in, const struct build_state *state)
-{
-    long long now = freshness_clock_now();
-    int recent = in->script && freshness_stat_racy(&in->script_st, now);
-    for (size_t i = 0; !recent && state->before_ok && i < state->previous.ninputs; i++)
-        recent = state->before_ok[i] && freshness_stat_racy(&state->before[i], now);
-    return recent ? freshness_clock_settled() : now;
-}
-
 void freshness_before_build(struct build_inputs *in)
 {
     struct build_state *state = xcalloc(1, sizeof(*state));
@@ -167,7 +153,7 @@ void freshness_before_build(struct build_inputs *in)
         entry_record_release(&state->previous);
         memset(&state->previous, 0, sizeof(state->previous));
     }
-    in->stamp = build_stamp(in, state);
+    in->stamp = freshness_clock_settled();
 }
 
 void freshness_record_file(const struct build_inputs *in, const char *path,

@@ -68,6 +68,16 @@ run_cthag -q "${R[@]}" deps.rs
 expect_out_has "42" "dependencies:"
 same_as_cargo "a script with dependencies" deps.rs "${R[@]}"
 
+# Under `make -jN` (a Makefile target running scripts) MAKEFLAGS names a jobserver whose descriptors
+# this process does not have: cargo hides it from rustc behind its own CARGO_MAKEFLAGS, and so does
+# a build without cargo (rustc would warn "failed to connect to jobserver" on every edit).
+sed -i "s/let edit = [0-9]*;/let edit = $RANDOM;/" src/prog.rs
+reset_cargo_log
+MAKEFLAGS=" -j2 --jobserver-auth=7,8" MFLAGS="-j2" run_cthag -v src/prog.rs
+expect_status 0 "under make's jobserver:"
+expect_err_has "building with rustc directly" "under make's jobserver:"
+expect_err_lacks "jobserver" "under make's jobserver:"
+
 # -e, -s, -l: new entries, from the command of the first of their kind.
 run_cthag -q -e '1 + 1'
 reset_cargo_log
