@@ -190,7 +190,7 @@ EOS
 cat > edit-cargo.sh <<EOS
 #!/bin/sh
 sed -i "s/^    let n = \([0-9]*\)/    let n = \$(date +%N)/" "$source"
-"$CARGO_BIN" build -q $(printf "'%s' " "${CARGO_CONFIG[@]}") --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' --manifest-path "$project/Cargo.toml" && exec "$CTHAG_CACHE_DIR/target/debug/$package"
+exe=\$("$CARGO_BIN" build -q --message-format=json $(printf "'%s' " "${CARGO_CONFIG[@]}") --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' --manifest-path "$project/Cargo.toml" | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p') && exec "\$exe"
 EOS
 chmod +x edit-cthag.sh edit-cargo.sh
 twice "edit one line and rerun: cthag vs cargo build + run (<= 1.0x)" edit_rerun -- \
@@ -202,18 +202,19 @@ if want disk; then
 "$CTHAG" -q -f "${R[@]}" share2.rs > /dev/null  # the edits above were built behind cthag's back
 entry=$(basename "$project")
 package=${entry/-/_}
+stem=${entry%-*} # the binary (and its crate) is named after the script
 files=$( { find "$project" "$CTHAG_CACHE_DIR/locks/$entry" -type f
            find "$CTHAG_CACHE_DIR/target" \( -path "*/.fingerprint/$package-*" -o -name "$package.d" \
-                -o -name "$package-*.d" \) -type f; } )
+                -o -name "$package-*.d" -o -name "$stem-????????????????.d" \) -type f; } )
 apparent=$(echo "$files" | xargs stat -c %s | awk '{s+=$1} END {print s}')
 allocated=$(echo "$files" | xargs stat -c %b | awk '{s+=$1*512} END {print s}')
 say "bytes per entry besides the executable (target <= 16 KB)" "$apparent bytes ($allocated allocated in $(echo "$files" | wc -l) files)"
 record entry_bytes "$apparent"
 record entry_bytes_allocated "$allocated"
-inodes=$(stat -c %i "$CTHAG_CACHE_DIR/bins/$entry" "$CTHAG_CACHE_DIR/target/debug/$package" \
-    "$CTHAG_CACHE_DIR"/target/debug/deps/"$package"-????????????????  | sort -u | wc -l)
+inodes=$(stat -c %i "$CTHAG_CACHE_DIR/bins/$entry" \
+    "$CTHAG_CACHE_DIR"/target/debug/deps/"$stem"-????????????????  | sort -u | wc -l)
 links=$(stat -c %h "$CTHAG_CACHE_DIR/bins/$entry")
-say "executable stored once (bins/, target/debug/, deps/ are one inode)" "$inodes inode, $links links"
+say "executable stored once (bins/ and target/debug/deps/ are one inode)" "$inodes inode, $links links"
 record executable_inodes "$inodes"
 record executable_links "$links"
 fi

@@ -13,7 +13,7 @@ gc_clone() {
     local root=$1 tname=$2 first=$3 last=$4 i id name package
     local tpackage=${tname%-*}_${tname##*-} fp json
     fp=$(ls -d "$root/target/debug/.fingerprint/$tpackage"-*)
-    json=$(cat "$fp/bin-$tpackage.json")
+    json=$(cat "$fp"/bin-*.json) # bin-<the binary's name>.json
     mkdir -p "$root/gen"
     for i in $(seq "$first" "$last"); do
         printf -v id '%016x' "$i"

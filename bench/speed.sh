@@ -36,9 +36,8 @@ bench_edit() {
     printf 'fn main() {\n    let n = 1;\n    println!("{}", n + std::env::args().count());\n}\n' \
         > edit.rs
     "$CTHAG" -q edit.rs > /dev/null
-    local project package
+    local project
     project=$(ls -d "$CTHAG_CACHE_DIR"/projects/edit-*)
-    package=$(basename "$project" | tr - _)
     cat > edit-cthag.sh <<EOS
 #!/bin/sh
 sed -i "s/^    let n = \([0-9]*\)/    let n = \$(date +%N)/" "$work/edit.rs"
@@ -47,8 +46,9 @@ EOS
     cat > edit-cargo.sh <<EOS
 #!/bin/sh
 sed -i "s/^    let n = \([0-9]*\)/    let n = \$(date +%N)/" "$work/edit.rs"
-"$CARGO_BIN" build -q --offline --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' \
-    --manifest-path "$project/Cargo.toml" && exec "$CTHAG_CACHE_DIR/target/debug/$package"
+exe=\$("$CARGO_BIN" build -q --offline --message-format=json \
+    --config 'build.target-dir="$CTHAG_CACHE_DIR/target"' --manifest-path "$project/Cargo.toml" |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p') && exec "\$exe"
 EOS
     chmod +x edit-cthag.sh edit-cargo.sh
     local rep

@@ -156,18 +156,16 @@ static int own_command(const struct direct_request *r, struct plan *p)
     return 0;
 }
 
-/* The template of the entry's shape, as stored: 0, or -1 when there is none. */
-static int load_template(const struct direct_request *r, struct rustc_spec *tmpl)
+/* The template of the entry's shape, as stored (its path into path): 0, or -1 when there is
+ * none. */
+static int load_template(const struct direct_request *r, struct rustc_spec *tmpl,
+                         struct strbuf *path)
 {
     char shape[HASH_HEX_LEN + 1];
-    struct strbuf path = STRBUF_INIT;
-    int result = -1;
-    if (!shape_key(r, shape)) {
-        template_path(r->entry, shape, &path);
-        result = replay_spec_load(path.buf, tmpl);
-    }
-    strbuf_release(&path);
-    return result;
+    if (shape_key(r, shape))
+        return -1;
+    template_path(r->entry, shape, path);
+    return replay_spec_load(path->buf, tmpl);
 }
 
 /* A template's command, made the entry's: a dependency-free entry's of the same shape, whose
@@ -176,7 +174,7 @@ static int template_command(const struct direct_request *r, struct plan *p)
 {
     struct rustc_spec tmpl;
     struct replay_names names;
-    struct strbuf path = STRBUF_INIT, bin = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT, record = STRBUF_INIT, bin = STRBUF_INIT;
     int found = 0;
     replay_spec_init(&tmpl);
     replay_spec_release(&p->spec);
@@ -184,9 +182,11 @@ static int template_command(const struct direct_request *r, struct plan *p)
     entry_record_release(&p->base);
     memset(&p->base, 0, sizeof(p->base));
     p->has_base = p->base_is_entry = 0;
-    if (!load_template(r, &tmpl)) {
-        strbuf_addf(&path, "%s/projects/%s/entry", r->entry->root.buf, tmpl.entry.buf);
-        p->has_base = !entry_record_load(path.buf, &p->base);
+    if (!load_template(r, &tmpl, &path)) {
+        strbuf_addf(&record, "%s/projects/%s/entry", r->entry->root.buf, tmpl.entry.buf);
+        p->has_base = !entry_record_load(record.buf, &p->base);
+        if (!p->has_base && access(record.buf, F_OK) && errno == ENOENT)
+            unlink(path.buf); /* its entry is gone (--gc): a later cargo build makes another */
         entry_names(r, &names, &bin);
         found = p->has_base && !p->base.uncacheable && p->base.units.count == 1 &&
                 freshness_config_holds(&p->base) && !replay_derive(&tmpl, &names, "", &p->spec);
@@ -194,6 +194,7 @@ static int template_command(const struct direct_request *r, struct plan *p)
     p->how = "the rustc command of a dependency-free script like it";
     replay_spec_release(&tmpl);
     strbuf_release(&path);
+    strbuf_release(&record);
     strbuf_release(&bin);
     return found ? 0 : -1;
 }
@@ -355,6 +356,20 @@ enum direct_result direct_build(const struct direct_request *r)
 }
 
 /* ---- keeping cargo's command ---- */
+
+void direct_libstd_hint(const struct cache_entry *e, struct strbuf *hint)
+{
+    struct rustc_spec spec;
+    struct strbuf path = STRBUF_INIT;
+    replay_spec_init(&spec);
+    spec_path(e, &path);
+    const char *compiler = !replay_spec_load(path.buf, &spec) ? replay_compiler(&spec) : NULL;
+    if (compiler && spec.cmd.libstd.len && !strchr(compiler, '\n') &&
+        !strchr(spec.cmd.libstd.buf, '\n'))
+        strbuf_addf(hint, "%s\n%s", compiler, spec.cmd.libstd.buf);
+    replay_spec_release(&spec);
+    strbuf_release(&path);
+}
 
 static void keep_template(const struct direct_request *r, const struct rustc_spec *spec)
 {

@@ -49,6 +49,9 @@ struct direct_request {
 
 /* Build the entry with rustc alone, if it may be (see above). */
 enum direct_result direct_build(const struct direct_request *r);
+/* For the wrapper of a cargo build of the entry: "COMPILER\nLIBSTD" of its kept command, when it
+ * linked libstd dynamically (wrapper_request.libstd_hint); hint left empty otherwise. */
+void direct_libstd_hint(const struct cache_entry *e, struct strbuf *hint);
 /* After a successful cargo build whose script crate the wrapper captured at capture: keep its
  * command for the next builds of the entry, and as a template when it is dependency-free.
  * handed: the environment changes cthag gave cargo (build_environment()); rec: the record the

@@ -299,10 +299,12 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
     int fetch_failed = 0;
     strbuf_addf(&capture, "%s/rustc.capture", job->entry.project_dir.buf);
     /* -x installs a program that must outlive the toolchain it was built with: static. */
+    struct strbuf hint = STRBUF_INIT;
+    direct_libstd_hint(&job->entry, &hint);
     struct wrapper_request wrap = {
         job->entry.package.buf,
         o->action == ACTION_EXECUTABLE ? WRAPPER_LINK_STATIC : WRAPPER_LINK_DYNAMIC,
-        capture.buf, NULL};
+        capture.buf, NULL, hint.len ? hint.buf : NULL};
     int result = 0, again = 1;
     for (int round = 0; again && !result && round < 2; round++) {
         struct cargo_units units = CARGO_UNITS_INIT;
@@ -348,6 +350,7 @@ static int build_and_record(struct job *job, const struct generated *g, struct b
         keep_command(job, g, in, &bo, &req, capture.buf, rec);
     }
     unlink(capture.buf);
+    strbuf_release(&hint);
     strbuf_release(&built);
     strbuf_release(&capture);
     strbuf_release(&remap[0]);

@@ -239,6 +239,12 @@ const char *replay_deps_changed(const struct rustc_spec *spec)
     return changed;
 }
 
+const char *replay_compiler(const struct rustc_spec *spec)
+{
+    size_t start = options_start(&spec->cmd.argv);
+    return start ? spec->cmd.argv.items[start - 1] : NULL;
+}
+
 int replay_is_template(const struct rustc_spec *spec)
 {
     struct strlist externs = STRLIST_INIT;
@@ -264,11 +270,15 @@ static int has_name(const struct strlist *env, const char *name, size_t len)
     return 0;
 }
 
-/* cargo's jobserver (gone with that cargo) is never passed on. */
+/* The variables naming a jobserver. cargo's (gone with that cargo) is never passed on, nor the
+ * one cthag was given: under cargo, rustc takes cargo's CARGO_MAKEFLAGS before MAKEFLAGS, so a
+ * make's jobserver never reaches it, and its descriptors are not open in cthag's children anyway
+ * (rustc would warn "failed to connect to jobserver" on every build). */
+static const char *const jobserver_names[] = {"CARGO_MAKEFLAGS", "MAKEFLAGS", "MFLAGS", NULL};
+
 static int is_jobserver(const char *entry)
 {
-    static const char *const names[] = {"CARGO_MAKEFLAGS", "MAKEFLAGS", "MFLAGS", NULL};
-    for (const char *const *n = names; *n; n++)
+    for (const char *const *n = jobserver_names; *n; n++)
         if (name_length(entry) == strlen(*n) && !strncmp(entry, *n, strlen(*n)))
             return 1;
     return 0;
@@ -751,10 +761,14 @@ static const char **run_environment(const struct rustc_spec *spec, const char *c
     size_t n = 0, base = 0;
     while (env && env[base])
         base++;
-    const char **out = xcalloc(base + spec->cmd.env.count + spec->unset.count + 1, sizeof(char *));
+    size_t removed = sizeof(jobserver_names) / sizeof(*jobserver_names) - 1;
+    const char **out =
+        xcalloc(base + removed + spec->cmd.env.count + spec->unset.count + 1, sizeof(char *));
     for (size_t i = 0; i < base; i++)
-        if (!has_name(&spec->cmd.env, env[i], name_length(env[i])))
+        if (!has_name(&spec->cmd.env, env[i], name_length(env[i])) && !is_jobserver(env[i]))
             out[n++] = env[i]; /* cargo's value, not the one it was given, is rustc's */
+    for (size_t i = 0; i < removed; i++)
+        out[n++] = jobserver_names[i]; /* a name alone removes it from the environment */
     for (size_t i = 0; i < spec->unset.count; i++)
         out[n++] = spec->unset.items[i];
     for (size_t i = 0; i < spec->cmd.env.count; i++)

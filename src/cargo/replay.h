@@ -82,6 +82,8 @@ int replay_spec_parse(const char *buf, size_t len, struct rustc_spec *spec);
 /* The first thing the command reads besides the crate's own files that changed since the spec
  * was made (its path), or NULL when none did. */
 const char *replay_deps_changed(const struct rustc_spec *spec);
+/* The compiler of the spec's command (the last word before its options), or NULL. */
+const char *replay_compiler(const struct rustc_spec *spec);
 /* Is the spec's command dependency-free (no --extern), and so usable as a template? */
 int replay_is_template(const struct rustc_spec *spec);
 /* The spec of a new entry from a template's (see above); -1 when the names cannot be replaced

@@ -19,10 +19,11 @@ extern char **environ;
 #define ENV_LINK "CTHAG_WRAP_LINK"
 #define ENV_CAPTURE "CTHAG_WRAP_CAPTURE"
 #define ENV_NEXT "CTHAG_WRAP_NEXT"
+#define ENV_LIBSTD "CTHAG_WRAP_LIBSTD"
 #define CAPTURE_MAGIC "cthag-capture 1"
 
-static const char *const protocol_variables[] = {ENV_PACKAGE, ENV_LINK, ENV_CAPTURE, ENV_NEXT,
-                                                 NULL};
+static const char *const protocol_variables[] = {ENV_PACKAGE, ENV_LINK,   ENV_CAPTURE,
+                                                 ENV_NEXT,    ENV_LIBSTD, NULL};
 
 int wrapper_is_protocol_variable(const char *entry)
 {
@@ -173,6 +174,23 @@ int wrapper_find_libstd(const char *const *prefix, int nprefix, const char *cons
     return result;
 }
 
+/* The hint's libstd, when it is for this compiler, still there, and no --sysroot or --target
+ * may point elsewhere: 0 and the path in out. */
+static int hinted_libstd(const char *compiler, const char *const *args, int nargs,
+                         struct strbuf *out)
+{
+    const char *hint = getenv(ENV_LIBSTD), *nl = hint ? strchr(hint, '\n') : NULL;
+    int separate;
+    for (int i = 0; i < nargs; i++)
+        if (is_sysroot_option(args[i], &separate))
+            return -1;
+    size_t len = strlen(compiler);
+    if (!nl || len != (size_t)(nl - hint) || strncmp(hint, compiler, len) || access(nl + 1, F_OK))
+        return -1;
+    strbuf_addstr(out, nl + 1);
+    return 0;
+}
+
 /* ---- the capture ---- */
 
 static void add_field(struct strbuf *sb, const char *s)
@@ -256,7 +274,8 @@ int wrapper_main(int argc, char **argv)
     int script = is_script_crate(args, argc - 1, package);
     int prefix = compiler_prefix_length(argc, argv);
     if (script && link && !strcmp(link, "dynamic") && !wrapper_args_need_static(args, argc - 1) &&
-        !wrapper_find_libstd(args, prefix, args + prefix, argc - 1 - prefix, &libstd)) {
+        (!hinted_libstd(args[prefix - 1], args + prefix, argc - 1 - prefix, &libstd) ||
+         !wrapper_find_libstd(args, prefix, args + prefix, argc - 1 - prefix, &libstd))) {
         const char *slash = strrchr(libstd.buf, '/');
         strbuf_addf(&rpath, "link-arg=-Wl,-rpath,%.*s", (int)(slash - libstd.buf), libstd.buf);
     }
@@ -296,30 +315,36 @@ static int config_file_wrapper(const char *path, const char *base, struct strbuf
     return found;
 }
 
-/* cargo runs from "/" (cargo/build.c): its config files are /.cargo/ and $CARGO_HOME's. */
+/* The wrapper set in a cargo configuration directory (config.toml, else config); 0 when set. */
+static int config_dir_wrapper(const char *dir, struct strbuf *out)
+{
+    static const char *const names[] = {"config.toml", "config"};
+    struct strbuf path = STRBUF_INIT, base = STRBUF_INIT;
+    const char *slash = strrchr(dir, '/');
+    strbuf_add(&base, dir, slash && slash != dir ? (size_t)(slash - dir) : 1);
+    int found = -1;
+    for (size_t i = 0; i < 2 && found; i++) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/%s", dir, names[i]);
+        found = config_file_wrapper(path.buf, base.buf, out);
+    }
+    strbuf_release(&path);
+    strbuf_release(&base);
+    return found;
+}
+
+/* cargo runs from "/" (cargo/build.c): its config files are /.cargo/'s and $CARGO_HOME's. */
 static void config_files_wrapper(struct strbuf *out)
 {
     const char *cargo_home = getenv("CARGO_HOME"), *home = getenv("HOME");
-    struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
+    struct strbuf dir = STRBUF_INIT;
     if (cargo_home && *cargo_home)
         strbuf_addstr(&dir, cargo_home);
     else if (home)
         strbuf_addf(&dir, "%s/.cargo", home);
-    const char *dirs[] = {"/.cargo", dir.len ? dir.buf : NULL};
-    for (size_t i = 0; i < 2 && !out->len; i++) {
-        for (const char *const *name = (const char *const[]){"config.toml", "config", NULL};
-             dirs[i] && *name && !out->len; name++) {
-            strbuf_reset(&path);
-            strbuf_addf(&path, "%s/%s", dirs[i], *name);
-            const char *slash = strrchr(dirs[i], '/');
-            struct strbuf base = STRBUF_INIT;
-            strbuf_add(&base, dirs[i], slash ? (size_t)(slash - dirs[i]) : 0);
-            config_file_wrapper(path.buf, base.len ? base.buf : "/", out);
-            strbuf_release(&base);
-        }
-    }
+    if (config_dir_wrapper("/.cargo", out) && dir.len)
+        config_dir_wrapper(dir.buf, out);
     strbuf_release(&dir);
-    strbuf_release(&path);
 }
 
 void wrapper_user_wrapper(const char *given, struct strbuf *out)
@@ -369,6 +394,8 @@ int wrapper_environment(const struct wrapper_request *r, struct strlist *out)
     add_entry(out, ENV_LINK, r->link == WRAPPER_LINK_STATIC ? "static" : "dynamic");
     add_entry(out, ENV_CAPTURE, r->capture ? r->capture : "");
     add_entry(out, ENV_NEXT, r->next ? r->next : "");
+    if (r->libstd_hint)
+        add_entry(out, ENV_LIBSTD, r->libstd_hint);
     strbuf_release(&self);
     return 0;
 }

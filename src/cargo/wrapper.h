@@ -26,6 +26,9 @@ struct wrapper_request {
     enum wrapper_link link;
     const char *capture;      /* where to record the script crate's command, or NULL */
     const char *next;         /* the user's RUSTC_WRAPPER to chain to, or NULL */
+    /* "COMPILER\nLIBSTD": the libstd a previous build of the entry linked with that compiler,
+     * taken (while it is there) instead of asking rustc for its library directory; or NULL. */
+    const char *libstd_hint;
 };
 
 /* Is this process cargo's call of cthag as the wrapper?  (Checked first thing in main.) */

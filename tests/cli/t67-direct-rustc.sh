@@ -68,6 +68,16 @@ run_cthag -q "${R[@]}" deps.rs
 expect_out_has "42" "dependencies:"
 same_as_cargo "a script with dependencies" deps.rs "${R[@]}"
 
+# Under `make -jN` (a Makefile target running scripts) MAKEFLAGS names a jobserver whose descriptors
+# this process does not have: cargo hides it from rustc behind its own CARGO_MAKEFLAGS, and so does
+# a build without cargo (rustc would warn "failed to connect to jobserver" on every edit).
+sed -i "s/let edit = [0-9]*;/let edit = $RANDOM;/" src/prog.rs
+reset_cargo_log
+MAKEFLAGS=" -j2 --jobserver-auth=7,8" MFLAGS="-j2" run_cthag -v src/prog.rs
+expect_status 0 "under make's jobserver:"
+expect_err_has "building with rustc directly" "under make's jobserver:"
+expect_err_lacks "jobserver" "under make's jobserver:"
+
 # -e, -s, -l: new entries, from the command of the first of their kind.
 run_cthag -q -e '1 + 1'
 reset_cargo_log
@@ -221,6 +231,23 @@ expect_status 0 "a library changed during the build:"
 expect_err_has "a library changed during rustc's build; building with cargo"
 expect_cargo_calls 1 "a library changed during the build:"
 rm "$TMP/touch-now"
+
+# A template whose entry is gone (--gc, --clean bins): cargo, which leaves a new template.
+printf 'fn main() { println!("gone"); }\n' > gone1.rs
+run_cthag -q -f gone1.rs # by cargo: the template of its shape is its command now
+templates=$(ls "$CTHAG_CACHE_DIR/projects/.templates" | wc -l)
+rm -rf "$(ls -d "$CTHAG_CACHE_DIR"/projects/gone1-*)"
+printf 'fn main() { println!("gone too"); }\n' > gone2.rs
+reset_cargo_log
+run_cthag -v -q gone2.rs
+expect_out "gone too"
+expect_err_has "no rustc command for this configuration yet"
+expect_cargo_calls 1 "the template's entry gone:"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/projects/.templates" | wc -l)" "$templates" "one template of the shape:"
+printf 'fn main() { println!("gone three"); }\n' > gone3.rs
+run_cthag -v -q gone3.rs
+expect_err_has "building with rustc directly (the rustc command of a dependency-free script like it"
+expect_cargo_calls 0 "the new template:"
 
 # A new script of another shape (its own manifest): no template, cargo.
 printf '/*[toml]\n[profile.dev]\nopt-level = 1\n*/\nfn main() { println!("shaped"); }\n' > shaped.rs

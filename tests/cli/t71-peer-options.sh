@@ -121,7 +121,7 @@ expect_status 0 "-t before a script is still --timings:"
 # The first command of the README builds both programs.
 if command -v make > /dev/null; then
     make -s -C "$SOURCE_DIR" -n -B demo > demo.txt 2>&1
-    grep -q -- "-o cthag-rapid " demo.txt && pass || fail "make demo does not build cthag-rapid: $(tail -3 demo.txt)"
+    grep -Eq -- "-o ([^ ]*/)?cthag-rapid( |$)" demo.txt && pass || fail "make demo does not build cthag-rapid: $(tail -3 demo.txt)"
 fi
 
 finish
