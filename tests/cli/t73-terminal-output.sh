@@ -12,7 +12,6 @@ export XDG_STATE_HOME="$TMP/state"
 # CI=true, and this test is about the terminal a user has.
 unset CI TF_BUILD
 
-# pty_raw: what the program wrote (escapes and all), from pty_start_raw.
 # pty_start_raw COMMAND: as pty_start, with everything written to the terminal kept in raw.N; the
 # command starts once the pipe is in place (it polls the marker written after pipe-pane).
 pty_start_raw() {
@@ -21,6 +20,7 @@ pty_start_raw() {
     tmux -S "$PTY_SOCKET" pipe-pane -o "cat >> $TMP/raw.$PTY_COUNT"
     touch "$marker"
 }
+# pty_raw: what the program wrote (escapes and all), from pty_start_raw.
 pty_raw() { tr '\r' '\n' < "$TMP/raw.$PTY_COUNT"; }
 
 # ---- a compile error while cargo's bar is up (a dependency whose build script sleeps keeps it
