@@ -288,6 +288,7 @@ static int generate_manifest(const struct generate_request *r, const struct scri
         .edition = frontmatter_edition ? CARGO_SCRIPT_EDITION : set->edition,
         .warn_default_edition = frontmatter_edition,
         .script_dir = g->script_dir.len ? g->script_dir.buf : NULL,
+        .no_directory = r->o->kind == SOURCE_URL,
         .infer_features = set->infer >= INFER_CONFIG ? r->cfg->infer_features : NULL,
         .infer_max_features = set->infer == INFER_MAX ? r->cfg->infer_max_features : NULL,
         .bare_keys_are_dependencies = r->o->toml != NULL,

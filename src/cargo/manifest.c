@@ -528,48 +528,64 @@ static void add_profile_defaults(struct toml_value *root)
 }
 
 /* ---- relative paths: the manifest is written into the cache, but its relative paths mean
- * the script's directory, as they would for a Cargo.toml beside the script ---- */
+ * the script's directory, as they would for a Cargo.toml beside the script; a script from a URL
+ * has no directory, so there a relative path is an error naming its line ---- */
 
-static void make_absolute(struct toml_value *holder, const char *key, const char *dir)
+struct path_fixer {
+    const struct manifest_input *in;
+    int refused; /* an error was reported */
+};
+
+static void make_absolute(struct path_fixer *f, struct toml_value *holder, const char *key)
 {
     const struct toml_value *v = toml_get(holder, key);
-    if (!v || v->type != TOML_STRING || !v->text_len || v->text[0] == '/' ||
+    if (f->refused || !v || v->type != TOML_STRING || !v->text_len || v->text[0] == '/' ||
         strlen(v->text) != v->text_len)
         return;
+    if (f->in->no_directory) {
+        f->refused = 1;
+        error("%s:%d: %s = \"%s\" is relative, and a script from a URL has no directory: use "
+              "an absolute path (or a git or registry dependency)",
+              f->in->script_name, v->line, key, v->text);
+        return;
+    }
     struct strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/%s", dir, v->text);
+    strbuf_addf(&path, "%s/%s", f->in->script_dir, v->text);
     toml_set(holder, key, toml_new_string(path.buf));
     strbuf_release(&path);
 }
 
 /* Every `path = "..."` of a table of dependencies (or of [patch.X], [replace]). */
-static void absolute_dependency_paths(struct toml_value *deps, const char *dir)
+static void absolute_dependency_paths(struct path_fixer *f, struct toml_value *deps)
 {
     for (size_t i = 0; deps && deps->type == TOML_TABLE && i < deps->count; i++)
         if (deps->items[i]->type == TOML_TABLE)
-            make_absolute(deps->items[i], "path", dir);
+            make_absolute(f, deps->items[i], "path");
 }
 
-static void absolute_tables(struct toml_value *holder, const char *dir)
+static void absolute_tables(struct path_fixer *f, struct toml_value *holder)
 {
     for (const char *const *t = dependency_tables; *t; t++)
-        absolute_dependency_paths(toml_get(holder, *t), dir);
+        absolute_dependency_paths(f, toml_get(holder, *t));
 }
 
-static void absolute_paths(struct toml_value *root, const char *dir)
+/* 0, or -1 after reporting a relative path that has no directory to resolve against. */
+static int absolute_paths(const struct manifest_input *in, struct toml_value *root)
 {
-    absolute_tables(root, dir);
-    absolute_tables(toml_get(root, "workspace"), dir);
+    struct path_fixer f = {in, 0};
+    absolute_tables(&f, root);
+    absolute_tables(&f, toml_get(root, "workspace"));
     struct toml_value *targets = toml_get(root, "target");
     for (size_t i = 0; targets && targets->type == TOML_TABLE && i < targets->count; i++)
-        absolute_tables(targets->items[i], dir);
+        absolute_tables(&f, targets->items[i]);
     struct toml_value *patches = toml_get(root, "patch");
     for (size_t i = 0; patches && patches->type == TOML_TABLE && i < patches->count; i++)
-        absolute_dependency_paths(patches->items[i], dir);
-    absolute_dependency_paths(toml_get(root, "replace"), dir);
+        absolute_dependency_paths(&f, patches->items[i]);
+    absolute_dependency_paths(&f, toml_get(root, "replace"));
     struct toml_value *package = toml_get(root, "package");
     if (package && package->type == TOML_TABLE)
-        make_absolute(package, "build", dir);
+        make_absolute(&f, package, "build");
+    return f.refused ? -1 : 0;
 }
 
 /* thag-auto dependencies: resolved, and the build then depends on the variables that decided. */
@@ -598,8 +614,10 @@ static struct toml_value *assemble(const struct manifest_input *in, const struct
         return NULL;
     }
     add_profile_defaults(root);
-    if (in->script_dir)
-        absolute_paths(root, in->script_dir);
+    if ((in->script_dir || in->no_directory) && absolute_paths(in, root)) {
+        toml_free(root);
+        return NULL;
+    }
     /* An empty [workspace] makes the project its own root: cargo never climbs into a parent
      * directory's Cargo.toml, and the [profile]s given here apply. */
     toml_table(root, "workspace");

@@ -36,6 +36,8 @@ struct manifest_input {
     /* Relative `path =` of dependencies and `build =` resolve here (absolute), as they would
      * beside the script; NULL leaves them as written. */
     const char *script_dir;
+    /* The script came from a URL: it has no directory, and a relative path is an error. */
+    int no_directory;
     /* Features for inferred crates: tables of crate = ["feature", ...], or NULL. */
     const struct toml_value *infer_features;
     const struct toml_value *infer_max_features;

@@ -220,6 +220,19 @@ printf 'fn main() {\n    let t = include_str!("data.txt");\n    print!("{t}");\n
 run_cthag "$BASE/includes.rs"
 expect_status 2
 expect_err "cthag: $BASE/includes.rs:2: a relative path (\"data.txt\") would be a file beside the script, and a script from a URL has no directory: use an absolute path"
+# ... and so has a manifest's path dependency or build script: never a directory of the user's
+# (the current one) taken for the script's.
+mkdir -p helper/src
+printf '[package]\nname = "helper"\nversion = "0.1.0"\n' > helper/Cargo.toml
+printf 'pub fn go() { println!("the local helper"); }\n' > helper/src/lib.rs
+printf -- '---\n[package]\nedition = "2021"\n[dependencies]\nhelper = { path = "helper" }\n---\nfn main() { helper::go(); }\n' > "$DOC/pathdep.rs"
+run_cthag "$BASE/pathdep.rs"
+expect_status 2
+expect_err "cthag: $BASE/pathdep.rs:5: path = \"helper\" is relative, and a script from a URL has no directory: use an absolute path (or a git or registry dependency)"
+printf '/*[toml]\n[package]\nbuild = "build.rs"\n*/\nfn main() {}\n' > "$DOC/builds.rs"
+run_cthag "$BASE/builds.rs"
+expect_status 2
+expect_err "cthag: $BASE/builds.rs:3: build = \"build.rs\" is relative, and a script from a URL has no directory: use an absolute path (or a git or registry dependency)"
 expect_cargo_calls 0
 
 # Dependencies: a manifest in the fetched text, and inference.

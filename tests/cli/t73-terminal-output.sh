@@ -12,11 +12,15 @@ export XDG_STATE_HOME="$TMP/state"
 # CI=true, and this test is about the terminal a user has.
 unset CI TF_BUILD
 
-# pty_raw: what the program wrote (escapes and all), from pty_start_raw.
+# pty_start_raw COMMAND: as pty_start, with everything written to the terminal kept in raw.N; the
+# command starts once the pipe is in place (it polls the marker written after pipe-pane).
 pty_start_raw() {
-    pty_start "$1"
+    local marker="$TMP/piped.$((PTY_COUNT + 1))"
+    pty_start "until [ -e $marker ]; do sleep 0.02; done; $1"
     tmux -S "$PTY_SOCKET" pipe-pane -o "cat >> $TMP/raw.$PTY_COUNT"
+    touch "$marker"
 }
+# pty_raw: what the program wrote (escapes and all), from pty_start_raw.
 pty_raw() { tr '\r' '\n' < "$TMP/raw.$PTY_COUNT"; }
 
 # ---- a compile error while cargo's bar is up (a dependency whose build script sleeps keeps it
@@ -30,7 +34,7 @@ fn main() {
     let b: i32 = slowdep::ready();
 }
 EOF_RS
-pty_start_raw "sleep 0.5; $CTHAG --registry-dir $REGISTRY slowerr.rs"
+pty_start_raw "$CTHAG --registry-dir $REGISTRY slowerr.rs"
 pty_wait_for "[exit 1]" 120
 [ "$(pty_raw | grep -c 'Building')" -ge 2 ] && pass || fail "cargo's bar was not shown: $(pty_raw | head -5)"
 # Item 1 alone: the diagnostic's first line is whole, nothing of the bar is left on any line.
