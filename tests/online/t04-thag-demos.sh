@@ -6,11 +6,11 @@
 # Every one must build (and then runs once, its output discarded, as the full run does).
 # The demos come from a thag_rs checkout, $THAG_RS_CHECKOUT (default: the project machine's
 # copy, /work/peers/thag_rs), or else from thag_rs 1.1.0 as published on crates.io (its package
-# holds demo/ but not demo/proc_macros: the two proc-macro demos then stay out of the sample).
+# holds demo/ but not demo/proc_macros: the three demos using it then stay out of the sample).
 . "$(dirname "$0")/lib.sh"
 require_crates_io
 checkout=${THAG_RS_CHECKOUT:-/work/peers/thag_rs}
-sample=(hello.rs env_var_debug.rs test_profile_extract_timestamp.rs crossterm.rs clap_num_arg.rs
+sample=(hello.rs env_var_debug.rs crossterm.rs clap_num_arg.rs
         clap_tut_derive_04_01_enum.rs fib_basic.rs)
 if [ ! -d "$checkout/demo" ]; then
     crate="$TMP/thag_rs-1.1.0.crate"
@@ -24,7 +24,8 @@ if [ ! -d "$checkout/demo" ]; then
 fi
 with_proc_macros=
 [ -d "$checkout/demo/proc_macros" ] && with_proc_macros=1
-[ -n "$with_proc_macros" ] && sample+=(proc_macro_timing.rs proc_macro_derive_constructor.rs)
+[ -n "$with_proc_macros" ] &&
+    sample+=(proc_macro_timing.rs proc_macro_derive_constructor.rs test_profile_extract_timestamp.rs)
 echo "thag's demos from $checkout (${#sample[@]} in the sample)" >&2
 DEMO_LOGS="$TMP/logs" RUN_TIMEOUT=30 bash "$TESTS_DIR/../online/thag-demos.sh" "$checkout" \
     "${sample[@]}" > "$TMP/out" 2> "$TMP/err"
