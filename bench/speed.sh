@@ -8,7 +8,7 @@
 #   cold     the first script with num-bigint in a new cache root: dependencies optimized
 #            (cthag's default) against the dev level they had before (target <= 1.4x)
 #   release  the ibig script computing F(1,000,000): cthag against rust-script's release build
-#            (crates.io and rust-script needed; target <= 1.5x)
+#            (crates.io and rust-script needed, on PATH or as $RUST_SCRIPT; target <= 1.5x)
 # Wall times are medians of alternating rounds; CPU times (user + system, the command and the
 # children it waited for) are given beside them: on a shared machine they drift less.
 #
@@ -155,9 +155,10 @@ EOS
                                    ./cold-build.sh "${R[@]}" cold-dev.rs) 3
 }
 
+# rust-script: $RUST_SCRIPT, else the one on PATH (`cargo install rust-script --root DIR` puts it
+# in DIR/bin).
 rust_script_bin() {
-    command -v rust-script 2> /dev/null || { [ -x /work/peers/root/bin/rust-script ] &&
-        echo /work/peers/root/bin/rust-script; } || true
+    if [ -n "${RUST_SCRIPT:-}" ]; then echo "$RUST_SCRIPT"; else command -v rust-script || true; fi
 }
 
 bench_release() {
