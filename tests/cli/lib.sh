@@ -183,3 +183,6 @@ finish() {
     echo "$TEST_NAME: $checks checks passed"
     exit 0
 }
+
+# The release this tree builds (src/version.h), as --version prints it.
+cthag_release() { sed -n 's/^#define CTHAG_VERSION "\(.*\)"$/\1/p' "$SOURCE_DIR/src/version.h"; }

@@ -83,6 +83,6 @@ run_cthag --help
 expect_status 0
 case "$(out)" in "Usage: cthag "*"--clean [WHAT]"*) pass ;; *) fail "--help: $(out)" ;; esac
 run_cthag -V
-expect_out "cthag 0.2.0 (cache format 3)"
+expect_out "cthag $(cthag_release) (cache format 3)"
 
 finish

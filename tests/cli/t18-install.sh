@@ -15,7 +15,7 @@ for f in usr/bin/cthag usr/bin/cthag-rapid usr/share/man/man1/cthag.1 usr/share/
 done
 expect_eq "$(stat -c %a "$stage/usr/bin/cthag")" 755
 "$stage/usr/bin/cthag" --version > version.out
-expect_eq "$(cat version.out)" "cthag 0.2.0 (cache format 3)" "installed binary runs:"
+expect_eq "$(cat version.out)" "cthag $(cthag_release) (cache format 3)" "installed binary runs:"
 printf '6 * 7\n' | "$stage/usr/bin/cthag" -q -r > rapid.out 2>&1
 expect_eq "$(cat rapid.out)" "42" "the installed cthag -r finds its companion beside it:"
 
