@@ -900,14 +900,6 @@ void crate_uses_filter(struct crate_uses *uses, int (*keep)(void *ctx, const cha
     uses->count = kept;
 }
 
-void infer_script_uses(const char *script_name, const char *body, size_t len,
-                       struct crate_uses *uses)
-{
-    infer_uses(body, len, uses);
-    if (script_name)
-        infer_note_uses(script_name, uses);
-}
-
 void infer_crates(const char *body, size_t len, struct strlist *crates)
 {
     struct crate_uses uses = CRATE_USES_INIT;
