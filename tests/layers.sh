@@ -11,9 +11,10 @@ cd "$src" || exit 1
 
 # unit rank: a unit may include units of a lower rank (and itself).
 ranks='
-rapid    8
-cli      7
-pipeline 6
+rapid    9
+cli      8
+pipeline 7
+builder  6
 generate 5
 config   4
 direct   4
