@@ -1,14 +1,17 @@
-/* struct stat's st_blocks is XSI. */
+/* The cache scan's walk (see scan.h): every file under the root stat'ed once and attributed
+ * to an entry, a unit of the shared target or nobody, with the entries' records and labels read
+ * on the way; the dependency graph between units is scan_graph.c's.  (struct stat's st_blocks
+ * is XSI.) */
 #include "cache/scan.h"
 
 #include "cache/cache.h"
+#include "cache/scan_index.h"
 #include "fetch/url.h"
 #include "toml/toml.h"
 
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/hash.h"
-#include "util/json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +26,6 @@ const char *const scan_part_names[SCAN_PARTS] = {"projects", "bins", "target"};
 
 /* ---- hash tables ---- */
 
-/* String keys (owned by the caller) to indexes; open addressing, never more than half full. */
-struct name_map {
-    const char **keys;
-    size_t *values;
-    size_t alloc, count;
-};
 
 static size_t name_hash(const char *key)
 {
@@ -46,8 +43,6 @@ static size_t map_slot(const struct name_map *m, const char *key)
     return i;
 }
 
-static void map_put(struct name_map *m, const char *key, size_t value);
-
 static void map_grow(struct name_map *m)
 {
     struct name_map old = *m;
@@ -57,12 +52,12 @@ static void map_grow(struct name_map *m)
     m->count = 0;
     for (size_t i = 0; i < old.alloc; i++)
         if (old.keys[i])
-            map_put(m, old.keys[i], old.values[i]);
+            scan_map_put(m, old.keys[i], old.values[i]);
     free(old.keys);
     free(old.values);
 }
 
-static void map_put(struct name_map *m, const char *key, size_t value)
+void scan_map_put(struct name_map *m, const char *key, size_t value)
 {
     if ((m->count + 1) * 2 > m->alloc)
         map_grow(m);
@@ -73,8 +68,7 @@ static void map_put(struct name_map *m, const char *key, size_t value)
     m->values[i] = value;
 }
 
-/* The value of key, or -1. */
-static long map_get(const struct name_map *m, const char *key)
+long scan_map_get(const struct name_map *m, const char *key)
 {
     if (!m->alloc)
         return -1;
@@ -105,30 +99,6 @@ struct scan_inode {
     unsigned shared : 1; /* seen with more than one owner */
 };
 
-struct scan_index {
-    struct name_map packages;     /* entry package -> entry */
-    struct name_map bins;         /* entry binary name -> entry, or AMBIGUOUS (bins_made) */
-    struct strlist bin_names;     /* the keys of bins */
-    int bins_made;
-    struct name_map units;        /* unit key -> unit */
-    struct name_map fingerprints; /* <profile>/<fingerprint hex> -> unit (load_graph) */
-    struct strlist fingerprint_keys;
-    struct strbuf scratch;        /* a key or path being put together */
-    struct strbuf text;           /* a file being read */
-    struct entry_record records[2]; /* the last record read (load_record) and the one before */
-    size_t nrecords;
-    size_t *stack;                /* of cache_scan_use(), room for every unit */
-    char **dirbufs;               /* directory buffers not in use */
-    size_t ndirbufs, dirbufs_alloc;
-    /* The inodes in the order first seen, and a hash table of their indexes + 1 (0: a free
-     * slot): the table of small slots is what grows and is rehashed, the inodes are never
-     * moved by a rehash nor touched by it (fewer pages: 15000 inodes at 1000 entries). */
-    struct scan_inode *inodes;
-    size_t ninodes, inodes_alloc;
-    uint32_t *slots;
-    size_t nslots;
-    unsigned generation;          /* of the marks of cache_scan_use() */
-};
 
 static size_t inode_slot(const struct scan_index *x, dev_t dev, ino_t ino)
 {
@@ -217,7 +187,7 @@ static char *package_of(const char *name)
 static long find_entry(const struct cache_scan *s, const char *name)
 {
     char *package = package_of(name);
-    long e = map_get(&s->index->packages, package);
+    long e = scan_map_get(&s->index->packages, package);
     free(package);
     return e;
 }
@@ -231,7 +201,7 @@ static size_t add_entry(struct cache_scan *s, const char *name)
     e->package = package_of(name);
     e->kind = SCAN_INCOMPLETE;
     e->script_exists = -1;
-    map_put(&s->index->packages, e->package, s->nentries);
+    scan_map_put(&s->index->packages, e->package, s->nentries);
     return s->nentries++;
 }
 
@@ -243,7 +213,7 @@ static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
     strbuf_addstr(key, s->profiles.items[profile]);
     strbuf_addch(key, '/');
     strbuf_add(key, hash, 16);
-    long found = map_get(&s->index->units, key->buf);
+    long found = scan_map_get(&s->index->units, key->buf);
     if (found >= 0)
         return (size_t)found;
     ALLOC_GROW(s->units, s->nunits + 1, s->units_alloc);
@@ -252,7 +222,7 @@ static size_t unit_for(struct cache_scan *s, size_t profile, const char *hash)
     u->profile = profile;
     u->key = xstrdup(key->buf);
     u->entry = -1;
-    map_put(&s->index->units, u->key, s->nunits);
+    scan_map_put(&s->index->units, u->key, s->nunits);
     return s->nunits++;
 }
 
@@ -276,7 +246,7 @@ static long entry_of_artifact(const struct cache_scan *s, const char *name)
         return -1;
     memcpy(package, name, n);
     package[n] = '\0';
-    return map_get(&s->index->packages, package);
+    return scan_map_get(&s->index->packages, package);
 }
 
 #define AMBIGUOUS ((size_t)LONG_MAX)
@@ -296,7 +266,7 @@ static long entry_of_bin(struct cache_scan *s, const char *name, size_t len)
         }
         for (size_t e = 0; e < s->nentries; e++) {
             const char *key = x->bin_names.items[e];
-            map_put(&x->bins, key, map_get(&x->bins, key) >= 0 ? AMBIGUOUS : e);
+            scan_map_put(&x->bins, key, scan_map_get(&x->bins, key) >= 0 ? AMBIGUOUS : e);
         }
         strbuf_release(&stem);
         strbuf_release(&bin);
@@ -307,7 +277,7 @@ static long entry_of_bin(struct cache_scan *s, const char *name, size_t len)
         return -1;
     memcpy(key, name, len);
     key[len] = '\0';
-    long e = map_get(&x->bins, key);
+    long e = scan_map_get(&x->bins, key);
     return e == (long)AMBIGUOUS ? -1 : e;
 }
 
@@ -684,221 +654,4 @@ void cache_scan_release(struct cache_scan *s)
     }
     free(s->root);
     memset(s, 0, sizeof(*s));
-}
-
-/* ---- the dependency graph ----
- *
- * Each unit's directory .fingerprint/<crate>-<hash>/ holds a file with the unit's fingerprint
- * (16 hex digits: the u64's bytes, least significant first) and a .json beside it whose "deps"
- * lists each dependency as [id, "name", public, fingerprint] with the fingerprint a decimal
- * u64. */
-
-/* <root>/target/<profile>/.fingerprint[/<name>] */
-static void fingerprint_path(const struct cache_scan *s, size_t profile, const char *name,
-                             struct strbuf *path)
-{
-    strbuf_reset(path);
-    strbuf_addstr(path, s->root);
-    strbuf_addstr(path, "/target/");
-    strbuf_addstr(path, s->profiles.items[profile]);
-    strbuf_addstr(path, "/.fingerprint");
-    if (name) {
-        strbuf_addch(path, '/');
-        strbuf_addstr(path, name);
-    }
-}
-
-/* The fingerprint .json files to read (relative to their .fingerprint/), with the unit of each. */
-struct json_list {
-    struct strlist paths;
-    size_t *units;
-    size_t alloc;
-};
-
-static void json_list_add(struct json_list *list, const char *path, size_t u)
-{
-    strlist_add(&list->paths, path);
-    ALLOC_GROW(list->units, list->paths.count, list->alloc);
-    list->units[list->paths.count - 1] = u;
-}
-
-/* A fingerprint file: 16 hex digits (trailing white space aside), read with one read(). */
-static int read_fingerprint(int at, const char *path, char hex[17])
-{
-    char buf[64];
-    int fd = openat(at, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    ssize_t got = -1;
-    if (fd >= 0) {
-        while ((got = read(fd, buf, sizeof(buf))) < 0 && errno == EINTR)
-            ;
-        close(fd);
-    }
-    while (got > 0 && buf[got - 1] && strchr(" \t\n\v\f\r", buf[got - 1]))
-        got--;
-    if (got != 16 || !hash_is_hex(buf, 16))
-        return -1;
-    memcpy(hex, buf, 16);
-    hex[16] = '\0';
-    return 0;
-}
-
-/* Map each fingerprint file of unit u to it; its .json (relative to the profile's
- * .fingerprint/, open as fingerprints) goes to jsons. */
-static void read_fingerprints(struct cache_scan *s, size_t u, int fingerprints,
-                              struct json_list *jsons)
-{
-    struct strbuf path = STRBUF_INIT, key = STRBUF_INIT;
-    strbuf_addstr(&path, s->units[u].dir);
-    size_t base = path.len;
-    const struct strlist *files = &s->units[u].fingerprint_files;
-    for (size_t i = 0; i < files->count; i++) {
-        strbuf_setlen(&path, base);
-        strbuf_addch(&path, '/');
-        strbuf_addstr(&path, files->items[i]);
-        char hex[17];
-        if (read_fingerprint(fingerprints, path.buf, hex))
-            continue;
-        strbuf_reset(&key);
-        strbuf_addstr(&key, s->profiles.items[s->units[u].profile]);
-        strbuf_addch(&key, '/');
-        strbuf_add(&key, hex, 16);
-        strlist_add(&s->index->fingerprint_keys, key.buf);
-        map_put(&s->index->fingerprints,
-                s->index->fingerprint_keys.items[s->index->fingerprint_keys.count - 1], u);
-        strbuf_addstr(&path, ".json");
-        json_list_add(jsons, path.buf, u);
-    }
-    strbuf_release(&path);
-    strbuf_release(&key);
-}
-
-static void add_dep(struct scan_unit *u, size_t dep)
-{
-    ALLOC_GROW(u->deps, u->ndeps + 1, u->deps_alloc);
-    u->deps[u->ndeps++] = dep;
-}
-
-/* A dependency's fingerprint (decimal u64) as its file spells it. */
-static int fingerprint_hex(const struct json *number, char hex[17])
-{
-    if (!number || number->type != JSON_NUMBER)
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(number->text, &end, 10);
-    if (errno || *end || number->text[0] == '-')
-        return -1;
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++) {
-        unsigned byte = (unsigned)(value >> (8 * i)) & 0xff;
-        hex[2 * i] = digits[byte >> 4];
-        hex[2 * i + 1] = digits[byte & 0xf];
-    }
-    hex[16] = '\0';
-    return 0;
-}
-
-/* The deps of unit u from its .json (name, relative to the open .fingerprint/ directory
- * fingerprints); text is the caller's buffer to read it into. */
-static int read_deps(struct cache_scan *s, size_t u, int fingerprints, const char *name,
-                     struct strbuf *text)
-{
-    struct strbuf *key = &s->index->scratch;
-    strbuf_reset(text);
-    int fd = openat(fingerprints, name, O_RDONLY | O_CLOEXEC);
-    int failed = fd < 0 || fs_read_fd(fd, text);
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    if (failed && saved == ENOENT)
-        return 0;
-    struct strbuf json_path = STRBUF_INIT; /* for messages */
-    fingerprint_path(s, s->units[u].profile, name, &json_path);
-    if (failed) {
-        error("gc: cannot read %s: %s", json_path.buf, strerror(saved));
-        strbuf_release(&json_path);
-        return -1;
-    }
-    struct json *root = json_parse(text->buf, text->len);
-    const struct json *deps = root ? json_get(root, "deps") : NULL;
-    int result = deps && deps->type == JSON_ARRAY ? 0 : -1;
-    for (size_t i = 0; !result && i < deps->count; i++) {
-        const struct json *dep = deps->items[i];
-        char hex[17];
-        if (dep->type != JSON_ARRAY || dep->count < 4 || fingerprint_hex(dep->items[3], hex)) {
-            result = -1;
-            break;
-        }
-        strbuf_reset(key);
-        strbuf_addstr(key, s->profiles.items[s->units[u].profile]);
-        strbuf_addch(key, '/');
-        strbuf_add(key, hex, 16);
-        long found = map_get(&s->index->fingerprints, key->buf);
-        if (found >= 0)
-            add_dep(&s->units[u], (size_t)found);
-    }
-    if (result)
-        error("gc: unexpected fingerprint format in %s; no dependency build removed",
-              json_path.buf);
-    json_free(root);
-    strbuf_release(&json_path);
-    return result;
-}
-
-int cache_scan_load_graph(struct cache_scan *s, const int *locked)
-{
-    struct json_list jsons = {STRLIST_INIT, NULL, 0};
-    /* Each profile's .fingerprint/ open once: the files in it are opened relative to it. */
-    int *dirs = xmalloc((s->profiles.count + 1) * sizeof(*dirs));
-    struct strbuf path = STRBUF_INIT;
-    for (size_t p = 0; p < s->profiles.count; p++) {
-        fingerprint_path(s, p, NULL, &path);
-        dirs[p] = locked[p] ? open(path.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    }
-    strbuf_release(&path);
-    for (size_t u = 0; u < s->nunits; u++)
-        if (s->units[u].dir && dirs[s->units[u].profile] >= 0)
-            read_fingerprints(s, u, dirs[s->units[u].profile], &jsons);
-    int result = 0;
-    struct strbuf *text = &s->index->text;
-    strbuf_grow(text, 4096); /* reused: most fingerprint .json files fit */
-    for (size_t i = 0; i < jsons.paths.count && !result; i++)
-        result = read_deps(s, jsons.units[i], dirs[s->units[jsons.units[i]].profile],
-                           jsons.paths.items[i], text);
-    for (size_t p = 0; p < s->profiles.count; p++)
-        if (dirs[p] >= 0)
-            close(dirs[p]);
-    free(dirs);
-    if (result)
-        for (size_t u = 0; u < s->nunits; u++)
-            s->units[u].ndeps = 0;
-    strlist_release(&jsons.paths);
-    free(jsons.units);
-    return result;
-}
-
-void cache_scan_use(struct cache_scan *s, size_t e, int delta, uint64_t *freed)
-{
-    unsigned mark = ++s->index->generation;
-    const struct scan_entry *entry = &s->entries[e];
-    if (!s->index->stack)
-        s->index->stack = xmalloc((s->nunits + 1) * sizeof(*s->index->stack));
-    size_t *stack = s->index->stack;
-    size_t depth = 0;
-    for (size_t i = 0; i < entry->nunits; i++)
-        if (s->units[entry->units[i]].mark != mark) {
-            s->units[entry->units[i]].mark = mark;
-            stack[depth++] = entry->units[i];
-        }
-    while (depth) {
-        struct scan_unit *u = &s->units[stack[--depth]];
-        u->refs += delta;
-        if (delta < 0 && !u->refs && u->entry < 0 && freed)
-            *freed += u->own.bytes;
-        for (size_t i = 0; i < u->ndeps; i++)
-            if (s->units[u->deps[i]].mark != mark) {
-                s->units[u->deps[i]].mark = mark;
-                stack[depth++] = u->deps[i];
-            }
-    }
 }
