@@ -264,7 +264,7 @@ static void add_include(struct entry_record *rec, const char *from, const struct
     strbuf_release(&path);
 }
 
-/* A cargo config file, and the files its `include` key names (stable since cargo 1.93:
+/* A cargo config file, and the files its `include` key names (stable in cargo 1.95:
  * `include = "more.toml"`, a list of paths, or of tables with a `path`), relative to its
  * directory: what they set is cargo's configuration as much as the file's own keys. */
 static void add_cargo_config_file(struct entry_record *rec, const char *path, long long stamp,
