@@ -331,15 +331,40 @@ static void add_begin_uses(const char *begin, struct crate_uses *uses)
     crate_uses_release(&before);
 }
 
+static int used_after_begin(void *ctx, const char *crate)
+{
+    return strlist_contains(ctx, crate);
+}
+
+/* The crates the code uses.  Before a snippet, the -B text shares its block (wrap.c): a name
+ * -B declares (`mod m;`, `use x as m;`, `fn m`) is in the snippet's scope, no crate. */
+static void infer_code_uses(const struct options *o, const struct script *s,
+                            struct crate_uses *uses)
+{
+    int begin = o->kind != SOURCE_LOOP && *o->loop_begin;
+    infer_uses(s->body.buf, s->body.len, uses);
+    if (begin && !s->main_count) {
+        struct strbuf joined = STRBUF_INIT;
+        struct strlist crates = STRLIST_INIT;
+        strbuf_addf(&joined, "%s\n", o->loop_begin);
+        strbuf_add(&joined, s->body.buf, s->body.len);
+        infer_crates(joined.buf, joined.len, &crates);
+        crate_uses_filter(uses, used_after_begin, &crates);
+        strlist_release(&crates);
+        strbuf_release(&joined);
+    }
+    infer_note_uses(s->name, uses);
+    if (begin)
+        add_begin_uses(o->loop_begin, uses);
+}
+
 int generate_project(const struct generate_request *r, const struct script *s,
                      struct generated *g)
 {
     const struct options *o = r->o;
     struct crate_uses uses = CRATE_USES_INIT;
     if (r->set->infer != INFER_NONE)
-        infer_script_uses(s->name, s->body.buf, s->body.len, &uses);
-    if (r->set->infer != INFER_NONE && o->kind != SOURCE_LOOP && *o->loop_begin)
-        add_begin_uses(o->loop_begin, &uses);
+        infer_code_uses(o, s, &uses);
     if (o->kind == SOURCE_LOOP || !s->main_count)
         crate_uses_filter(&uses, not_in_prelude, NULL);
     wrap_script(r, s, g);

@@ -535,7 +535,7 @@ static const char *directive(const char *line, const char *key)
 
 /* A build script's run: the variables and files it declared; none declared: its package. */
 static void record_script_run(struct recorder *r, unsigned group, const struct unit_time *t,
-                              const char *output, const char *package_dir)
+                              const char *output, const char *package_dir, int walk_package)
 {
     struct strbuf text = STRBUF_INIT, path = STRBUF_INIT;
     int declared = 0;
@@ -564,8 +564,10 @@ static void record_script_run(struct recorder *r, unsigned group, const struct u
         }
         line = nl ? nl + 1 : NULL;
     }
-    /* cargo's rule: a build script that declares nothing it depends on depends on its package. */
-    if (group && !declared)
+    /* cargo's rule: a build script that declares nothing it depends on depends on its package.
+     * The script's own package is cthag's project, whose files are the key's and the script
+     * unit's (and its record, rewritten by every build): not walked. */
+    if (group && !declared && walk_package)
         add_declared_path(r, group, t, package_dir, 0, 1);
     strbuf_release(&text);
     strbuf_release(&path);
@@ -584,7 +586,10 @@ static void record_unit(struct recorder *r, const struct cargo_unit *u)
     struct unit_place p = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
     struct strbuf dir = STRBUF_INIT;
     int local = !cargo_package_dir(u->package_id, &dir);
-    if (local && !strcmp(dir.buf, r->in->entry->project_dir.buf)) {
+    /* The script's package: its crate is recorded apart; its build script (`package.build`) is
+     * a unit of its own, whose files and run count as a path dependency's. */
+    int own = local && !strcmp(dir.buf, r->in->entry->project_dir.buf);
+    if (own && u->kind == UNIT_COMPILED && strcmp(u->target_kind, "custom-build")) {
         /* the script's own crate */
     } else if (place_unit(r->in, u, &p)) {
         if (local)
@@ -595,7 +600,7 @@ static void record_unit(struct recorder *r, const struct cargo_unit *u)
         struct unit_time t = {u->kind == UNIT_COMPILED ? !u->fresh : since >= r->in->stamp,
                               since, local ? r->rec->units.items[group - 1] : NULL};
         if (u->kind == UNIT_SCRIPT_RUN) {
-            record_script_run(r, group, &t, p.depinfo.buf, dir.buf);
+            record_script_run(r, group, &t, p.depinfo.buf, dir.buf, !own);
         } else if (local) {
             add_depinfo_files(r, group, &t, p.depinfo.buf);
         } else {

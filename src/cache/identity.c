@@ -105,8 +105,8 @@ static int names_relative_path(const char *text, size_t len)
 
 static int any_names_relative_path(const struct options *o, const char *content, size_t len)
 {
-    const char *parts[] = {o->kind == SOURCE_LOOP ? o->loop_begin : NULL,
-                           o->kind == SOURCE_LOOP ? o->text : NULL,
+    /* -B is -e's too (its statements and items before the expression) */
+    const char *parts[] = {o->loop_begin, o->kind == SOURCE_LOOP ? o->text : NULL,
                            o->kind == SOURCE_LOOP ? o->loop_end : NULL, o->toml};
     if (names_relative_path(content, len))
         return 1;

@@ -17,6 +17,10 @@ static const char write_out[] =
     WRITE_OUT_TAG "%{http_code} %{size_download} %{num_redirects} %{url_effective}\n";
 /* A validator longer than this, or with control bytes, is not kept (nor ever sent back). */
 #define VALIDATOR_MAX 512
+/* What curl writes besides the body (headers of every redirect, the write-out line) is read up
+ * to this much: curl's --max-filesize holds only for a body whose length the server announced,
+ * so cthag itself stops reading an endless answer. */
+#define HEADERS_MAX (1024 * 1024)
 
 void http_response_init(struct http_response *r)
 {
@@ -232,7 +236,8 @@ enum http_result http_get(const struct http_request *req, struct http_response *
     curl_arguments(req, &args);
     const char **argv = xcalloc(args.count + 1, sizeof(*argv));
     memcpy(argv, args.items, args.count * sizeof(*argv));
-    struct spawn_opts opts = {.capture = &err, .out = &out};
+    struct spawn_opts opts = {.capture = &err, .out = &out,
+                              .out_max = req->max_bytes + HEADERS_MAX};
     int status = spawn_wait(argv, &opts);
     enum http_result result = HTTP_OK;
     /* 127: a libc whose posix_spawnp reports a failed exec as the child's exit status (curl's
@@ -244,6 +249,10 @@ enum http_result http_get(const struct http_request *req, struct http_response *
         else
             strbuf_addf(&r->failure, "cannot run curl: %s", strerror(errno));
         result = HTTP_NO_CLIENT;
+    } else if (out.len > opts.out_max) {
+        /* cthag stopped reading (curl's next write failed): the answer is too large */
+        strbuf_addf(&r->failure, "the answer is larger than %zu bytes", req->max_bytes);
+        result = HTTP_FAILED;
     } else if (status) {
         failure_from(&err, status, &r->failure);
         result = HTTP_FAILED;

@@ -617,14 +617,6 @@ void infer_uses(const char *body, size_t len, struct crate_uses *uses)
     scan_release(&s);
 }
 
-void infer_script_uses(const char *script_name, const char *body, size_t len,
-                       struct crate_uses *uses)
-{
-    infer_uses(body, len, uses);
-    if (script_name)
-        infer_note_uses(script_name, uses);
-}
-
 void infer_crates(const char *body, size_t len, struct strlist *crates)
 {
     struct crate_uses uses = CRATE_USES_INIT;

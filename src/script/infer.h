@@ -67,9 +67,6 @@ void crate_uses_filter(struct crate_uses *uses, int (*keep)(void *ctx, const cha
 void infer_crates(const char *body, size_t len, struct strlist *crates);
 /* For -v: one note per use, "NAME:LINE: inferred crate X from ... and why" (or why not). */
 void infer_note_uses(const char *script_name, const struct crate_uses *uses);
-/* infer_uses(), saying with -v where each crate was found (script_name names the source). */
-void infer_script_uses(const char *script_name, const char *body, size_t len,
-                       struct crate_uses *uses);
 /* How a use reads in messages: "rand::random", "use serde::Serialize", "#[tokio::main]",
  * "lazy_static::lazy_static!", "extern crate foo". */
 void infer_describe_use(const struct crate_use *u, struct strbuf *out);

@@ -135,6 +135,8 @@ static void read_pipes(int fds[2], const struct spawn_opts *opts)
                 opts->on_stderr(opts->ctx, buf, (size_t)got);
             else if (!done)
                 strbuf_add(i == 0 && opts->out ? opts->out : opts->capture, buf, (size_t)got);
+            if (i == 0 && opts->out && opts->out_max && opts->out->len > opts->out_max)
+                done = 1;
             if (done) {
                 close(fds[i]);
                 fds[i] = -1;

@@ -26,6 +26,10 @@ struct spawn_opts {
     const char *cwd;
     /* When set, the child's stdout goes here, byte for byte (capture then gets stderr only). */
     struct strbuf *out;
+    /* With out, when not 0: once out holds more than this, the rest of stdout is not read (the
+     * pipe is closed: the child's next write fails), so that a child's endless output cannot
+     * fill memory.  out->len > out_max tells the caller. */
+    size_t out_max;
     /* With on_line: the child's stderr is read into the same lines (rustc writes its JSON
      * diagnostics there). */
     int stderr_lines;

@@ -35,6 +35,17 @@ run_cthag -q "${R[@]}" declared.rs
 expect_out "foo-bar"
 expect_eq "$(grep -c foo "$CTHAG_CACHE_DIR"/projects/declared-*/Cargo.toml)" 1 "declared once:"
 
+# -e's -B shares the expression's block: a module (or any name) it declares is no crate, also
+# when the registry has a crate of that name.
+printf 'pub fn answer() -> u32 { 7 }\n' > local.rs
+run_cthag -q "${R[@]}" -B '#[path = "local.rs"] mod localmod;' -e 'localmod::answer()'
+expect_status 0 "-B's module:"
+expect_out "7" "-B's module:"
+run_cthag -q -v "${R[@]}" -B '#[path = "local.rs"] mod tinydep;' -e 'tinydep::answer()'
+expect_out "7" "-B's module named like a crate:"
+expect_err_lacks "inferred crate tinydep" "-B's module named like a crate:"
+expect_eq "$(grep -l '^tinydep' "$CTHAG_CACHE_DIR"/projects/expr-*/Cargo.toml)" "" "-B's module named like a crate, no dependency:"
+
 # --infer none: nothing added, so the build fails on the unknown crate.
 run_cthag "${R[@]}" --infer none uses.rs
 expect_status 1 "--infer none:"

@@ -3,7 +3,7 @@
 # starts (url-server.py; nothing beyond loopback), run as a file would be, and kept with its
 # validators: a cached run asks once whether it changed (304: no build, one request), runs the
 # last copy when the server is gone (saying how old it is), and --offline asks no one.  HTML
-# pages, 404s, binary data, timeouts, redirects, proxies from the environment, the page forms'
+# pages, 404s, binary data, endless answers, timeouts, redirects, proxies from the environment, the page forms'
 # rewriting (-v), relative paths, -g/-b/-c/-T/--print-toml, --cache-stats and --gc.
 . "$(dirname "$0")/lib.sh"
 for tool in curl python3; do
@@ -172,6 +172,13 @@ run_cthag "$BASE/redirect/1/gone.rs"
 expect_status 2
 expect_err "cthag: $BASE/redirect/1/gone.rs: not found (HTTP 404 Not Found) at $BASE/gone.rs"
 expect_cargo_calls 0 "refused responses:"
+
+# An answer whose length the server does not announce is read up to the largest script (64 MiB)
+# and refused there: curl's --max-filesize holds only for an announced length, and reading on
+# would fill memory for as long as the server sends.
+CTHAG_FETCH_TIMEOUT=20 run_cthag "$BASE/endless"
+expect_status 2 "an endless answer:"
+expect_err "cthag: $BASE/endless: cannot fetch it (the answer is larger than 67108864 bytes)" "an endless answer:"
 
 # Redirects are followed (-v says from where it came).
 printf '1 + 2\n' > "$DOC/snippet.rs"

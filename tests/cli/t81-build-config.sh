@@ -2,8 +2,8 @@
 # Issue 21, problems 4-6: what reaches a build besides the script's files is part of what the
 # cached path checks.  Another --registry-dir, another toolchain (RUSTUP_TOOLCHAIN, rustup's
 # default, a toolchain updated in place), cargo's configuration (CARGO_PROFILE_*,
-# CARGO_TARGET_<triple>_RUSTFLAGS, $CARGO_HOME/config.toml) and a variable a path dependency's
-# build script declares: each one rebuilds, and running it again is cached.
+# CARGO_TARGET_<triple>_RUSTFLAGS, $CARGO_HOME/config.toml), a variable a path dependency's
+# build script declares and the script's own build script's files: each one rebuilds, and running it again is cached.
 . "$(dirname "$0")/lib.sh"
 
 # expect_run LABEL CARGO_CALLS OUTPUT [+TOOLCHAIN] ARGS...
@@ -110,6 +110,27 @@ expect_run "build script variable unset" 1 plain usedep.rs
 # The variable the build script sets for rustc (FLAVOUR) is cargo's to set: the environment's
 # value is no input.
 FLAVOUR=other expect_run "a variable cargo sets for rustc" 0 plain usedep.rs
+
+# The script's own build script (`package.build`): its files are inputs, as a path dependency's,
+# and an edit of it is built by cargo (a build without cargo would replay the old one's output).
+mkdir -p own
+cat > own/build.rs <<'EOF'
+fn main() { println!("cargo:rustc-env=FROM_BUILD=one"); }
+EOF
+write_script own/own.rs <<'EOF'
+/*[toml]
+[package]
+build = "build.rs"
+*/
+fn main() { println!("{}", env!("FROM_BUILD")); }
+EOF
+expect_run "own build script: first" 1 one own/own.rs
+sed -i 's/one/two/' own/build.rs
+expect_run "own build script edited" 1 two own/own.rs
+expect_run "own build script edited, cached" 0 two own/own.rs
+sed -i 's/two/three/' own/build.rs
+sed -i 's/fn main() {/fn main() {  /' own/own.rs
+expect_run "own build script and the script edited" 1 three own/own.rs
 
 # ---- 5. the toolchain ----
 # A rustup home of the test's own: the real stable toolchain, and a toolchain "other" linked to

@@ -56,9 +56,14 @@ one one" -B "$B" -l 'println!("{} {}", first, line)'
 STDIN=$TMP/one/lines.txt run_in two "-l -B in two" 1 "two one
 two one" -B "$B" -l 'println!("{} {}", first, line)'
 
+# -e with -B naming a relative file (-B is -e's too).
+run_in one "-e -B in one" 1 '"one"' -B '#[path = "m.rs"] mod m;' -e 'm::V'
+run_in two "-e -B in two" 1 '"two"' -B '#[path = "m.rs"] mod m;' -e 'm::V'
+run_in one "-e -B in one, cached" 0 '"one"' -B '#[path = "m.rs"] mod m;' -e 'm::V'
+
 # No relative path: one entry wherever it runs.
 run_in one "-e 1+1 in one" 1 2 -e '1 + 1'
 run_in two "-e 1+1 in two: the same entry" 0 2 -e '1 + 1'
-expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c "^expr-")" 5 "expression entries (2 + 2 keyed by their directory, 1 not):"
+expect_eq "$(ls "$CTHAG_CACHE_DIR/projects" | grep -c "^expr-")" 7 "expression entries (2 + 2 + 2 keyed by their directory, 1 not):"
 
 finish

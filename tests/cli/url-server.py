@@ -19,6 +19,8 @@ raw server sends them: .rs and .txt text/plain; charset=utf-8, .html text/html. 
     /lastmod/PATH      PATH with Last-Modified only
     /status/CODE       an empty answer with that status
     /binary            bytes that are not text (application/octet-stream)
+    /endless           comment lines without a Content-Length, until the client hangs up (or
+                       ENDLESS_MAX bytes, 256 MiB, are sent: a bound for a client that reads on)
     /missing...        404 with an HTML error page, as real servers send
 
 While DOCROOT/.slow exists, every request waits SLOW_SECONDS first (a server that stopped
@@ -38,6 +40,7 @@ DOCROOT, PORT_FILE, LOG_FILE = sys.argv[1:4]
 SLOW_SECONDS = float(os.environ.get("SLOW_SECONDS", "30"))
 TYPES = {".rs": "text/plain; charset=utf-8", ".txt": "text/plain; charset=utf-8",
          ".html": "text/html; charset=utf-8"}
+ENDLESS_MAX = 256 * 1024 * 1024
 NOT_FOUND = b"<!DOCTYPE html>\n<html><body><h1>404 Not Found</h1></body></html>\n"
 
 
@@ -97,11 +100,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/binary":
             return self.answer(200, b"\x7fELF\x02\x01\x01\x00\x00\x00",
                                [("Content-Type", "application/octet-stream")])
+        if path == "/endless":
+            return self.endless()
         validators = "etag+lastmod"
         for prefix, kind in (("/nocache/", ""), ("/lastmod/", "lastmod")):
             if path.startswith(prefix):
                 path, validators = path[len(prefix) - 1:], kind
         self.serve_file(path, validators)
+
+    def endless(self):
+        """An answer whose length no header announces (curl's --max-filesize cannot apply)."""
+        self.log_request_line(200)
+        self.close_connection = True
+        line = b"// " + b"x" * 1020 + b"\n"
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for _ in range(ENDLESS_MAX // (len(line) * 64)):
+                self.wfile.write(line * 64)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: what it should do
 
     def serve_file(self, path, validators):
         file = os.path.join(DOCROOT, path.lstrip("/"))
