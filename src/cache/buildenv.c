@@ -1,6 +1,7 @@
 #include "cache/buildenv.h"
 
 #include "cache/freshness.h"
+#include "toml/toml.h"
 #include "util/die.h"
 #include "util/fs.h"
 #include "util/spawn.h"
@@ -240,6 +241,61 @@ static void add_in_home(struct entry_record *rec, const char *variable, const ch
     strbuf_release(&path);
 }
 
+/* Nested includes followed at most this deep (cargo refuses a cycle; cthag stops). */
+#define CONFIG_INCLUDE_DEPTH 8
+
+static void add_cargo_config_file(struct entry_record *rec, const char *path, long long stamp,
+                                  int depth);
+
+/* One entry of a config file's `include`: a path, or a table with one (and `optional`). */
+static void add_include(struct entry_record *rec, const char *from, const struct toml_value *v,
+                        long long stamp, int depth)
+{
+    if (v && v->type == TOML_TABLE)
+        v = toml_get(v, "path");
+    if (!v || v->type != TOML_STRING || !*v->text)
+        return;
+    struct strbuf path = STRBUF_INIT;
+    const char *slash = strrchr(from, '/');
+    if (v->text[0] != '/' && slash)
+        strbuf_addf(&path, "%.*s/", (int)(slash - from), from);
+    strbuf_addstr(&path, v->text);
+    add_cargo_config_file(rec, path.buf, stamp, depth + 1);
+    strbuf_release(&path);
+}
+
+/* A cargo config file, and the files its `include` key names (stable in cargo 1.95:
+ * `include = "more.toml"`, a list of paths, or of tables with a `path`), relative to its
+ * directory: what they set is cargo's configuration as much as the file's own keys. */
+static void add_cargo_config_file(struct entry_record *rec, const char *path, long long stamp,
+                                  int depth)
+{
+    struct strbuf text = STRBUF_INIT;
+    struct toml_error err;
+    add_config_file(rec, path, stamp);
+    if (depth < CONFIG_INCLUDE_DEPTH && !fs_read_file(path, &text)) {
+        struct toml_value *root = toml_parse(text.buf, text.len, 1, &err);
+        const struct toml_value *inc = toml_get(root, "include");
+        if (inc && inc->type == TOML_ARRAY)
+            for (size_t i = 0; i < inc->count; i++)
+                add_include(rec, path, inc->items[i], stamp, depth);
+        else
+            add_include(rec, path, inc, stamp, depth);
+        toml_free(root);
+    }
+    strbuf_release(&text);
+}
+
+/* A cargo config file in cargo's home ($CARGO_HOME, else ~/.cargo). */
+static void add_cargo_home_config(struct entry_record *rec, const char *name, long long stamp)
+{
+    struct strbuf path = STRBUF_INIT;
+    home_dir("CARGO_HOME", ".cargo", &path);
+    strbuf_addf(&path, "/%s", name);
+    add_cargo_config_file(rec, path.buf, stamp, 0);
+    strbuf_release(&path);
+}
+
 /* The config files cargo reads when started in "/" (build.c starts it there) and the
  * rust-toolchain files rustup reads there, each by its own name (present or absent), with /.cargo
  * as a directory (a file appearing in it changes its stat data).  Not "/" itself: anything made
@@ -252,11 +308,11 @@ static void add_cargo_config(struct entry_record *rec, long long stamp)
     add_config_file(rec, "/rust-toolchain.toml", stamp);
     add_stat_probe(rec, "/.cargo");
     if (!stat("/.cargo", &st)) {
-        add_config_file(rec, "/.cargo/config", stamp);
-        add_config_file(rec, "/.cargo/config.toml", stamp);
+        add_cargo_config_file(rec, "/.cargo/config", stamp, 0);
+        add_cargo_config_file(rec, "/.cargo/config.toml", stamp, 0);
     }
-    add_in_home(rec, "CARGO_HOME", ".cargo", "config", 0, stamp);
-    add_in_home(rec, "CARGO_HOME", ".cargo", "config.toml", 0, stamp);
+    add_cargo_home_config(rec, "config", stamp);
+    add_cargo_home_config(rec, "config.toml", stamp);
 }
 
 /* ---- the toolchain ---- */

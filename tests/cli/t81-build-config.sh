@@ -2,8 +2,9 @@
 # Issue 21, problems 4-6: what reaches a build besides the script's files is part of what the
 # cached path checks.  Another --registry-dir, another toolchain (RUSTUP_TOOLCHAIN, rustup's
 # default, a toolchain updated in place), cargo's configuration (CARGO_PROFILE_*,
-# CARGO_TARGET_<triple>_RUSTFLAGS, $CARGO_HOME/config.toml), a variable a path dependency's
-# build script declares and the script's own build script's files: each one rebuilds, and running it again is cached.
+# CARGO_TARGET_<triple>_RUSTFLAGS, $CARGO_HOME/config.toml and the files it includes), a
+# variable a path dependency's build script declares and the script's own build script's files:
+# each one rebuilds, and running it again is cached.
 . "$(dirname "$0")/lib.sh"
 
 # expect_run LABEL CARGO_CALLS OUTPUT [+TOOLCHAIN] ARGS...
@@ -82,6 +83,22 @@ expect_run "\$CARGO_HOME/config.toml, cached" 0 "assertions true
 flag" flags.rs
 printf '[build]\nrustflags = []\n' > "$CARGO_HOME/config.toml"
 expect_run "\$CARGO_HOME/config.toml edited" 1 "assertions true" flags.rs
+# A file it includes (cargo's `include`, relative to the including file): cargo's configuration
+# too, also one included in turn, and one that is optional and absent.
+mkdir -p "$CARGO_HOME/more"
+printf 'include = ["more/one.toml"]\n' > "$CARGO_HOME/config.toml"
+printf 'include = [{ path = "two.toml", optional = true }]\n' > "$CARGO_HOME/more/one.toml"
+printf '[build]\nrustflags = ["--cfg", "t81_flag"]\n' > "$CARGO_HOME/more/two.toml"
+expect_run "an included config file" 1 "assertions true
+flag" flags.rs
+printf '[build]\nrustflags = []\n' > "$CARGO_HOME/more/two.toml"
+expect_run "an included config file edited" 1 "assertions true" flags.rs
+expect_run "an included config file edited, cached" 0 "assertions true" flags.rs
+rm "$CARGO_HOME/more/two.toml"
+expect_run "an optional included file removed" 1 "assertions true" flags.rs
+printf '[build]\nrustflags = ["--cfg", "t81_flag"]\n' > "$CARGO_HOME/more/two.toml"
+expect_run "an optional included file appears" 1 "assertions true
+flag" flags.rs
 unset CARGO_HOME
 
 # A variable a path dependency's build script declares (cargo:rerun-if-env-changed).
