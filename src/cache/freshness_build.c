@@ -84,11 +84,23 @@ static int fingerprint_dir(const struct build_inputs *in, const char *unit, stru
     return 0;
 }
 
+/* The script's own package is cthag's generated one, whose name the user never sees: its units
+ * (the build script) are the script's. */
+static const char *unit_label(const struct build_inputs *in, const char *unit)
+{
+    const char *slash = strchr(unit, '/'), *fingerprint = slash ? slash + 1 : unit;
+    size_t n = in->entry->package.len;
+    return n && !strncmp(fingerprint, in->entry->package.buf, n) && fingerprint[n] == '-'
+               ? "its build script"
+               : unit;
+}
+
 static void forget_unit(const struct build_inputs *in, const char *unit)
 {
     struct strbuf dir = STRBUF_INIT;
     if (!fingerprint_dir(in, unit, &dir)) {
-        note("%s: making cargo compile %s again (its files changed)", in->script_name, unit);
+        note("%s: making cargo compile %s again (its files changed)", in->script_name,
+             unit_label(in, unit));
         fs_remove_tree(dir.buf);
     }
     strbuf_release(&dir);

@@ -1,6 +1,7 @@
 #include "cargo/relay.h"
 
 #include "util/die.h"
+#include "util/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,13 @@ void relay_init(struct relay *r, const struct relay_name *names, int terminal, i
     strbuf_init(&r->partial);
 }
 
+/* <name>-<16 hex digits>: a unit's directory or file in the shared target (build/<package>-<hash>,
+ * .fingerprint/..), a real path a message may show (a build script that failed): kept as it is. */
+static int names_unit(const struct strbuf *text, size_t at)
+{
+    return text->len - at > 16 && text->buf[at] == '-' && hash_is_hex(text->buf + at + 1, 16);
+}
+
 void relay_rename(const struct relay *r, struct strbuf *text)
 {
     struct strbuf out = STRBUF_INIT;
@@ -50,7 +58,8 @@ void relay_rename(const struct relay *r, struct strbuf *text)
         size_t n = 0;
         for (size_t k = 0; k < RELAY_NAMES && r->names[k].from && !n; k++) {
             size_t len = strlen(r->names[k].from);
-            if (len && !strncmp(text->buf + i, r->names[k].from, len)) {
+            if (len && !strncmp(text->buf + i, r->names[k].from, len) &&
+                !names_unit(text, i + len)) {
                 strbuf_addstr(&out, r->names[k].to);
                 n = len;
             }

@@ -148,6 +148,15 @@ expect_run "own build script edited, cached" 0 two own/own.rs
 sed -i 's/two/three/' own/build.rs
 sed -i 's/fn main() {/fn main() {  /' own/own.rs
 expect_run "own build script and the script edited" 1 three own/own.rs
+# -v names it the script's, never by the generated package's name.
+own_package=$(sed -n 's/^name = "\(own_[0-9a-f]*\)"$/\1/p' "$CTHAG_CACHE_DIR"/projects/own-*/Cargo.toml)
+sed -i 's/three/four/' own/build.rs
+run_cthag -v -q own/own.rs
+expect_out "four" "own build script, -v:"
+expect_err_has "own/own.rs: making cargo compile its build script again (its files changed)" \
+    "own build script, -v:"
+[ -n "$own_package" ] && expect_err_lacks "$own_package" "own build script, -v:"
+reset_cargo_log
 
 # ---- 5. the toolchain ----
 # A rustup home of the test's own: the real stable toolchain, and a toolchain "other" linked to

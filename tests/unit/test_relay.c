@@ -52,6 +52,13 @@ static void test_rename(void)
                          "warning: /c/projects/x-0123456789abcdef/Cargo.toml: unused key\n");
     relay_rename(&r, &text);
     CHECK_STR(text.buf, "   Compiling x v0.1.0 (x.rs)\nwarning: x.rs: unused key\n");
+    /* a unit's directory in the shared target is a path the user may open: kept */
+    strbuf_reset(&text);
+    strbuf_addstr(&text, "failed to run custom build command for `x_0123456789abcdef v0.1.0`: "
+                         "`/c/target/debug/build/x_0123456789abcdef-00ff00ff00ff00ff/run`\n");
+    relay_rename(&r, &text);
+    CHECK_STR(text.buf, "failed to run custom build command for `x v0.1.0`: "
+                        "`/c/target/debug/build/x_0123456789abcdef-00ff00ff00ff00ff/run`\n");
     strbuf_release(&text);
     relay_finish(&r, 0);
 }
