@@ -62,6 +62,8 @@ static void read_kept(const struct inferred_context *c, struct strbuf *kept)
 
 /* Is the crate's name that of a module file beside the script (helpers.rs, helpers/mod.rs)
  * that the use means (see infer_module_defines)?  The script itself is none. */
+/* The module file beside the script that defines what the path names: 1 for NAME.rs, 2 for
+ * NAME/mod.rs, 0 for none. */
 static int is_module_file(const struct inferred_context *c, const struct crate_use *u)
 {
     static const char *const forms[] = {"%.*s/%s.rs", "%.*s/%s/mod.rs"};
@@ -73,7 +75,7 @@ static int is_module_file(const struct inferred_context *c, const struct crate_u
         strbuf_addf(&path, forms[i], (int)(slash - c->script_path), c->script_path, u->crate);
         if (strcmp(path.buf, c->script_path) && !stat(path.buf, &st) && S_ISREG(st.st_mode) &&
             !fs_read_file(path.buf, &text))
-            found = infer_module_defines(text.buf, text.len, u->next);
+            found = infer_module_defines(text.buf, text.len, u->next) ? (int)i + 1 : 0;
         strbuf_release(&path);
         strbuf_release(&text);
     }
@@ -112,6 +114,9 @@ static void suggest_crate(const struct inferred_context *c, const char *code_nam
     const char *nearest = suggest_nearest(code_name, list);
     if (nearest)
         strbuf_addf(out, "; did you mean %s?", nearest);
+    else /* a module a macro makes, say: inference cannot see it */
+        strbuf_addstr(out, "; if it is not a crate, run with --infer none and declare the "
+                           "crates the script needs");
     free(list);
     strlist_release(&names);
 }
@@ -179,11 +184,15 @@ int inferred_choose(const struct inferred_context *c, const struct crate_uses *u
             add_crate(out, u)->local = 1;
             continue;
         }
-        if (is_module_file(c, u)) {
+        int module = is_module_file(c, u);
+        if (module == 1)
             result = error("%s:%d: %s is a file beside the script: add mod %s;", c->script_name,
                            u->line, u->crate, u->crate);
+        else if (module == 2)
+            result = error("%s:%d: %s is a module directory beside the script (%s/mod.rs): add "
+                           "mod %s;", c->script_name, u->line, u->crate, u->crate, u->crate);
+        if (module)
             continue;
-        }
         struct inferred_crate *item = add_crate(out, u);
         strbuf_reset(&name);
         strbuf_reset(&range);

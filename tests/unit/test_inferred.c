@@ -108,7 +108,8 @@ static void test_stops_before_cargo(void)
     CHECK_STR(err.buf, "cthag: x.rs:2: helpers is a file beside the script: add mod helpers;\n");
     inferred_list_release(&list);
     CHECK_INT(choose("use sub::S;\n", 0, &got, &err, &list), -1);
-    CHECK_STR(err.buf, "cthag: x.rs:1: sub is a file beside the script: add mod sub;\n");
+    CHECK_STR(err.buf, "cthag: x.rs:1: sub is a module directory beside the script (sub/mod.rs): "
+                       "add mod sub;\n");
     inferred_list_release(&list);
     /* A script beside it named like a crate is no module: tinydep.rs has fn main only. */
     put("scripts/tinydep.rs", "fn main() { tinydep::g(); }\n");
